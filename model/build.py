@@ -1,0 +1,39 @@
+"""The build pipeline: data file -> inputs -> layout -> workbook on disk."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from . import __version__
+from .data import load
+from .inputs import ModelInputs, from_dataset
+from .layout import lay_out
+from .writer import write
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data" / "lenovo_quarterly.csv"
+DEFAULT_WORKBOOK = ROOT / "workbooks" / "lenovo_isg.xlsx"
+
+
+def stamp(mi: ModelInputs) -> None:
+    """Record the model version and build time (SOURCE_DATE_EPOCH, else the
+    latest period end), so the same inputs give the same bytes."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        when = datetime.fromtimestamp(int(epoch), timezone.utc).replace(tzinfo=None)
+    elif mi.period_ends:
+        d = max(mi.period_ends.values())
+        when = datetime(d.year, d.month, d.day)
+    else:
+        when = datetime(2000, 1, 1)
+    mi.provenance["model_version"] = __version__
+    mi.provenance["built_at"] = when.isoformat()
+    mi.provenance["built"] = f"dated {when:%Y-%m-%d %H:%M} UTC"
+
+
+def build(data: str | Path = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK) -> Path:
+    """Build the workbook at ``out`` from the data file ``data``."""
+    mi = from_dataset(load(data))
+    stamp(mi)
+    return write(lay_out(mi), out)

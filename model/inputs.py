@@ -1,0 +1,93 @@
+"""What the workbook is built from, as plain data.
+
+A build takes it from the data file alone; a refresh takes it from the
+workbook as people left it, merged with the data file. Either way the layout
+and the writer see only this.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from . import spec
+from .data import Dataset, Period
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One input figure: the value in the workbook and where it came from."""
+    value: float
+    basis: str                       # one of spec.BASES, or 'assumption' / 'user'
+    source_title: str = ""
+    source_url: str = ""
+    data_value: float | None = None  # the data file's value when it was last taken
+    data_row: int | None = None
+
+
+@dataclass
+class ModelInputs:
+    periods: list[Period]
+    period_ends: dict[Period, date]
+    rows: list[spec.InputRow]
+    figures: dict[tuple[Period, str], Entry]          # (period, 'Entity.metric')
+    scenarios: dict[tuple[Period, str], Entry]        # (period, 'excsp_low' ...)
+    scalars: dict[str, object]
+    sens_quarter: str
+    sens_margins: tuple[float, ...] = spec.SENS_MARGINS
+    sens_intensities: tuple[float, ...] = spec.SENS_INTENSITIES
+    provenance: dict[str, str] = field(default_factory=dict)
+
+
+def input_rows(keys) -> list[spec.InputRow]:
+    """The core rows plus any other (entity, metric) present, in vocabulary order."""
+    present = set(keys)
+    rows = list(spec.CORE_INPUTS)
+    have = {r.key for r in rows}
+    for entity in spec.ENTITIES:
+        for metric in spec.METRICS:
+            r = spec.InputRow(entity, metric)
+            if (r.key in present and r.key not in have
+                    and (entity, metric) not in spec.ASSUMPTION_FIGURES):
+                rows.append(r)
+    return rows
+
+
+def default_sens_quarter(periods, figures: dict) -> str:
+    """The latest quarter whose data allow a CSP operating profit, else the latest."""
+    def has(p, k):
+        return (p, k) in figures
+
+    for p in reversed(periods):
+        csp = has(p, "ISG-CSP.revenue") or (has(p, "ISG.revenue") and has(p, "ISG-ESMB.revenue"))
+        gp = has(p, "Group.gross_profit") or has(p, "Group.gross_margin_pct")
+        if csp and gp and has(p, "Group.revenue") and has(p, "Group.operating_profit"):
+            return p.label
+    return periods[-1].label
+
+
+def from_dataset(ds: Dataset) -> ModelInputs:
+    """Inputs for a fresh build: every figure from the data, defaults elsewhere."""
+    periods = ds.periods
+    figures: dict[tuple[Period, str], Entry] = {}
+    scenarios: dict[tuple[Period, str], Entry] = {}
+    for f in ds.figures:
+        e = Entry(f.value, f.basis, f.source_title, f.source_url, f.value, f.row)
+        target = spec.ASSUMPTION_FIGURES.get((f.entity, f.metric))
+        if target:
+            scenarios[(f.period, target)] = e
+        else:
+            figures[(f.period, f.key)] = e
+    for p in periods:
+        for s in spec.SCENARIO_ROWS:
+            scenarios.setdefault((p, s.key), Entry(s.default, "assumption"))
+    return ModelInputs(
+        periods=periods,
+        period_ends=ds.period_ends(),
+        rows=input_rows(k for _, k in figures),
+        figures=figures,
+        scenarios=scenarios,
+        scalars={s.key: s.default for s in spec.SCALARS},
+        sens_quarter=default_sens_quarter(periods, figures),
+        provenance={"data_file": ds.path.name, "data_sha256": ds.sha256,
+                    "figures": str(len(ds.figures))},
+    )

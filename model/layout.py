@@ -1,0 +1,385 @@
+"""Lay the model out on sheets: every cell's address, content and style.
+
+``lay_out(inputs)`` turns plain inputs and the spec into a ``Layout``: plain
+data that the writer puts on disk and the audit compares a workbook against.
+Formulas are rendered here from the spec's templates, and only here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
+
+from . import spec
+from .inputs import ModelInputs
+
+C_LABEL, C_UNIT, C_CODE, C_NOTE, C_VALUE = range(5)
+P0 = spec.FIRST_PERIOD_COL
+
+
+@dataclass
+class Cell:
+    value: object            # number, text, date, None; formula text without '=' when formula
+    style: str
+    formula: bool = False
+    url: str | None = None   # hyperlink target ('internal:Sheet!A1' or http(s))
+
+
+@dataclass
+class SheetLayout:
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
+    widths: dict[int, float] = field(default_factory=dict)
+    freeze: tuple[int, int] | None = None
+    protect: bool = False
+    validations: list[tuple[int, int, dict]] = field(default_factory=list)
+    tab_color: str | None = None
+
+    def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
+        self.cells[(r, c)] = Cell(value, style, **kw)
+
+    def formula(self, r: int, c: int, text: str, style: str) -> None:
+        self.cells[(r, c)] = Cell(text, style, formula=True)
+
+    @property
+    def extent(self) -> tuple[int, int]:
+        """(last row, last column), 0-based."""
+        return (max(r for r, _ in self.cells), max(c for _, c in self.cells))
+
+
+@dataclass
+class Layout:
+    inputs: ModelInputs
+    sheets: dict[str, SheetLayout] = field(default_factory=dict)
+    row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
+    scalar_at: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    sens_grid: tuple[int, int] = (0, 0)          # first grid row, first grid column
+    master_check: tuple[str, int, int] = ("", 0, 0)
+
+    @property
+    def blank_range(self) -> str:
+        """An always-empty timeline row (above the first Inputs line), for chart spacers."""
+        r = spec.FIRST_BODY_ROW - 1
+        return (f"{spec.INPUTS}!{xl_rowcol_to_cell(r, P0, True, True)}:"
+                f"{xl_rowcol_to_cell(r, self.last_col, True, True)}")
+
+    @property
+    def last_col(self) -> int:
+        return P0 + len(self.inputs.periods) - 1
+
+    def col_of(self, label: str) -> int:
+        return P0 + [p.label for p in self.inputs.periods].index(label)
+
+    def address(self, key: str, col: int, here: str | None = None, absolute=False) -> str:
+        sheet, row = self.row_of[key]
+        a = xl_rowcol_to_cell(row, col, absolute, absolute)
+        return a if sheet == here else f"{quote_sheetname(sheet)}!{a}"
+
+    def row_range(self, key: str) -> str:
+        """Absolute reference to a row across the whole timeline."""
+        sheet, row = self.row_of[key]
+        return (f"{quote_sheetname(sheet)}!{xl_rowcol_to_cell(row, P0, True, True)}:"
+                f"{xl_rowcol_to_cell(row, self.last_col, True, True)}")
+
+    def render(self, template: str, col: int, here: str) -> str:
+        """Expand a spec template for period column ``col`` on sheet ``here``."""
+        def sub(m: re.Match) -> str:
+            tok = m.group(1)
+            if tok.startswith("$"):
+                sheet, r, c = self.scalar_at[tok[1:]]
+                if tok[1:] == "scenario_names":
+                    r0, r1 = r
+                    a = (f"{xl_rowcol_to_cell(r0, c, True, True)}:"
+                         f"{xl_rowcol_to_cell(r1, c, True, True)}")
+                else:
+                    a = xl_rowcol_to_cell(r, c, True, True)
+                return a if sheet == here else f"{quote_sheetname(sheet)}!{a}"
+            if tok.startswith("!"):
+                lr, lc = self.sheets[tok[1:]].extent
+                return f"{quote_sheetname(tok[1:])}!$A$1:{xl_rowcol_to_cell(lr, lc, True, True)}"
+            if ":" in tok:
+                a, b = tok.split(":")
+                return f"{self.address(a, col, here)}:{self.address(b, col, here).split('!')[-1]}"
+            key, _, off = tok.partition("@")
+            return self.address(key, col + int(off or 0), here)
+        return _TOKEN.sub(sub, template)
+
+
+_TOKEN = re.compile(r"\{([^{}]+)\}")
+
+
+def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
+    sh = SheetLayout(name, freeze=(spec.HEADER_ROW + 1, P0))
+    sh.put(0, 0, title, "title")
+    sh.put(1, 0, subtitle, "subtitle")
+    r = spec.HEADER_ROW
+    for c, head in enumerate(("Line item", "Unit", "Code", "Note", value_head)):
+        sh.put(r, c, head, "header")
+    for i, p in enumerate(lay.inputs.periods):
+        sh.put(r, P0 + i, p.label, "header_period")
+    sh.widths = {C_LABEL: 62, C_UNIT: 6, C_CODE: 20, C_NOTE: 14, C_VALUE: 11}
+    sh.widths.update({c: 12 for c in range(P0, lay.last_col + 1)})
+    lay.sheets[name] = sh
+    return sh
+
+
+def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
+    mi = lay.inputs
+    sh = _timeline_sheet(lay, spec.INPUTS, "Inputs: segment figures by fiscal quarter",
+                         "US$ millions unless marked %. Yellow cells are inputs. "
+                         "Markers: e = estimate, ~ = approximate, ≥ = lower bound "
+                         "(tinted cells). Sources: see the Sources sheet.")
+    sh.put(spec.PERIOD_END_ROW, C_LABEL, "Period end", "label")
+    for i, p in enumerate(mi.periods):
+        sh.put(spec.PERIOD_END_ROW, P0 + i, mi.period_ends.get(p), "date")
+    for n, row in enumerate(mi.rows):
+        r = spec.FIRST_BODY_ROW + n
+        lay.row_of[row.key] = (spec.INPUTS, r)
+        sh.put(r, C_LABEL, row.label, "label")
+        sh.put(r, C_UNIT, row.unit, "unit")
+        sh.put(r, C_CODE, row.key, "code")
+        if row.key in source_rows:
+            sh.put(r, C_NOTE, "Sources", "link",
+                   url=f"internal:{spec.SOURCES}!A{source_rows[row.key] + 1}")
+        for i, p in enumerate(mi.periods):
+            e = mi.figures.get((p, row.key))
+            basis = e.basis if e and e.basis in spec.BASIS_MARK else "reported"
+            sh.put(r, P0 + i, e.value if e else None, f"input|{row.unit}|{basis}")
+
+
+def _assumptions(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = _timeline_sheet(lay, spec.ASSUMPTIONS, "Assumptions",
+                         "Yellow cells are inputs: change them and every calculation "
+                         "and chart follows.", "Value")
+    for n, s in enumerate(spec.SCALARS):
+        r = spec.SCALAR_FIRST_ROW + n
+        lay.scalar_at[s.key] = (spec.ASSUMPTIONS, r, C_VALUE)
+        sh.put(r, C_LABEL, s.label, "label")
+        sh.put(r, C_UNIT, "" if s.unit == "text" else s.unit, "unit")
+        sh.put(r, C_CODE, s.key, "code")
+        sh.put(r, P0, s.note, "note")
+        sh.put(r, C_VALUE, mi.scalars[s.key], f"input|{s.unit}|reported")
+    r = spec.SCALAR_FIRST_ROW + len(spec.SCALARS) + 1
+    sh.put(r, C_LABEL, "Ex-CSP gross margin by quarter and scenario (%)", "section")
+    sh.put(r, P0, spec.EXCSP_DEFAULT_NOTE + " Tinted: a figure from the data file.", "note")
+    first = r + 1
+    for n, s in enumerate(spec.SCENARIO_ROWS):
+        r = first + n
+        lay.row_of[s.key] = (spec.ASSUMPTIONS, r)
+        sh.put(r, C_LABEL, f"Ex-CSP gross margin, {s.scenario} scenario (%)", "label")
+        sh.put(r, C_UNIT, "%", "unit")
+        sh.put(r, C_CODE, s.scenario, "code")
+        for i, p in enumerate(mi.periods):
+            e = mi.scenarios.get((p, s.key))
+            basis = e.basis if e and e.basis in spec.BASIS_MARK else "reported"
+            sh.put(r, P0 + i, e.value if e else None, f"input|%|{basis}")
+    lay.scalar_at["scenario_names"] = (spec.ASSUMPTIONS, (first, first + len(spec.SCENARIO_ROWS) - 1),
+                                       C_CODE)
+    sc = lay.scalar_at["scenario"]
+    rng = lay.render("={$scenario_names}", 0, spec.ASSUMPTIONS)
+    sh.validations.append((sc[1], sc[2], {"validate": "list", "source": rng,
+                                          "input_title": "Scenario",
+                                          "input_message": "Low, Base or High"}))
+
+
+def _calculations(lay: Layout) -> None:
+    sh = _timeline_sheet(lay, spec.CALCS, "Calculations",
+                         "Every cell is a formula; one formula across each row. "
+                         "Blank where an input is missing. US$ millions unless marked.")
+    sh.protect = True
+    r = spec.FIRST_BODY_ROW
+    for row in spec.CALC_ROWS:
+        if row.section:
+            if r > spec.FIRST_BODY_ROW:
+                r += 1
+            sh.put(r, C_LABEL, row.section, "section")
+            r += 1
+        lay.row_of[row.key] = (spec.CALCS, r)
+        r += 1
+    for row in spec.CALC_ROWS:
+        r = lay.row_of[row.key][1]
+        sh.put(r, C_LABEL, row.label, "label")
+        sh.put(r, C_UNIT, row.unit, "unit")
+        sh.put(r, C_CODE, row.key, "code")
+        if row.name:
+            sh.put(r, C_NOTE, row.name, "code")
+        for c in range(P0, lay.last_col + 1):
+            sh.formula(r, c, lay.render(row.formula, c, spec.CALCS), f"calc|{row.unit}")
+
+
+def _sensitivity(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = SheetLayout(spec.SENS, protect=True)
+    lay.sheets[spec.SENS] = sh
+    sh.widths = {C_LABEL: 52, C_UNIT: 6, C_CODE: 4, C_NOTE: 4, C_VALUE: 14}
+    sh.widths.update({P0 + i: 14 for i in range(len(mi.sens_intensities))})
+    sh.put(0, 0, "Sensitivity: CSP operating profit ($M) for one quarter", "title")
+    sh.put(1, 0, "Rows: ex-CSP gross margin. Columns: CSP opex intensity vs group "
+                 "average (1.00x = allocation by revenue share). Yellow cells are inputs.",
+           "subtitle")
+    qr = 3
+    sh.put(qr, C_LABEL, "Quarter shown", "label")
+    sh.put(qr, C_VALUE, mi.sens_quarter, "input|text|reported")
+    sh.validations.append((qr, C_VALUE, {"validate": "list", "source": "=Periods"}))
+    q = xl_rowcol_to_cell(qr, C_VALUE, True, True)
+    at = {}
+    for n, (key, label, src) in enumerate(spec.SENS_LOOKUPS):
+        r = qr + 2 + n
+        at[key] = xl_rowcol_to_cell(r, C_VALUE, True, True)
+        sh.put(r, C_LABEL, label, "label")
+        sh.put(r, C_UNIT, "$M", "unit")
+        sh.formula(r, C_VALUE, f"INDEX({lay.row_range(src)},MATCH({q},Periods,0))", "calc|$M")
+    hr = qr + 2 + len(spec.SENS_LOOKUPS) + 1
+    sh.put(hr, C_LABEL, "Ex-CSP gross margin (%) down; opex intensity (x) across", "section")
+    sh.put(hr, C_VALUE, "Margin \\ intensity", "header")
+    for j, k in enumerate(mi.sens_intensities):
+        sh.put(hr, P0 + j, k, "input|x|reported")
+    lay.sens_grid = (hr + 1, P0)
+    gp, rev, csp, pool = at["s_gp"], at["s_rev"], at["s_csp"], at["s_pool"]
+    guard = f"AND(ISNUMBER({gp}),ISNUMBER({rev}),ISNUMBER({csp}),ISNUMBER({pool}),{rev}<>0)"
+    for i, m in enumerate(mi.sens_margins):
+        r = hr + 1 + i
+        sh.put(r, C_LABEL, "CSP operating profit ($M) at ex-CSP margin", "label")
+        sh.put(r, C_UNIT, "$M", "unit")
+        sh.put(r, C_VALUE, m, "input|%|reported")
+        for j in range(len(mi.sens_intensities)):
+            mcell = xl_col_to_name(C_VALUE, True) + str(r + 1)
+            kcell = xl_col_to_name(P0 + j) + "$" + str(hr + 1)
+            sh.formula(r, P0 + j, f'IF({guard},{gp}-({rev}-{csp})*{mcell}-{pool}*{csp}/{rev}*{kcell},"")',
+                       "calc|$M")
+
+
+def _checks(lay: Layout) -> None:
+    sh = _timeline_sheet(lay, spec.CHECKS, "Checks",
+                         "Each flag is 1 where a check fails. The master check must be 0.",
+                         "Failures")
+    sh.protect = True
+    mr = spec.HEADER_ROW + 1
+    first = spec.FIRST_BODY_ROW
+    for n, chk in enumerate(spec.CHECKS_LIST):
+        lay.row_of[chk.key] = (spec.CHECKS, first + n)
+    last = first + len(spec.CHECKS_LIST) - 1
+    total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
+    lay.master_check = (spec.CHECKS, mr, C_VALUE)
+    sh.put(mr, C_LABEL, "MASTER CHECK: failing items across all checks (count)", "master_label")
+    sh.put(mr, C_UNIT, "count", "unit")
+    sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
+    sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
+               "check_total")
+    for chk in spec.CHECKS_LIST:
+        r = lay.row_of[chk.key][1]
+        sh.put(r, C_LABEL, chk.label, "label")
+        sh.put(r, C_UNIT, "count", "unit")
+        sh.put(r, C_CODE, chk.key, "code")
+        if chk.per_period:
+            for c in range(P0, lay.last_col + 1):
+                sh.formula(r, c, lay.render(chk.formula, c, spec.CHECKS), "check_flag")
+            sh.formula(r, C_VALUE, f"SUM({xl_rowcol_to_cell(r, P0)}:{xl_rowcol_to_cell(r, lay.last_col)})",
+                       "check_total")
+        else:
+            sh.formula(r, C_VALUE, lay.render(chk.formula, P0, spec.CHECKS), "check_total")
+
+
+def _sources(lay: Layout) -> dict[str, int]:
+    """The Sources sheet; returns the first row of each series for links."""
+    mi = lay.inputs
+    sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
+    lay.sheets[spec.SOURCES] = sh
+    heads = ("Period", "Entity", "Metric", "Value in data file", "Unit", "Basis",
+             "Source", "Link", "Data file row")
+    sh.widths = dict(enumerate((14, 14, 18, 12, 6, 12, 70, 60, 8)))
+    for c, h in enumerate(heads):
+        sh.put(0, c, h, "header")
+    entries = [(p, k, e) for (p, k), e in mi.figures.items()]
+    entries += [(p, "Group-exCSP.gross_margin_pct", e) for (p, k), e in mi.scenarios.items()
+                if k == "excsp_base" and e.basis in spec.BASES]
+    entries.sort(key=lambda t: (t[1], t[0]))
+    first: dict[str, int] = {}
+    for n, (p, key, e) in enumerate(entries, start=1):
+        entity, metric = key.split(".")
+        unit = spec.UNIT_LABEL[spec.METRICS[metric][1]]
+        first.setdefault(key, n)
+        sh.put(n, 0, p.label, "text")
+        sh.put(n, 1, entity, "text")
+        sh.put(n, 2, metric, "text")
+        sh.put(n, 3, e.data_value, f"plain|{unit}")
+        sh.put(n, 4, unit, "text")
+        sh.put(n, 5, e.basis, "text")
+        sh.put(n, 6, e.source_title, "text")
+        url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
+        sh.put(n, 7, e.source_url, "link" if url else "text", url=url)
+        sh.put(n, 8, e.data_row, "plain|count")
+    return first
+
+
+def _cover(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = SheetLayout(spec.COVER, protect=True)
+    lay.sheets[spec.COVER] = sh
+    sh.widths = {0: 30, 1: 100}
+    s, r, c = lay.master_check
+    total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(r, c, True, True)}"
+    lines = [
+        ("title", "ISG margin model: CSP profitability from segment data", None),
+        ("subtitle", "How much does the cloud-service-provider (CSP) business earn or lose? "
+                     "Gross margin ex-CSP, CSP gross and operating profit, and what it takes to break even.",
+         None),
+        (None, None, None),
+        ("label", "Master check",
+         ("formula", f'IF({total}=0,"OK: all checks pass","FAILED: "&{total}&'
+                     f'" failing item(s), see the Checks sheet")')),
+        (None, None, None),
+        ("label", "How to use", "Change yellow cells on Inputs, Assumptions or Sensitivity; every "
+                                "calculation and chart follows through formulas."),
+        ("label", "Scenario", "Assumptions: pick the ex-CSP gross margin scenario (Low, Base, High)."),
+        ("label", "Refresh", "When new figures arrive: python -m model refresh (or the Refresh "
+                             "button in the .xlsm). Values you typed are kept."),
+        ("label", "Flow", "Inputs, Assumptions -> Calculations -> Sensitivity, Checks -> Chart sheets."),
+        ("label", "Units", "US$ millions ($M); margins and growth as percentages (%); ratios as x."),
+        ("label", "Signs", "Profit positive, loss negative; costs shown as positive amounts."),
+        ("label", "Method", "CSP gross profit = group gross profit - ex-CSP revenue x ex-CSP margin. "
+                            "Group opex (gross profit - operating profit) is allocated to CSP by "
+                            "revenue share x intensity (The Next Platform, Q1 FY2025/26)."),
+        (None, None, None),
+        ("label", "Built from", f"{mi.provenance.get('data_file', '')} "
+                                f"({mi.provenance.get('figures', '')} figures, sha256 "
+                                f"{mi.provenance.get('data_sha256', '')[:16]})"),
+        ("label", "Periods", f"{mi.periods[0].label} to {mi.periods[-1].label} "
+                             f"({len(mi.periods)} quarters)"),
+        ("label", "Built by", f"model {mi.provenance.get('model_version', '')}, "
+                              f"{mi.provenance.get('built', '')}"),
+    ]
+    if mi.provenance.get("refreshed"):
+        lines.append(("label", "Last refresh", mi.provenance["refreshed"]))
+    for r, (style, a, b) in enumerate(lines):
+        if style is None:
+            continue
+        sh.put(r, 0, a, style)
+        if isinstance(b, tuple):
+            sh.formula(r, 1, b[1], "master")
+        elif b is not None:
+            sh.put(r, 1, b, "wrap")
+
+
+def lay_out(mi: ModelInputs) -> Layout:
+    """Inputs -> every sheet's cells, names and rows."""
+    if not mi.periods:
+        raise ValueError("no periods to lay out")
+    lay = Layout(mi)
+    for name in spec.WORKSHEETS:          # placeholders fix the sheet order
+        lay.sheets[name] = SheetLayout(name)
+    source_rows = _sources(lay)
+    _inputs(lay, source_rows)
+    _assumptions(lay)
+    _calculations(lay)
+    _sensitivity(lay)
+    _checks(lay)
+    _cover(lay)
+    lay.names["Periods"] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(spec.HEADER_ROW, P0, True, True)}:"
+                            f"{xl_rowcol_to_cell(spec.HEADER_ROW, lay.last_col, True, True)}")
+    for name, key in spec.defined_names().items():
+        lay.names[name] = lay.row_range(key)
+    return lay

@@ -1,0 +1,366 @@
+"""The model, declared once.
+
+Every row, label, unit, number format, defined name, check and chart of the
+workbook is listed here. The writer lays it out, the refresh finds cells by it
+and the audit walks it, so no cell address is typed twice in the code.
+
+Formula templates use ``{key}`` for the cell of row ``key`` in the same period
+column, ``{key@-4}`` for the cell four periods earlier, ``{$key}`` for the
+absolute address of a scalar input and ``{a:b}`` for the same-column range
+from row ``a`` to row ``b``. Input rows are keyed ``Entity.metric``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- vocabulary of the tidy data file ---------------------------------------
+
+DATA_COLUMNS = (
+    "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
+    "value", "unit", "basis", "source_title", "source_url",
+)
+ENTITIES = {
+    "Group": "Group",
+    "IDG": "IDG (devices)",
+    "ISG": "ISG (infrastructure)",
+    "SSG": "SSG (services)",
+    "ISG-CSP": "ISG cloud service providers (CSP)",
+    "ISG-ESMB": "ISG enterprise/SMB",
+    "ISG-AI": "ISG AI systems",
+    "Group-exCSP": "Group excluding CSP",
+}
+METRICS = {
+    "revenue": ("revenue", "usd_m"),
+    "gross_profit": ("gross profit", "usd_m"),
+    "operating_profit": ("operating profit", "usd_m"),
+    "net_income": ("net income", "usd_m"),
+    "pipeline": ("pipeline", "usd_m"),
+    "gross_margin_pct": ("gross margin", "pct"),
+}
+BASES = ("reported", "estimate", "approx", "lower_bound")
+UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
+
+# --- number formats by unit, and how each basis marks an input figure ---------
+
+FORMATS = {
+    "$M": '#,##0.0_);(#,##0.0)',
+    "%": '0.0%_);(0.0%)',
+    "x": '0.00"x"_);(0.00"x")',
+    "count": '0_)',
+}
+BASIS_MARK = {  # (prefix, suffix, fill colour)
+    "reported": ("", "", "#FFF2CC"),
+    "estimate": ("", '"e"', "#FCE4D6"),
+    "approx": ('"~"', "", "#E4DFEC"),
+    "lower_bound": ('"≥"', "", "#E2EFDA"),
+}
+
+
+def input_format(unit: str, basis: str) -> str:
+    """Number format of an input cell: the unit's format with the basis marker."""
+    prefix, suffix, _ = BASIS_MARK[basis]
+    pos, neg = FORMATS[unit].replace("_)", "").split(";")
+    return f"{prefix}{pos}{suffix}_);{prefix}{neg}{suffix}"
+
+
+# --- sheets -------------------------------------------------------------------
+
+COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES = (
+    "Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks", "Sources")
+TIMELINE_SHEETS = (INPUTS, ASSUMPTIONS, CALCS, CHECKS)
+WORKSHEETS = (COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES)  # charts go before Sources
+FIRST_PERIOD_COL = 5        # column F: A label, B unit, C code, D note, E value/total
+HEADER_ROW = 3              # period labels (0-based row 3 = Excel row 4)
+PERIOD_END_ROW = 4          # period end dates, Inputs only
+FIRST_BODY_ROW = 6          # first line item on a timeline sheet
+
+
+@dataclass(frozen=True)
+class InputRow:
+    """One figure series on the Inputs sheet, keyed ``Entity.metric``."""
+    entity: str
+    metric: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.entity}.{self.metric}"
+
+    @property
+    def unit(self) -> str:
+        return UNIT_LABEL[METRICS[self.metric][1]]
+
+    @property
+    def label(self) -> str:
+        return f"{ENTITIES[self.entity]} {METRICS[self.metric][0]} ({self.unit})"
+
+
+# Rows the calculations need: on the Inputs sheet even when the data has none.
+CORE_INPUTS = (
+    InputRow("Group", "revenue"), InputRow("Group", "gross_profit"),
+    InputRow("Group", "operating_profit"), InputRow("Group", "net_income"),
+    InputRow("Group", "gross_margin_pct"),
+    InputRow("IDG", "revenue"), InputRow("IDG", "operating_profit"),
+    InputRow("ISG", "revenue"), InputRow("ISG", "operating_profit"),
+    InputRow("SSG", "revenue"), InputRow("SSG", "operating_profit"),
+    InputRow("ISG-CSP", "revenue"), InputRow("ISG-ESMB", "revenue"),
+    InputRow("ISG-AI", "revenue"), InputRow("ISG-AI", "pipeline"),
+)
+# Figures that feed an assumption row instead of an Inputs row.
+ASSUMPTION_FIGURES = {("Group-exCSP", "gross_margin_pct"): "excsp_base"}
+REVENUE_ROWS = ("Group.revenue", "IDG.revenue", "ISG.revenue", "SSG.revenue",
+                "ISG-CSP.revenue", "ISG-ESMB.revenue", "ISG-AI.revenue")
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A single input cell on the Assumptions sheet (column E)."""
+    key: str
+    label: str
+    unit: str
+    default: object
+    note: str
+    choices: tuple = ()
+
+
+SCENARIOS = ("Low", "Base", "High")
+SCALARS = (
+    Scalar("scenario", "Ex-CSP gross margin scenario in use", "text", "Base",
+           "Pick Low, Base or High; every calculation follows.", SCENARIOS),
+    Scalar("opex_intensity", "CSP operating-expense intensity vs group average (x)", "x", 1.0,
+           "1.00x = opex allocated by revenue share (The Next Platform's method)."),
+    Scalar("segment_tolerance", "Segment revenue vs group tolerance (%)", "%", 0.10,
+           "IDG+ISG+SSG exceeds group revenue by intersegment sales (about 6-8%)."),
+    Scalar("rounding_tolerance", "Rounding tolerance for reported splits ($M)", "$M", 5.0,
+           "Reported figures are rounded; differences up to this are accepted."),
+    Scalar("margin_bound", "Largest plausible absolute margin (%)", "%", 1.0,
+           "Margins beyond +/- this fail the bounds check."),
+)
+SCALAR_FIRST_ROW = 5
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    """An ex-CSP gross margin row per quarter on the Assumptions sheet."""
+    key: str
+    scenario: str
+    default: float
+
+
+EXCSP_DEFAULT_NOTE = ('CFO: gross margin "north of 17%" without CSP; '
+                      "The Next Platform took 17.2%.")
+SCENARIO_ROWS = (
+    ScenarioRow("excsp_low", "Low", 0.165),
+    ScenarioRow("excsp_base", "Base", 0.172),
+    ScenarioRow("excsp_high", "High", 0.180),
+)
+
+
+@dataclass(frozen=True)
+class CalcRow:
+    """A calculated row: one formula template across every period column."""
+    key: str
+    label: str
+    unit: str
+    formula: str
+    name: str | None = None
+    section: str = ""
+
+
+def _both(a: str, b: str, expr: str) -> str:
+    return f'IF(AND(ISNUMBER({{{a}}}),ISNUMBER({{{b}}})),{expr},"")'
+
+
+def _ratio(num: str, den: str) -> str:
+    return (f'IF(AND(ISNUMBER({{{num}}}),ISNUMBER({{{den}}}),{{{den}}}<>0),'
+            f'{{{num}}}/{{{den}}},"")')
+
+
+def _growth(key: str, lag: int) -> str:
+    return (f'IF(AND(ISNUMBER({{{key}}}),ISNUMBER({{{key}@-{lag}}}),{{{key}@-{lag}}}<>0),'
+            f'{{{key}}}/{{{key}@-{lag}}}-1,"")')
+
+
+_SCEN = "INDEX({excsp_low:excsp_high},MATCH({$scenario},{$scenario_names},0))"
+
+CALC_ROWS = (
+    CalcRow("group_gross_profit", "Group gross profit, reported or revenue x reported margin ($M)", "$M",
+            'IF(ISNUMBER({Group.gross_profit}),{Group.gross_profit},'
+            'IF(AND(ISNUMBER({Group.revenue}),ISNUMBER({Group.gross_margin_pct})),'
+            '{Group.revenue}*{Group.gross_margin_pct},""))', section="Group margin"),
+    CalcRow("blended_gm", "Blended group gross margin (%)", "%",
+            _ratio("group_gross_profit", "Group.revenue"), "Blended_GrossMargin"),
+    CalcRow("excsp_gm", "Ex-CSP gross margin, scenario in use (%)", "%",
+            f'IF(ISNUMBER({_SCEN}),{_SCEN},"")', "ExCSP_GrossMargin", "CSP split"),
+    CalcRow("csp_revenue", "CSP revenue, reported or ISG less enterprise/SMB ($M)", "$M",
+            'IF(ISNUMBER({ISG-CSP.revenue}),{ISG-CSP.revenue},'
+            'IF(AND(ISNUMBER({ISG.revenue}),ISNUMBER({ISG-ESMB.revenue})),'
+            '{ISG.revenue}-{ISG-ESMB.revenue},""))', "CSP_Revenue"),
+    CalcRow("excsp_revenue", "Ex-CSP revenue: group less CSP ($M)", "$M",
+            _both("Group.revenue", "csp_revenue", "{Group.revenue}-{csp_revenue}")),
+    CalcRow("excsp_gross_profit", "Ex-CSP gross profit: ex-CSP revenue x ex-CSP margin ($M)", "$M",
+            _both("excsp_revenue", "excsp_gm", "{excsp_revenue}*{excsp_gm}")),
+    CalcRow("csp_gross_profit", "CSP gross profit: group less ex-CSP ($M)", "$M",
+            _both("group_gross_profit", "excsp_gross_profit",
+                  "{group_gross_profit}-{excsp_gross_profit}"), "CSP_GrossProfit"),
+    CalcRow("csp_gm", "CSP gross margin (%)", "%",
+            _ratio("csp_gross_profit", "csp_revenue"), "CSP_GrossMargin"),
+    CalcRow("opex_pool", "Operating expense pool: group gross profit less operating profit ($M)", "$M",
+            _both("group_gross_profit", "Group.operating_profit",
+                  "{group_gross_profit}-{Group.operating_profit}"), "Opex_Pool", "Operating expense allocation"),
+    CalcRow("csp_revenue_share", "CSP share of group revenue (%)", "%",
+            _ratio("csp_revenue", "Group.revenue")),
+    CalcRow("csp_opex", "CSP allocated opex: pool x revenue share x intensity ($M)", "$M",
+            _both("opex_pool", "csp_revenue_share",
+                  "{opex_pool}*{csp_revenue_share}*{$opex_intensity}"), "CSP_AllocatedOpex"),
+    CalcRow("csp_op", "CSP operating profit: gross profit less allocated opex ($M)", "$M",
+            _both("csp_gross_profit", "csp_opex", "{csp_gross_profit}-{csp_opex}"),
+            "CSP_OperatingProfit"),
+    CalcRow("csp_rev_per_loss", "CSP revenue per $1 of CSP operating loss (x)", "x",
+            'IF(AND(ISNUMBER({csp_op}),ISNUMBER({csp_revenue}),{csp_op}<0),'
+            '{csp_revenue}/-{csp_op},"")', "CSP_RevenuePerDollarLost"),
+    CalcRow("csp_breakeven_gm", "CSP gross margin needed to break even: allocated opex / revenue (%)", "%",
+            _ratio("csp_opex", "csp_revenue"), "CSP_BreakevenGrossMargin"),
+    CalcRow("esmb_revenue", "Enterprise/SMB revenue: ISG less CSP ($M)", "$M",
+            _both("ISG.revenue", "csp_revenue", "{ISG.revenue}-{csp_revenue}"), section="ISG"),
+    CalcRow("esmb_op", "Enterprise/SMB operating profit: ISG less CSP ($M)", "$M",
+            _both("ISG.operating_profit", "csp_op", "{ISG.operating_profit}-{csp_op}")),
+    CalcRow("isg_om", "ISG operating margin (%)", "%",
+            _ratio("ISG.operating_profit", "ISG.revenue"), "ISG_OperatingMargin"),
+    CalcRow("group_rev_yoy", "Group revenue growth, year on year (%)", "%",
+            _growth("Group.revenue", 4), section="Growth"),
+    CalcRow("group_rev_qoq", "Group revenue growth, quarter on quarter (%)", "%",
+            _growth("Group.revenue", 1)),
+    CalcRow("isg_rev_yoy", "ISG revenue growth, year on year (%)", "%", _growth("ISG.revenue", 4)),
+    CalcRow("isg_rev_qoq", "ISG revenue growth, quarter on quarter (%)", "%", _growth("ISG.revenue", 1)),
+    CalcRow("ai_rev_yoy", "AI systems revenue growth, year on year (%)", "%", _growth("ISG-AI.revenue", 4)),
+    CalcRow("ai_rev_qoq", "AI systems revenue growth, quarter on quarter (%)", "%",
+            _growth("ISG-AI.revenue", 1)),
+    CalcRow("ai_pipeline_cover", "AI pipeline coverage: pipeline / quarterly AI revenue (x)", "x",
+            _ratio("ISG-AI.pipeline", "ISG-AI.revenue")),
+)
+
+# Public interface: defined names over whole timeline rows.
+INPUT_NAMES = {
+    "Group_Revenue": "Group.revenue",
+    "Group_GrossProfit": "Group.gross_profit",
+    "Group_OperatingProfit": "Group.operating_profit",
+    "ISG_Revenue": "ISG.revenue",
+    "ISG_OperatingProfit": "ISG.operating_profit",
+}
+
+
+def defined_names() -> dict[str, str]:
+    """Every public row name -> row key ('Periods' is the header row)."""
+    names = dict(INPUT_NAMES)
+    names.update({r.name: r.key for r in CALC_ROWS if r.name})
+    return names
+
+
+# --- checks: a flag per period (1 = fails) or one whole-sheet test ------------
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    formula: str            # per-period flag template, or a single-cell formula
+    per_period: bool = True
+
+
+def _err_count(sheet: str) -> str:
+    return f"SUMPRODUCT(--ISERROR({{!{sheet}}}))"
+
+
+CHECKS_LIST = (
+    Check("seg_sum", "IDG + ISG + SSG revenue within tolerance of group revenue",
+          'IF(AND(ISNUMBER({IDG.revenue}),ISNUMBER({ISG.revenue}),ISNUMBER({SSG.revenue}),'
+          'ISNUMBER({Group.revenue})),IF(ABS({IDG.revenue}+{ISG.revenue}+{SSG.revenue}'
+          '-{Group.revenue})>{$segment_tolerance}*{Group.revenue},1,0),0)'),
+    Check("isg_split", "Reported CSP + enterprise/SMB revenue equals ISG revenue (within rounding)",
+          'IF(AND(ISNUMBER({ISG-CSP.revenue}),ISNUMBER({ISG-ESMB.revenue}),ISNUMBER({ISG.revenue})),'
+          'IF(ABS({ISG-CSP.revenue}+{ISG-ESMB.revenue}-{ISG.revenue})>{$rounding_tolerance},1,0),0)'),
+    Check("csp_in_isg", "CSP revenue not above ISG revenue",
+          'IF(AND(ISNUMBER({csp_revenue}),ISNUMBER({ISG.revenue})),'
+          'IF({csp_revenue}>{ISG.revenue}+{$rounding_tolerance},1,0),0)'),
+    Check("gp_in_revenue", "Group gross profit not above group revenue",
+          'IF(AND(ISNUMBER({group_gross_profit}),ISNUMBER({Group.revenue})),'
+          'IF({group_gross_profit}>{Group.revenue},1,0),0)'),
+    Check("revenue_sign", "No negative revenue",
+          "IF(OR(" + ",".join(f"{{{k}}}<0" for k in REVENUE_ROWS) + "),1,0)"),
+    Check("margin_bounds", "Margins within the plausible bound",
+          "IF(OR(" + ",".join(
+              f'AND(ISNUMBER({{{k}}}),OR({{{k}}}>{{$margin_bound}},{{{k}}}<-{{$margin_bound}}))'
+              for k in ("blended_gm", "excsp_gm", "csp_gm", "isg_om")) + "),1,0)"),
+    Check("excsp_set", "Ex-CSP margin set wherever CSP revenue is known",
+          'IF(AND(ISNUMBER({csp_revenue}),NOT(ISNUMBER({excsp_gm}))),1,0)'),
+    Check("scenario_valid", "Scenario in use is one of Low, Base, High",
+          "IF(ISNA(MATCH({$scenario},{$scenario_names},0)),1,0)", per_period=False),
+    Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
+    Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS),
+          per_period=False),
+    Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
+    Check("errors_sensitivity", "No error values on Sensitivity", _err_count(SENS), per_period=False),
+)
+
+# --- sensitivity: CSP operating profit for one quarter over two drivers ------
+
+SENS_MARGINS = (0.165, 0.1675, 0.17, 0.1725, 0.175, 0.1775, 0.18)
+SENS_INTENSITIES = (0.5, 0.75, 1.0, 1.25, 1.5)
+SENS_LOOKUPS = (  # (key, label, calc-or-input row looked up for the chosen quarter)
+    ("s_gp", "Group gross profit ($M)", "group_gross_profit"),
+    ("s_rev", "Group revenue ($M)", "Group.revenue"),
+    ("s_csp", "CSP revenue ($M)", "csp_revenue"),
+    ("s_pool", "Operating expense pool ($M)", "opex_pool"),
+    ("s_op", "CSP operating profit at the scenario in use ($M)", "csp_op"),
+)
+
+
+# --- charts: one chart sheet each ---------------------------------------------
+
+@dataclass(frozen=True)
+class Series:
+    key: str                     # row key (or 'sens:<i>' for a sensitivity column)
+    name: str
+    kind: str = "column"         # column | line
+    secondary: bool = False
+
+
+@dataclass(frozen=True)
+class Chart:
+    sheet: str
+    title: str
+    y_title: str
+    y_format: str
+    series: tuple = field(default_factory=tuple)
+    y2_title: str = ""
+    y2_format: str = ""
+    x_title: str = "Fiscal quarter"
+    x_format: str = ""
+
+
+CHARTS = (
+    Chart("Chart ISG", "ISG revenue grows, operating profit stays near zero",
+          "Revenue ($M)", FORMATS["$M"],
+          (Series("ISG.revenue", "ISG revenue ($M)"),
+           Series("ISG.operating_profit", "ISG operating profit ($M)", "line", True)),
+          "Operating profit ($M)", FORMATS["$M"]),
+    Chart("Chart Margins", "CSP against non-CSP gross margin", "Gross margin (%)", "0%",
+          (Series("csp_gm", "CSP gross margin (%)"),
+           Series("blended_gm", "Blended group gross margin (%)"),
+           Series("excsp_gm", "Ex-CSP gross margin, scenario in use (%)", "line"))),
+    Chart("Chart CSP loss", "CSP operating loss and dollars sold per dollar lost",
+          "Profit ($M)", FORMATS["$M"],
+          (Series("csp_gross_profit", "CSP gross profit ($M)"),
+           Series("csp_op", "CSP operating profit ($M)"),
+           Series("csp_rev_per_loss", "CSP revenue per $1 lost (x)", "column", True)),
+          "Revenue per $1 lost (x)", '0.0"x"'),
+    Chart("Chart AI", "AI systems revenue and pipeline", "US$ millions ($M)", FORMATS["$M"],
+          (Series("ISG-AI.revenue", "AI systems revenue ($M)"),
+           Series("ISG-AI.pipeline", "AI pipeline ($M)"),
+           Series("ai_pipeline_cover", "Pipeline coverage (x)", "column", True)),
+          "Coverage (x)", '0.0"x"'),
+    Chart("Chart Sensitivity", "CSP operating profit by ex-CSP margin and opex intensity",
+          "CSP operating profit ($M)", FORMATS["$M"],
+          tuple(Series(f"sens:{i}", f"Opex intensity {k:.2f}x", "line")
+                for i, k in enumerate(SENS_INTENSITIES)),
+          x_title="Ex-CSP gross margin (%)", x_format="0.00%"),
+)

@@ -1,0 +1,243 @@
+"""Write a Layout to an .xlsx (or .xlsm) file with XlsxWriter, atomically.
+
+XlsxWriter is used because its chart sheets render in Excel and LibreOffice
+alike and its output is reproducible: fixed zip timestamps plus a fixed
+document date give the same bytes for the same inputs.
+"""
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
+from . import spec
+from .layout import Layout
+
+INPUT_FONT = "#0000FF"
+
+
+class WriteError(OSError):
+    """The workbook could not be written; the file on disk is unchanged."""
+
+
+def _style(key: str) -> dict:
+    base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
+    kind, _, rest = key.partition("|")
+    if kind == "input":
+        unit, basis = rest.split("|")
+        fmt = {"font_color": INPUT_FONT, "bg_color": spec.BASIS_MARK[basis][2], "locked": False,
+               "border": 1, "border_color": "#BFBFBF"}
+        if unit != "text":
+            fmt["num_format"] = spec.input_format(unit, basis)
+        return base | fmt
+    if kind == "calc":
+        return base | {"num_format": spec.FORMATS[rest]}
+    if kind == "plain":
+        return base | {"num_format": spec.FORMATS[rest]}
+    return base | {
+        "title": {"bold": True, "font_size": 14},
+        "subtitle": {"italic": True, "font_color": "#595959"},
+        "header": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1},
+        "header_period": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1, "align": "center"},
+        "section": {"bold": True, "font_color": "#1F4E79"},
+        "unit": {"align": "center", "font_color": "#595959"},
+        "code": {"font_color": "#808080", "font_size": 8},
+        "note": {"italic": True, "font_color": "#595959"},
+        "link": {"font_color": "#0563C1", "underline": 1},
+        "date": {"num_format": "yyyy-mm-dd", "align": "center", "font_color": "#595959"},
+        "check_flag": {"num_format": "0;-0;\"-\"", "align": "center"},
+        "check_total": {"num_format": "0", "bold": True, "align": "center"},
+        "master": {"bold": True, "font_size": 11},
+        "master_label": {"bold": True},
+        "wrap": {"text_wrap": True},
+    }.get(key, {})
+
+
+@contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path beside ``target``; move it into place on success."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        yield Path(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def _build_time(lay: Layout) -> datetime:
+    stamp = lay.inputs.provenance.get("built_at")
+    return datetime.fromisoformat(stamp) if stamp else datetime(2000, 1, 1)
+
+
+def _series_ref(lay: Layout, key: str) -> str:
+    """Absolute range of a chart series: a timeline row, a sensitivity grid
+    column ('sens:<j>') or the sensitivity margin axis ('sens:axis')."""
+    if not key.startswith("sens:"):
+        return lay.row_range(key)
+    r0, c0 = lay.sens_grid
+    j = key.split(":")[1]
+    c = c0 - 1 if j == "axis" else c0 + int(j)
+    n = len(lay.inputs.sens_margins)
+    return (f"{quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(r0, c, True, True)}:"
+            f"{xl_rowcol_to_cell(r0 + n - 1, c, True, True)}")
+
+
+def _chart(wb, lay: Layout, c: spec.Chart):
+    """One chart. Columns on both axes are padded with empty spacer series so
+    the primary and secondary columns stand side by side instead of on top of
+    each other; spacers are left out of the legend."""
+    primary = [s for s in c.series if not s.secondary]
+    secondary = [s for s in c.series if s.secondary]
+    base_kind = "column" if any(s.kind == "column" for s in primary) else primary[0].kind
+    chart = wb.add_chart({"type": base_kind})
+    cats = "=" + _series_ref(lay, "sens:axis") if c.series[0].key.startswith("sens:") else "=Periods"
+    blank = "=" + lay.blank_range
+    p_cols = [s for s in primary if s.kind == "column"]
+    s_cols = [s for s in secondary if s.kind == "column"]
+    pad = bool(p_cols and s_cols)
+    legend_drop = []
+    n = 0
+
+    def add(target, s=None, y2=False):
+        nonlocal n
+        if s is None:
+            target.add_series({"values": blank, "categories": cats, "name": " ", "y2_axis": y2})
+            legend_drop.append(n)
+        else:
+            opts = {"name": s.name, "categories": cats, "values": "=" + _series_ref(lay, s.key)}
+            if s.kind == "line":
+                opts["marker"] = {"type": "circle", "size": 5}
+            if s.secondary:
+                opts["y2_axis"] = True
+            target.add_series(opts)
+        n += 1
+
+    others = {}
+    for s in primary:
+        if s.kind == base_kind:
+            add(chart, s)
+        else:
+            others.setdefault((s.kind, False), []).append(s)
+    if pad:
+        for _ in s_cols:
+            add(chart)
+    for s in secondary:
+        others.setdefault((s.kind, True), []).append(s)
+    for (kind, sec), group in others.items():
+        sub = wb.add_chart({"type": kind})
+        if pad and sec and kind == "column":
+            for _ in p_cols:
+                add(sub, y2=True)
+        for s in group:
+            add(sub, s)
+        chart.combine(sub)
+    chart.set_title({"name": c.title, "name_font": {"size": 14}})
+    x = {"name": c.x_title, "label_position": "low"}
+    if c.x_format:
+        x["num_format"] = c.x_format
+    else:
+        x["num_font"] = {"rotation": -45}
+    chart.set_x_axis(x)
+    chart.set_y_axis({"name": c.y_title, "num_format": c.y_format,
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    if c.y2_title:
+        chart.set_y2_axis({"name": c.y2_title, "num_format": c.y2_format})
+    chart.set_legend({"position": "bottom", "delete_series": legend_drop})
+    chart.show_blanks_as("gap")
+    return chart
+
+
+def write(lay: Layout, target: str | Path, vba_project: Path | None = None) -> Path:
+    """Write ``lay`` to ``target`` atomically; return the path written."""
+    target = Path(target)
+    try:
+        with atomic_path(target) as tmp:
+            _write(lay, tmp, vba_project)
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot write the workbook ({exc.strerror or exc}); "
+                         "the file on disk is unchanged") from exc
+    return target
+
+
+def _write(lay: Layout, path: Path, vba_project: Path | None) -> None:
+    wb = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+        "default_date_format": "yyyy-mm-dd"})
+    wb.set_size(1600, 1000)
+    when = _build_time(lay)
+    wb.set_properties({
+        "title": "ISG margin model", "subject": "CSP profitability from segment data",
+        "author": "model", "company": "", "created": when,
+        "comments": f"Built from {lay.inputs.provenance.get('data_file', '')}"})
+    formats: dict[str, object] = {}
+
+    def fmt(key):
+        if key not in formats:
+            formats[key] = wb.add_format(_style(key))
+        return formats[key]
+
+    chart_after = spec.CHECKS
+    for name, sh in lay.sheets.items():
+        ws = wb.add_worksheet(name)
+        _fill(ws, sh, fmt)
+        if name == spec.COVER:
+            ws.activate()
+        if name == chart_after:
+            for c in spec.CHARTS:
+                cs = wb.add_chartsheet(c.sheet)
+                cs.set_chart(_chart(wb, lay, c))
+                cs.set_landscape()
+    for name, ref in lay.names.items():
+        wb.define_name(name, "=" + ref)
+    if vba_project is not None:
+        wb.add_vba_project(str(vba_project))
+    wb.close()
+
+
+def _fill(ws, sh, fmt) -> None:
+    for (r, c), cell in sorted(sh.cells.items()):
+        f = fmt(cell.style)
+        v = cell.value
+        if cell.formula:
+            ws.write_formula(r, c, "=" + v, f, "")
+        elif cell.url:
+            if ws.write_url(r, c, cell.url, f, string=str(v)) != 0:
+                ws.write_string(r, c, str(v), f)
+        elif v is None:
+            ws.write_blank(r, c, None, f)
+        elif isinstance(v, bool):
+            ws.write_boolean(r, c, v, f)
+        elif isinstance(v, (int, float)):
+            ws.write_number(r, c, v, f)
+        elif isinstance(v, (date, datetime)):
+            ws.write_datetime(r, c, datetime(v.year, v.month, v.day), f)
+        else:
+            ws.write_string(r, c, str(v), f)
+    for c, w in sh.widths.items():
+        ws.set_column(c, c, w)
+    for r, c, opts in sh.validations:
+        ws.data_validation(r, c, r, c, opts)
+    if sh.freeze:
+        ws.freeze_panes(*sh.freeze)
+    if sh.cells:
+        lr, lc = sh.extent
+        ws.print_area(0, 0, lr, lc)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+    if sh.protect:
+        ws.protect("", {"format_columns": True, "format_rows": True,
+                        "select_locked_cells": True, "select_unlocked_cells": True})

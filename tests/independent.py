@@ -1,0 +1,43 @@
+"""Test-side inputs taken straight from a data CSV with pandas.
+
+Nothing here comes from the package's loader or layout: the figures are read,
+scaled and pivoted afresh, so the reference sees the data as a finance person
+would read the file.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+DEFAULT_SCALARS = {"scenario": "Base", "opex_intensity": 1.0, "segment_tolerance": 0.10,
+                   "rounding_tolerance": 5.0, "margin_bound": 1.0}
+SCENARIO_DEFAULTS = {"excsp_low": 0.165, "excsp_base": 0.172, "excsp_high": 0.180}
+SENS_MARGINS = [0.165, 0.1675, 0.17, 0.1725, 0.175, 0.1775, 0.18]
+SENS_INTENSITIES = [0.5, 0.75, 1.0, 1.25, 1.5]
+
+
+def _start_year(fy: str) -> int:
+    return int(str(fy)[:4])
+
+
+def _label(start: int, q: int, two_year: bool) -> str:
+    fy = f"{start}/{(start + 1) % 100:02d}" if two_year else str(start)
+    return f"FY{fy} Q{q}"
+
+
+def frames_from_csv(path):
+    """(inputs, scenarios, periods) from the tidy CSV: pct values become fractions."""
+    df = pd.read_csv(path, dtype={"fiscal_year": str})
+    df["value"] = df["value"].astype(float)
+    df.loc[df["unit"] == "pct", "value"] /= 100.0
+    two_year = "/" in str(df["fiscal_year"].iloc[0])
+    idx = df["fiscal_year"].map(_start_year) * 4 + df["fiscal_quarter"].str[1].astype(int) - 1
+    periods = [_label(i // 4, i % 4 + 1, two_year) for i in range(idx.min(), idx.max() + 1)]
+    df["period"] = [_label(i // 4, i % 4 + 1, two_year) for i in idx]
+    df["key"] = df["entity"] + "." + df["metric"]
+    excsp = df[df["key"] == "Group-exCSP.gross_margin_pct"]
+    figs = df[df["key"] != "Group-exCSP.gross_margin_pct"]
+    inputs = figs.pivot(index="key", columns="period", values="value").reindex(columns=periods)
+    scen = pd.DataFrame({p: SCENARIO_DEFAULTS for p in periods})
+    for _, r in excsp.iterrows():
+        scen.loc["excsp_base", r["period"]] = r["value"]
+    return inputs, scen, periods
