@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
@@ -315,53 +316,39 @@ def _sources(lay: Layout) -> dict[str, int]:
     return first
 
 
+COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "cover.txt"
+
+
 def _cover(lay: Layout) -> None:
+    """The Cover sheet from templates/cover.txt, with the master check's formula."""
     mi = lay.inputs
     sh = SheetLayout(spec.COVER, protect=True)
     lay.sheets[spec.COVER] = sh
-    sh.widths = {0: 30, 1: 100}
+    sh.widths = {0: 30, 1: 110}
     s, r, c = lay.master_check
     total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(r, c, True, True)}"
-    lines = [
-        ("title", "ISG margin model: CSP profitability from segment data", None),
-        ("subtitle", "How much does the cloud-service-provider (CSP) business earn or lose? "
-                     "Gross margin ex-CSP, CSP gross and operating profit, and what it takes to break even.",
-         None),
-        (None, None, None),
-        ("label", "Master check",
-         ("formula", f'IF({total}=0,"OK: all checks pass","FAILED: "&{total}&'
-                     f'" failing item(s), see the Checks sheet")')),
-        (None, None, None),
-        ("label", "How to use", "Change yellow cells on Inputs, Assumptions or Sensitivity; every "
-                                "calculation and chart follows through formulas."),
-        ("label", "Scenario", "Assumptions: pick the ex-CSP gross margin scenario (Low, Base, High)."),
-        ("label", "Refresh", "When new figures arrive: python -m model refresh (or the Refresh "
-                             "button in the .xlsm). Values you typed are kept."),
-        ("label", "Flow", "Inputs, Assumptions -> Calculations -> Sensitivity, Checks -> Chart sheets."),
-        ("label", "Units", "US$ millions ($M); margins and growth as percentages (%); ratios as x."),
-        ("label", "Signs", "Profit positive, loss negative; costs shown as positive amounts."),
-        ("label", "Method", "CSP gross profit = group gross profit - ex-CSP revenue x ex-CSP margin. "
-                            "Group opex (gross profit - operating profit) is allocated to CSP by "
-                            "revenue share x intensity (The Next Platform, Q1 FY2025/26)."),
-        (None, None, None),
-        ("label", "Built from", f"{mi.provenance.get('data_file', '')} "
-                                f"({mi.provenance.get('figures', '')} figures, sha256 "
-                                f"{mi.provenance.get('data_sha256', '')[:16]})"),
-        ("label", "Periods", f"{mi.periods[0].label} to {mi.periods[-1].label} "
-                             f"({len(mi.periods)} quarters)"),
-        ("label", "Built by", f"model {mi.provenance.get('model_version', '')}, "
-                              f"{mi.provenance.get('built', '')}"),
-    ]
+    fill = dict(mi.provenance, data_sha256_short=mi.provenance.get("data_sha256", "")[:16],
+                first_period=mi.periods[0].label, last_period=mi.periods[-1].label,
+                n_periods=len(mi.periods))
+    fill.setdefault("figures", "")
+    fill.setdefault("data_file", "")
+    lines = [ln for ln in COVER_TEMPLATE.read_text(encoding="utf-8").splitlines()
+             if not ln.startswith("#")]
     if mi.provenance.get("refreshed"):
-        lines.append(("label", "Last refresh", mi.provenance["refreshed"]))
-    for r, (style, a, b) in enumerate(lines):
-        if style is None:
+        lines.append("Last refresh | {refreshed}")
+    for r, line in enumerate(lines):
+        if not line.strip():
             continue
-        sh.put(r, 0, a, style)
-        if isinstance(b, tuple):
-            sh.formula(r, 1, b[1], "master")
-        elif b is not None:
-            sh.put(r, 1, b, "wrap")
+        label, _, text = (part.strip() for part in line.partition("|"))
+        if label in ("title", "subtitle"):
+            sh.put(r, 0, text.format_map(fill), label)
+        elif text == "MASTER CHECK":
+            sh.put(r, 0, label, "label")
+            sh.formula(r, 1, f'IF({total}=0,"OK: all checks pass","FAILED: "&{total}&'
+                             f'" failing item(s), see the Checks sheet")', "master")
+        else:
+            sh.put(r, 0, label, "label")
+            sh.put(r, 1, text.format_map(fill), "wrap")
 
 
 def lay_out(mi: ModelInputs) -> Layout:

@@ -58,6 +58,16 @@ def _style(key: str) -> dict:
     }.get(key, {})
 
 
+def _mode_for(target: Path) -> int:
+    """Keep an existing file's permissions; a new file gets the umask's default."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 @contextmanager
 def atomic_path(target: Path):
     """Yield a temporary path beside ``target``; move it into place on success."""
@@ -65,6 +75,7 @@ def atomic_path(target: Path):
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
+    os.chmod(tmp, _mode_for(target))
     try:
         yield Path(tmp)
         with open(tmp, "rb") as fh:
