@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from .build import DEFAULT_DATA, DEFAULT_WORKBOOK
 from .data import DataError
 from .writer import WriteError
 
@@ -13,19 +14,46 @@ from .writer import WriteError
 def _build(args) -> int:
     from .build import build
     t = time.perf_counter()
-    path = build(args.data, args.out)
-    print(f"built {path} in {time.perf_counter() - t:.2f} s")
+    outs = [args.out] if args.out else [DEFAULT_WORKBOOK, DEFAULT_WORKBOOK.with_suffix(".xlsm")]
+    for out in outs:
+        path = build(args.data, out)
+        print(f"built {path}")
+    print(f"in {time.perf_counter() - t:.2f} s")
+    return 0
+
+
+def _refresh(args) -> int:
+    from .refresh import RefreshRefused, refresh
+    try:
+        rep = refresh(args.workbook, args.data, take_data=args.take_data, force=args.force,
+                      keep_backups=args.keep_backups)
+    except RefreshRefused as exc:
+        print(f"refused: {exc}", file=sys.stderr)
+        for f in exc.findings:
+            print(f"  {f}", file=sys.stderr)
+        return 1
+    print("\n".join(rep.lines()))
     return 0
 
 
 def main(argv=None) -> int:
-    from .build import DEFAULT_DATA, DEFAULT_WORKBOOK
     p = argparse.ArgumentParser(prog="python -m model", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build a workbook from a data file")
     b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tidy figures CSV (default: %(default)s)")
-    b.add_argument("--out", type=Path, default=DEFAULT_WORKBOOK, help="workbook to write (default: %(default)s)")
+    b.add_argument("--out", type=Path, default=None,
+                   help=f"workbook to write, .xlsx or .xlsm (default: {DEFAULT_WORKBOOK} and its .xlsm twin)")
     b.set_defaults(run=_build)
+    r = sub.add_parser("refresh", help="bring in new figures, keeping every edit people made")
+    r.add_argument("workbook", type=Path, nargs="?", default=DEFAULT_WORKBOOK,
+                   help="workbook to refresh (default: %(default)s)")
+    r.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tidy figures CSV (default: %(default)s)")
+    r.add_argument("--take-data", action="store_true",
+                   help="where your value and the data file's differ, take the data file's")
+    r.add_argument("--force", action="store_true",
+                   help="rebuild even over edits outside the input cells (a backup is kept)")
+    r.add_argument("--keep-backups", type=int, default=5, help="previous versions kept in .backup/")
+    r.set_defaults(run=_refresh)
     args = p.parse_args(argv)
     try:
         return args.run(args)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from . import __version__
 from .data import load
 from .inputs import ModelInputs, from_dataset
 from .layout import lay_out
-from .writer import write
+from .writer import atomic_path, write
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data" / "lenovo_quarterly.csv"
@@ -27,13 +28,30 @@ def stamp(mi: ModelInputs) -> None:
         when = datetime(d.year, d.month, d.day)
     else:
         when = datetime(2000, 1, 1)
-    mi.provenance["model_version"] = __version__
     mi.provenance["built_at"] = when.isoformat()
-    mi.provenance["built"] = f"dated {when:%Y-%m-%d %H:%M} UTC"
+    mi.provenance["Built by"] = f"model {__version__}, dated {when:%Y-%m-%d %H:%M} UTC"
+
+
+HANDLER_TEMPLATE = ROOT / "templates" / "xlwings_main.py"
+
+
+def vba_for(book: Path):
+    """The VBA project a workbook gets: xlwings' for an .xlsm, none otherwise."""
+    if Path(book).suffix.lower() != ".xlsm":
+        return None
+    from .vba import vba_project
+    return vba_project()
 
 
 def build(data: str | Path = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK) -> Path:
-    """Build the workbook at ``out`` from the data file ``data``."""
+    """Build the workbook at ``out`` from the data file ``data``. An .xlsm gets the
+    Refresh button and, beside it, the .py of the same name that xlwings runs."""
+    out = Path(out)
     mi = from_dataset(load(data))
     stamp(mi)
-    return write(lay_out(mi), out)
+    path = write(lay_out(mi), out, vba_for(out))
+    if out.suffix.lower() == ".xlsm":
+        handler = out.with_suffix(".py")
+        with atomic_path(handler) as tmp:
+            shutil.copyfile(HANDLER_TEMPLATE, tmp)
+    return path

@@ -35,6 +35,7 @@ class ModelInputs:
     sens_quarter: str
     sens_margins: tuple[float, ...] = spec.SENS_MARGINS
     sens_intensities: tuple[float, ...] = spec.SENS_INTENSITIES
+    notes: dict[str, str] = field(default_factory=dict)          # row key -> a person's note
     provenance: dict[str, str] = field(default_factory=dict)
 
 
@@ -65,6 +66,11 @@ def default_sens_quarter(periods, figures: dict) -> str:
     return periods[-1].label
 
 
+def describe(ds: Dataset) -> str:
+    """'file.csv (113 figures, sha256 …)': what a workbook was built or refreshed from."""
+    return f"{ds.path.name} ({len(ds.figures)} figures, sha256 {ds.sha256[:16]})"
+
+
 def from_dataset(ds: Dataset) -> ModelInputs:
     """Inputs for a fresh build: every figure from the data, defaults elsewhere."""
     periods = ds.periods
@@ -88,6 +94,5 @@ def from_dataset(ds: Dataset) -> ModelInputs:
         scenarios=scenarios,
         scalars={s.key: s.default for s in spec.SCALARS},
         sens_quarter=default_sens_quarter(periods, figures),
-        provenance={"data_file": ds.path.name, "data_sha256": ds.sha256,
-                    "figures": str(len(ds.figures))},
+        provenance={"Built from": describe(ds)},
     )

@@ -7,6 +7,7 @@ Formulas are rendered here from the spec's templates, and only here.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,7 +121,7 @@ def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_hea
         sh.put(r, c, head, "header")
     for i, p in enumerate(lay.inputs.periods):
         sh.put(r, P0 + i, p.label, "header_period")
-    sh.widths = {C_LABEL: 62, C_UNIT: 6, C_CODE: 20, C_NOTE: 14, C_VALUE: 11}
+    sh.widths = {C_LABEL: 62, C_UNIT: 6, C_CODE: 20, C_NOTE: 10, C_VALUE: 14}
     sh.widths.update({c: 12 for c in range(P0, lay.last_col + 1)})
     lay.sheets[name] = sh
     return sh
@@ -131,7 +132,7 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
     sh = _timeline_sheet(lay, spec.INPUTS, "Inputs: segment figures by fiscal quarter",
                          "US$ millions unless marked %. Yellow cells are inputs. "
                          "Markers: e = estimate, ~ = approximate, ≥ = lower bound "
-                         "(tinted cells). Sources: see the Sources sheet.")
+                         "(tinted cells). Sources: see the Sources sheet.", "Your notes")
     sh.put(spec.PERIOD_END_ROW, C_LABEL, "Period end", "label")
     for i, p in enumerate(mi.periods):
         sh.put(spec.PERIOD_END_ROW, P0 + i, mi.period_ends.get(p), "date")
@@ -144,6 +145,7 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
         if row.key in source_rows:
             sh.put(r, C_NOTE, "Sources", "link",
                    url=f"internal:{spec.SOURCES}!A{source_rows[row.key] + 1}")
+        sh.put(r, C_VALUE, mi.notes.get(row.key), "input|text|reported")
         for i, p in enumerate(mi.periods):
             e = mi.figures.get((p, row.key))
             basis = e.basis if e and e.basis in spec.BASIS_MARK else "reported"
@@ -296,7 +298,7 @@ def _sources(lay: Layout) -> dict[str, int]:
         sh.put(0, c, h, "header")
     entries = [(p, k, e) for (p, k), e in mi.figures.items()]
     entries += [(p, "Group-exCSP.gross_margin_pct", e) for (p, k), e in mi.scenarios.items()
-                if k == "excsp_base" and e.basis in spec.BASES]
+                if k == "excsp_base" and e.basis != "assumption"]
     entries.sort(key=lambda t: (t[1], t[0]))
     first: dict[str, int] = {}
     for n, (p, key, e) in enumerate(entries, start=1):
@@ -327,15 +329,12 @@ def _cover(lay: Layout) -> None:
     sh.widths = {0: 30, 1: 110}
     s, r, c = lay.master_check
     total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(r, c, True, True)}"
-    fill = dict(mi.provenance, data_sha256_short=mi.provenance.get("data_sha256", "")[:16],
-                first_period=mi.periods[0].label, last_period=mi.periods[-1].label,
-                n_periods=len(mi.periods))
-    fill.setdefault("figures", "")
-    fill.setdefault("data_file", "")
+    fill = defaultdict(str, mi.provenance, first_period=mi.periods[0].label,
+                       last_period=mi.periods[-1].label, n_periods=len(mi.periods))
     lines = [ln for ln in COVER_TEMPLATE.read_text(encoding="utf-8").splitlines()
              if not ln.startswith("#")]
-    if mi.provenance.get("refreshed"):
-        lines.append("Last refresh | {refreshed}")
+    if mi.provenance.get("Last refresh"):
+        lines.append("Last refresh | {Last refresh}")
     for r, line in enumerate(lines):
         if not line.strip():
             continue

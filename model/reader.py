@@ -19,6 +19,10 @@ Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
 _LABEL = re.compile(r"^FY\S+ Q[1-4]$")
 
 
+class Formula(str):
+    """A cell's formula text as saved ('=...'), told apart from text that merely starts with '='."""
+
+
 class ModelNotFound(ValueError):
     """The workbook does not hold the model's sheets or rows; says where."""
 
@@ -32,10 +36,14 @@ def read_cells(path, data_only: bool = False) -> dict[str, Cells]:
         out = {}
         for ws in wb.worksheets:
             cells = {}
-            for r, row in enumerate(ws.iter_rows(values_only=True)):
-                for c, v in enumerate(row):
-                    if v is not None and v != "":
-                        cells[(r, c)] = v
+            for r, row in enumerate(ws.iter_rows()):
+                for c, cell in enumerate(row):
+                    v = cell.value
+                    if v is None or v == "":
+                        continue
+                    if cell.data_type == "f":
+                        v = Formula(v if isinstance(v, str) else getattr(v, "text", str(v)))
+                    cells[(r, c)] = v
             out[ws.title] = cells
         return out
     finally:
@@ -141,3 +149,137 @@ def model_inputs(sheets: dict[str, Cells]) -> WorkbookInputs:
     sens = sheets[spec.SENS]
     qr, _, margins, ints, _ = sensitivity_axes(sens)
     return WorkbookInputs(inputs, scen, scalars, str(sens.get((qr, 4), "")), margins, ints)
+
+
+def _sources(cells: Cells) -> dict[tuple[str, str], dict]:
+    """Sources sheet rows keyed by (period label, 'Entity.metric')."""
+    out = {}
+    rows = sorted({r for r, _ in cells if r > 0})
+    for r in rows:
+        period, entity, metric = (cells.get((r, c)) for c in range(3))
+        if not (period and entity and metric):
+            continue
+        dv = cells.get((r, 3))
+        out[(str(period), f"{entity}.{metric}")] = {
+            "data_value": float(dv) if isinstance(dv, (int, float)) and not isinstance(dv, bool) else None,
+            "basis": str(cells.get((r, 5)) or ""),
+            "source_title": str(cells.get((r, 6)) or ""),
+            "source_url": str(cells.get((r, 7)) or ""),
+            "data_row": cells.get((r, 8)) if isinstance(cells.get((r, 8)), int) else None,
+        }
+    return out
+
+
+def _provenance(cells: Cells) -> dict[str, str]:
+    """What the Cover says the workbook was built and refreshed from."""
+    out = {}
+    for (r, c), v in cells.items():
+        if c == 0 and v in ("Built from", "Built by", "Last refresh"):
+            out[v] = str(cells.get((r, 1), ""))
+    return out
+
+
+def read_model_inputs(sheets: dict[str, Cells]):
+    """The workbook as people left it, as ModelInputs (what a rebuild would need).
+
+    Returns (inputs, problems, cleared): problems are input cells whose content
+    cannot be used (text typed where a number belongs), each as 'Sheet!Cell: why';
+    cleared holds the (period, key) of sourced figures a person emptied."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    from .data import parse_label
+    from .inputs import Entry, ModelInputs, input_rows
+
+    for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.SENS, spec.SOURCES):
+        if name not in sheets:
+            raise ModelNotFound(f"the workbook has no {name!r} sheet")
+    problems: list[str] = []
+    cleared: set = set()
+    inp = sheets[spec.INPUTS]
+    tl = timeline(spec.INPUTS, inp)      # quarters a person typed beyond the timeline included
+    header = tl.header_row
+    periods_by_label = {}
+    for label in tl.cols:
+        try:
+            periods_by_label[label] = parse_label(label)
+        except ValueError:
+            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(header, tl.cols[label])}: "
+                            f"{label!r} is not a period label")
+    srcs = _sources(sheets[spec.SOURCES])
+    figures: dict = {}
+    notes: dict = {}
+    keys = [k for k in tl.rows if "." in k]
+
+    def entry(sheet, r, c, label, key, src_key):
+        v = sheets[sheet].get((r, c))
+        if v is None or v == "":
+            s = srcs.get((label, src_key))
+            if s and s["data_value"] is not None:
+                cleared.add((periods_by_label[label], key))
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a number")
+            return None
+        s = srcs.get((label, src_key))
+        if s and s["data_value"] is not None and float(v) == s["data_value"]:
+            return Entry(float(v), s["basis"], s["source_title"], s["source_url"],
+                         s["data_value"], s["data_row"])
+        if s:   # a person changed a sourced figure: keep what the data said, for conflicts
+            return Entry(float(v), "user", "", "", s["data_value"], s["data_row"])
+        return Entry(float(v), "user")
+
+    for key in keys:
+        r = tl.rows[key]
+        note = inp.get((r, 4))
+        if note not in (None, ""):
+            notes[key] = str(note)
+        for label, c in tl.cols.items():
+            if label in periods_by_label:
+                e = entry(spec.INPUTS, r, c, label, key, key)
+                if e:
+                    figures[(periods_by_label[label], key)] = e
+    ass = sheets[spec.ASSUMPTIONS]
+    atl = timeline(spec.ASSUMPTIONS, ass)
+    scenarios: dict = {}
+    for s in spec.SCENARIO_ROWS:
+        r = atl.rows.get(s.scenario)
+        if r is None:
+            raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.scenario!r} in column C")
+        for label, c in atl.cols.items():
+            if label not in periods_by_label:
+                continue
+            src_key = "Group-exCSP.gross_margin_pct" if s.key == "excsp_base" else s.key
+            e = entry(spec.ASSUMPTIONS, r, c, label, s.key, src_key)
+            if e is not None and e.basis == "user" and e.data_value is None and e.value == s.default:
+                e = Entry(e.value, "assumption")
+            if e is not None:
+                scenarios[(periods_by_label[label], s.key)] = e
+    scalars = {}
+    for s in spec.SCALARS:
+        r = atl.rows.get(s.key)
+        if r is None:
+            raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.key!r} in column C")
+        v = ass.get((r, 4))
+        if s.choices and v not in s.choices:
+            problems.append(f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}: {v!r} is not one of "
+                            f"{', '.join(s.choices)}")
+        elif not s.choices and (isinstance(v, bool) or not isinstance(v, (int, float))):
+            problems.append(f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}: {v!r} is not a number")
+        scalars[s.key] = v
+    sens = sheets[spec.SENS]
+    qr, _, margins, ints, _ = sensitivity_axes(sens)
+    periods = sorted(set(periods_by_label.values()))
+    if periods:
+        periods = [periods[0].shifted(i) for i in range(periods[-1].index - periods[0].index + 1)]
+    ends = {}
+    for label, c in tl.cols.items():
+        v = inp.get((spec.PERIOD_END_ROW, c))
+        if label in periods_by_label and hasattr(v, "year"):
+            ends[periods_by_label[label]] = v.date() if hasattr(v, "date") else v
+    mi = ModelInputs(periods=periods, period_ends=ends,
+                     rows=input_rows(set(keys) | {k for _, k in figures}),
+                     figures=figures, scenarios=scenarios, scalars=scalars,
+                     sens_quarter=str(sens.get((qr, 4), "")),
+                     sens_margins=tuple(margins), sens_intensities=tuple(ints), notes=notes,
+                     provenance=_provenance(sheets.get(spec.COVER, {})))
+    return mi, problems, cleared

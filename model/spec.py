@@ -136,6 +136,7 @@ SCALARS = (
            "Margins beyond +/- this fail the bounds check."),
 )
 SCALAR_FIRST_ROW = 5
+BUTTON_CELL = (2, 1)        # the .xlsm's Refresh button on the Cover (row 3, column B)
 
 
 @dataclass(frozen=True)

@@ -193,7 +193,7 @@ def _write(lay: Layout, path: Path, vba_project: Path | None) -> None:
     wb.set_properties({
         "title": "ISG margin model", "subject": "CSP profitability from segment data",
         "author": "model", "company": "", "created": when,
-        "comments": f"Built from {lay.inputs.provenance.get('data_file', '')}"})
+        "comments": f"Built from {lay.inputs.provenance.get('Built from', '')}"})
     formats: dict[str, object] = {}
 
     def fmt(key):
@@ -207,6 +207,11 @@ def _write(lay: Layout, path: Path, vba_project: Path | None) -> None:
         _fill(ws, sh, fmt)
         if name == spec.COVER:
             ws.activate()
+            if vba_project is not None:
+                from .vba import BUTTON_MACRO
+                ws.insert_button(*spec.BUTTON_CELL, {
+                    "macro": BUTTON_MACRO, "caption": "Refresh", "width": 140, "height": 26,
+                    "description": "Refresh from the data file, keeping your edits (xlwings)"})
         if name == chart_after:
             for c in spec.CHARTS:
                 cs = wb.add_chartsheet(c.sheet)
@@ -216,6 +221,7 @@ def _write(lay: Layout, path: Path, vba_project: Path | None) -> None:
         wb.define_name(name, "=" + ref)
     if vba_project is not None:
         wb.add_vba_project(str(vba_project))
+        wb.set_vba_name("ThisWorkbook")
     wb.close()
 
 

@@ -1,0 +1,121 @@
+"""Is the workbook still the model? Compare its cells with the layout its own
+inputs should have: a number typed over a formula, a changed formula, content
+where none belongs, a missing or added sheet. Input cells are the person's and
+are not compared here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import spec
+from .layout import Layout
+from .reader import Cells, Formula
+
+SEVERITIES = ("error", "warning", "info")
+_STRINGS = re.compile(r'("[^"]*")')
+# cells a person may fill without breaking the model: none on protected sheets
+_FREE_SHEETS = (spec.COVER, spec.SOURCES)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    sheet: str
+    cell: str
+    message: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+
+    def __str__(self) -> str:
+        return f"{self.severity.upper():7} {self.rule:22} {self.where:18} {self.message}"
+
+
+def normalise(formula: str) -> str:
+    """Formula text compared across programs: no '=', spaces or _xlfn. prefixes, and
+    upper case, outside string literals."""
+    f = formula.lstrip("=").replace("_xlfn.", "").replace("_xlws.", "")
+    return "".join(part if part.startswith('"') else re.sub(r"\s+", "", part).upper()
+                   for part in _STRINGS.split(f))
+
+
+def _show(v) -> str:
+    s = repr(v) if not isinstance(v, Formula) else str(v)
+    return s if len(s) <= 60 else s[:57] + "..."
+
+
+def _same(have, want) -> bool:
+    """Equal as a person sees it: a date equals the same day at midnight."""
+    if hasattr(have, "year") and hasattr(want, "year"):
+        return (have.year, have.month, have.day) == (want.year, want.month, want.day)
+    return have == want
+
+
+def expected_layout(sheets: dict[str, Cells], mi) -> tuple[Layout, dict[str, set[int]]]:
+    """The layout the workbook should have for its own inputs, on the model's timeline
+    (the Calculations header); quarters a person typed beyond it on Inputs are theirs,
+    returned as columns to leave out of the comparison."""
+    from dataclasses import replace
+
+    from .layout import lay_out
+    from .reader import timeline
+    model = set(timeline(spec.CALCS, sheets[spec.CALCS]).cols) if spec.CALCS in sheets else set()
+    keep = [p for p in mi.periods if p.label in model] or mi.periods
+    ks = set(keep)
+    base = replace(mi, periods=keep,
+                   figures={k: v for k, v in mi.figures.items() if k[0] in ks},
+                   scenarios={k: v for k, v in mi.scenarios.items() if k[0] in ks})
+    typed = {c for label, c in timeline(spec.INPUTS, sheets[spec.INPUTS]).cols.items()
+             if model and label not in model}
+    return lay_out(base), {spec.INPUTS: typed}
+
+
+def compare_structure(sheets: dict[str, Cells], lay: Layout,
+                      ignore: dict[str, set[int]] | None = None) -> list[Finding]:
+    """Findings for every cell that differs from the layout, inputs and the
+    ``ignore``d columns (sheet -> 0-based columns) excepted."""
+    ignore = ignore or {}
+    out: list[Finding] = []
+    for name in lay.sheets:
+        if name not in sheets:
+            out.append(Finding("STRUCT-SHEET-MISSING", "error", name, "",
+                               f"the sheet {name!r} is missing"))
+    for name in sheets:
+        if name not in lay.sheets:
+            out.append(Finding("STRUCT-SHEET-ADDED", "error", name, "",
+                               f"a sheet {name!r} was added; the model does not know it"))
+    for name, sh in lay.sheets.items():
+        got = sheets.get(name)
+        if got is None or name == spec.SOURCES:
+            continue
+        for (r, c), cell in sh.cells.items():
+            if cell.style.startswith("input|"):
+                continue
+            have = got.get((r, c))
+            where = xl_rowcol_to_cell(r, c)
+            if cell.formula:
+                if not isinstance(have, Formula):
+                    what = "a blank" if have is None else f"the value {_show(have)}"
+                    out.append(Finding("STRUCT-OVERTYPED", "error", name, where,
+                                       f"holds {what} where the formula ={cell.value} belongs"))
+                elif normalise(have) != normalise(cell.value):
+                    out.append(Finding("STRUCT-FORMULA", "error", name, where,
+                                       f"formula {_show(have)} differs from its row's "
+                                       f"={_show(cell.value)}"))
+            elif name not in _FREE_SHEETS and cell.value not in (None, "") and not _same(have, cell.value):
+                out.append(Finding("STRUCT-LABEL", "warning", name, where,
+                                   f"label {_show(have)} was {_show(cell.value)}"))
+        if name in _FREE_SHEETS:
+            continue
+        skip = ignore.get(name, set())
+        for (r, c), v in got.items():
+            if (r, c) not in sh.cells and c not in skip:
+                kind = "a formula" if isinstance(v, Formula) else "a value"
+                out.append(Finding("STRUCT-UNEXPECTED", "error", name, xl_rowcol_to_cell(r, c),
+                                   f"{kind} {_show(v)} where the model has nothing"))
+    return out
