@@ -36,6 +36,30 @@ def _refresh(args) -> int:
     return 0
 
 
+def _audit(args) -> int:
+    from .audit import Unauditable, audit, report
+    from .libreoffice import EngineUnavailable, LibreOffice
+    books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
+                                     if not p.name.startswith(("~$", ".~lock")))
+    try:
+        lo = LibreOffice()
+    except EngineUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    results, worst = {}, 0
+    with lo:
+        for b in books:
+            try:
+                results[str(b)] = audit(b, lo)
+            except Unauditable as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                worst = 2
+    print(report(results, args.json))
+    if worst:
+        return worst
+    return 1 if any(f.severity == "error" for fs in results.values() for f in fs) else 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m model", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -54,6 +78,11 @@ def main(argv=None) -> int:
                    help="rebuild even over edits outside the input cells (a backup is kept)")
     r.add_argument("--keep-backups", type=int, default=5, help="previous versions kept in .backup/")
     r.set_defaults(run=_refresh)
+    a = sub.add_parser("audit", help="check edited workbooks: structure, errors, and every formula "
+                                     "recomputed independently")
+    a.add_argument("workbooks", type=Path, nargs="*", help="default: every workbook in workbooks/")
+    a.add_argument("--json", action="store_true", help="findings as JSON")
+    a.set_defaults(run=_audit)
     args = p.parse_args(argv)
     try:
         return args.run(args)

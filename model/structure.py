@@ -85,7 +85,10 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
         if name not in sheets:
             out.append(Finding("STRUCT-SHEET-MISSING", "error", name, "",
                                f"the sheet {name!r} is missing"))
+    charts = {c.sheet for c in spec.CHARTS}
     for name in sheets:
+        if name in charts and not sheets[name]:
+            continue        # a chart sheet that LibreOffice saved as an empty sheet with a chart
         if name not in lay.sheets:
             out.append(Finding("STRUCT-SHEET-ADDED", "error", name, "",
                                f"a sheet {name!r} was added; the model does not know it"))
