@@ -20,8 +20,12 @@ AUTO_RUN = ("workbook_open", "auto_open", "autoopen", "document_open", "workbook
 
 
 def _quickstart() -> Path:
-    import xlwings
-    return Path(xlwings.__file__).parent / "quickstart_standalone.xlsm"
+    """xlwings' standalone quickstart workbook, found without importing xlwings (slow)."""
+    from importlib.util import find_spec
+    found = find_spec("xlwings")
+    if found is None or not found.submodule_search_locations:
+        raise RuntimeError("xlwings is not installed: pip install xlwings")
+    return Path(found.submodule_search_locations[0]) / "quickstart_standalone.xlsm"
 
 
 @lru_cache(maxsize=1)
