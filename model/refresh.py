@@ -10,7 +10,6 @@ Any edit outside the input cells stops the refresh unless ``force``.
 """
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -19,7 +18,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
-from .data import DataError, Dataset, Period, load
+from .data import Dataset, Period, load
 from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows
 from .layout import lay_out
 from .reader import ModelNotFound, read_cells, read_model_inputs, timeline
@@ -235,6 +234,3 @@ def _cell_of(sheets, sheet: str, period: Period, key: str) -> str:
     code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
     return xl_rowcol_to_cell(r, c) if r is not None and c is not None else f"({period.label})"
-
-
-__all__ = ["refresh", "RefreshRefused", "Report", "Conflict", "lock_files", "DataError", "WriteError"]

@@ -1,15 +1,13 @@
 """The audit: a clean workbook is clean; seeded faults are caught at their cell."""
-import zipfile
 
 import openpyxl
 import pytest
 
 from model.__main__ import main
-from model.audit import Unauditable, audit
+from model.audit import audit
 from model.build import build
 
 from .conftest import DATA
-from .test_refresh import Q1, locate
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 import openpyxl
 import pytest
 
-from model import spec
 from model.build import build
 from model.excel import refresh_book
 from model.refresh import refresh
 from model.vba import BUTTON_MACRO, macros, vba_problems
 
 from .conftest import DATA
-from .test_refresh import NEW1, Q1, Q3, edit_as_a_person, locate, new_data
+from .test_refresh import Q1, Q3, locate, new_data
 
 
 @pytest.fixture

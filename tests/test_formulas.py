@@ -1,5 +1,4 @@
 """Formulas recalculated by LibreOffice against the independent pandas recompute."""
-import math
 
 import pytest
 

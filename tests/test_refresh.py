@@ -9,13 +9,12 @@ import sys
 import time
 
 import openpyxl
-import pandas as pd
 import pytest
 
 from model.__main__ import main
 from model.build import build
 from model.compare import compare
-from model.reader import read_cells, timeline
+from model.reader import read_cells
 from model.reference import recompute
 from model.refresh import RefreshRefused, refresh
 
@@ -225,7 +224,6 @@ def test_a_refresh_killed_mid_write_leaves_old_or_new_never_broken(book, tmp_pat
     done = tmp_path / "done.xlsx"
     shutil.copy(book, done)
     refresh(done, data)
-    after = done.read_bytes()
     code = ("import sys; from model.refresh import refresh; "
             "refresh(sys.argv[1], sys.argv[2])")
     outcomes = set()
