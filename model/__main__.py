@@ -37,26 +37,34 @@ def _refresh(args) -> int:
 
 
 def _audit(args) -> int:
-    from .audit import Unauditable, audit, report
+    from .audit import Unauditable, inspect, junit, report
     from .libreoffice import EngineUnavailable, LibreOffice
+    from .writer import atomic_path
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
-    try:
-        lo = LibreOffice()
-    except EngineUnavailable as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    results, worst = {}, 0
-    with lo:
-        for b in books:
-            try:
-                results[str(b)] = audit(b, lo)
-            except Unauditable as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                worst = 2
+    inspections, unauditable = [], {}
+    for b in books:                      # hostile or broken files are refused before any engine starts
+        try:
+            inspections.append(inspect(b))
+        except Unauditable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            unauditable[str(b)] = str(exc)
+    results = {}
+    if inspections:
+        try:
+            lo = LibreOffice()
+        except EngineUnavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        with lo:
+            for insp in inspections:
+                results[str(insp.path)] = insp.findings + insp.recalculated(lo.recalculate(insp.path))
     print(report(results, args.json))
-    if worst:
-        return worst
+    if args.junit:
+        with atomic_path(args.junit) as tmp:
+            tmp.write_bytes(junit(results, unauditable))
+    if unauditable:
+        return 2
     return 1 if any(f.severity == "error" for fs in results.values() for f in fs) else 0
 
 
@@ -82,6 +90,7 @@ def main(argv=None) -> int:
                                      "recomputed independently")
     a.add_argument("workbooks", type=Path, nargs="*", help="default: every workbook in workbooks/")
     a.add_argument("--json", action="store_true", help="findings as JSON")
+    a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
     a.set_defaults(run=_audit)
     args = p.parse_args(argv)
     try:

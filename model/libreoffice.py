@@ -116,8 +116,8 @@ class LibreOffice:
 
     def _load(self, path: Path):
         url = self.uno.systemPathToFileUrl(str(Path(path).resolve()))
-        doc = self.desktop.loadComponentFromURL(url, "_blank", 0,
-                                                _props(self.uno, Hidden=True, ReadOnly=True))
+        doc = self.desktop.loadComponentFromURL(   # MacroExecutionMode 0: never run macros
+            url, "_blank", 0, _props(self.uno, Hidden=True, ReadOnly=True, MacroExecutionMode=0))
         if doc is None:
             raise RuntimeError(f"{path}: LibreOffice could not open the file")
         return doc
@@ -126,6 +126,7 @@ class LibreOffice:
         """Load ``path``, recalculate everything, return each sheet's values."""
         doc = self._load(path)
         try:
+            doc.IsIterationEnabled = False     # circular references show as Err:522
             doc.calculateAll()
             out = {}
             sheets = doc.Sheets
@@ -162,14 +163,20 @@ class LibreOffice:
             doc.close(True)
         return Path(pdf)
 
-    def save_as(self, path: str | Path, out: str | Path, filter_name: str = "Calc Office Open XML") -> Path:
-        """Recalculate and save a copy as LibreOffice would when a person saves it."""
+    def save_as(self, path: str | Path, out: str | Path, filter_name: str = "Calc Office Open XML",
+                edit=None, password: str | None = None) -> Path:
+        """Recalculate and save a copy as LibreOffice would when a person saves it;
+        ``edit(doc)`` first changes the document as a person would in Calc."""
         url = self.uno.systemPathToFileUrl(str(Path(path).resolve()))
-        doc = self.desktop.loadComponentFromURL(url, "_blank", 0, _props(self.uno, Hidden=True))
+        doc = self.desktop.loadComponentFromURL(url, "_blank", 0,
+                                                _props(self.uno, Hidden=True, MacroExecutionMode=0))
         try:
+            if edit is not None:
+                edit(doc)
             doc.calculateAll()
+            extra = {"Password": password} if password else {}
             doc.storeToURL(self.uno.systemPathToFileUrl(str(Path(out).resolve())),
-                           _props(self.uno, FilterName=filter_name))
+                           _props(self.uno, FilterName=filter_name, **extra))
         finally:
             doc.close(True)
         return Path(out)

@@ -7,13 +7,11 @@ file as saved) and LibreOffice's recalculated values.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
-import pandas as pd
-
 from . import spec
+from .package import Package, check
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
 _LABEL = re.compile(r"^FY\S+ Q[1-4]$")
@@ -27,27 +25,88 @@ class ModelNotFound(ValueError):
     """The workbook does not hold the model's sheets or rows; says where."""
 
 
-def read_cells(path, data_only: bool = False) -> dict[str, Cells]:
-    """Every worksheet's non-empty cells as saved in the file (formulas as '=...' text
-    unless ``data_only``, which gives the values cached by the last program that saved it)."""
+@dataclass(frozen=True)
+class Style:
+    """What the audit needs of a cell's format."""
+    number_format: str
+    locked: bool
+    fill: str            # fill colour as 'RRGGBB', '' when none
+
+
+@dataclass
+class Book:
+    """A workbook as saved: cells, and the facts about it that the audit's lints need."""
+    cells: dict[str, Cells]
+    styles: dict[str, dict[tuple[int, int], Style]]   # sheet -> cell -> style (styled cells)
+    states: dict[str, str]                            # sheet (charts too) -> visible/hidden/veryHidden
+    protected: dict[str, bool]                        # worksheet -> sheet protection on
+    external_links: list[str]                         # targets of links to other workbooks
+    iterate: bool                                     # iterative calculation switched on
+    names: dict[str, str]                             # defined name -> what it refers to
+    package: Package
+
+
+def _style(cell, cache: dict) -> Style | None:
+    sid = getattr(cell, "_style_id", None)
+    if sid in cache:
+        return cache[sid]
+    rgb = cell.fill.fgColor.rgb if cell.fill is not None and cell.fill.fill_type == "solid" else ""
+    st = Style(cell.number_format, bool(cell.protection.locked),
+               rgb[-6:].upper() if isinstance(rgb, str) else "")
+    if sid is not None:
+        cache[sid] = st
+    return st
+
+
+def _protected(wb, ws) -> bool:
+    """Sheet protection, read from the sheet's XML (openpyxl's read-only mode skips it)."""
+    part = getattr(ws, "_worksheet_path", None)
+    if not part:
+        return False
+    with wb._archive.open(part) as f:
+        data = f.read()
+    m = re.search(rb"<(?:\w+:)?sheetProtection\b([^>]*)>", data)
+    return bool(m and re.search(rb'\bsheet="(1|true)"', m.group(1)))
+
+
+def read_book(path, data_only: bool = False, styles: bool = True) -> Book:
+    """Every worksheet's non-empty cells as saved (formulas as Formula text unless
+    ``data_only``, which gives the values cached by the program that saved it),
+    their styles, and the sheet states, protection, external links and calculation
+    mode. The file is checked first (model.package) and refused if unsafe."""
     import openpyxl
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=False)
+    pkg = check(path)
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=True)
     try:
-        out = {}
+        cells_by_sheet, styles_by_sheet, protected, cache = {}, {}, {}, {}
         for ws in wb.worksheets:
-            cells = {}
+            cells, st = {}, {}
             for r, row in enumerate(ws.iter_rows()):
                 for c, cell in enumerate(row):
-                    v = cell.value
+                    v = getattr(cell, "value", None)
+                    if styles and getattr(cell, "_style_id", 0):
+                        st[(r, c)] = _style(cell, cache)
                     if v is None or v == "":
                         continue
                     if cell.data_type == "f":
                         v = Formula(v if isinstance(v, str) else getattr(v, "text", str(v)))
                     cells[(r, c)] = v
-            out[ws.title] = cells
-        return out
+            cells_by_sheet[ws.title] = cells
+            styles_by_sheet[ws.title] = st
+            protected[ws.title] = _protected(wb, ws)
+        states = {ws.title: ws.sheet_state for ws in wb.worksheets + wb.chartsheets}
+        links = [getattr(getattr(link, "file_link", None), "Target", "") or "?"
+                 for link in getattr(wb, "_external_links", [])]
+        iterate = bool(getattr(wb.calculation, "iterate", False))
+        names = {n: d.attr_text for n, d in wb.defined_names.items()}
+        return Book(cells_by_sheet, styles_by_sheet, states, protected, links, iterate, names, pkg)
     finally:
         wb.close()
+
+
+def read_cells(path, data_only: bool = False) -> dict[str, Cells]:
+    """Every worksheet's non-empty cells as saved in the file (see read_book)."""
+    return read_book(path, data_only, styles=False).cells
 
 
 @dataclass
@@ -79,34 +138,6 @@ def timeline(sheet: str, cells: Cells) -> Timeline:
     return Timeline(sheet, header, cols, rows)
 
 
-def number(v) -> float:
-    """A cell value as a float; NaN for blanks, text and errors."""
-    if isinstance(v, bool) or v is None:
-        return math.nan
-    if isinstance(v, (int, float)):
-        return float(v)
-    return math.nan
-
-
-def frame(tl: Timeline, cells: Cells, keys=None) -> pd.DataFrame:
-    """Rows ``keys`` (default: all coded rows) x periods, as floats."""
-    keys = list(tl.rows) if keys is None else keys
-    data = {k: [number(cells.get((tl.rows[k], c))) for c in tl.cols.values()]
-            for k in keys if k in tl.rows}
-    return pd.DataFrame.from_dict(data, orient="index", columns=tl.labels)
-
-
-@dataclass
-class WorkbookInputs:
-    """Everything a person can type, read from the workbook."""
-    inputs: pd.DataFrame          # 'Entity.metric' x period
-    scenarios: pd.DataFrame       # excsp_low/base/high x period
-    scalars: dict
-    sens_quarter: str
-    sens_margins: list
-    sens_intensities: list
-
-
 def find_label(cells: Cells, text: str, col: int = 0) -> int | None:
     return next((r for (r, c), v in sorted(cells.items()) if c == col and v == text), None)
 
@@ -128,30 +159,7 @@ def sensitivity_axes(cells: Cells) -> tuple[int, int, list, list, int]:
     return qr, hr, margins, ints, spec.FIRST_PERIOD_COL
 
 
-def model_inputs(sheets: dict[str, Cells]) -> WorkbookInputs:
-    """The inputs a recomputation needs, read from the workbook's cells."""
-    for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.SENS):
-        if name not in sheets:
-            raise ModelNotFound(f"the workbook has no {name!r} sheet")
-    inp = sheets[spec.INPUTS]
-    tl = timeline(spec.INPUTS, inp)
-    inputs = frame(tl, inp, [k for k in tl.rows if "." in k])
-    ass = sheets[spec.ASSUMPTIONS]
-    atl = timeline(spec.ASSUMPTIONS, ass)
-    names = {s.scenario: s.key for s in spec.SCENARIO_ROWS}
-    scen = frame(atl, ass, [n for n in names if n in atl.rows]).rename(index=names)
-    scalars = {}
-    for s in spec.SCALARS:
-        r = atl.rows.get(s.key)
-        if r is None:
-            raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.key!r} in column C")
-        scalars[s.key] = ass.get((r, 4))
-    sens = sheets[spec.SENS]
-    qr, _, margins, ints, _ = sensitivity_axes(sens)
-    return WorkbookInputs(inputs, scen, scalars, str(sens.get((qr, 4), "")), margins, ints)
-
-
-def _sources(cells: Cells) -> dict[tuple[str, str], dict]:
+def sources(cells: Cells) -> dict[tuple[str, str], dict]:
     """Sources sheet rows keyed by (period label, 'Entity.metric')."""
     out = {}
     rows = sorted({r for r, _ in cells if r > 0})
@@ -205,7 +213,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
         except ValueError:
             problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(header, tl.cols[label])}: "
                             f"{label!r} is not a period label")
-    srcs = _sources(sheets[spec.SOURCES])
+    srcs = sources(sheets[spec.SOURCES])
     figures: dict = {}
     notes: dict = {}
     keys = [k for k in tl.rows if "." in k]

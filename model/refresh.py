@@ -22,7 +22,8 @@ from .data import Dataset, Period, load
 from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows
 from .layout import lay_out
 from .reader import ModelNotFound, read_cells, read_model_inputs, timeline
-from .structure import Finding, compare_structure, expected_layout
+from .rules import Finding
+from .structure import compare_structure, expected_layout
 from .writer import WriteError, atomic_path, write
 
 KEEP_BACKUPS = 5

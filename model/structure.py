@@ -6,34 +6,17 @@ are not compared here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
 from .layout import Layout
 from .reader import Cells, Formula
+from .rules import Finding, finding
 
-SEVERITIES = ("error", "warning", "info")
 _STRINGS = re.compile(r'("[^"]*")')
 # cells a person may fill without breaking the model: none on protected sheets
 _FREE_SHEETS = (spec.COVER, spec.SOURCES)
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str
-    sheet: str
-    cell: str
-    message: str
-
-    @property
-    def where(self) -> str:
-        return f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-
-    def __str__(self) -> str:
-        return f"{self.severity.upper():7} {self.rule:22} {self.where:18} {self.message}"
 
 
 def normalise(formula: str) -> str:
@@ -83,14 +66,14 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
     out: list[Finding] = []
     for name in lay.sheets:
         if name not in sheets:
-            out.append(Finding("STRUCT-SHEET-MISSING", "error", name, "",
+            out.append(finding("STRUCT-SHEET-MISSING", name, "",
                                f"the sheet {name!r} is missing"))
     charts = {c.sheet for c in spec.CHARTS}
     for name in sheets:
         if name in charts and not sheets[name]:
             continue        # a chart sheet that LibreOffice saved as an empty sheet with a chart
         if name not in lay.sheets:
-            out.append(Finding("STRUCT-SHEET-ADDED", "error", name, "",
+            out.append(finding("STRUCT-SHEET-ADDED", name, "",
                                f"a sheet {name!r} was added; the model does not know it"))
     for name, sh in lay.sheets.items():
         got = sheets.get(name)
@@ -104,14 +87,14 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
             if cell.formula:
                 if not isinstance(have, Formula):
                     what = "a blank" if have is None else f"the value {_show(have)}"
-                    out.append(Finding("STRUCT-OVERTYPED", "error", name, where,
+                    out.append(finding("STRUCT-OVERTYPED", name, where,
                                        f"holds {what} where the formula ={cell.value} belongs"))
                 elif normalise(have) != normalise(cell.value):
-                    out.append(Finding("STRUCT-FORMULA", "error", name, where,
+                    out.append(finding("STRUCT-FORMULA", name, where,
                                        f"formula {_show(have)} differs from its row's "
                                        f"={_show(cell.value)}"))
             elif name not in _FREE_SHEETS and cell.value not in (None, "") and not _same(have, cell.value):
-                out.append(Finding("STRUCT-LABEL", "warning", name, where,
+                out.append(finding("STRUCT-LABEL", name, where,
                                    f"label {_show(have)} was {_show(cell.value)}"))
         if name in _FREE_SHEETS:
             continue
@@ -119,6 +102,6 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
         for (r, c), v in got.items():
             if (r, c) not in sh.cells and c not in skip:
                 kind = "a formula" if isinstance(v, Formula) else "a value"
-                out.append(Finding("STRUCT-UNEXPECTED", "error", name, xl_rowcol_to_cell(r, c),
+                out.append(finding("STRUCT-UNEXPECTED", name, xl_rowcol_to_cell(r, c),
                                    f"{kind} {_show(v)} where the model has nothing"))
     return out

@@ -3,11 +3,16 @@
 import pytest
 
 from model.compare import compare
-from model.reference import recompute
 from model.reader import timeline
+from model.reference import recompute
 
 from .conftest import DATA
-from .independent import DEFAULT_SCALARS, SENS_INTENSITIES, SENS_MARGINS, frames_from_csv
+from .independent import (
+    DEFAULT_SCALARS,
+    SENS_INTENSITIES,
+    SENS_MARGINS,
+    frames_from_csv,
+)
 
 
 def _split(values):

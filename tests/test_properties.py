@@ -3,7 +3,8 @@ against the independent recompute: losses, profits, zero CSP revenue, gaps."""
 import csv
 import os
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from model.build import stamp
 from model.compare import compare

@@ -19,7 +19,12 @@ from model.reference import recompute
 from model.refresh import RefreshRefused, refresh
 
 from .conftest import DATA, ROOT
-from .independent import DEFAULT_SCALARS, SENS_INTENSITIES, SENS_MARGINS, frames_from_csv
+from .independent import (
+    DEFAULT_SCALARS,
+    SENS_INTENSITIES,
+    SENS_MARGINS,
+    frames_from_csv,
+)
 from .render import chart_pages
 
 Q1, Q3, NEW1, NEW2 = "FY2025/26 Q1", "FY2025/26 Q3", "FY2026/27 Q1", "FY2026/27 Q2"

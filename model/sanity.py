@@ -1,0 +1,119 @@
+"""Input sanity: figures people typed that no formula can make right.
+
+    revenue            >= 0
+    margins (%)        within -100%..100%
+    basis              a figure the Sources call an estimate (e), approximation (~) or
+                       lower bound (>=) keeps its marker in the number format
+    the timeline       quarters in order, none missing in the middle
+"""
+from __future__ import annotations
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import spec
+from .data import parse_label
+from .reader import Book, ModelNotFound, sources, timeline
+from .rules import Finding, finding
+
+MARGIN_RANGE = (-1.0, 1.0)
+
+
+def _number(v) -> float | None:
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _timeline_order(sheet: str, tl) -> list[Finding]:
+    out, prev = [], None
+    for label, c in tl.cols.items():
+        try:
+            p = parse_label(label)
+        except ValueError:
+            continue
+        where = xl_rowcol_to_cell(tl.header_row, c)
+        if prev is not None and p.index <= prev.index:
+            out.append(finding("INPUT-QUARTER-ORDER", sheet, where,
+                               f"{label} comes after {prev.label}; quarters must run left to right"))
+        elif prev is not None and p.index > prev.index + 1:
+            gap = [prev.shifted(i).label for i in range(1, p.index - prev.index)]
+            out.append(finding("INPUT-QUARTER-GAP", sheet, where,
+                               f"{', '.join(gap)} missing between {prev.label} and {label}"))
+        prev = p if prev is None or p.index > prev.index else prev
+    return out
+
+
+def _basis_marker(basis: str) -> str:
+    prefix, suffix, _ = spec.BASIS_MARK[basis]
+    return (prefix or suffix).strip('"')
+
+
+def shown_text(number_format: str) -> str:
+    """The literal text a number format shows around the number, first section only:
+    '"~"#,##0' and '\\~#,##0' both show '~' (programs quote literals differently)."""
+    out, i, f = [], 0, number_format.split(";")[0]
+    while i < len(f):
+        ch = f[i]
+        if ch == '"':
+            j = f.find('"', i + 1)
+            j = len(f) if j < 0 else j
+            out.append(f[i + 1:j])
+            i = j + 1
+        elif ch == "\\" and i + 1 < len(f):
+            out.append(f[i + 1])
+            i += 2
+        elif ch in "_*" and i + 1 < len(f):
+            i += 2          # a space as wide as the next character / repeat fill
+        elif ch == "[":
+            j = f.find("]", i)
+            i = len(f) if j < 0 else j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+def sanity(book: Book) -> list[Finding]:
+    """Input sanity findings for the Inputs, Assumptions and Sensitivity sheets."""
+    out: list[Finding] = []
+    try:
+        srcs = sources(book.cells.get(spec.SOURCES, {}))
+        inp, ass = book.cells[spec.INPUTS], book.cells[spec.ASSUMPTIONS]
+        tl, atl = timeline(spec.INPUTS, inp), timeline(spec.ASSUMPTIONS, ass)
+    except (KeyError, ModelNotFound):
+        return out      # reported by the structure check
+    out += _timeline_order(spec.INPUTS, tl) + _timeline_order(spec.ASSUMPTIONS, atl)
+    margin_rows = [(spec.INPUTS, tl, key, key) for key, r in tl.rows.items()
+                   if "." in key and inp.get((r, 1)) == "%"]
+    margin_rows += [(spec.ASSUMPTIONS, atl, s.scenario,
+                     "Group-exCSP.gross_margin_pct" if s.key == "excsp_base" else s.key)
+                    for s in spec.SCENARIO_ROWS if s.scenario in atl.rows]
+    lo, hi = MARGIN_RANGE
+    for sheet, t, code, _ in margin_rows:
+        for label, c in t.cols.items():
+            v = _number(book.cells[sheet].get((t.rows[code], c)))
+            if v is not None and not lo <= v <= hi:
+                out.append(finding("INPUT-MARGIN-RANGE", sheet, xl_rowcol_to_cell(t.rows[code], c),
+                                   f"{code} for {label} is {v:.1%}, outside -100%..100% "
+                                   "(was a percentage typed as a whole number?)"))
+    for key, r in tl.rows.items():
+        if key.endswith(".revenue"):
+            for label, c in tl.cols.items():
+                v = _number(inp.get((r, c)))
+                if v is not None and v < 0:
+                    out.append(finding("INPUT-NEGATIVE-REVENUE", spec.INPUTS, xl_rowcol_to_cell(r, c),
+                                       f"{key} for {label} is {v:,.1f}; revenue cannot be negative"))
+    rows = [(spec.INPUTS, tl, key, key) for key in tl.rows if "." in key] + \
+        [m for m in margin_rows if m[0] == spec.ASSUMPTIONS]
+    for sheet, t, code, src_key in rows:
+        for label, c in t.cols.items():
+            s = srcs.get((label, src_key))
+            if not s or s["basis"] not in spec.BASIS_MARK or s["basis"] == "reported":
+                continue
+            r = t.rows[code]
+            v = _number(book.cells[sheet].get((r, c)))
+            st = book.styles.get(sheet, {}).get((r, c))
+            if v is None or v != s["data_value"] or st is None:
+                continue        # a person's own figure carries no basis from the Sources
+            if _basis_marker(s["basis"]) not in shown_text(st.number_format):
+                out.append(finding("INPUT-BASIS-HIDDEN", sheet, xl_rowcol_to_cell(r, c),
+                                   f"the Sources call {src_key} for {label} {s['basis'].replace('_', ' ')}, "
+                                   f"but its number format {st.number_format!r} shows it as reported"))
+    return out
