@@ -68,6 +68,26 @@ def _audit(args) -> int:
     return 1 if any(f.severity == "error" for fs in results.values() for f in fs) else 0
 
 
+def _diff(args) -> int:
+    from .diff import diff, report
+    from .libreoffice import EngineUnavailable, LibreOffice
+    from .package import UnreadableFile
+    try:
+        if args.no_values:
+            changes = diff(args.old, args.new)
+        else:
+            with LibreOffice() as lo:
+                changes = diff(args.old, args.new, lo)
+    except UnreadableFile as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except EngineUnavailable as exc:
+        print(f"error: {exc} (or pass --no-values)", file=sys.stderr)
+        return 2
+    print(report(changes, args.json))
+    return 1 if changes else 0
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m model", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
@@ -92,6 +112,13 @@ def main(argv=None) -> int:
     a.add_argument("--json", action="store_true", help="findings as JSON")
     a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
     a.set_defaults(run=_audit)
+    d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook")
+    d.add_argument("old", type=Path)
+    d.add_argument("new", type=Path)
+    d.add_argument("--json", action="store_true", help="changes as JSON")
+    d.add_argument("--no-values", action="store_true",
+                   help="skip recalculating both versions in LibreOffice (values moved)")
+    d.set_defaults(run=_diff)
     args = p.parse_args(argv)
     try:
         return args.run(args)

@@ -108,7 +108,7 @@ def inspect(path: str | Path) -> Inspection:
     try:
         book = read_book(path)
     except UnreadableFile as exc:
-        raise Unauditable(f"{path}: {exc}") from exc
+        raise Unauditable(str(exc)) from exc
     except Exception as exc:
         raise Unauditable(f"{path}: not a workbook this tool can read ({type(exc).__name__}: {exc})") from exc
     missing = [s for s in NEEDED_SHEETS if s not in book.cells]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from . import spec
-from .package import Package, check
+from .package import Package, UnreadableFile, check
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
 _LABEL = re.compile(r"^FY\S+ Q[1-4]$")
@@ -75,7 +75,10 @@ def read_book(path, data_only: bool = False, styles: bool = True) -> Book:
     their styles, and the sheet states, protection, external links and calculation
     mode. The file is checked first (model.package) and refused if unsafe."""
     import openpyxl
-    pkg = check(path)
+    try:
+        pkg = check(path)
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"{path}: {exc}") from exc
     wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=True)
     try:
         cells_by_sheet, styles_by_sheet, protected, cache = {}, {}, {}, {}

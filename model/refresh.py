@@ -21,6 +21,7 @@ from . import spec
 from .data import Dataset, Period, load
 from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows
 from .layout import lay_out
+from .package import UnreadableFile
 from .reader import ModelNotFound, read_cells, read_model_inputs, timeline
 from .rules import Finding
 from .structure import compare_structure, expected_layout
@@ -177,6 +178,8 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     ds: Dataset = load(data)
     try:
         sheets = read_cells(book)
+    except UnreadableFile as exc:
+        raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
         raise RefreshRefused(f"{book}: cannot be read as a workbook ({exc})") from exc
     try:

@@ -1,0 +1,131 @@
+"""A cell-level diff of two versions of a workbook, for reviewing a commit.
+
+    inputs     figures and assumptions people typed (the model's input cells)
+    formulas   a formula added, removed or rewritten (compared as normalised text)
+    values     what a fresh LibreOffice recalculation shows in formula cells, when it moved
+    text       labels, notes and sources
+    sheets     added or removed
+
+Each change names ``Sheet!Cell`` and, on timeline sheets, the row code and quarter.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .reader import (
+    Cells,
+    Formula,
+    ModelNotFound,
+    read_book,
+    read_model_inputs,
+    timeline,
+)
+from .structure import expected_layout, normalise
+
+KINDS = ("sheets", "inputs", "formulas", "values", "text")
+TITLES = {"sheets": "Sheets added or removed", "inputs": "Inputs changed",
+          "formulas": "Formulas changed", "values": "Values moved (fresh LibreOffice recalculation)",
+          "text": "Text changed"}
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    sheet: str
+    cell: str
+    context: str       # 'row code quarter' on timeline sheets, else ''
+    old: object
+    new: object
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
+        return f"{where:18} {self.context:36} {_show(self.old)} -> {_show(self.new)}"
+
+
+def _show(v) -> str:
+    if v is None:
+        return "(blank)"
+    if isinstance(v, Formula):
+        return str(v)
+    if isinstance(v, float):
+        return f"{v:,.6g}"
+    return repr(v)
+
+
+def _input_cells(cells: dict[str, Cells]) -> set[tuple[str, int, int]]:
+    """The model's input cells for this version; empty when it is not a model workbook."""
+    try:
+        mi, _, _ = read_model_inputs(cells)
+        lay, _ = expected_layout(cells, mi)
+    except (ModelNotFound, KeyError, ValueError):
+        return set()
+    return {(name, r, c) for name, sh in lay.sheets.items()
+            for (r, c), cell in sh.cells.items() if cell.style.startswith("input|")}
+
+
+def _contexts(cells: Cells, sheet: str):
+    try:
+        tl = timeline(sheet, cells)
+    except ModelNotFound:
+        return lambda r, c: ""
+    code = {r: k for k, r in tl.rows.items()}
+    label = {c: p for p, c in tl.cols.items()}
+    return lambda r, c: " ".join(x for x in (code.get(r, ""), label.get(c, "")) if x)
+
+
+def _moved(a, b) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return not math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    return a != b
+
+
+def diff(old_path, new_path, engine=None) -> list[Change]:
+    """Changes from ``old_path`` to ``new_path``; values moved only when a LibreOffice
+    ``engine`` is given."""
+    old, new = read_book(old_path, styles=False).cells, read_book(new_path, styles=False).cells
+    out = [Change("sheets", s, "", "", None if s not in old else "present",
+                  None if s not in new else "present")
+           for s in list(old) + [s for s in new if s not in old] if (s in old) != (s in new)]
+    inputs = _input_cells(old) | _input_cells(new)
+    for sheet in (s for s in new if s in old):
+        a, b = old[sheet], new[sheet]
+        ctx = _contexts(b, sheet)
+        for r, c in sorted(set(a) | set(b)):
+            va, vb = a.get((r, c)), b.get((r, c))
+            fa, fb = isinstance(va, Formula), isinstance(vb, Formula)
+            if fa or fb:
+                if not (fa and fb and normalise(va) == normalise(vb)):
+                    out.append(Change("formulas", sheet, xl_rowcol_to_cell(r, c), ctx(r, c), va, vb))
+            elif _moved(va, vb):
+                kind = "inputs" if (sheet, r, c) in inputs else "text"
+                out.append(Change(kind, sheet, xl_rowcol_to_cell(r, c), ctx(r, c), va, vb))
+    if engine is not None:
+        va_all, vb_all = engine.recalculate(old_path), engine.recalculate(new_path)
+        for sheet in (s for s in new if s in old and s in va_all and s in vb_all):
+            ctx = _contexts(new[sheet], sheet)
+            xa, xb = va_all[sheet], vb_all[sheet]
+            for r, c in sorted(k for k, v in new[sheet].items() if isinstance(v, Formula)):
+                ga = xa.errors.get((r, c), xa.values.get((r, c)))
+                gb = xb.errors.get((r, c), xb.values.get((r, c)))
+                if _moved(ga, gb):
+                    out.append(Change("values", sheet, xl_rowcol_to_cell(r, c), ctx(r, c), ga, gb))
+    return out
+
+
+def report(changes: list[Change], as_json: bool = False) -> str:
+    if as_json:
+        return json.dumps([asdict(c) | {"old": _show(c.old), "new": _show(c.new)} for c in changes],
+                          indent=2)
+    if not changes:
+        return "no differences"
+    lines = []
+    for kind in KINDS:
+        mine = [c for c in changes if c.kind == kind]
+        if mine:
+            lines.append(f"{TITLES[kind]} ({len(mine)})")
+            lines += [f"  {c}" for c in mine]
+    return "\n".join(lines)
