@@ -238,3 +238,8 @@ def test_an_unreadable_file_is_a_junit_error_and_exit_2(tmp_path, capsys):
     assert main(["audit", str(junk), "--junit", str(report)]) == 2
     assert "junk.xlsx: not a zip archive" in capsys.readouterr().err
     assert ElementTree.parse(report).getroot().find("testsuite/testcase/error") is not None
+
+
+def test_the_readme_lists_every_rule():
+    readme = (DATA.parent.parent / "README.md").read_text()
+    assert [r for r in RULES if f"`{r}`" not in readme] == []
