@@ -6,9 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from .build import DEFAULT_DATA, DEFAULT_WORKBOOK
-from .data import DataError
-from .writer import WriteError
+from . import DEFAULT_DATA, DEFAULT_WORKBOOK
 
 
 def _build(args) -> int:
@@ -37,28 +35,38 @@ def _refresh(args) -> int:
 
 
 def _audit(args) -> int:
-    from .audit import Unauditable, inspect, junit, report
     from .libreoffice import EngineUnavailable, LibreOffice
-    from .writer import atomic_path
+    from .package import UnreadableFile, check
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
-    inspections, unauditable = [], {}
-    for b in books:                      # hostile or broken files are refused before any engine starts
+    results, unauditable = {}, {}
+
+    def refuse(why):
+        print(f"error: {why}", file=sys.stderr)
+        unauditable[str(b)] = why
+
+    safe = []
+    for b in books:               # hostile files are refused before anything parses them
         try:
-            inspections.append(inspect(b))
-        except Unauditable as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            unauditable[str(b)] = str(exc)
-    results = {}
-    if inspections:
-        try:
-            lo = LibreOffice()
+            check(b)
+            safe.append(b)
+        except UnreadableFile as exc:
+            refuse(f"{b}: {exc}")
+    if safe:
+        try:    # starts now, connects on first use: the imports below overlap its start-up
+            lo = LibreOffice(wait=False)
         except EngineUnavailable as exc:
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        from .audit import Unauditable, audit
         with lo:
-            for insp in inspections:
-                results[str(insp.path)] = insp.findings + insp.recalculated(lo.recalculate(insp.path))
+            for b in safe:
+                try:
+                    results[str(b)] = audit(b, lo)
+                except Unauditable as exc:
+                    refuse(str(exc))
+    from .audit import junit, report
+    from .writer import atomic_path
     print(report(results, args.json))
     if args.junit:
         with atomic_path(args.junit) as tmp:
@@ -89,6 +97,10 @@ def _diff(args) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["bench"]:
+        from .bench import run
+        return run(argv[1:])
     p = argparse.ArgumentParser(prog="python -m model", description=__doc__)
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build a workbook from a data file")
@@ -119,18 +131,23 @@ def main(argv=None) -> int:
     d.add_argument("--no-values", action="store_true",
                    help="skip recalculating both versions in LibreOffice (values moved)")
     d.set_defaults(run=_diff)
+    sub.add_parser("bench", help="time build, refresh and audit against LibreOffice and the formulas "
+                                 "engine (python -m model bench --help)")
     args = p.parse_args(argv)
     try:
         return args.run(args)
-    except DataError as exc:
-        print("error: the data file has problems; no workbook was written", file=sys.stderr)
-        for line in exc.problems:
-            print(f"  {line}", file=sys.stderr)
-        return 2
-    except WriteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-
+    except Exception as exc:     # imported here so that start-up stays light
+        from .data import DataError
+        from .writer import WriteError
+        if isinstance(exc, DataError):
+            print("error: the data file has problems; no workbook was written", file=sys.stderr)
+            for line in exc.problems:
+                print(f"  {line}", file=sys.stderr)
+            return 2
+        if isinstance(exc, WriteError):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -13,6 +13,7 @@ Every finding carries a rule id (model.rules), a severity and ``Sheet!Cell``.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from . import spec
 from .compare import compare
 from .lint import lint
-from .package import UnreadableFile
+from .package import UnreadableFile, check
 from .reader import Book, ModelNotFound, read_book, read_model_inputs
 from .reference import Result, recompute
 from .rules import RULES, Finding, finding
@@ -40,15 +41,16 @@ class Unauditable(RuntimeError):
 def reference_result(mi) -> Result:
     """The independent recompute of the inputs ``mi`` read from the workbook."""
     labels = [p.label for p in mi.periods]
-    keys = [r.key for r in mi.rows]
-    inputs = pd.DataFrame(float("nan"), index=keys, columns=labels)
-    for (p, key), e in mi.figures.items():
-        inputs.at[key, p.label] = e.value
-    names = [s.key for s in spec.SCENARIO_ROWS]
-    scen = pd.DataFrame(float("nan"), index=names, columns=labels)
-    for (p, key), e in mi.scenarios.items():
-        scen.at[key, p.label] = e.value
-    return recompute(inputs, scen, mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities)
+
+    def frame(entries, keys):
+        rows = {k: dict.fromkeys(labels, float("nan")) for k in keys}
+        for (p, key), e in entries.items():
+            rows[key][p.label] = e.value
+        return pd.DataFrame.from_dict(rows, orient="index", columns=labels, dtype=float)
+
+    return recompute(frame(mi.figures, [r.key for r in mi.rows]),
+                     frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS]),
+                     mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities)
 
 
 def _names(book: Book, lay) -> list[Finding]:
@@ -139,9 +141,17 @@ def inspect(path: str | Path) -> Inspection:
 
 
 def audit(path: str | Path, lo) -> list[Finding]:
-    """All findings for one workbook, recalculated by the LibreOffice engine ``lo``."""
-    insp = inspect(path)
-    return insp.findings + insp.recalculated(lo.recalculate(insp.path))
+    """All findings for one workbook. Once the file has passed the package check,
+    LibreOffice loads and recalculates it in a worker thread while Python inspects it."""
+    path = Path(path)
+    try:
+        check(path)
+    except UnreadableFile as exc:
+        raise Unauditable(f"{path}: {exc}") from exc
+    with ThreadPoolExecutor(1) as pool:
+        values = pool.submit(lo.recalculate, path)
+        insp = inspect(path)
+        return insp.findings + insp.recalculated(values.result())
 
 
 def report(results: dict[str, list[Finding]], as_json: bool = False) -> str:

@@ -6,15 +6,11 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import __version__
+from . import DEFAULT_DATA, DEFAULT_WORKBOOK, ROOT, __version__
 from .data import load
 from .inputs import ModelInputs, from_dataset
 from .layout import lay_out
 from .writer import atomic_path, write
-
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT / "data" / "lenovo_quarterly.csv"
-DEFAULT_WORKBOOK = ROOT / "workbooks" / "lenovo_isg.xlsx"
 
 
 def stamp(mi: ModelInputs) -> None:

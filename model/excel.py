@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import spec
-from .build import DEFAULT_DATA
+from . import DEFAULT_DATA, spec
 from .data import DataError, load
 from .inputs import from_dataset
 from .layout import lay_out

@@ -63,9 +63,11 @@ def lint(book: Book, lay: Layout) -> list[Finding]:
                            "iterative calculation is switched on (File > Options > Formulas); "
                            "switch it off so circular references show"))
     for sheet, cells in book.cells.items():
+        own = lay.sheets[sheet].cells if sheet in lay.sheets else {}
         for (r, c), v in cells.items():
-            if isinstance(v, Formula):
-                out += formula_findings(sheet, xl_rowcol_to_cell(r, c), v)
+            mine = own.get((r, c))
+            if isinstance(v, Formula) and not (mine and mine.formula and v[1:] == mine.value):
+                out += formula_findings(sheet, xl_rowcol_to_cell(r, c), v)   # not the model's own
     for name, sh in lay.sheets.items():
         if name not in book.cells:
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from . import spec
 from .package import Package, UnreadableFile, check
@@ -43,6 +44,7 @@ class Book:
     external_links: list[str]                         # targets of links to other workbooks
     iterate: bool                                     # iterative calculation switched on
     names: dict[str, str]                             # defined name -> what it refers to
+    created: datetime | None                          # docProps created
     package: Package
 
 
@@ -69,17 +71,35 @@ def _protected(wb, ws) -> bool:
     return bool(m and re.search(rb'\bsheet="(1|true)"', m.group(1)))
 
 
+def _open(path, data_only: bool):
+    """openpyxl's read-only workbook without chart drawings: the model needs each chart
+    sheet's name and state, and reading their charts was a quarter of a refresh."""
+    from openpyxl.chartsheet import Chartsheet
+    from openpyxl.reader.excel import ExcelReader
+
+    class CellsOnly(ExcelReader):
+        def read_chartsheet(self, sheet, rel):
+            cs = Chartsheet()
+            cs._parent = self.wb
+            cs.title = sheet.name
+            cs.sheet_state = sheet.state or "visible"
+            self.wb._add_sheet(cs)
+
+    reader = CellsOnly(path, read_only=True, keep_vba=False, data_only=data_only, keep_links=True)
+    reader.read()
+    return reader.wb
+
+
 def read_book(path, data_only: bool = False, styles: bool = True) -> Book:
     """Every worksheet's non-empty cells as saved (formulas as Formula text unless
     ``data_only``, which gives the values cached by the program that saved it),
     their styles, and the sheet states, protection, external links and calculation
     mode. The file is checked first (model.package) and refused if unsafe."""
-    import openpyxl
     try:
         pkg = check(path)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path}: {exc}") from exc
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=data_only, keep_links=True)
+    wb = _open(path, data_only)
     try:
         cells_by_sheet, styles_by_sheet, protected, cache = {}, {}, {}, {}
         for ws in wb.worksheets:
@@ -102,7 +122,9 @@ def read_book(path, data_only: bool = False, styles: bool = True) -> Book:
                  for link in getattr(wb, "_external_links", [])]
         iterate = bool(getattr(wb.calculation, "iterate", False))
         names = {n: d.attr_text for n, d in wb.defined_names.items()}
-        return Book(cells_by_sheet, styles_by_sheet, states, protected, links, iterate, names, pkg)
+        created = wb.properties.created
+        return Book(cells_by_sheet, styles_by_sheet, states, protected, links, iterate, names,
+                    created.replace(tzinfo=None) if created else None, pkg)
     finally:
         wb.close()
 

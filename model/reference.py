@@ -113,11 +113,13 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
               "s_csp": c["csp_revenue"][sens_quarter], "s_pool": c["opex_pool"][sens_quarter],
               "s_op": c["csp_op"][sens_quarter]}
     lookups = pd.Series(lk, dtype=float)
-    grid = pd.DataFrame(np.nan, index=list(sens_margins), columns=list(sens_intensities))
+    m = np.asarray(sens_margins, dtype=float)[:, None]
+    kk = np.asarray(sens_intensities, dtype=float)[None, :]
+    values = np.full((m.size, kk.size), np.nan)
     if lk and not np.isnan([lk["s_gp"], lk["s_rev"], lk["s_csp"], lk["s_pool"]]).any() \
             and lk["s_rev"] != 0:
-        for m in grid.index:
-            for kk in grid.columns:
-                grid.loc[m, kk] = (lk["s_gp"] - (lk["s_rev"] - lk["s_csp"]) * m
-                                   - lk["s_pool"] * lk["s_csp"] / lk["s_rev"] * kk)
+        # CSP OP = GP - (revenue - CSP revenue) x margin - pool x CSP share x intensity
+        values = (lk["s_gp"] - (lk["s_rev"] - lk["s_csp"]) * m
+                  - lk["s_pool"] * lk["s_csp"] / lk["s_rev"] * kk)
+    grid = pd.DataFrame(values, index=list(sens_margins), columns=list(sens_intensities))
     return Result(calcs, flags, totals, float(totals.sum()), lookups, grid)

@@ -22,7 +22,7 @@ from .data import Dataset, Period, load
 from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows
 from .layout import lay_out
 from .package import UnreadableFile
-from .reader import ModelNotFound, read_cells, read_model_inputs, timeline
+from .reader import ModelNotFound, read_book, read_model_inputs, timeline
 from .rules import Finding
 from .structure import compare_structure, expected_layout
 from .writer import WriteError, atomic_path, write
@@ -177,7 +177,8 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
         raise RefreshRefused(f"{book}: no such workbook; build it first with python -m model build")
     ds: Dataset = load(data)
     try:
-        sheets = read_cells(book)
+        read = read_book(book, styles=False)
+        sheets = read.cells
     except UnreadableFile as exc:
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
@@ -204,7 +205,7 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     model_labels = set(timeline(spec.CALCS, sheets[spec.CALCS]).cols)
     merged = merge(wb, cleared, fresh, take_data, rep, where,
                    {p for p in wb.periods if p.label in model_labels})
-    merged.provenance = dict(wb.provenance, built_at=_created(book))
+    merged.provenance = dict(wb.provenance, built_at=(read.created or datetime(2000, 1, 1)).isoformat())
     if merged == replace(wb, provenance=merged.provenance) and wb.provenance.get(
             "Built from") == describe(ds) and not findings:
         return rep
@@ -220,16 +221,6 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     write(lay_out(merged), book, vba_for(book))
     rep.written = True
     return rep
-
-
-def _created(book: Path) -> str:
-    import openpyxl
-    wb = openpyxl.load_workbook(book, read_only=True)
-    try:
-        c = wb.properties.created
-        return c.replace(tzinfo=None).isoformat() if c else datetime(2000, 1, 1).isoformat()
-    finally:
-        wb.close()
 
 
 def _cell_of(sheets, sheet: str, period: Period, key: str) -> str:

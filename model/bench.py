@@ -1,0 +1,292 @@
+"""python -m model bench: build, refresh and audit timed as whole processes, at 1x to
+20x the history, against LibreOffice's own recalculation and the `formulas` engine.
+
+Every figure is a median over ``--repeats`` runs of a fresh process (Python start-up
+included); peak memory is the process's own high-water mark (VmHWM). Anchors, in the
+same run and on the same files:
+
+    LibreOffice      start-up, then load + calculateAll() of the file (bare recalculation)
+    audit kept alive the audit of one file with LibreOffice already running
+    formulas         the `formulas` package loading and calculating the same workbook
+    pandas           the independent recompute, from the file's inputs to every output
+
+Targets (issue 5): audit <= 1.3x LibreOffice's bare recalculation (start-up included,
+and kept alive); pandas >= 100x faster than `formulas`; build and refresh of the default
+workbook < 1 s; 400 quarters < 10 s; peak memory < 500 MB.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from . import DEFAULT_DATA
+
+HEADER = ["fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit",
+          "basis", "source_title", "source_url"]
+# (entity, metric, unit, basis, level in the last quarter, quarterly growth)
+SERIES = [
+    ("Group", "revenue", "usd_m", "reported", 18830, 0.012),
+    ("Group", "gross_profit", "usd_m", "reported", 2774, 0.011),
+    ("Group", "operating_profit", "usd_m", "reported", 785, 0.010),
+    ("Group", "net_income", "usd_m", "reported", 505, 0.010),
+    ("IDG", "revenue", "usd_m", "reported", 13460, 0.008),
+    ("IDG", "operating_profit", "usd_m", "reported", 980, 0.008),
+    ("ISG", "revenue", "usd_m", "reported", 4290, 0.025),
+    ("ISG", "operating_profit", "usd_m", "reported", -86, 0.0),
+    ("SSG", "revenue", "usd_m", "reported", 2300, 0.015),
+    ("SSG", "operating_profit", "usd_m", "reported", 500, 0.015),
+    ("ISG-CSP", "revenue", "usd_m", "estimate", 2410, 0.03),
+    ("ISG-AI", "revenue", "usd_m", "approx", 3000, 0.04),
+    ("Group-exCSP", "gross_margin_pct", "pct", "estimate", 0.172, 0.0),
+]
+PEAK = """
+import os, re, sys
+from model.__main__ import main
+try:
+    rc = main(sys.argv[1:])
+finally:
+    hwm = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
+    open(os.environ["BENCH_PEAK"], "w").write(hwm)
+sys.exit(rc)
+"""
+
+
+def synthetic(quarters: int, path: Path, extra: int = 0) -> Path:
+    """A data file of ``quarters`` quarters ending FY2025/26 Q4 (plus ``extra`` after it),
+    every series of the model, growing smoothly with noise; the same for the same size."""
+    rng = random.Random(quarters)
+    last = 2025 * 4 + 3                      # FY2025/26 Q4 as a quarter index
+    rows = []
+    for i in range(last - quarters + 1, last + 1 + extra):
+        fy, q = divmod(i, 4)
+        end_month = (3 + 3 * q) % 12 + 3
+        end_year = fy + (1 if q == 3 else 0)
+        end = date(end_year, end_month, 30 if end_month in (6, 9) else 31)
+        for entity, metric, unit, basis, level, growth in SERIES:
+            v = level * (1 + growth) ** (i - last) * (1 + rng.uniform(-0.03, 0.03))
+            rows.append([f"{fy}/{(fy + 1) % 100:02d}", f"Q{q + 1}", end.isoformat(), entity, metric,
+                         f"{v:.4f}" if unit == "pct" else f"{v:.1f}", unit, basis,
+                         "synthetic benchmark data", ""])
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows([HEADER] + rows)
+    return path
+
+
+def with_next_quarter(data: Path, out: Path) -> Path:
+    """``data`` plus FY2026/27 Q1, so a refresh has a new quarter to bring in."""
+    shutil.copy(data, out)
+    with open(out, "a", newline="") as fh:
+        w = csv.writer(fh)
+        for entity, metric, unit, basis, level, growth in SERIES:
+            v = level * (1 + growth)
+            w.writerow(["2026/27", "Q1", "2026-06-30", entity, metric,
+                        f"{v:.4f}" if unit == "pct" else f"{v:.1f}", unit, basis, "next quarter", ""])
+    return out
+
+
+def timed(argv: list[str], repeats: int, before=None) -> tuple[float, float]:
+    """(median seconds, max peak MB) of ``python -m model ARGV`` as fresh processes;
+    ``before()`` runs untimed before each."""
+    walls, peaks = [], []
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = os.path.join(tmp, "peak")
+        for _ in range(repeats):
+            if before:
+                before()
+            t = time.perf_counter()
+            done = subprocess.run([sys.executable, "-c", PEAK, *argv], capture_output=True, text=True,
+                                  env=dict(os.environ, BENCH_PEAK=peak_file))
+            walls.append(time.perf_counter() - t)
+            if done.returncode not in (0, 1):
+                raise RuntimeError(f"python -m model {' '.join(argv)} failed:\n{done.stderr}")
+            peaks.append(int(open(peak_file).read()) / 1024)
+    return statistics.median(walls), max(peaks)
+
+
+def _child(kind: str, path: str, repeats: int) -> dict:
+    """Anchors measured inside one process: LibreOffice, the kept-alive audit, pandas, formulas."""
+    if kind == "libreoffice":
+        from .audit import audit
+        from .libreoffice import LibreOffice
+        t = time.perf_counter()
+        with LibreOffice() as lo:
+            startup = time.perf_counter() - t
+            t = time.perf_counter()
+            doc = lo._load(path)
+            doc.calculateAll()
+            doc.close(True)
+            first = time.perf_counter() - t
+            bare, reads, audits = [], [], []
+            for _ in range(repeats):
+                t = time.perf_counter()
+                doc = lo._load(path)
+                doc.calculateAll()
+                doc.close(True)
+                bare.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                lo.recalculate(path)
+                reads.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                audit(path, lo)
+                audits.append(time.perf_counter() - t)
+            peak = _process_tree_peak_mb(lo._proc.pid)
+        return {"startup": startup, "first": first, "bare": statistics.median(bare),
+                "recalc_read": statistics.median(reads), "audit_kept_alive": statistics.median(audits),
+                "lo_peak_mb": peak}
+    if kind == "pandas":
+        from .audit import reference_result
+        from .reader import read_book, read_model_inputs
+        whole, only = [], []
+        for _ in range(repeats):
+            t = time.perf_counter()
+            mi, _, _ = read_model_inputs(read_book(path, styles=False).cells)
+            t1 = time.perf_counter()
+            reference_result(mi)
+            t2 = time.perf_counter()
+            whole.append(t2 - t)
+            only.append(t2 - t1)
+        return {"file_to_outputs": statistics.median(whole), "recompute_only": statistics.median(only)}
+    if kind == "formulas":
+        import formulas
+        t = time.perf_counter()
+        xl = formulas.ExcelModel().loads(path).finish()
+        t1 = time.perf_counter()
+        xl.calculate()
+        t2 = time.perf_counter()
+        return {"load_compile": t1 - t, "calculate": t2 - t1, "file_to_outputs": t2 - t}
+    raise ValueError(kind)
+
+
+def _process_tree_peak_mb(pid: int) -> float:
+    """Largest VmHWM among ``pid`` and its descendants (soffice is a script that starts soffice.bin)."""
+    peak, todo = 0.0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+            peak = max(peak, int(status.split("VmHWM:")[1].split()[0]) / 1024)
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return peak
+
+
+def child(kind: str, path: Path, repeats: int, timeout: float | None = None) -> dict | None:
+    try:
+        done = subprocess.run([sys.executable, "-m", "model.bench", "--child", kind, str(path),
+                               str(repeats)], capture_output=True, text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def formula_cells(path: Path) -> int:
+    from .reader import Formula, read_cells
+    return sum(isinstance(v, Formula) for cells in read_cells(path).values() for v in cells.values())
+
+
+def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: float) -> dict:
+    book = tmp / f"{name}.xlsx"
+    build_s, build_mb = timed(["build", "--data", str(data), "--out", str(book)], repeats)
+    pristine = book.read_bytes()
+    newer = with_next_quarter(data, tmp / f"{name}-next.csv")
+    target = tmp / f"{name}-refresh.xlsx"
+    refresh_s, refresh_mb = timed(["refresh", str(target), "--data", str(newer)], repeats,
+                                  before=lambda: target.write_bytes(pristine))
+    audit_s, audit_mb = timed(["audit", str(book)], repeats)
+    lo = child("libreoffice", book, repeats)
+    pd_ = child("pandas", book, repeats)
+    fx = child("formulas", book, 1, timeout=formulas_timeout)
+    return {"case": name, "quarters": _quarters(data), "formula_cells": formula_cells(book),
+            "file_kb": len(pristine) / 1024, "build_s": build_s, "build_mb": build_mb,
+            "refresh_s": refresh_s, "refresh_mb": refresh_mb, "audit_s": audit_s, "audit_mb": audit_mb,
+            "lo_startup_s": lo["startup"], "lo_first_s": lo["first"], "lo_bare_s": lo["bare"], "lo_recalc_read_s": lo["recalc_read"],
+            "audit_kept_alive_s": lo["audit_kept_alive"], "lo_peak_mb": lo["lo_peak_mb"],
+            "pandas_s": pd_["file_to_outputs"], "pandas_recompute_s": pd_["recompute_only"],
+            "formulas_s": fx["file_to_outputs"] if fx else None,
+            "formulas_calc_s": fx["calculate"] if fx else None}
+
+
+def _quarters(data: Path) -> int:
+    with open(data, newline="") as fh:
+        return len({(r["fiscal_year"], r["fiscal_quarter"]) for r in csv.DictReader(fh)})
+
+
+def table(results: list[dict]) -> str:
+    """Two tables: our commands and LibreOffice; the independent recompute and `formulas`."""
+    a = ["| case | quarters | formula cells | file KB | build s | refresh s | audit s | "
+         "LO start-up s | LO first load+recalc s | audit / LO cold | LO warm load+recalc s | "
+         "audit kept alive s | kept alive / LO warm | peak MB build / refresh / audit / LO |"]
+    a.append("|" + "---|" * (a[0].count("|") - 1))
+    b = ["| case | formula cells | pandas file->outputs s | pandas recompute s | formulas file->outputs s "
+         "| formulas calculate s | ratio file->outputs | ratio compute only |"]
+    b.append("|" + "---|" * (b[0].count("|") - 1))
+    for r in results:
+        cold = r["audit_s"] / (r["lo_startup_s"] + r["lo_first_s"])
+        warm = r["audit_kept_alive_s"] / r["lo_bare_s"]
+        a.append(
+            f"| {r['case']} | {r['quarters']} | {r['formula_cells']:,} | {r['file_kb']:,.0f} | "
+            f"{r['build_s']:.2f} | {r['refresh_s']:.2f} | {r['audit_s']:.2f} | {r['lo_startup_s']:.2f} | "
+            f"{r['lo_first_s']:.2f} | {cold:.2f}x | {r['lo_bare_s']:.2f} | {r['audit_kept_alive_s']:.2f} | "
+            f"{warm:.2f}x | {r['build_mb']:.0f} / {r['refresh_mb']:.0f} / {r['audit_mb']:.0f} / "
+            f"{r['lo_peak_mb']:.0f} |")
+        if r["formulas_s"]:
+            fx = (f"{r['formulas_s']:.1f} | {r['formulas_calc_s']:.2f} | {r['formulas_s'] / r['pandas_s']:.0f}x | "
+                  f"{r['formulas_calc_s'] / r['pandas_recompute_s']:.0f}x")
+        else:
+            fx = "over the time limit | - | - | -"
+        b.append(f"| {r['case']} | {r['formula_cells']:,} | {r['pandas_s']:.3f} | "
+                 f"{r['pandas_recompute_s']:.4f} | {fx} |")
+    return "\n".join(a) + "\n\n" + "\n".join(b)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo")
+                if line.startswith("model name")), platform.processor())
+    mem = int(open("/proc/meminfo").read().split()[1]) / 2**20
+    lo = subprocess.run(["soffice", "--version"], capture_output=True, text=True).stdout.split()[:2]
+    return (f"{os.cpu_count()} x {cpu}, {mem:.0f} GB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}, {' '.join(lo)}")
+
+
+def run(argv=None) -> int:
+    p = argparse.ArgumentParser(prog="python -m model bench", description=__doc__.split("\n")[0])
+    p.add_argument("--sizes", type=int, nargs="*", default=[20, 80, 400], help="quarters of synthetic data")
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
+    p.add_argument("--json", type=Path, help="also write the results as JSON")
+    args = p.parse_args(argv)
+    results = []
+    with tempfile.TemporaryDirectory(prefix="model-bench-") as tmp:
+        tmp = Path(tmp)
+        cases = [("default", DEFAULT_DATA)] + [(f"{n}q", synthetic(n, tmp / f"{n}q.csv")) for n in args.sizes]
+        for name, data in cases:
+            print(f"measuring {name} ...", file=sys.stderr, flush=True)
+            results.append(measure(name, data, tmp, args.repeats, args.formulas_timeout))
+    print(f"Machine: {machine()}")
+    print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d}; command: python -m model bench "
+          f"--repeats {args.repeats} --sizes {' '.join(map(str, args.sizes))}; medians of {args.repeats} runs\n")
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--child"]:
+        print(json.dumps(_child(sys.argv[2], sys.argv[3], int(sys.argv[4]))))
+    else:
+        sys.exit(run())
