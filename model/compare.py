@@ -61,11 +61,12 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
 
     for sheet, frame in ((spec.CALCS, result.calcs), (spec.CHECKS, result.flags)):
         tl = timeline(sheet, values[sheet])
+        rows = frame.to_dict("index")           # key -> {period: value}; far faster than .at
         for key in frame.index:
             if key not in tl.rows:
                 raise ModelNotFound(f"{sheet}: no row coded {key!r} in column C")
             for label, c in tl.cols.items():
-                check(sheet, tl.rows[key], c, f"{key} {label}", frame.at[key, label])
+                check(sheet, tl.rows[key], c, f"{key} {label}", rows[key][label])
     tl = timeline(spec.CHECKS, values[spec.CHECKS])
     for key, total in result.check_totals.items():
         check(spec.CHECKS, tl.rows[key], 4, f"{key} failures", total)

@@ -153,8 +153,8 @@ def timeline(sheet: str, cells: Cells) -> Timeline:
     if header is None:
         raise ModelNotFound(f"{sheet}: no header row with 'Code' in column C")
     cols = {}
-    for (r, c), v in sorted(cells.items()):
-        if r == header and c >= spec.FIRST_PERIOD_COL and isinstance(v, str) and _LABEL.match(v):
+    for c, v in sorted((c, v) for (r, c), v in cells.items() if r == header):
+        if c >= spec.FIRST_PERIOD_COL and isinstance(v, str) and _LABEL.match(v):
             cols[v] = c
     rows = {}
     for (r, c), v in cells.items():

@@ -199,8 +199,10 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     rep.forced_over = findings
     fresh = from_dataset(ds)
 
+    timelines = {s: timeline(s, sheets[s]) for s in (spec.INPUTS, spec.ASSUMPTIONS)}
+
     def where(sheet, period: Period, key):
-        return f"{sheet}!{_cell_of(sheets, sheet, period, key)}"
+        return f"{sheet}!{_cell_of(timelines[sheet], period, key)}"
 
     model_labels = set(timeline(spec.CALCS, sheets[spec.CALCS]).cols)
     merged = merge(wb, cleared, fresh, take_data, rep, where,
@@ -223,9 +225,8 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     return rep
 
 
-def _cell_of(sheets, sheet: str, period: Period, key: str) -> str:
+def _cell_of(tl, period: Period, key: str) -> str:
     """Where a figure is in the workbook as read (for messages); '(label)' for a new period."""
-    tl = timeline(sheet, sheets[sheet])
     code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
     return xl_rowcol_to_cell(r, c) if r is not None and c is not None else f"({period.label})"
