@@ -41,17 +41,16 @@ def _audit(args) -> int:
                                      if not p.name.startswith(("~$", ".~lock")))
     results, unauditable = {}, {}
 
-    def refuse(why):
+    def refuse(book, why):
         print(f"error: {why}", file=sys.stderr)
-        unauditable[str(b)] = why
+        unauditable[str(book)] = why
 
     safe = []
     for b in books:               # hostile files are refused before anything parses them
         try:
-            check(b)
-            safe.append(b)
+            safe.append((b, check(b)))
         except UnreadableFile as exc:
-            refuse(f"{b}: {exc}")
+            refuse(b, str(exc))
     if safe:
         try:    # starts now, connects on first use: the imports below overlap its start-up
             lo = LibreOffice(wait=False)
@@ -60,11 +59,11 @@ def _audit(args) -> int:
             return 2
         from .audit import Unauditable, audit
         with lo:
-            for b in safe:
+            for b, package in safe:
                 try:
-                    results[str(b)] = audit(b, lo)
+                    results[str(b)] = audit(b, lo, package)
                 except Unauditable as exc:
-                    refuse(str(exc))
+                    refuse(b, str(exc))
     from .audit import junit, report
     from .writer import atomic_path
     print(report(results, args.json))

@@ -23,7 +23,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from . import spec
 from .compare import compare
 from .lint import lint
-from .package import UnreadableFile, check
+from .package import Package, UnreadableFile, check
 from .reader import Book, ModelNotFound, read_book, read_model_inputs
 from .reference import Result, recompute
 from .rules import RULES, Finding, finding
@@ -95,7 +95,8 @@ class Inspection:
                                    f"LibreOffice's recalculation {m.got!r}"))
         if self.book.package.cached_values_trusted:
             program = self.book.package.application.split("/")[0]
-            cached = read_book(self.path, data_only=True, styles=False).cells
+            cached = read_book(self.path, data_only=True, styles=False,
+                               package=self.book.package).cells
             for m in compare(self.expected, cached):
                 if (m.sheet, m.cell) not in seen:
                     out.append(finding("CACHED-STALE", m.sheet, m.cell,
@@ -104,11 +105,12 @@ class Inspection:
         return out
 
 
-def inspect(path: str | Path) -> Inspection:
-    """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be."""
+def inspect(path: str | Path, package: Package | None = None) -> Inspection:
+    """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
+    ``package``: its model.package check, when already done."""
     path = Path(path)
     try:
-        book = read_book(path)
+        book = read_book(path, package=package)
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
     except Exception as exc:
@@ -140,17 +142,18 @@ def inspect(path: str | Path) -> Inspection:
     return Inspection(path, book, findings, None if problems else reference_result(mi))
 
 
-def audit(path: str | Path, lo) -> list[Finding]:
-    """All findings for one workbook. Once the file has passed the package check,
-    LibreOffice loads and recalculates it in a worker thread while Python inspects it."""
+def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]:
+    """All findings for one workbook. Once the file has passed the package check
+    (``package``, when the caller did it), LibreOffice loads and recalculates it in a
+    worker thread while Python inspects it."""
     path = Path(path)
     try:
-        check(path)
+        package = package or check(path)
     except UnreadableFile as exc:
-        raise Unauditable(f"{path}: {exc}") from exc
+        raise Unauditable(str(exc)) from exc
     with ThreadPoolExecutor(1) as pool:
         values = pool.submit(lo.recalculate, path)
-        insp = inspect(path)
+        insp = inspect(path, package)
         return insp.findings + insp.recalculated(values.result())
 
 

@@ -59,15 +59,16 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         if not same(exp, g):
             out.append(Mismatch(sheet, xl_rowcol_to_cell(r, c), what, _show(exp), g))
 
+    timelines = {s: timeline(s, values[s]) for s in (spec.CALCS, spec.CHECKS)}
     for sheet, frame in ((spec.CALCS, result.calcs), (spec.CHECKS, result.flags)):
-        tl = timeline(sheet, values[sheet])
+        tl = timelines[sheet]
         rows = frame.to_dict("index")           # key -> {period: value}; far faster than .at
         for key in frame.index:
             if key not in tl.rows:
                 raise ModelNotFound(f"{sheet}: no row coded {key!r} in column C")
             for label, c in tl.cols.items():
                 check(sheet, tl.rows[key], c, f"{key} {label}", rows[key][label])
-    tl = timeline(spec.CHECKS, values[spec.CHECKS])
+    tl = timelines[spec.CHECKS]
     for key, total in result.check_totals.items():
         check(spec.CHECKS, tl.rows[key], 4, f"{key} failures", total)
     master = find_label(values[spec.CHECKS], "MASTER CHECK: failing items across all checks (count)")

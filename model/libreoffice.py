@@ -229,13 +229,15 @@ def _keep_profile(profile: str) -> None:
     dest = _profile_cache()
     if dest.exists():
         return
+    tmp = None
     try:
         dest.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".profile-", dir=dest.parent))
         shutil.copytree(profile, tmp, dirs_exist_ok=True)
         os.replace(tmp, dest)
     except OSError:
-        pass
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def leftover_profiles() -> list[str]:

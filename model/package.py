@@ -120,8 +120,15 @@ def _text(z: zipfile.ZipFile, name: str, pattern: bytes, limit: int = 4 * 2**20)
 
 
 def check(path: str | Path) -> Package:
-    """Refuse (UnreadableFile) anything unsafe or unreadable; describe the rest."""
-    path = Path(path)
+    """Refuse (UnreadableFile, its message starting with the path) anything unsafe or
+    unreadable; describe the rest."""
+    try:
+        return _check(Path(path))
+    except UnreadableFile as exc:
+        raise UnreadableFile(f"{path}: {exc}") from exc
+
+
+def _check(path: Path) -> Package:
     try:
         size = path.stat().st_size
         with open(path, "rb") as f:

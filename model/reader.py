@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import spec
-from .package import Package, UnreadableFile, check
+from .package import Package, check
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
 _LABEL = re.compile(r"^FY\S+ Q[1-4]$")
@@ -48,7 +48,7 @@ class Book:
     package: Package
 
 
-def _style(cell, cache: dict) -> Style | None:
+def _style(cell, cache: dict) -> Style:
     sid = getattr(cell, "_style_id", None)
     if sid in cache:
         return cache[sid]
@@ -90,15 +90,14 @@ def _open(path, data_only: bool):
     return reader.wb
 
 
-def read_book(path, data_only: bool = False, styles: bool = True) -> Book:
+def read_book(path, data_only: bool = False, styles: bool = True,
+              package: Package | None = None) -> Book:
     """Every worksheet's non-empty cells as saved (formulas as Formula text unless
-    ``data_only``, which gives the values cached by the program that saved it),
-    their styles, and the sheet states, protection, external links and calculation
-    mode. The file is checked first (model.package) and refused if unsafe."""
-    try:
-        pkg = check(path)
-    except UnreadableFile as exc:
-        raise UnreadableFile(f"{path}: {exc}") from exc
+    ``data_only``, which gives the values cached by the program that saved it), and
+    the sheet states, external links, calculation mode and names; with ``styles``,
+    also what only the lints need: cell styles and sheet protection. The file is
+    checked first (model.package) unless its ``package`` check is passed in."""
+    pkg = package or check(path)
     wb = _open(path, data_only)
     try:
         cells_by_sheet, styles_by_sheet, protected, cache = {}, {}, {}, {}
@@ -116,7 +115,8 @@ def read_book(path, data_only: bool = False, styles: bool = True) -> Book:
                     cells[(r, c)] = v
             cells_by_sheet[ws.title] = cells
             styles_by_sheet[ws.title] = st
-            protected[ws.title] = _protected(wb, ws)
+            if styles:
+                protected[ws.title] = _protected(wb, ws)
         states = {ws.title: ws.sheet_state for ws in wb.worksheets + wb.chartsheets}
         links = [getattr(getattr(link, "file_link", None), "Target", "") or "?"
                  for link in getattr(wb, "_external_links", [])]
