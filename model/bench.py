@@ -63,13 +63,12 @@ sys.exit(rc)
 """
 
 
-def synthetic(quarters: int, path: Path, extra: int = 0) -> Path:
-    """A data file of ``quarters`` quarters ending FY2025/26 Q4 (plus ``extra`` after it),
-    every series of the model, growing smoothly with noise; the same for the same size."""
+def synthetic(quarters: int, path: Path) -> Path:
+    """A data file of ``quarters`` quarters ending FY2025/26 Q4, every series of the model, growing smoothly with noise; the same for the same size."""
     rng = random.Random(quarters)
     last = 2025 * 4 + 3                      # FY2025/26 Q4 as a quarter index
     rows = []
-    for i in range(last - quarters + 1, last + 1 + extra):
+    for i in range(last - quarters + 1, last + 1):
         fy, q = divmod(i, 4)
         end_month = (3 + 3 * q) % 12 + 3
         end_year = fy + (1 if q == 3 else 0)

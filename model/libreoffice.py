@@ -6,7 +6,6 @@ values cached in the file are never trusted) and read back as plain values.
 """
 from __future__ import annotations
 
-import glob
 import os
 import shutil
 import signal
@@ -78,7 +77,6 @@ class LibreOffice:
         self._pipe = f"model-{uuid.uuid4().hex[:12]}"
         self._timeout = start_timeout
         self._desktop = None
-        self._t0 = time.perf_counter()
         self._proc = subprocess.Popen(
             [soffice_path(), "--headless", "--invisible", "--nologo", "--norestore",
              "--nodefault", "--nolockcheck",
@@ -104,7 +102,6 @@ class LibreOffice:
                     raise EngineUnavailable("LibreOffice did not start") from None
                 time.sleep(0.02)
         self._desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        self.startup_seconds = time.perf_counter() - self._t0
         return self._desktop
 
     @property
@@ -238,7 +235,3 @@ def _keep_profile(profile: str) -> None:
     except OSError:
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-
-
-def leftover_profiles() -> list[str]:
-    return glob.glob(os.path.join(tempfile.gettempdir(), "model-lo-*"))
