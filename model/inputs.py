@@ -6,6 +6,7 @@ and the writer see only this.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,16 @@ class Entry:
     source_url: str = ""
     data_value: float | None = None  # the data file's value when it was last taken
     data_row: int | None = None
+    data_basis: str = ""             # for a person's value: the basis the data file gave
+                                     # (or 'withdrawn from data file'), shown on Sources
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    """Equal at the precision figures are given: a percentage typed as 14.3% reads back
+    as 0.14300000000000002 from one program and 0.143 from another."""
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 @dataclass

@@ -193,14 +193,24 @@ def sources(cells: Cells) -> dict[tuple[str, str], dict]:
         if not (period and entity and metric):
             continue
         dv = cells.get((r, 3))
-        out[(str(period), f"{entity}.{metric}")] = {
+        out.setdefault((str(period), f"{entity}.{metric}"), {
+            "row": r,
             "data_value": float(dv) if isinstance(dv, (int, float)) and not isinstance(dv, bool) else None,
             "basis": str(cells.get((r, 5)) or ""),
             "source_title": str(cells.get((r, 6)) or ""),
             "source_url": str(cells.get((r, 7)) or ""),
             "data_row": cells.get((r, 8)) if isinstance(cells.get((r, 8)), int) else None,
-        }
+        })
     return out
+
+
+WITHDRAWN = "withdrawn from data file"
+
+
+def source_order(cells: Cells) -> dict[tuple[str, str], int]:
+    """(period label, 'Entity.metric') -> row of each Sources row, so a refresh keeps them
+    where they stand (a person may have sorted them, or noted beside them)."""
+    return {k: s["row"] for k, s in sources(cells).items()}
 
 
 def _provenance(cells: Cells) -> dict[str, str]:
@@ -221,7 +231,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     from .data import parse_label
-    from .inputs import Entry, ModelInputs, input_rows
+    from .inputs import Entry, ModelInputs, input_rows, same_value
 
     for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.SENS, spec.SOURCES):
         if name not in sheets:
@@ -254,11 +264,14 @@ def read_model_inputs(sheets: dict[str, Cells]):
             problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a number")
             return None
         s = srcs.get((label, src_key))
-        if s and s["data_value"] is not None and float(v) == s["data_value"]:
+        withdrawn = bool(s) and s["basis"] == WITHDRAWN
+        if s and not withdrawn and same_value(float(v), s["data_value"]):
             return Entry(float(v), s["basis"], s["source_title"], s["source_url"],
                          s["data_value"], s["data_row"])
-        if s:   # a person changed a sourced figure: keep what the data said, for conflicts
-            return Entry(float(v), "user", "", "", s["data_value"], s["data_row"])
+        if s and s["basis"] in spec.BASES + (WITHDRAWN,):
+            # a person's value for a sourced figure: keep what the data said, for conflicts
+            return Entry(float(v), "user", s["source_title"], s["source_url"], s["data_value"],
+                         s["data_row"], s["basis"])
         return Entry(float(v), "user")
 
     for key in keys:
