@@ -46,7 +46,7 @@ class ModelInputs:
     sens_quarter: str
     sens_margins: tuple[float, ...] = spec.SENS_MARGINS
     sens_intensities: tuple[float, ...] = spec.SENS_INTENSITIES
-    notes: dict[str, str] = field(default_factory=dict)          # row key -> a person's note
+    notes: dict[str, object] = field(default_factory=dict)       # row key -> a person's note
     provenance: dict[str, str] = field(default_factory=dict)
 
 

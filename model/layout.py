@@ -15,6 +15,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cel
 
 from . import spec
 from .inputs import ModelInputs
+from .reader import Formula
 
 C_LABEL, C_UNIT, C_CODE, C_NOTE, C_VALUE = range(5)
 P0 = spec.FIRST_PERIOD_COL
@@ -155,7 +156,11 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
         if row.key in source_rows:
             sh.put(r, C_NOTE, "Sources", "link",
                    url=f"internal:{spec.SOURCES}!A{source_rows[row.key] + 1}")
-        sh.put(r, C_VALUE, mi.notes.get(row.key), "input|text|reported")
+        note = mi.notes.get(row.key)
+        if isinstance(note, Formula):     # a note may be a formula of the person's own
+            sh.formula(r, C_VALUE, str(note)[1:], "input|text|reported")
+        else:
+            sh.put(r, C_VALUE, note, "input|text|reported")
         for i, p in enumerate(mi.periods):
             e = mi.figures.get((p, row.key))
             basis = e.basis if e and e.basis in spec.BASIS_MARK else "reported"

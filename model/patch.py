@@ -455,8 +455,9 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
         for pos in sorted(set(sh.cells) | set(was)):
             want, before, got = sh.cells.get(pos), was.get(pos), have.get(pos)
             where = f"{name}!{_ref(*pos)}"
-            if want is None and before is not None and not same_content(got, before):
-                continue            # the model leaves a cell a person changed: it stays theirs
+            if (before is not None and not before.style.startswith("input|")
+                    and not same_content(got, before) and where not in force):
+                continue            # a person changed a model cell (a label, a heading): theirs
             content_same = same_content(got, want)
             style = None
             restyle = (want is not None and before is not None and want.style != before.style

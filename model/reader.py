@@ -278,7 +278,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
         r = tl.rows[key]
         note = inp.get((r, 4))
         if note not in (None, ""):
-            notes[key] = str(note)
+            notes[key] = note            # text, number, date or formula: kept as it is
         for label, c in tl.cols.items():
             if label in periods_by_label:
                 e = entry(spec.INPUTS, r, c, label, key, key)
