@@ -222,6 +222,34 @@ def _provenance(cells: Cells) -> dict[str, str]:
     return out
 
 
+def not_a_figure(v) -> str:
+    """Why a cell's content cannot be used as a figure, in words a person can act on."""
+    if isinstance(v, Formula):
+        return (f"holds a formula ({v}) where a figure belongs; type the value itself "
+                "(workings belong on a sheet of your own)")
+    if isinstance(v, str):
+        try:
+            float(v.replace(",", "").strip().rstrip("%"))
+            return (f"{v!r} is a number stored as text; retype it as a number "
+                    "(Excel: the warning triangle, Convert to Number)")
+        except ValueError:
+            pass
+    return f"{v!r} is not a number"
+
+
+def bad_quarter(text: str, labels: list[str]) -> str:
+    """Why a header is not a quarter label, with the label that would follow the timeline."""
+    from .data import parse_label
+    nxt = ""
+    try:
+        nxt = f"; the quarter after {labels[-1]} is {parse_label(labels[-1]).shifted(1).label!r}"
+    except (ValueError, IndexError):
+        pass
+    m = re.match(r"^FY\S+ Q(\d+)$", text.strip())
+    why = "quarters run Q1 to Q4" if m and not 1 <= int(m.group(1)) <= 4 else "labels look like 'FY2025/26 Q1'"
+    return f"{text!r} is not a quarter label ({why}{nxt})"
+
+
 def read_model_inputs(sheets: dict[str, Cells]):
     """The workbook as people left it, as ModelInputs (what a rebuild would need).
 
@@ -248,6 +276,10 @@ def read_model_inputs(sheets: dict[str, Cells]):
         except ValueError:
             problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(header, tl.cols[label])}: "
                             f"{label!r} is not a period label")
+    for (r, c), v in sorted(inp.items()):      # a quarter typed (or autofilled) wrongly
+        if r == header and c >= spec.FIRST_PERIOD_COL and isinstance(v, str) \
+                and v.strip().upper().startswith("FY") and v not in tl.cols:
+            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {bad_quarter(v, tl.labels)}")
     srcs = sources(sheets[spec.SOURCES])
     figures: dict = {}
     notes: dict = {}
@@ -261,7 +293,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
                 cleared.add((periods_by_label[label], key))
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a number")
+            problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {not_a_figure(v)}")
             return None
         s = srcs.get((label, src_key))
         withdrawn = bool(s) and s["basis"] == WITHDRAWN
@@ -306,11 +338,14 @@ def read_model_inputs(sheets: dict[str, Cells]):
         if r is None:
             raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.key!r} in column C")
         v = ass.get((r, 4))
+        at = f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}"
         if s.choices and v not in s.choices:
-            problems.append(f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}: {v!r} is not one of "
-                            f"{', '.join(s.choices)}")
+            near = [ch for ch in s.choices if isinstance(v, str) and v.strip().lower() == ch.lower()]
+            problems.append(f"{at}: {v!r} is not one of {', '.join(s.choices)}"
+                            + (f"; did you mean {near[0]!r}? (the names are case-sensitive)"
+                               if near else ""))
         elif not s.choices and (isinstance(v, bool) or not isinstance(v, (int, float))):
-            problems.append(f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}: {v!r} is not a number")
+            problems.append(f"{at}: {not_a_figure(v)}")
         scalars[s.key] = v
     sens = sheets[spec.SENS]
     qr, _, margins, ints, _ = sensitivity_axes(sens)

@@ -122,6 +122,9 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
         return w if (d.source_title, d.source_url, d.data_row) == (
             w.source_title, w.source_url, w.data_row) else d
     # a person typed, changed or cleared this figure
+    if d is None and take_data and w is not None and w.data_basis == WITHDRAWN:
+        rep.withdrawn.append(f"{where} {what} = {w.value:g} (removed)")
+        return None
     yours = None if w is None else w.value
     if d is None or (w is not None and same_value(d.value, w.value)):
         if w is not None and d is None:
