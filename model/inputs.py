@@ -50,10 +50,15 @@ class ModelInputs:
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-def input_rows(keys) -> list[spec.InputRow]:
-    """The core rows plus any other (entity, metric) present, in vocabulary order."""
+def input_rows(keys, first=()) -> list[spec.InputRow]:
+    """The core rows plus any other (entity, metric) present, in vocabulary order; with
+    ``first`` (the rows a workbook already has, in its order), those rows keep their
+    places and new ones follow them, so a refresh never moves a row a person's
+    comments, formats or formulas are attached to."""
     present = set(keys)
-    rows = list(spec.CORE_INPUTS)
+    rows = [r for r in (_row(k) for k in first) if r is not None]
+    have = {r.key for r in rows}
+    rows += [r for r in spec.CORE_INPUTS if r.key not in have]
     have = {r.key for r in rows}
     for entity in spec.ENTITIES:
         for metric in spec.METRICS:
@@ -62,6 +67,13 @@ def input_rows(keys) -> list[spec.InputRow]:
                     and (entity, metric) not in spec.ASSUMPTION_FIGURES):
                 rows.append(r)
     return rows
+
+
+def _row(key: str) -> spec.InputRow | None:
+    entity, _, metric = key.partition(".")
+    if entity in spec.ENTITIES and metric in spec.METRICS and (entity, metric) not in spec.ASSUMPTION_FIGURES:
+        return spec.InputRow(entity, metric)
+    return None
 
 
 def default_sens_quarter(periods, figures: dict) -> str:

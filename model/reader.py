@@ -283,7 +283,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
     srcs = sources(sheets[spec.SOURCES])
     figures: dict = {}
     notes: dict = {}
-    keys = [k for k in tl.rows if "." in k]
+    keys = sorted((k for k in tl.rows if "." in k), key=tl.rows.get)
 
     def entry(sheet, r, c, label, key, src_key):
         v = sheets[sheet].get((r, c))
@@ -358,7 +358,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
         if label in periods_by_label and hasattr(v, "year"):
             ends[periods_by_label[label]] = v.date() if hasattr(v, "date") else v
     mi = ModelInputs(periods=periods, period_ends=ends,
-                     rows=input_rows(set(keys) | {k for _, k in figures}),
+                     rows=input_rows(set(keys) | {k for _, k in figures}, keys),
                      figures=figures, scenarios=scenarios, scalars=scalars,
                      sens_quarter=str(sens.get((qr, 4), "")),
                      sens_margins=tuple(margins), sens_intensities=tuple(ints), notes=notes,

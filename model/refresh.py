@@ -176,7 +176,8 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
     ends = dict(wb.period_ends)
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
-                   rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures}))
+                   rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures},
+                                   [r.key for r in wb.rows]))
 
 
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"

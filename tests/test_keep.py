@@ -306,3 +306,44 @@ def test_a_cleared_figure_stays_cleared_over_many_refreshes(edited, tmp_path):
         assert ("Inputs", "X14") in {(c.sheet, c.cell) for c in rep.conflicts}
         ws = openpyxl.load_workbook(book)["Inputs"]
         assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value is None
+
+
+def test_a_new_row_from_the_data_goes_below_the_others_and_moves_nothing(lo, edited, tmp_path):
+    """The data file brings a series the workbook has no row for: the row is added below
+    the last input row, so every row a person's comment, format or name is attached to
+    stays where it was, and the model still computes right."""
+    rows = list(csv.reader(open(DATA, newline="")))
+    rows.append(["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m", "estimate",
+                 "The Next Platform (test)", ""])
+    data = tmp_path / "newrow.csv"
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    book = tmp_path / "model.xlsx"
+    shutil.copy(edited[".xlsx"], book)
+    before = openpyxl.load_workbook(book)["Inputs"]
+    codes_before = [before.cell(r, 3).value for r in range(1, before.max_row + 1)]
+    refresh(book, data)
+    ws = openpyxl.load_workbook(book)["Inputs"]
+    codes = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
+    last = max(i for i, c in enumerate(codes_before) if c and "." in c)
+    assert codes[:last + 1] == codes_before[:last + 1]
+    assert codes[last + 1] == "ISG-CSP.gross_profit"
+    assert ws.cell(*locate(ws, "ISG-CSP.gross_profit", Q1)).value == -50
+    assert COMMENT in ws.cell(*locate(ws, "Group.revenue", Q1)).comment.text
+    # a second new series that sorts before the first in the vocabulary still goes below it
+    rows.append(["2025/26", "Q1", "2025-06-30", "ISG", "gross_profit", "600", "usd_m", "estimate",
+                 "test", ""])
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    refresh(book, data)
+    ws = openpyxl.load_workbook(book)["Inputs"]
+    codes = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
+    assert codes[last + 1:last + 3] == ["ISG-CSP.gross_profit", "ISG.gross_profit"]
+    inputs, scen, periods = frames_from_csv(data)
+    inputs.loc["Group.revenue", Q1] = 18900
+    inputs.loc["ISG.revenue", Q3] = float("nan")
+    expected = recompute(inputs, scen, dict(DEFAULT_SCALARS), Q1, SENS_MARGINS, SENS_INTENSITIES)
+    values = lo.recalculate(book)
+    problems = compare(expected, {s: v.values for s, v in values.items()},
+                       {s: v.errors for s, v in values.items()})
+    assert not problems, "\n".join(map(str, problems[:10]))

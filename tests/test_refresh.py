@@ -483,3 +483,21 @@ def test_a_threaded_comment_part_is_carried_over(book, tmp_path):
     refresh(book, new_data(tmp_path))
     with zipfile.ZipFile(book) as z:
         assert z.read(part) == body
+
+
+def test_content_of_ones_own_where_a_new_row_must_go_is_named_not_overwritten(book, tmp_path, capsys):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    below = max(r for r in range(1, ws.max_row + 1) if "." in str(ws.cell(r, 3).value or "")) + 1
+    ws.cell(below, 1).value = "My check: IDG + ISG + SSG"
+    wb.save(book)
+    rows = list(csv.reader(open(DATA, newline="")))
+    rows.append(["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m", "estimate", "t", ""])
+    data = tmp_path / "row.csv"
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert f"Inputs!A{below}" in err and "your own content" in err
+    assert book.read_bytes() == before
