@@ -4,7 +4,7 @@ Excel owns the formulas and charts; this reads the input sheets, merges the
 data file with the same code as ``python -m model refresh``, and writes each
 input block back in one call. When the timeline or the rows must grow, Excel's
 copy cannot be extended cell by cell safely: the person is asked to close the
-workbook and run the command line refresh, which rebuilds it.
+workbook and run the command line refresh, which extends it in place.
 """
 from __future__ import annotations
 

@@ -317,8 +317,12 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         raise RefreshRefused(f"{book}: input cells hold values the model cannot use; nothing "
                              "was changed:\n  " + "\n  ".join(problems))
     old, ignore = expected_layout(sheets, wb)
+    pkg = ZipPackage(book)
+    props = custom_properties(pkg)
+    upgrade = _old_model_cells(sheets, old, props.get(STAMP_VERSION))
     findings = [f for f in compare_structure(sheets, old, ignore)
-                if f.severity == "error" and f.rule in _MODEL_CELL_RULES]
+                if f.severity == "error" and f.rule in _MODEL_CELL_RULES
+                and f"{f.sheet}!{f.cell}" not in upgrade]
     if findings and not force:
         raise RefreshRefused(f"{book}: model cells were edited (listed below); refresh with --force "
                              "to put the model's formulas back in these cells only (everything "
@@ -336,14 +340,12 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                    {p for p in wb.periods if p.label in model_labels})
     merged.provenance = dict(wb.provenance, built_at=(read.created or datetime(2000, 1, 1)).isoformat())
     order = source_order(sheets[spec.SOURCES])
-    pkg = ZipPackage(book)
-    props = custom_properties(pkg)
     stamp_now = {k: props[k] for k in (STAMP_VERSION, STAMP_LAYOUT) if k in props}
     same_inputs = (merged == replace(wb, provenance=merged.provenance)
                    and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
     new = lay_out(merged, order)
     stamp = {STAMP_VERSION: __version__, STAMP_LAYOUT: new.digest}
-    if same_inputs and not findings and stamp_now == stamp:
+    if same_inputs and not findings and not upgrade and stamp_now == stamp:
         return None
     if not same_inputs:
         merged.provenance["Built from"] = describe(ds)
@@ -351,11 +353,29 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         new = lay_out(merged, order)
     try:
         rep.patch = apply(pkg, sheets, old, new, render(new),
-                          force={f"{f.sheet}!{f.cell}" for f in findings})
+                          force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade)
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     set_custom_properties(pkg, stamp)
     return pkg.to_bytes()
+
+
+def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
+    """'Sheet!A1' of model cells that differ from this release's layout but hold what the
+    release that built the workbook wrote there (an older formula or label): the old
+    model's, not a person's, so a refresh brings them up to date."""
+    from .patch import same_content
+    from .releases import is_old_model
+    out = set()
+    for name, sh in lay.sheets.items():
+        got = sheets.get(name, {})
+        for (r, c), cell in sh.cells.items():
+            if cell.style.startswith("input|") or name == spec.SOURCES:
+                continue
+            have = got.get((r, c))
+            if not same_content(have, cell) and is_old_model(version, name, r, c, have):
+                out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
+    return out
 
 
 # Edits of cells the model owns (a refresh must overwrite them): refused unless --force.

@@ -347,3 +347,34 @@ def test_a_new_row_from_the_data_goes_below_the_others_and_moves_nothing(lo, edi
     problems = compare(expected, {s: v.values for s, v in values.items()},
                        {s: v.errors for s, v in values.items()})
     assert not problems, "\n".join(map(str, problems[:10]))
+
+
+def test_a_release_that_changes_formulas_and_labels_upgrades_old_workbooks(edited, tmp_path, monkeypatch):
+    """Pretend the next release rewrites a row's formula and label: a 0.1.0 workbook
+    refreshes into it without --force, its old formulas and labels replaced, a person's
+    edits kept; a formula a person changed is still refused."""
+    import dataclasses
+
+    from model import spec
+    rows = tuple(dataclasses.replace(r, formula="IF(ISNUMBER({ISG.revenue}),"
+                                                "{ISG.operating_profit}/{ISG.revenue},\"\")",
+                                     label="ISG operating margin, new wording (%)")
+                 if r.key == "isg_om" else r for r in spec.CALC_ROWS)
+    monkeypatch.setattr(spec, "CALC_ROWS", rows)
+    book, rep = refreshed(edited, tmp_path, "upgrade")
+    assert rep.written and not rep.forced_over
+    wb = openpyxl.load_workbook(book)
+    calc = wb["Calculations"]
+    r, c = locate(calc, "isg_om", Q1)
+    assert calc.cell(r, c).value == "=IF(ISNUMBER(Inputs!V14),Inputs!V15/Inputs!V14,\"\")"
+    assert calc.cell(r, 1).value == "ISG operating margin, new wording (%)"
+    assert CALC_COMMENT in calc.cell(*locate(calc, "csp_op", Q1)).comment.text
+    # a person's own change to a formula is not the old model's: refused
+    from model.refresh import RefreshRefused
+    other = tmp_path / "other.xlsx"
+    shutil.copy(edited["upgrade"], other)
+    wb = openpyxl.load_workbook(other)
+    wb["Calculations"].cell(r, c).value = "=Inputs!V15/Inputs!V14*1"
+    wb.save(other)
+    with pytest.raises(RefreshRefused, match="model cells were edited"):
+        refresh(other, DATA)
