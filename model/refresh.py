@@ -317,6 +317,13 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         raise RefreshRefused(f"{book}: input cells hold values the model cannot use; nothing "
                              "was changed:\n  " + "\n  ".join(problems))
     old, ignore = expected_layout(sheets, wb)
+    moved = _moved(sheets, old)
+    if moved:
+        raise RefreshRefused(
+            f"{book}: rows or columns of the model were moved (a row or column inserted, deleted "
+            "or sorted); a refresh writes the model's cells where they belong, so it would "
+            "write into the wrong ones. Move them back (Undo), then refresh. Nothing was "
+            "changed:\n  " + "\n  ".join(moved[:12]))
     pkg = ZipPackage(book)
     props = custom_properties(pkg)
     upgrade = _old_model_cells(sheets, old, props.get(STAMP_VERSION))
@@ -330,6 +337,14 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                              findings)
     rep.forced_over = findings
     fresh = from_dataset(ds)
+    if wb.periods and fresh.periods and fresh.periods[0] < wb.periods[0]:
+        early = sorted({p.label for p, _ in fresh.figures if p < wb.periods[0]})
+        raise RefreshRefused(
+            f"{book}: the data file has figures for {', '.join(early[:4])}"
+            f"{' ...' if len(early) > 4 else ''}, before the workbook's first quarter "
+            f"{wb.periods[0].label}; a refresh adds quarters only at the right, so that nothing "
+            "you placed moves. Build a new workbook for the longer history "
+            "(python -m model build). Nothing was changed.")
     timelines = {s: timeline(s, sheets[s]) for s in (spec.INPUTS, spec.ASSUMPTIONS)}
 
     def where(sheet, period: Period, key):
@@ -360,6 +375,25 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     return pkg.to_bytes()
 
 
+def _moved(sheets, lay) -> list[str]:
+    """Model rows (by their code) and quarters (by their header) that are not where the
+    layout has them, each as 'Sheet: what is at row/column N, expected M'."""
+    out = []
+    for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.CALCS, spec.CHECKS):
+        tl = timeline(name, sheets[name])
+        for key, (sheet, r) in lay.row_of.items():
+            code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
+            if sheet == name and code in tl.rows and tl.rows[code] != r:
+                out.append(f"{name}: row {code!r} is at row {tl.rows[code] + 1}, "
+                           f"the model has it at row {r + 1}")
+        for p in lay.inputs.periods:
+            c = tl.cols.get(p.label)
+            if c is not None and c != lay.col_of(p.label):
+                out.append(f"{name}: quarter {p.label} is in column {xl_rowcol_to_cell(0, c)[:-1]}, "
+                           f"the model has it in {xl_rowcol_to_cell(0, lay.col_of(p.label))[:-1]}")
+    return out
+
+
 def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
     """'Sheet!A1' of model cells that differ from this release's layout but hold what the
     release that built the workbook wrote there (an older formula or label): the old
@@ -384,7 +418,17 @@ _MODEL_CELL_RULES = {"STRUCT-OVERTYPED", "STRUCT-FORMULA"}
 
 
 def _cell_of(tl, period: Period, key: str) -> str:
-    """Where a figure is in the workbook as read (for messages); '(label)' for a new period."""
+    """Where a figure is (for messages): its cell, also for a quarter the refresh adds to
+    the right of the timeline; '(new row KEY)' for a row the refresh adds."""
+    from .data import parse_label
     code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
-    return xl_rowcol_to_cell(r, c) if r is not None and c is not None else f"({period.label})"
+    if c is None and tl.cols:
+        last = max(tl.cols, key=tl.cols.get)
+        try:
+            c = tl.cols[last] + period.index - parse_label(last).index
+        except ValueError:
+            c = None
+    if r is None:
+        return f"(new row {key}, {period.label})"
+    return xl_rowcol_to_cell(r, c) if c is not None and c >= 0 else f"({period.label})"

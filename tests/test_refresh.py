@@ -501,3 +501,28 @@ def test_content_of_ones_own_where_a_new_row_must_go_is_named_not_overwritten(bo
     err = capsys.readouterr().err
     assert f"Inputs!A{below}" in err and "your own content" in err
     assert book.read_bytes() == before
+
+
+def test_data_before_the_first_quarter_is_refused_so_no_column_moves(book, tmp_path, capsys):
+    rows = list(csv.reader(open(DATA, newline="")))
+    rows.append(["2020/21", "Q4", "2021-03-31", "Group", "revenue", "17000", "usd_m", "reported", "t", ""])
+    data = tmp_path / "early.csv"
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "figures for FY2020/21 Q4, before the workbook's first quarter FY2021/22 Q1" in err
+    assert book.read_bytes() == before
+
+
+def test_an_inserted_row_is_refused_rather_than_written_into_the_wrong_cells(book, capsys):
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"].insert_rows(10)                 # a person inserts a row in the middle
+    wb.save(book)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(DATA)]) == 1
+    err = capsys.readouterr().err
+    assert "rows or columns of the model were moved" in err
+    assert "Inputs: row 'Group.gross_margin_pct' is at row 12, the model has it at row 11" in err
+    assert book.read_bytes() == before
