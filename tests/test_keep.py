@@ -21,6 +21,7 @@ from model.reference import recompute
 from model.refresh import refresh
 
 from .conftest import DATA, ROOT
+from .test_refresh import locate
 from .independent import (
     DEFAULT_SCALARS,
     SENS_INTENSITIES,
@@ -31,12 +32,6 @@ from .independent import (
 Q1, Q3, NEW = "FY2025/26 Q1", "FY2025/26 Q3", "FY2026/27 Q1"
 COMMENT = "Checked against the 10-Q, p. 12 (AB)"
 CALC_COMMENT = "Why is this negative? (CD)"
-
-
-def locate(ws, code, label):
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == code)
-    col = next(c for c in range(1, ws.max_column + 2) if ws.cell(4, c).value == label)
-    return row, col
 
 
 def new_quarter_data(tmp_path):
@@ -284,11 +279,9 @@ def test_every_part_the_refresh_does_not_own_is_copied_byte_for_byte(edited, tmp
                 assert before.read(n) == after.read(n), n
 
 
-def test_the_refreshed_workbook_still_computes_right(lo, edited, tmp_path):
-    """After the new quarter arrives, LibreOffice's fresh recalculation matches the
-    independent recompute with the person's values applied by hand."""
-    book, _ = refreshed(edited, tmp_path, True)
-    data = new_quarter_data(tmp_path)
+def assert_computes_right(lo, book, data):
+    """LibreOffice's fresh recalculation of ``book`` matches the independent recompute of
+    ``data`` with the person's two figure edits applied by hand."""
     inputs, scen, periods = frames_from_csv(data)
     inputs.loc["Group.revenue", Q1] = 18900
     inputs.loc["ISG.revenue", Q3] = float("nan")
@@ -297,6 +290,12 @@ def test_the_refreshed_workbook_still_computes_right(lo, edited, tmp_path):
     problems = compare(expected, {s: v.values for s, v in values.items()},
                        {s: v.errors for s, v in values.items()})
     assert not problems, "\n".join(map(str, problems[:10]))
+
+
+def test_the_refreshed_workbook_still_computes_right(lo, edited, tmp_path):
+    """After the new quarter arrives, the model still computes right."""
+    book, _ = refreshed(edited, tmp_path, True)
+    assert_computes_right(lo, book, new_quarter_data(tmp_path))
 
 
 def test_a_cleared_figure_stays_cleared_over_many_refreshes(edited, tmp_path):
@@ -339,14 +338,7 @@ def test_a_new_row_from_the_data_goes_below_the_others_and_moves_nothing(lo, edi
     ws = openpyxl.load_workbook(book)["Inputs"]
     codes = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
     assert codes[last + 1:last + 3] == ["ISG-CSP.gross_profit", "ISG.gross_profit"]
-    inputs, scen, periods = frames_from_csv(data)
-    inputs.loc["Group.revenue", Q1] = 18900
-    inputs.loc["ISG.revenue", Q3] = float("nan")
-    expected = recompute(inputs, scen, dict(DEFAULT_SCALARS), Q1, SENS_MARGINS, SENS_INTENSITIES)
-    values = lo.recalculate(book)
-    problems = compare(expected, {s: v.values for s, v in values.items()},
-                       {s: v.errors for s, v in values.items()})
-    assert not problems, "\n".join(map(str, problems[:10]))
+    assert_computes_right(lo, book, data)
 
 
 def test_a_release_that_changes_formulas_and_labels_upgrades_old_workbooks(edited, tmp_path, monkeypatch):

@@ -56,6 +56,15 @@ def new_data(tmp_path):
     return path
 
 
+def data_with(tmp_path, *extra, name="extra.csv"):
+    """The default data file plus ``extra`` rows."""
+    rows = list(csv.reader(open(DATA, newline=""))) + [list(r) for r in extra]
+    path = tmp_path / name
+    with open(path, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
 def edit_as_a_person(book):
     """Change an assumption and the scenario, override a figure, note a row, type a new quarter."""
     wb = openpyxl.load_workbook(book)
@@ -491,11 +500,8 @@ def test_content_of_ones_own_where_a_new_row_must_go_is_named_not_overwritten(bo
     below = max(r for r in range(1, ws.max_row + 1) if "." in str(ws.cell(r, 3).value or "")) + 1
     ws.cell(below, 1).value = "My check: IDG + ISG + SSG"
     wb.save(book)
-    rows = list(csv.reader(open(DATA, newline="")))
-    rows.append(["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m", "estimate", "t", ""])
-    data = tmp_path / "row.csv"
-    with open(data, "w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    data = data_with(tmp_path, ["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m",
+                                "estimate", "t", ""])
     before = book.read_bytes()
     assert main(["refresh", str(book), "--data", str(data)]) == 1
     err = capsys.readouterr().err
@@ -504,11 +510,8 @@ def test_content_of_ones_own_where_a_new_row_must_go_is_named_not_overwritten(bo
 
 
 def test_data_before_the_first_quarter_is_refused_so_no_column_moves(book, tmp_path, capsys):
-    rows = list(csv.reader(open(DATA, newline="")))
-    rows.append(["2020/21", "Q4", "2021-03-31", "Group", "revenue", "17000", "usd_m", "reported", "t", ""])
-    data = tmp_path / "early.csv"
-    with open(data, "w", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    data = data_with(tmp_path, ["2020/21", "Q4", "2021-03-31", "Group", "revenue", "17000", "usd_m",
+                                "reported", "t", ""])
     before = book.read_bytes()
     assert main(["refresh", str(book), "--data", str(data)]) == 1
     err = capsys.readouterr().err
