@@ -318,7 +318,7 @@ def _sources(lay: Layout) -> dict[str, int]:
     return first
 
 
-COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "cover.txt"
+COVER_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cover.txt"
 
 
 def _cover(lay: Layout) -> None:
