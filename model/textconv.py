@@ -42,6 +42,13 @@ def sheet_ref(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+def _space(m: re.Match) -> str:
+    """Spaces go, except one between two references ('A1:B9 B2:C3'), the intersection operator."""
+    text, i, j = m.string, m.start(), m.end()
+    keep = i > 0 and j < len(text) and re.match(r"[\w$)]", text[i - 1]) and re.match(r"[\w$(]", text[j])
+    return " " if keep else ""
+
+
 def formula(text: str) -> str:
     """Formula text with the differences between programs taken out (see above)."""
     parts = []
@@ -52,7 +59,7 @@ def formula(text: str) -> str:
             name = part[1:-1].replace("''", "'")
             parts.append(sheet_ref(name))
         else:
-            parts.append(re.sub(r"\s+", "", _PREFIX.sub("", part)))
+            parts.append(re.sub(r"\s+", _space, _PREFIX.sub("", part)))
     return "=" + "".join(parts)
 
 

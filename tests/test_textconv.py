@@ -213,3 +213,15 @@ def test_without_the_configuration_git_still_says_binary(repo):
     book.write_bytes(bytes(data[:-1]) + bytes([data[-1] ^ 1]))
     git(repo, "config", "--unset", "diff.workbook.textconv")
     assert "Binary files" in git(repo, "diff", env=git_env())
+
+
+@pytest.mark.parametrize("saved, shown", [
+    ("=_xlfn.STDEV.S( A1:A3 )", "=STDEV.S(A1:A3)"),             # Excel's prefix, typed spaces
+    ("='Data'!A1 + 'My Sheet'!B2", "=Data!A1+'My Sheet'!B2"),   # quotes only where needed
+    ("='A1'!B2+'It''s'!C3", "='A1'!B2+'It''s'!C3"),             # a cell-like name, a quote in a name
+    ('=IF(A1>0, "two  spaces", "")', '=IF(A1>0,"two  spaces","")'),  # text kept as typed
+    ("=SUM(A1:B9 B2:C3)", "=SUM(A1:B9 B2:C3)"),                 # the intersection operator stays
+])
+def test_formula_text_is_compared_by_meaning(saved, shown):
+    from model.textconv import formula
+    assert formula(saved) == shown
