@@ -10,6 +10,8 @@ the terminal report, ``--json`` and the JUnit file.
 """
 from __future__ import annotations
 
+import os
+
 from .rules import Finding
 
 LIMIT = 50
@@ -18,6 +20,15 @@ LIMIT = 50
 def _cell(text: str) -> str:
     """Text safe inside a Markdown table cell: no pipes or line breaks."""
     return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _short(path: str) -> str:
+    """A path under the current folder as a relative one (workbooks/x.xlsx), else as given."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:            # another drive on Windows
+        return path
+    return path if rel.startswith("..") else rel
 
 
 def _code(text: str) -> str:
@@ -45,6 +56,8 @@ def markdown(results: dict[str, list[Finding]], unauditable: dict[str, str] | No
     out = [f"### {icon} Workbook audit: {verdict}", "",
            f"{errors} error(s), {warnings} warning(s).", "",
            "| workbook | result | errors | warnings |", "|---|---|---|---|"]
+    results = {_short(p): fs for p, fs in results.items()}
+    unauditable = {_short(p): why for p, why in unauditable.items()}
     for path, fs in results.items():
         e = sum(f.severity == "error" for f in fs)
         w = len(fs) - e

@@ -107,3 +107,9 @@ def test_an_audit_of_several_files_shows_progress_on_a_terminal_only(default_boo
     shown = term.getvalue()
     assert f"[1/2] auditing {books[0]}" in shown and f"[2/2] auditing {books[1]}" in shown
     assert shown.endswith("\r")                         # the line is cleared at the end
+
+
+def test_paths_under_the_current_folder_are_shown_relative(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    md = markdown({str(tmp_path / "workbooks" / "a.xlsx"): []})
+    assert "| `workbooks/a.xlsx` | ✅ clean | 0 | 0 |" in md

@@ -53,3 +53,6 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_a_workbook(tmp_path
         wb.close()
     assert title == "ISG margin model: CSP profitability from segment data"
     assert revenue == 18830
+    # the macro-enabled twin gets the Refresh handler from the packaged template
+    run(exe, "build", "--data", str(DATA), "--out", "book.xlsm", cwd=work, env=env)
+    assert (work / "book.py").read_text() == (ROOT / "model" / "templates" / "xlwings_main.py").read_text()
