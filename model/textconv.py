@@ -130,8 +130,12 @@ def lines(path: str | Path) -> list[str]:
 
 
 def main(path: Path) -> int:
-    """Print the text form; a refused file prints one '!' line (exit 0, for git)."""
+    """Print the text form; a refused file prints one '!' line (exit 0, for git, which
+    always passes a file that exists); a path that does not exist is an error (exit 2)."""
     from .package import UnreadableFile
+    if not Path(path).is_file():
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 2
     try:
         text = lines(path)
     except UnreadableFile as exc:

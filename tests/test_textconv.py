@@ -128,6 +128,8 @@ def test_the_command_prints_the_lines_and_refuses_junk_in_one_line(tmp_path, cap
     out = capsys.readouterr().out
     assert out == "! not shown as cells: not a zip archive, so not an .xlsx/.xlsm workbook " \
                   "(File is not a zip file)\n"
+    assert main(["textconv", str(tmp_path / "missing.xlsx")]) == 2
+    assert capsys.readouterr().err == f"error: {tmp_path / 'missing.xlsx'}: no such file\n"
 
 
 # --- git -------------------------------------------------------------------------------
