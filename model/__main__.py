@@ -34,6 +34,25 @@ def _refresh(args) -> int:
     return 0
 
 
+def _audit_report(args, results, unauditable=None) -> bool:
+    """The audit's report on stdout in ``--format``, and the Markdown table appended to
+    ``--summary FILE``; False (message printed) when that file cannot be written."""
+    from .audit import report
+    from .summary import markdown
+    if args.format == "markdown":
+        print(markdown(results, unauditable), end="")
+    else:
+        print(report(results, args.json or args.format == "json"))
+    if args.summary:
+        try:
+            with open(args.summary, "a", encoding="utf-8") as fh:    # a CI summary file is appended to
+                fh.write(markdown(results, unauditable))
+        except OSError as exc:
+            print(f"error: cannot write the summary {args.summary}: {exc.strerror or exc}", file=sys.stderr)
+            return False
+    return True
+
+
 def _audit(args) -> int:
     from .libreoffice import EngineUnavailable, LibreOffice
     from .package import UnreadableFile, check
@@ -66,24 +85,13 @@ def _audit(args) -> int:
                     results[str(b)] = audit(b, lo, package)
                 except Unauditable as exc:
                     refuse(b, str(exc))
-    from .audit import junit, report
+    from .audit import junit
     from .writer import atomic_path
-    if args.format == "markdown":
-        from .summary import markdown
-        print(markdown(results, unauditable), end="")
-    else:
-        print(report(results, args.json or args.format == "json"))
+    if not _audit_report(args, results, unauditable):
+        return 2
     if args.junit:
         with atomic_path(args.junit) as tmp:
             tmp.write_bytes(junit(results, unauditable))
-    if args.summary:
-        from .summary import markdown
-        try:
-            with open(args.summary, "a", encoding="utf-8") as fh:    # a CI summary file is appended to
-                fh.write(markdown(results, unauditable))
-        except OSError as exc:
-            print(f"error: cannot write the summary {args.summary}: {exc.strerror}", file=sys.stderr)
-            return 2
     if unauditable:
         return 2
     return 1 if any(f.severity == "error" for fs in results.values() for f in fs) else 0

@@ -39,7 +39,12 @@ def _code(text: str) -> str:
 def markdown(results: dict[str, list[Finding]], unauditable: dict[str, str] | None = None,
              limit: int = LIMIT) -> str:
     """Markdown for ``results`` (workbook -> findings) and ``unauditable`` (workbook -> why)."""
-    unauditable = unauditable or {}
+    unauditable = dict(unauditable or {})
+    for path, fs in list(results.items()):       # the audit may report a file it could not read
+        fatal = [f.message for f in fs if f.severity == "fatal"]     # as a finding of its own
+        if fatal:
+            unauditable[path] = "; ".join(fatal)
+            results = {p: v for p, v in results.items() if p != path}
     books = len(results) + len(unauditable)
     failing = sum(any(f.severity == "error" for f in fs) for fs in results.values())
     errors = sum(f.severity == "error" for fs in results.values() for f in fs)

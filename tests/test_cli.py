@@ -113,3 +113,10 @@ def test_paths_under_the_current_folder_are_shown_relative(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     md = markdown({str(tmp_path / "workbooks" / "a.xlsx"): []})
     assert "| `workbooks/a.xlsx` | ✅ clean | 0 | 0 |" in md
+
+
+def test_a_file_the_audit_could_not_read_reported_as_a_finding_is_shown_as_such():
+    fs = [Finding("UNREADABLE", "fatal", "", "", "junk.xlsx: not a zip archive")]
+    md = markdown({"junk.xlsx": fs, "ok.xlsx": []})
+    assert md.splitlines()[0] == "### ❌ Workbook audit: 1 of 2 workbook(s) could not be audited"
+    assert "| `junk.xlsx` | ❌ cannot be audited: junk.xlsx: not a zip archive | - | - |" in md
