@@ -138,6 +138,9 @@ def load(path: str | Path) -> Dataset:
     if header is None:
         raise DataError([f"{path}:1: the file is empty; expected a header row"])
     header = [h.strip() for h in header]
+    if len(header) == 1 and header[0].count(";") >= len(spec.DATA_COLUMNS) - 1:
+        raise DataError([f"{path}:1: the columns are separated by semicolons (;), not commas; "
+                         "save the file as CSV with commas (Excel: 'CSV UTF-8 (Comma delimited)')"])
     missing = [c for c in spec.DATA_COLUMNS if c not in header]
     if missing:
         raise DataError([f"{path}:1: missing column(s) {', '.join(missing)}"])

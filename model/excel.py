@@ -4,7 +4,7 @@ Excel owns the formulas and charts; this reads the input sheets, merges the
 data file with the same code as ``python -m model refresh``, and writes each
 input block back in one call. When the timeline or the rows must grow, Excel's
 copy cannot be extended cell by cell safely: the person is asked to close the
-workbook and run the command line refresh, which rebuilds it.
+workbook and run the command line refresh, which extends it in place.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from . import DEFAULT_DATA, spec
 from .data import DataError, load
 from .inputs import from_dataset
 from .layout import lay_out
-from .reader import Cells, read_model_inputs, timeline
-from .refresh import Report, merge
+from .reader import Cells, read_model_inputs, source_order, timeline
+from .refresh import Report, _cell_of, merge
 
 SHEETS = (spec.COVER, spec.INPUTS, spec.ASSUMPTIONS, spec.SENS, spec.SOURCES)
 
@@ -33,9 +33,14 @@ def _cells(sheet) -> Cells:
             if v is not None and v != ""}
 
 
-def _block(lay, sheet: str, rows: range, cols: range) -> list[list]:
+def _block(lay, sheet: str, rows: range, cols: range, keep: Cells | None = None) -> list[list]:
+    """The layout's values over a block; rows the layout does not fill keep ``keep``'s
+    (a Sources row recording a figure a person cleared stays as it was)."""
     cells = lay.sheets[sheet].cells
-    return [[(cells[(r, c)].value if (r, c) in cells else None) for c in cols] for r in rows]
+    used = {r for r, _ in cells}
+    keep = keep or {}
+    return [[(cells[(r, c)].value if (r, c) in cells else None) if r in used else keep.get((r, c))
+             for c in cols] for r in rows]
 
 
 def refresh_book(book, data: str | Path = DEFAULT_DATA, take_data: bool = False) -> Report:
@@ -51,8 +56,10 @@ def refresh_book(book, data: str | Path = DEFAULT_DATA, take_data: bool = False)
     if problems:
         book.app.alert("These input cells cannot be used; nothing was changed:\n" + "\n".join(problems[:10]))
         return rep
-    merged = merge(wb, cleared, fresh, take_data, rep, lambda s, p, k: f"{s} {p.label}")
-    lay = lay_out(merged)
+    timelines = {s: timeline(s, sheets[s]) for s in (spec.INPUTS, spec.ASSUMPTIONS)}
+    merged = merge(wb, cleared, fresh, take_data, rep,
+                   lambda s, p, k: f"{s}!{_cell_of(timelines[s], p, k)}")
+    lay = lay_out(merged, source_order(sheets[spec.SOURCES]))
     old = timeline(spec.INPUTS, sheets[spec.INPUTS])
     if rep.new_periods or [r.key for r in merged.rows] != [k for k in old.rows if "." in k]:
         book.app.alert("New quarters or rows arrived. Save and close the workbook, then run\n"
@@ -70,7 +77,8 @@ def refresh_book(book, data: str | Path = DEFAULT_DATA, take_data: bool = False)
         (spec.SOURCES, range(1, src_rows + 1), range(0, 9)),
     ]
     for sheet, rows, cs in writes:                       # one call per block
-        book.sheets[sheet].range((rows.start + 1, cs.start + 1)).value = _block(lay, sheet, rows, cs)
-    book.app.alert("\n".join(rep.lines()))
+        book.sheets[sheet].range((rows.start + 1, cs.start + 1)).value = _block(
+            lay, sheet, rows, cs, sheets[spec.SOURCES] if sheet == spec.SOURCES else None)
     rep.written = True
+    book.app.alert("\n".join(rep.lines()))
     return rep

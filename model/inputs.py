@@ -6,6 +6,7 @@ and the writer see only this.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,16 @@ class Entry:
     source_url: str = ""
     data_value: float | None = None  # the data file's value when it was last taken
     data_row: int | None = None
+    data_basis: str = ""             # for a person's value: the basis the data file gave
+                                     # (or 'withdrawn from data file'), shown on Sources
+
+
+def same_value(a: float | None, b: float | None) -> bool:
+    """Equal at the precision figures are given: a percentage typed as 14.3% reads back
+    as 0.14300000000000002 from one program and 0.143 from another."""
+    if a is None or b is None:
+        return a is b
+    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
 @dataclass
@@ -35,14 +46,19 @@ class ModelInputs:
     sens_quarter: str
     sens_margins: tuple[float, ...] = spec.SENS_MARGINS
     sens_intensities: tuple[float, ...] = spec.SENS_INTENSITIES
-    notes: dict[str, str] = field(default_factory=dict)          # row key -> a person's note
+    notes: dict[str, object] = field(default_factory=dict)       # row key -> a person's note
     provenance: dict[str, str] = field(default_factory=dict)
 
 
-def input_rows(keys) -> list[spec.InputRow]:
-    """The core rows plus any other (entity, metric) present, in vocabulary order."""
+def input_rows(keys, first=()) -> list[spec.InputRow]:
+    """The core rows plus any other (entity, metric) present, in vocabulary order; with
+    ``first`` (the rows a workbook already has, in its order), those rows keep their
+    places and new ones follow them, so a refresh never moves a row a person's
+    comments, formats or formulas are attached to."""
     present = set(keys)
-    rows = list(spec.CORE_INPUTS)
+    rows = [r for r in (_row(k) for k in first) if r is not None]
+    have = {r.key for r in rows}
+    rows += [r for r in spec.CORE_INPUTS if r.key not in have]
     have = {r.key for r in rows}
     for entity in spec.ENTITIES:
         for metric in spec.METRICS:
@@ -51,6 +67,13 @@ def input_rows(keys) -> list[spec.InputRow]:
                     and (entity, metric) not in spec.ASSUMPTION_FIGURES):
                 rows.append(r)
     return rows
+
+
+def _row(key: str) -> spec.InputRow | None:
+    entity, _, metric = key.partition(".")
+    if entity in spec.ENTITIES and metric in spec.METRICS and (entity, metric) not in spec.ASSUMPTION_FIGURES:
+        return spec.InputRow(entity, metric)
+    return None
 
 
 def default_sens_quarter(periods, figures: dict) -> str:

@@ -15,6 +15,7 @@ from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cel
 
 from . import spec
 from .inputs import ModelInputs
+from .reader import Formula
 
 C_LABEL, C_UNIT, C_CODE, C_NOTE, C_VALUE = range(5)
 P0 = spec.FIRST_PERIOD_COL
@@ -66,6 +67,16 @@ class Layout:
         r = spec.FIRST_BODY_ROW - 1
         return (f"{spec.INPUTS}!{xl_rowcol_to_cell(r, P0, True, True)}:"
                 f"{xl_rowcol_to_cell(r, self.last_col, True, True)}")
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of the grid (sheets, where each row and scalar sits, the number of
+        quarters), not of the figures: two workbooks with the same digest have every
+        model cell in the same place."""
+        import hashlib
+        grid = repr((list(self.sheets), sorted(self.row_of.items()), sorted(self.scalar_at.items()),
+                     len(self.inputs.periods), self.sens_grid, self.master_check))
+        return hashlib.sha256(grid.encode()).hexdigest()[:16]
 
     @property
     def last_col(self) -> int:
@@ -145,7 +156,11 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
         if row.key in source_rows:
             sh.put(r, C_NOTE, "Sources", "link",
                    url=f"internal:{spec.SOURCES}!A{source_rows[row.key] + 1}")
-        sh.put(r, C_VALUE, mi.notes.get(row.key), "input|text|reported")
+        note = mi.notes.get(row.key)
+        if isinstance(note, Formula):     # a note may be a formula of the person's own
+            sh.formula(r, C_VALUE, str(note)[1:], "input|text|reported")
+        else:
+            sh.put(r, C_VALUE, note, "input|text|reported")
         for i, p in enumerate(mi.periods):
             e = mi.figures.get((p, row.key))
             basis = e.basis if e and e.basis in spec.BASIS_MARK else "reported"
@@ -286,8 +301,10 @@ def _checks(lay: Layout) -> None:
             sh.formula(r, C_VALUE, lay.render(chk.formula, P0, spec.CHECKS), "check_total")
 
 
-def _sources(lay: Layout) -> dict[str, int]:
-    """The Sources sheet; returns the first row of each series for links."""
+def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
+    """The Sources sheet; returns the first row of each series for links. ``order``, the
+    row of each (period label, key) already on a workbook's Sources sheet, keeps those
+    rows where they stand; other figures follow below the last of them."""
     mi = lay.inputs
     sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
     lay.sheets[spec.SOURCES] = sh
@@ -300,17 +317,22 @@ def _sources(lay: Layout) -> dict[str, int]:
     entries += [(p, "Group-exCSP.gross_margin_pct", e) for (p, k), e in mi.scenarios.items()
                 if k == "excsp_base" and e.basis != "assumption"]
     entries.sort(key=lambda t: (t[1], t[0]))
+    at = dict(order or {})
+    below = max(at.values(), default=0) + 1
     first: dict[str, int] = {}
-    for n, (p, key, e) in enumerate(entries, start=1):
+    for p, key, e in entries:
+        n = at.get((p.label, key))
+        if n is None:
+            n, below = below, below + 1
         entity, metric = key.split(".")
         unit = spec.UNIT_LABEL[spec.METRICS[metric][1]]
-        first.setdefault(key, n)
+        first[key] = min(first.get(key, n), n)
         sh.put(n, 0, p.label, "text")
         sh.put(n, 1, entity, "text")
         sh.put(n, 2, metric, "text")
         sh.put(n, 3, e.data_value, f"plain|{unit}")
         sh.put(n, 4, unit, "text")
-        sh.put(n, 5, e.basis, "text")
+        sh.put(n, 5, e.data_basis or e.basis, "text")
         sh.put(n, 6, e.source_title, "text")
         url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
         sh.put(n, 7, e.source_url, "link" if url else "text", url=url)
@@ -350,14 +372,14 @@ def _cover(lay: Layout) -> None:
             sh.put(r, 1, text.format_map(fill), "wrap")
 
 
-def lay_out(mi: ModelInputs) -> Layout:
-    """Inputs -> every sheet's cells, names and rows."""
+def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = None) -> Layout:
+    """Inputs -> every sheet's cells, names and rows (``source_order``: see _sources)."""
     if not mi.periods:
         raise ValueError("no periods to lay out")
     lay = Layout(mi)
     for name in spec.WORKSHEETS:          # placeholders fix the sheet order
         lay.sheets[name] = SheetLayout(name)
-    source_rows = _sources(lay)
+    source_rows = _sources(lay, source_order)
     _inputs(lay, source_rows)
     _assumptions(lay)
     _calculations(lay)

@@ -193,14 +193,24 @@ def sources(cells: Cells) -> dict[tuple[str, str], dict]:
         if not (period and entity and metric):
             continue
         dv = cells.get((r, 3))
-        out[(str(period), f"{entity}.{metric}")] = {
+        out.setdefault((str(period), f"{entity}.{metric}"), {
+            "row": r,
             "data_value": float(dv) if isinstance(dv, (int, float)) and not isinstance(dv, bool) else None,
             "basis": str(cells.get((r, 5)) or ""),
             "source_title": str(cells.get((r, 6)) or ""),
             "source_url": str(cells.get((r, 7)) or ""),
             "data_row": cells.get((r, 8)) if isinstance(cells.get((r, 8)), int) else None,
-        }
+        })
     return out
+
+
+WITHDRAWN = "withdrawn from data file"
+
+
+def source_order(cells: Cells) -> dict[tuple[str, str], int]:
+    """(period label, 'Entity.metric') -> row of each Sources row, so a refresh keeps them
+    where they stand (a person may have sorted them, or noted beside them)."""
+    return {k: s["row"] for k, s in sources(cells).items()}
 
 
 def _provenance(cells: Cells) -> dict[str, str]:
@@ -212,6 +222,34 @@ def _provenance(cells: Cells) -> dict[str, str]:
     return out
 
 
+def not_a_figure(v) -> str:
+    """Why a cell's content cannot be used as a figure, in words a person can act on."""
+    if isinstance(v, Formula):
+        return (f"holds a formula ({v}) where a figure belongs; type the value itself "
+                "(workings belong on a sheet of your own)")
+    if isinstance(v, str):
+        try:
+            float(v.replace(",", "").strip().rstrip("%"))
+            return (f"{v!r} is a number stored as text; retype it as a number "
+                    "(Excel: the warning triangle, Convert to Number)")
+        except ValueError:
+            pass
+    return f"{v!r} is not a number"
+
+
+def bad_quarter(text: str, labels: list[str]) -> str:
+    """Why a header is not a quarter label, with the label that would follow the timeline."""
+    from .data import parse_label
+    nxt = ""
+    try:
+        nxt = f"; the quarter after {labels[-1]} is {parse_label(labels[-1]).shifted(1).label!r}"
+    except (ValueError, IndexError):
+        pass
+    m = re.match(r"^FY\S+ Q(\d+)$", text.strip())
+    why = "quarters run Q1 to Q4" if m and not 1 <= int(m.group(1)) <= 4 else "labels look like 'FY2025/26 Q1'"
+    return f"{text!r} is not a quarter label ({why}{nxt})"
+
+
 def read_model_inputs(sheets: dict[str, Cells]):
     """The workbook as people left it, as ModelInputs (what a rebuild would need).
 
@@ -221,7 +259,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     from .data import parse_label
-    from .inputs import Entry, ModelInputs, input_rows
+    from .inputs import Entry, ModelInputs, input_rows, same_value
 
     for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.SENS, spec.SOURCES):
         if name not in sheets:
@@ -238,10 +276,14 @@ def read_model_inputs(sheets: dict[str, Cells]):
         except ValueError:
             problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(header, tl.cols[label])}: "
                             f"{label!r} is not a period label")
+    for (r, c), v in sorted(inp.items()):      # a quarter typed (or autofilled) wrongly
+        if r == header and c >= spec.FIRST_PERIOD_COL and isinstance(v, str) \
+                and v.strip().upper().startswith("FY") and v not in tl.cols:
+            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {bad_quarter(v, tl.labels)}")
     srcs = sources(sheets[spec.SOURCES])
     figures: dict = {}
     notes: dict = {}
-    keys = [k for k in tl.rows if "." in k]
+    keys = sorted((k for k in tl.rows if "." in k), key=tl.rows.get)
 
     def entry(sheet, r, c, label, key, src_key):
         v = sheets[sheet].get((r, c))
@@ -251,21 +293,24 @@ def read_model_inputs(sheets: dict[str, Cells]):
                 cleared.add((periods_by_label[label], key))
             return None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
-            problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a number")
+            problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {not_a_figure(v)}")
             return None
         s = srcs.get((label, src_key))
-        if s and s["data_value"] is not None and float(v) == s["data_value"]:
+        withdrawn = bool(s) and s["basis"] == WITHDRAWN
+        if s and not withdrawn and same_value(float(v), s["data_value"]):
             return Entry(float(v), s["basis"], s["source_title"], s["source_url"],
                          s["data_value"], s["data_row"])
-        if s:   # a person changed a sourced figure: keep what the data said, for conflicts
-            return Entry(float(v), "user", "", "", s["data_value"], s["data_row"])
+        if s and s["basis"] in spec.BASES + (WITHDRAWN,):
+            # a person's value for a sourced figure: keep what the data said, for conflicts
+            return Entry(float(v), "user", s["source_title"], s["source_url"], s["data_value"],
+                         s["data_row"], s["basis"])
         return Entry(float(v), "user")
 
     for key in keys:
         r = tl.rows[key]
         note = inp.get((r, 4))
         if note not in (None, ""):
-            notes[key] = str(note)
+            notes[key] = note            # text, number, date or formula: kept as it is
         for label, c in tl.cols.items():
             if label in periods_by_label:
                 e = entry(spec.INPUTS, r, c, label, key, key)
@@ -293,11 +338,14 @@ def read_model_inputs(sheets: dict[str, Cells]):
         if r is None:
             raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.key!r} in column C")
         v = ass.get((r, 4))
+        at = f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}"
         if s.choices and v not in s.choices:
-            problems.append(f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}: {v!r} is not one of "
-                            f"{', '.join(s.choices)}")
+            near = [ch for ch in s.choices if isinstance(v, str) and v.strip().lower() == ch.lower()]
+            problems.append(f"{at}: {v!r} is not one of {', '.join(s.choices)}"
+                            + (f"; did you mean {near[0]!r}? (the names are case-sensitive)"
+                               if near else ""))
         elif not s.choices and (isinstance(v, bool) or not isinstance(v, (int, float))):
-            problems.append(f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}: {v!r} is not a number")
+            problems.append(f"{at}: {not_a_figure(v)}")
         scalars[s.key] = v
     sens = sheets[spec.SENS]
     qr, _, margins, ints, _ = sensitivity_axes(sens)
@@ -310,7 +358,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
         if label in periods_by_label and hasattr(v, "year"):
             ends[periods_by_label[label]] = v.date() if hasattr(v, "date") else v
     mi = ModelInputs(periods=periods, period_ends=ends,
-                     rows=input_rows(set(keys) | {k for _, k in figures}),
+                     rows=input_rows(set(keys) | {k for _, k in figures}, keys),
                      figures=figures, scenarios=scenarios, scalars=scalars,
                      sens_quarter=str(sens.get((qr, 4), "")),
                      sens_margins=tuple(margins), sens_intensities=tuple(ints), notes=notes,

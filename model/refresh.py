@@ -1,31 +1,40 @@
-"""Refresh a workbook from the data file without losing what people typed.
+"""Refresh a workbook from the data file without losing what people did to it.
 
-    workbook (as people left it) --read--> inputs W      data file --load--> D
-    W + D --merge--> inputs M, with every disagreement reported
-    M --lay out, write (atomically, after a backup)--> workbook
+    workbook (as people left it) --read--> inputs W, and the layout L(W) they imply
+    data file --load--> D;  W + D --merge--> inputs M, every disagreement reported
+    L(W) -> L(M): only the model cells that change are written into the workbook's
+    own package (model.patch); every other part stays as the person saved it
 
 A figure a person changed or typed is kept, and where the data file says
 something else that is reported as a conflict (``take_data`` takes the data's).
-Any edit outside the input cells stops the refresh unless ``force``.
+Comments, formats, names, charts, sheets and macros a person added are carried
+over untouched. A model cell a person overwrote (a number over a formula, a
+changed formula) stops the refresh unless ``force``, which restores just those
+cells. The write is atomic, after a backup, under an OS lock, and refused if
+another program saved the file meanwhile.
 """
 from __future__ import annotations
 
+import re
 import shutil
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import spec
+from . import __version__, spec
 from .data import Dataset, Period, load
-from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows
+from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows, same_value
 from .layout import lay_out
 from .package import UnreadableFile
-from .reader import ModelNotFound, read_book, read_model_inputs, timeline
+from .patch import Patch, PatchConflict, ZipPackage, apply, custom_properties, set_custom_properties
+from .reader import WITHDRAWN, ModelNotFound, read_book, read_model_inputs, source_order, timeline
 from .rules import Finding
 from .structure import compare_structure, expected_layout
-from .writer import WriteError, atomic_path, write
+from .writer import STAMP_LAYOUT, STAMP_VERSION, WriteError, atomic_path, render, write_bytes
 
 KEEP_BACKUPS = 5
 BACKUP_DIR = ".backup"
@@ -64,18 +73,25 @@ class Report:
     conflicts: list[Conflict] = field(default_factory=list)
     kept_edits: list[str] = field(default_factory=list)
     new_periods: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
     forced_over: list[Finding] = field(default_factory=list)
+    patch: Patch | None = None
 
     def lines(self) -> list[str]:
         out = [f"{self.path}: " + ("refreshed" if self.written else "already up to date; nothing written")]
         if self.new_periods:
             out.append(f"  new quarters: {', '.join(self.new_periods)}")
         out.append(f"  figures added from data: {len(self.added)}, updated from data: "
-                   f"{len(self.updated)}, your edits kept: {len(self.kept_edits)}, "
-                   f"conflicts: {len(self.conflicts)}")
+                   f"{len(self.updated)}, withdrawn from data: {len(self.withdrawn)}, your edits "
+                   f"kept: {len(self.kept_edits)}, conflicts: {len(self.conflicts)}")
+        out += [f"  added {a}" for a in self.added]
         out += [f"  updated {u}" for u in self.updated]
+        out += [f"  withdrawn {w}" for w in self.withdrawn]
         out += [f"  conflict {c}" for c in self.conflicts]
         out += [f"  forced over {f}" for f in self.forced_over]
+        if self.patch is not None and self.written:
+            out.append(f"  cells written: {len(self.patch.cells)}; everything else in the file "
+                       "(comments, formats, names, charts, sheets, macros) kept as it was")
         if self.backup:
             out.append(f"  previous version kept as {self.backup}")
         return out
@@ -96,14 +112,21 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
             rep.added.append(f"{where} {what} = {d.value:g}")
         return d
     if w is not None and w.basis != "user":            # still as the data file once said
-        if d is None:
-            return w
-        if d.value != w.value or d.basis != w.basis:
+        if d is None:                                   # ... but the data file dropped it
+            rep.withdrawn.append(f"{where} {what} = {w.value:g}" +
+                                 (" (removed)" if take_data else " (kept as your value)"))
+            return None if take_data else replace(w, basis="user", data_basis=WITHDRAWN)
+        if not same_value(d.value, w.value) or d.basis != w.basis:
             rep.updated.append(f"{where} {what}: {w.value:g} -> {d.value:g}")
-        return d
+            return d
+        return w if (d.source_title, d.source_url, d.data_row) == (
+            w.source_title, w.source_url, w.data_row) else d
     # a person typed, changed or cleared this figure
+    if d is None and take_data and w is not None and w.data_basis == WITHDRAWN:
+        rep.withdrawn.append(f"{where} {what} = {w.value:g} (removed)")
+        return None
     yours = None if w is None else w.value
-    if d is None or (w is not None and d.value == w.value):
+    if d is None or (w is not None and same_value(d.value, w.value)):
         if w is not None and d is None:
             rep.kept_edits.append(f"{where} {what}")
         return d if d is not None else w
@@ -112,7 +135,9 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
     if take_data:
         return d
     rep.kept_edits.append(f"{where} {what}")
-    return None if w is None else replace(w, data_value=d.value, data_row=d.data_row)
+    return None if w is None else replace(w, data_value=d.value, data_row=d.data_row,
+                                          source_title=d.source_title, source_url=d.source_url,
+                                          data_basis=d.basis)
 
 
 def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, rep: Report,
@@ -144,38 +169,133 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
             else:
                 e = _merge_cell(where(spec.ASSUMPTIONS, *pk), f"{s.key} {p.label}", w, d_data,
                                 pk in cleared, take_data, rep)
+                if e is None and d is not None and not take_data and pk not in cleared:
+                    e = d                                       # withdrawn: back to the default
             if e is not None:
                 scenarios[pk] = e
     ends = dict(wb.period_ends)
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
-                   rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures}))
+                   rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures},
+                                   [r.key for r in wb.rows]))
+
+
+_BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
 
 
 def _backup(book: Path, now: datetime, keep: int) -> Path:
+    """Copy ``book`` to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix> (never over
+    another backup), then prune this workbook's own backups to the newest ``keep``."""
     folder = book.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    dest = folder / f"{book.stem}.{now:%Y%m%d-%H%M%S}{book.suffix}"
+    base = f"{book.stem}.{now:%Y%m%d-%H%M%S-%f}"
+    dest, n = folder / f"{base}{book.suffix}", 1
+    while dest.exists():
+        n += 1
+        dest = folder / f"{base}-{n}{book.suffix}"
     with atomic_path(dest) as tmp:
         shutil.copy2(book, tmp)
-    olds = sorted(folder.glob(f"{book.stem}.*{book.suffix}"))
-    for old in olds[:-keep] if keep > 0 else []:
-        old.unlink()
+    mine = re.compile(re.escape(book.stem) + r"\.\d{8}-\d{6}(?:-\d{6})?(?:-\d+)?" + re.escape(book.suffix) + "$")
+    olds = sorted((p for p in folder.iterdir() if mine.match(p.name) and p != dest),
+                  key=lambda p: (p.stat().st_mtime_ns, p.name))
+    for old in olds[:max(len(olds) - (keep - 1), 0)] if keep > 0 else olds:
+        old.unlink(missing_ok=True)
     return dest
 
 
+@contextmanager
+def _exclusive(book: Path, wait: float):
+    """Hold an OS lock for the whole refresh of ``book``: a second refresh waits up to
+    ``wait`` seconds, then refuses. The lock file lives in .backup/ (not committed)."""
+    folder = book.parent / BACKUP_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        fh = open(folder / f".{book.name}.refresh-lock", "a+b")
+    except OSError as exc:
+        raise WriteError(f"{book}: cannot take the refresh lock in {folder} "
+                         f"({exc.strerror or exc}); the workbook is unchanged") from exc
+    try:
+        import fcntl
+    except ImportError:       # Windows: the rename check below still guards the file
+        fcntl = None
+    try:
+        deadline = time.monotonic() + wait
+        while fcntl is not None:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise RefreshRefused(f"{book}: another refresh of this workbook is running; "
+                                         "nothing was changed. Try again when it has finished.")
+                time.sleep(0.05)
+        yield
+    finally:
+        fh.close()
+
+
+def _fingerprint(path: Path):
+    st = path.stat()
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
+def _clean_temps(book: Path) -> None:
+    """Temp files a killed refresh or backup left beside the workbook (held under the lock,
+    so no running refresh owns them)."""
+    for folder in (book.parent, book.parent / BACKUP_DIR):
+        for tmp in folder.glob(f".{book.stem}*.tmp"):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
 def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: bool = False,
-            keep_backups: int = KEEP_BACKUPS, now: datetime | None = None) -> Report:
+            keep_backups: int = KEEP_BACKUPS, now: datetime | None = None,
+            wait: float = 30.0, _before_replace=None) -> Report:
     """Refresh ``book`` in place from ``data``; see the module docstring."""
-    book = Path(book)
-    rep = Report(book)
-    locks = lock_files(book)
+    link = Path(book)
+    rep = Report(link)
+    locks = lock_files(link)
+    if not locks and link.is_symlink():
+        locks = lock_files(link.resolve())
     if locks:
-        raise RefreshRefused(f"{book} is open in Excel or LibreOffice ({locks[0].name} is beside it); "
+        raise RefreshRefused(f"{link} is open in Excel or LibreOffice ({locks[0].name} is beside it); "
                              "close it and refresh again. Nothing was changed.")
-    if not book.exists():
-        raise RefreshRefused(f"{book}: no such workbook; build it first with python -m model build")
+    if not link.exists():
+        raise RefreshRefused(f"{link}: no such workbook; build it first with python -m model build")
+    book = link.resolve()          # a symlinked workbook: its target gets the update
     ds: Dataset = load(data)
+    with _exclusive(book, wait):
+        _clean_temps(book)
+        seen = _fingerprint(book)
+        data_bytes = _refresh(book, ds, rep, take_data, force,
+                              now or datetime.now(timezone.utc).replace(tzinfo=None))
+        if data_bytes is None:
+            return rep
+        try:
+            rep.backup = _backup(book, now or datetime.now(timezone.utc).replace(tzinfo=None), keep_backups)
+        except OSError as exc:
+            raise WriteError(f"{book}: cannot keep a backup before refreshing ({exc.strerror or exc}); "
+                             "the workbook is unchanged") from exc
+
+        def unchanged():
+            if _before_replace:
+                _before_replace()
+            late = lock_files(book) or lock_files(link)
+            if late or _fingerprint(book) != seen:
+                what = (f"it was opened ({late[0].name} appeared)" if late
+                        else "another program saved it")
+                raise RefreshRefused(f"{link}: {what} while refreshing; nothing was changed. "
+                                     "Close it and refresh again.")
+        write_bytes(book, data_bytes, check=unchanged)
+        rep.written = True
+        return rep
+
+
+def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
+             now: datetime):
+    """Read, merge and patch; returns the new file's bytes, or None when nothing changes."""
     try:
         read = read_book(book, styles=False)
         sheets = read.cells
@@ -183,22 +303,48 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
         raise RefreshRefused(f"{book}: cannot be read as a workbook ({exc})") from exc
+    missing = [s for s in spec.WORKSHEETS if s not in sheets]
+    if missing:
+        raise RefreshRefused(
+            f"{book}: the model's sheet {missing[0]!r} is missing (renamed or deleted); "
+            "give it back its name, or build a new workbook with python -m model build. "
+            "Nothing was changed.")
     try:
         wb, problems, cleared = read_model_inputs(sheets)
     except ModelNotFound as exc:
-        raise RefreshRefused(f"{book}: {exc}") from exc
+        raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     if problems:
-        raise RefreshRefused(f"{book}: input cells hold values the model cannot use:\n  "
-                             + "\n  ".join(problems))
-    findings = [f for f in compare_structure(sheets, *expected_layout(sheets, wb))
-                if f.severity == "error"]
+        raise RefreshRefused(f"{book}: input cells hold values the model cannot use; nothing "
+                             "was changed:\n  " + "\n  ".join(problems))
+    old, ignore = expected_layout(sheets, wb)
+    moved = _moved(sheets, old)
+    if moved:
+        raise RefreshRefused(
+            f"{book}: rows or columns of the model were moved (a row or column inserted, deleted "
+            "or sorted); a refresh writes the model's cells where they belong, so it would "
+            "write into the wrong ones. Move them back (Undo), then refresh. Nothing was "
+            "changed:\n  " + "\n  ".join(moved[:12]))
+    pkg = ZipPackage(book)
+    props = custom_properties(pkg)
+    upgrade = _old_model_cells(sheets, old, props.get(STAMP_VERSION))
+    findings = [f for f in compare_structure(sheets, old, ignore)
+                if f.severity == "error" and f.rule in _MODEL_CELL_RULES
+                and f"{f.sheet}!{f.cell}" not in upgrade]
     if findings and not force:
-        raise RefreshRefused(f"{book} was edited outside its input cells; refresh with --force to "
-                             "rebuild over these edits (the previous file is kept as a backup)",
+        raise RefreshRefused(f"{book}: model cells were edited (listed below); refresh with --force "
+                             "to put the model's formulas back in these cells only (everything "
+                             "else you did is kept, and the previous file is kept as a backup)",
                              findings)
     rep.forced_over = findings
     fresh = from_dataset(ds)
-
+    if wb.periods and fresh.periods and fresh.periods[0] < wb.periods[0]:
+        early = sorted({p.label for p, _ in fresh.figures if p < wb.periods[0]})
+        raise RefreshRefused(
+            f"{book}: the data file has figures for {', '.join(early[:4])}"
+            f"{' ...' if len(early) > 4 else ''}, before the workbook's first quarter "
+            f"{wb.periods[0].label}; a refresh adds quarters only at the right, so that nothing "
+            "you placed moves. Build a new workbook for the longer history "
+            "(python -m model build). Nothing was changed.")
     timelines = {s: timeline(s, sheets[s]) for s in (spec.INPUTS, spec.ASSUMPTIONS)}
 
     def where(sheet, period: Period, key):
@@ -208,25 +354,81 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     merged = merge(wb, cleared, fresh, take_data, rep, where,
                    {p for p in wb.periods if p.label in model_labels})
     merged.provenance = dict(wb.provenance, built_at=(read.created or datetime(2000, 1, 1)).isoformat())
-    if merged == replace(wb, provenance=merged.provenance) and wb.provenance.get(
-            "Built from") == describe(ds) and not findings:
-        return rep
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    merged.provenance["Built from"] = describe(ds)
-    merged.provenance["Last refresh"] = f"{now:%Y-%m-%d %H:%M} UTC from {describe(ds)}"
+    order = source_order(sheets[spec.SOURCES])
+    stamp_now = {k: props[k] for k in (STAMP_VERSION, STAMP_LAYOUT) if k in props}
+    same_inputs = (merged == replace(wb, provenance=merged.provenance)
+                   and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
+    new = lay_out(merged, order)
+    stamp = {STAMP_VERSION: __version__, STAMP_LAYOUT: new.digest}
+    if same_inputs and not findings and not upgrade and stamp_now == stamp:
+        return None
+    if not same_inputs:
+        merged.provenance["Built from"] = describe(ds)
+        merged.provenance["Last refresh"] = f"{now:%Y-%m-%d %H:%M} UTC from {describe(ds)}"
+        new = lay_out(merged, order)
     try:
-        rep.backup = _backup(book, now, keep_backups)
-    except OSError as exc:
-        raise WriteError(f"{book}: cannot keep a backup before refreshing ({exc.strerror or exc}); "
-                         "the workbook is unchanged") from exc
-    from .build import vba_for
-    write(lay_out(merged), book, vba_for(book))
-    rep.written = True
-    return rep
+        rep.patch = apply(pkg, sheets, old, new, render(new),
+                          force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade)
+    except PatchConflict as exc:
+        raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
+    set_custom_properties(pkg, stamp)
+    return pkg.to_bytes()
+
+
+def _moved(sheets, lay) -> list[str]:
+    """Model rows (by their code) and quarters (by their header) that are not where the
+    layout has them, each as 'Sheet: what is at row/column N, expected M'."""
+    out = []
+    for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.CALCS, spec.CHECKS):
+        tl = timeline(name, sheets[name])
+        for key, (sheet, r) in lay.row_of.items():
+            code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
+            if sheet == name and code in tl.rows and tl.rows[code] != r:
+                out.append(f"{name}: row {code!r} is at row {tl.rows[code] + 1}, "
+                           f"the model has it at row {r + 1}")
+        for p in lay.inputs.periods:
+            c = tl.cols.get(p.label)
+            if c is not None and c != lay.col_of(p.label):
+                out.append(f"{name}: quarter {p.label} is in column {xl_rowcol_to_cell(0, c)[:-1]}, "
+                           f"the model has it in {xl_rowcol_to_cell(0, lay.col_of(p.label))[:-1]}")
+    return out
+
+
+def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
+    """'Sheet!A1' of model cells that differ from this release's layout but hold what the
+    release that built the workbook wrote there (an older formula or label): the old
+    model's, not a person's, so a refresh brings them up to date."""
+    from .patch import same_content
+    from .releases import is_old_model
+    out = set()
+    for name, sh in lay.sheets.items():
+        got = sheets.get(name, {})
+        for (r, c), cell in sh.cells.items():
+            if cell.style.startswith("input|") or name == spec.SOURCES:
+                continue
+            have = got.get((r, c))
+            if not same_content(have, cell) and is_old_model(version, name, r, c, have):
+                out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
+    return out
+
+
+# Edits of cells the model owns (a refresh must overwrite them): refused unless --force.
+# Content added beside the model (a sheet, a note, a chart) is carried over instead.
+_MODEL_CELL_RULES = {"STRUCT-OVERTYPED", "STRUCT-FORMULA"}
 
 
 def _cell_of(tl, period: Period, key: str) -> str:
-    """Where a figure is in the workbook as read (for messages); '(label)' for a new period."""
+    """Where a figure is (for messages): its cell, also for a quarter the refresh adds to
+    the right of the timeline; '(new row KEY)' for a row the refresh adds."""
+    from .data import parse_label
     code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
-    return xl_rowcol_to_cell(r, c) if r is not None and c is not None else f"({period.label})"
+    if c is None and tl.cols:
+        last = max(tl.cols, key=tl.cols.get)
+        try:
+            c = tl.cols[last] + period.index - parse_label(last).index
+        except ValueError:
+            c = None
+    if r is None:
+        return f"(new row {key}, {period.label})"
+    return xl_rowcol_to_cell(r, c) if c is not None and c >= 0 else f"({period.label})"

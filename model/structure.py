@@ -46,7 +46,7 @@ def expected_layout(sheets: dict[str, Cells], mi) -> tuple[Layout, dict[str, set
     from dataclasses import replace
 
     from .layout import lay_out
-    from .reader import timeline
+    from .reader import source_order, timeline
     model = set(timeline(spec.CALCS, sheets[spec.CALCS]).cols) if spec.CALCS in sheets else set()
     keep = [p for p in mi.periods if p.label in model] or mi.periods
     ks = set(keep)
@@ -55,7 +55,8 @@ def expected_layout(sheets: dict[str, Cells], mi) -> tuple[Layout, dict[str, set
                    scenarios={k: v for k, v in mi.scenarios.items() if k[0] in ks})
     typed = {c for label, c in timeline(spec.INPUTS, sheets[spec.INPUTS]).cols.items()
              if model and label not in model}
-    return lay_out(base), {spec.INPUTS: typed}
+    order = source_order(sheets[spec.SOURCES]) if spec.SOURCES in sheets else None
+    return lay_out(base, order), {spec.INPUTS: typed}
 
 
 def compare_structure(sheets: dict[str, Cells], lay: Layout,

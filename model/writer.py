@@ -89,6 +89,20 @@ def atomic_path(target: Path):
         raise
 
 
+def write_bytes(target: Path, data: bytes, check=None) -> Path:
+    """Put ``data`` at ``target`` atomically; ``check()`` runs just before the final move
+    and may raise to leave the target as it was."""
+    try:
+        with atomic_path(target) as tmp:
+            tmp.write_bytes(data)
+            if check is not None:
+                check()
+    except OSError as exc:
+        raise WriteError(f"{target}: cannot write the workbook ({exc.strerror or exc}); "
+                         "the file on disk is unchanged") from exc
+    return target
+
+
 def _build_time(lay: Layout) -> datetime:
     stamp = lay.inputs.provenance.get("built_at")
     return datetime.fromisoformat(stamp) if stamp else datetime(2000, 1, 1)
@@ -184,16 +198,30 @@ def write(lay: Layout, target: str | Path, vba_project: Path | None = None) -> P
     return target
 
 
-def _write(lay: Layout, path: Path, vba_project: Path | None) -> None:
-    wb = xlsxwriter.Workbook(str(path), {
+def render(lay: Layout) -> bytes:
+    """The workbook ``lay`` as bytes, written in memory (no VBA)."""
+    import io
+    buf = io.BytesIO()
+    _write(lay, buf, None)
+    return buf.getvalue()
+
+
+STAMP_VERSION, STAMP_LAYOUT = "isg_model_version", "isg_model_layout"
+
+
+def _write(lay: Layout, path, vba_project: Path | None) -> None:
+    from . import __version__
+    wb = xlsxwriter.Workbook(path if not isinstance(path, Path) else str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-        "default_date_format": "yyyy-mm-dd"})
+        "default_date_format": "yyyy-mm-dd", "in_memory": True})
     wb.set_size(1600, 1000)
     when = _build_time(lay)
     wb.set_properties({
         "title": "ISG margin model", "subject": "CSP profitability from segment data",
         "author": "model", "company": "", "created": when,
         "comments": f"Built from {lay.inputs.provenance.get('Built from', '')}"})
+    wb.set_custom_property(STAMP_VERSION, __version__)
+    wb.set_custom_property(STAMP_LAYOUT, lay.digest)
     formats: dict[str, object] = {}
 
     def fmt(key):

@@ -1,5 +1,6 @@
 """Refresh as finance staff use it: edit in the workbook, get new figures, lose nothing."""
 import csv
+import re
 import errno
 import os
 import shutil
@@ -185,12 +186,14 @@ def test_an_edit_outside_the_inputs_is_refused_unless_forced(book, tmp_path, cap
     assert main(["refresh", str(book), "--data", str(DATA)]) == 1
     err = capsys.readouterr().err
     assert "STRUCT-OVERTYPED" in err and "Calculations!V23" in err and "-250" in err
-    assert "STRUCT-SHEET-ADDED" in err and "My workings" in err
+    assert "My workings" not in err          # a sheet of one's own is carried over, not refused
     assert book.read_bytes() == before
     assert main(["refresh", str(book), "--data", str(DATA), "--force"]) == 0
     backups = list((tmp_path / ".backup").glob("model.*.xlsx"))
     assert len(backups) == 1 and backups[0].read_bytes() == before
-    assert str(openpyxl.load_workbook(book)["Calculations"].cell(r, c).value).startswith("=IF(")
+    after = openpyxl.load_workbook(book)
+    assert str(after["Calculations"].cell(r, c).value).startswith("=IF(")
+    assert "My workings" in after.sheetnames
 
 
 def test_text_typed_into_a_figure_is_refused_with_its_cell(book):
@@ -228,9 +231,10 @@ def test_a_refresh_killed_mid_write_leaves_old_or_new_never_broken(book, tmp_pat
     before = book.read_bytes()
     done = tmp_path / "done.xlsx"
     shutil.copy(book, done)
-    refresh(done, data)
-    code = ("import sys; from model.refresh import refresh; "
-            "refresh(sys.argv[1], sys.argv[2])")
+    from datetime import datetime
+    refresh(done, data, now=datetime(2026, 1, 1))
+    code = ("import sys; from datetime import datetime; from model.refresh import refresh; "
+            "refresh(sys.argv[1], sys.argv[2], now=datetime(2026, 1, 1))")
     outcomes = set()
     for delay in (0.05, 0.3, 0.6, 0.9, 1.2, 1.5, 2.0):
         book.write_bytes(before)
@@ -246,3 +250,279 @@ def test_a_refresh_killed_mid_write_leaves_old_or_new_never_broken(book, tmp_pat
             assert read_cells(book) == read_cells(done), f"broken file after kill at {delay}s"
             outcomes.add("new")
     assert outcomes <= {"old", "new"}
+
+
+# --- messages a person can act on --------------------------------------------------
+
+def _typed(book, sheet, code, label, value, col=None):
+    wb = openpyxl.load_workbook(book)
+    ws = wb[sheet]
+    r, c = locate(ws, code, label) if label else (next(
+        r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == code), col)
+    ws.cell(r, c).value = value
+    if isinstance(value, str) and not value.startswith("="):
+        ws.cell(r, c).data_type = "s"
+    wb.save(book)
+
+
+@pytest.mark.parametrize("sheet, code, label, col, value, words", [
+    ("Inputs", "ISG.revenue", Q3, None, "5200", r"Inputs!X14: '5200' is a number stored as text"),
+    ("Inputs", "ISG.revenue", Q3, None, "=X7*0.25", r"Inputs!X14: holds a formula \(=X7\*0.25\)"),
+    ("Assumptions", "scenario", None, 5, "base", r"'base' is not one of Low, Base, High; did you mean 'Base'"),
+])
+def test_a_bad_input_is_named_in_its_own_words(book, capsys, sheet, code, label, col, value, words):
+    _typed(book, sheet, code, label, value, col)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(DATA)]) == 1
+    err = capsys.readouterr().err
+    assert re.search(words, err), err
+    assert "Traceback" not in err and book.read_bytes() == before
+
+
+def test_an_autofilled_fifth_quarter_is_named(book, capsys):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    last = max(c for c in range(1, ws.max_column + 1) if ws.cell(4, c).value)
+    ws.cell(4, last + 1).value = "FY2025/26 Q5"          # what dragging the fill handle gives
+    ws.cell(7, last + 1).value = 23000
+    wb.save(book)
+    assert main(["refresh", str(book), "--data", str(DATA)]) == 1
+    err = capsys.readouterr().err
+    assert ("Inputs!Z4: 'FY2025/26 Q5' is not a quarter label (quarters run Q1 to Q4; "
+            "the quarter after FY2025/26 Q4 is 'FY2026/27 Q1')") in err, err
+
+
+def test_a_semicolon_separated_data_file_is_named(book, tmp_path, capsys):
+    semi = tmp_path / "semi.csv"
+    semi.write_text(DATA.read_text().replace(",", ";"))
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(semi)]) == 2
+    err = capsys.readouterr().err
+    assert f"{semi}:1: the columns are separated by semicolons" in err
+    assert book.read_bytes() == before
+
+
+# --- writing: backups, links, locks, other writers ------------------------------------
+
+def test_two_refreshes_in_the_same_second_keep_two_backups(book, tmp_path):
+    from datetime import datetime
+    same = datetime(2026, 1, 1, 12, 0, 0)
+    first = refresh(book, new_data(tmp_path), now=same).backup
+    second = refresh(book, DATA, now=same).backup
+    assert first != second and first.exists() and second.exists()
+
+
+def test_pruning_keeps_other_workbooks_backups_and_names_a_backup_that_exists(book, tmp_path):
+    from datetime import datetime
+    shutil.copy(book, tmp_path / "model.v2.xlsx")
+    v2 = refresh(tmp_path / "model.v2.xlsx", new_data(tmp_path)).backup
+    reps = [refresh(book, new_data(tmp_path) if i % 2 == 0 else DATA, keep_backups=1,
+                    now=datetime(2026, 1, 1, 0, 0, i)) for i in range(3)]
+    assert v2.exists(), "a refresh of model.xlsx pruned the backups of model.v2.xlsx"
+    assert reps[-1].backup.exists()
+    assert sorted(p.name for p in (tmp_path / ".backup").glob("model.2*.xlsx")) == [reps[-1].backup.name]
+
+
+def test_a_symlinked_workbook_updates_its_target_and_stays_a_link(book, tmp_path):
+    real = tmp_path / "shared" / "real.xlsx"
+    real.parent.mkdir()
+    shutil.move(book, real)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    rep = refresh(link, new_data(tmp_path))
+    assert rep.written and link.is_symlink() and link.resolve() == real
+    ws = openpyxl.load_workbook(real)["Inputs"]
+    assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5210
+
+
+@pytest.mark.parametrize("how", ["saved", "opened"])
+def test_another_program_writing_during_a_refresh_is_not_overwritten(book, tmp_path, how):
+    theirs = b""
+
+    def meanwhile():
+        nonlocal theirs
+        if how == "saved":                       # e.g. Excel's save lands mid-refresh
+            wb = openpyxl.load_workbook(book)
+            wb["Inputs"]["A1"] = "saved by someone else"
+            wb.save(book)
+        else:
+            (tmp_path / "~$model.xlsx").write_text("someone")
+        theirs = book.read_bytes()
+
+    with pytest.raises(RefreshRefused, match="while refreshing; nothing was changed"):
+        refresh(book, new_data(tmp_path), _before_replace=meanwhile)
+    assert book.read_bytes() == theirs
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_two_refreshes_at_once_both_land(book, tmp_path):
+    """One waits for the other's OS lock, then reads what the first wrote: the new
+    quarter from one data file and the correction from the other are both there."""
+    a = new_data(tmp_path)
+    b = tmp_path / "b.csv"
+    rows = list(csv.reader(open(DATA, newline="")))
+    for r in rows[1:]:
+        if r[0] == "2025/26" and r[1] == "Q2" and r[3] == "ISG" and r[4] == "revenue":
+            r[5] = "4100"
+    with open(b, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    code = "import sys; from model.refresh import refresh; refresh(sys.argv[1], sys.argv[2])"
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(book), str(d)], cwd=ROOT,
+                              stderr=subprocess.PIPE) for d in (a, b)]
+    for p in procs:
+        assert p.wait(timeout=60) == 0, p.stderr.read().decode()
+    ws = openpyxl.load_workbook(book)["Inputs"]
+    assert ws.cell(*locate(ws, "Group.revenue", NEW1)).value == 23100      # from a
+    assert ws.cell(*locate(ws, "ISG.revenue", "FY2025/26 Q2")).value in (4100, 4087)
+    # whichever ran second saw the first's file: a's new quarter survived b's refresh
+    assert ws.cell(4, 27).value == NEW2
+
+
+def test_a_temp_file_left_by_a_killed_run_is_cleaned_at_the_next(book, tmp_path):
+    stale = tmp_path / f".{book.name}.abc123.tmp"
+    stale.write_bytes(b"half a workbook")
+    refresh(book, new_data(tmp_path))
+    assert not stale.exists()
+
+
+def test_a_read_only_folder_is_one_line_and_exit_2(book, tmp_path, capsys, monkeypatch):
+    def readonly(*a, **k):
+        raise OSError(errno.EROFS, "Read-only file system")
+    monkeypatch.setattr(os, "replace", readonly)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(new_data(tmp_path))]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Read-only file system" in err and "unchanged" in err
+    assert book.read_bytes() == before
+
+
+# --- the data side -------------------------------------------------------------------
+
+def test_a_withdrawn_figure_is_named_kept_as_yours_and_no_longer_sourced(book, tmp_path):
+    rows = [r for r in csv.reader(open(DATA, newline=""))
+            if not (r[0] == "2025/26" and r[1] == "Q3" and r[3] == "ISG" and r[4] == "revenue")]
+    gone = tmp_path / "gone.csv"
+    with open(gone, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    rep = refresh(book, gone)
+    assert any(w.startswith(f"Inputs!X14 ISG.revenue {Q3} = 5200") for w in rep.withdrawn)
+    wb = openpyxl.load_workbook(book)
+    ws, src = wb["Inputs"], wb["Sources"]
+    assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5200
+    r = next(r for r in range(2, src.max_row + 1)
+             if (src.cell(r, 1).value, src.cell(r, 2).value, src.cell(r, 3).value) == (Q3, "ISG", "revenue"))
+    assert src.cell(r, 6).value == "withdrawn from data file"
+    again = refresh(book, gone)                       # said once, not at every refresh
+    assert not again.withdrawn and not again.written
+    refresh(book, gone, take_data=True)
+    assert openpyxl.load_workbook(book)["Inputs"].cell(*locate(ws, "ISG.revenue", Q3)).value is None
+
+
+def test_percentages_compare_at_the_precision_given(tmp_path):
+    """14.3% is 0.14300000000000002 in Python and 0.143 once written: no rewrite, no conflict."""
+    rows = list(csv.reader(open(DATA, newline="")))
+    for r in rows[1:]:
+        if r[0] == "2025/26" and r[1] == "Q2" and r[3] == "Group" and r[4] == "gross_margin_pct":
+            r[5] = "14.3"
+    data = tmp_path / "pct.csv"
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    book = build(data, tmp_path / "pct.xlsx")
+    before = book.read_bytes()
+    rep = refresh(book, data)
+    assert not rep.written and not rep.updated and book.read_bytes() == before
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    ws.cell(*locate(ws, "Group.gross_margin_pct", "FY2025/26 Q2")).value = 0.143    # typed as 14.3%
+    wb.save(book)
+    rep = refresh(book, data)
+    assert not rep.conflicts and not rep.updated
+
+
+def test_a_quarter_typed_beyond_the_timeline_joins_without_new_data(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    ws.cell(4, 26).value = NEW1
+    ws.cell(locate(ws, "Group.revenue", Q1)[0], 26).value = 23000
+    wb.save(book)
+    rep = refresh(book, DATA)
+    assert rep.written and rep.new_periods == [NEW1]
+    wb = openpyxl.load_workbook(book)
+    assert wb["Calculations"].cell(4, 26).value == NEW1
+    calc = wb["Calculations"]
+    assert str(calc.cell(*locate(calc, "csp_op", NEW1)).value).startswith("=IF(")
+
+
+def test_a_renamed_model_sheet_is_refused_in_words_even_with_force(book, capsys):
+    wb = openpyxl.load_workbook(book)
+    wb["Calculations"].title = "Calcs"
+    wb.save(book)
+    before = book.read_bytes()
+    for extra in ([], ["--force"]):
+        assert main(["refresh", str(book), "--data", str(DATA), *extra]) == 1
+        err = capsys.readouterr().err
+        assert "the model's sheet 'Calculations' is missing (renamed or deleted)" in err
+        assert "Traceback" not in err and book.read_bytes() == before
+
+
+def test_a_threaded_comment_part_is_carried_over(book, tmp_path):
+    """Excel's threaded comments live in parts of their own; whatever parts a workbook has
+    that the model does not write are copied byte for byte."""
+    import zipfile
+    src = tmp_path / "with_parts.xlsx"
+    part = "xl/threadedComments/threadedComment1.xml"
+    body = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<ThreadedComments '
+            b'xmlns="http://schemas.microsoft.com/office/spreadsheetml/2018/threadedcomments">'
+            b'<threadedComment ref="V7" dT="2025-09-01T10:00:00.00" personId="{1}" id="{2}">'
+            b'<text>Tie this to the 10-Q</text></threadedComment></ThreadedComments>')
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            zout.writestr(item, zin.read(item.filename))
+        zout.writestr(part, body)
+    shutil.copy(src, book)
+    refresh(book, new_data(tmp_path))
+    with zipfile.ZipFile(book) as z:
+        assert z.read(part) == body
+
+
+def test_content_of_ones_own_where_a_new_row_must_go_is_named_not_overwritten(book, tmp_path, capsys):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    below = max(r for r in range(1, ws.max_row + 1) if "." in str(ws.cell(r, 3).value or "")) + 1
+    ws.cell(below, 1).value = "My check: IDG + ISG + SSG"
+    wb.save(book)
+    rows = list(csv.reader(open(DATA, newline="")))
+    rows.append(["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m", "estimate", "t", ""])
+    data = tmp_path / "row.csv"
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert f"Inputs!A{below}" in err and "your own content" in err
+    assert book.read_bytes() == before
+
+
+def test_data_before_the_first_quarter_is_refused_so_no_column_moves(book, tmp_path, capsys):
+    rows = list(csv.reader(open(DATA, newline="")))
+    rows.append(["2020/21", "Q4", "2021-03-31", "Group", "revenue", "17000", "usd_m", "reported", "t", ""])
+    data = tmp_path / "early.csv"
+    with open(data, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "figures for FY2020/21 Q4, before the workbook's first quarter FY2021/22 Q1" in err
+    assert book.read_bytes() == before
+
+
+def test_an_inserted_row_is_refused_rather_than_written_into_the_wrong_cells(book, capsys):
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"].insert_rows(10)                 # a person inserts a row in the middle
+    wb.save(book)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(DATA)]) == 1
+    err = capsys.readouterr().err
+    assert "rows or columns of the model were moved" in err
+    assert "Inputs: row 'Group.gross_margin_pct' is at row 12, the model has it at row 11" in err
+    assert book.read_bytes() == before

@@ -1,0 +1,768 @@
+"""Change a saved workbook in place: only the cells the model must change.
+
+A refresh used to rebuild the whole file, and everything a person did that the
+model did not know (comments, formats, names, charts, macros, widths) was gone.
+Here the workbook's own package is the starting point: every part is copied as
+the person's program saved it, and only these are touched:
+
+- cells whose model content changes (an input figure, a Sources row, a new
+  quarter's column), written over the person's cell and keeping its format
+  unless the model's own format for it changes (a figure's basis marker);
+- references to a timeline row that grows (defined names, print areas, chart
+  series, a person's own formulas) when new quarters extend it;
+- column widths for new quarters (copied from the column before), the sheet's
+  dimension, and ``calcPr`` so that Excel recalculates on open.
+
+Cells are written with inline strings (no shared-string table to renumber);
+styles the workbook lacks are imported from a build of the same layout. The
+model content of a cell is compared by meaning (numbers at 1e-9, formulas as
+normalised text) so an unchanged workbook yields no change at all.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from posixpath import dirname, join, normpath
+
+from lxml import etree
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.translate import Translator
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
+
+from .layout import Cell, Layout
+from .reader import Formula
+from .structure import normalise
+
+NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+C_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+CALC_CHAIN = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/calcChain"
+CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
+                          remove_blank_text=False)
+_CELL = re.compile(r"^([A-Z]{1,3})(\d+)$")
+
+
+def q(tag: str, ns: str = NS) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+class PatchConflict(ValueError):
+    """The model needs a cell that holds a person's own content; ``cells`` says where."""
+
+    def __init__(self, message: str, cells: list[str]):
+        self.cells = cells
+        super().__init__(message)
+
+
+# --- the package -------------------------------------------------------------
+
+class ZipPackage:
+    """An .xlsx/.xlsm as its parts, written back in the same order and compression;
+    parts that were parsed and changed are serialised again, the rest copied as bytes."""
+
+    def __init__(self, source):
+        with zipfile.ZipFile(source) as z:
+            self.infos = z.infolist()
+            self.raw = {i.filename: z.read(i.filename) for i in self.infos}
+        self._xml: dict[str, etree._Element] = {}
+        self.dirty: set[str] = set()
+        self.removed: set[str] = set()
+
+    def has(self, part: str) -> bool:
+        return part in self.raw and part not in self.removed
+
+    def xml(self, part: str) -> etree._Element:
+        if part not in self._xml:
+            self._xml[part] = etree.fromstring(self.raw[part], _PARSER)
+        return self._xml[part]
+
+    def touch(self, part: str) -> None:
+        self.dirty.add(part)
+
+    def put(self, part: str, root: etree._Element) -> None:
+        """Add a new part (or replace one) from an element tree."""
+        if part not in self.raw:
+            self.infos.append(zipfile.ZipInfo(part, date_time=(1980, 1, 1, 0, 0, 0)))
+            self.infos[-1].compress_type = zipfile.ZIP_DEFLATED
+            self.raw[part] = b""
+        self._xml[part] = root
+        self.removed.discard(part)
+        self.dirty.add(part)
+
+    def remove(self, part: str) -> None:
+        self.removed.add(part)
+
+    def rels_of(self, part: str) -> str:
+        return join(dirname(part), "_rels", part.rsplit("/", 1)[-1] + ".rels")
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str, str | None]]:
+        """rId -> (type, target part or URL, TargetMode) of a part."""
+        rp = self.rels_of(part)
+        if not self.has(rp):
+            return {}
+        out = {}
+        for rel in self.xml(rp):
+            target, mode = rel.get("Target"), rel.get("TargetMode")
+            if mode != "External":
+                target = (target[1:] if target.startswith("/")
+                          else normpath(join(dirname(part), target)))
+            out[rel.get("Id")] = (rel.get("Type"), target, mode)
+        return out
+
+    def to_bytes(self) -> bytes:
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for info in self.infos:
+                name = info.filename
+                if name in self.removed:
+                    continue
+                data = self.raw[name]
+                if name in self.dirty:
+                    data = etree.tostring(self._xml[name], xml_declaration=True,
+                                          encoding="UTF-8", standalone=True)
+                z.writestr(info, data, compress_type=info.compress_type)
+        return buf.getvalue()
+
+    def worksheet_parts(self) -> dict[str, str]:
+        """Sheet name -> part of every worksheet (chart sheets excluded)."""
+        wb = self.xml("xl/workbook.xml")
+        rels = self.relationships("xl/workbook.xml")
+        out = {}
+        for sh in wb.iter(q("sheet")):
+            typ, target, _ = rels.get(sh.get(q("id", R_NS)), ("", "", None))
+            if typ.endswith("/worksheet"):
+                out[sh.get("name")] = target
+        return out
+
+
+# --- cells of one worksheet ----------------------------------------------------
+
+def _split(ref: str) -> tuple[int, int]:
+    m = _CELL.match(ref)
+    return int(m.group(2)) - 1, column_index_from_string(m.group(1)) - 1
+
+
+def _ref(r: int, c: int) -> str:
+    return f"{get_column_letter(c + 1)}{r + 1}"
+
+
+class SheetXml:
+    """The cells of one worksheet part, addressable by 0-based (row, column)."""
+
+    def __init__(self, root: etree._Element):
+        self.root = root
+        self.data = root.find(q("sheetData"))
+        self.rows: dict[int, etree._Element] = {}
+        self.cells: dict[tuple[int, int], etree._Element] = {}
+        for row in self.data.findall(q("row")):
+            r = int(row.get("r")) - 1
+            self.rows[r] = row
+            for c_el in row.findall(q("c")):
+                self.cells[_split(c_el.get("r"))] = c_el
+
+    def style(self, r: int, c: int) -> int | None:
+        el = self.cells.get((r, c))
+        return int(el.get("s", "0")) if el is not None else None
+
+    def _row(self, r: int) -> etree._Element:
+        row = self.rows.get(r)
+        if row is None:
+            row = etree.Element(q("row"), r=str(r + 1))
+            later = [k for k in self.rows if k > r]
+            if later:
+                self.rows[min(later)].addprevious(row)
+            else:
+                self.data.append(row)
+            self.rows[r] = row
+        row.attrib.pop("spans", None)    # an optional hint that new cells would contradict
+        return row
+
+    def cell(self, r: int, c: int) -> etree._Element:
+        el = self.cells.get((r, c))
+        if el is None:
+            row = self._row(r)
+            el = etree.Element(q("c"), r=_ref(r, c))
+            later = [x for x in row.findall(q("c")) if _split(x.get("r"))[1] > c]
+            if later:
+                later[0].addprevious(el)
+            else:
+                row.append(el)
+            self.cells[(r, c)] = el
+        return el
+
+    def unshare(self, r: int, c: int) -> None:
+        """Before a cell's formula changes: if it leads a shared formula, give every cell
+        that shares it its own formula text (Excel saves filled rows as shared formulas)."""
+        el = self.cells.get((r, c))
+        f = el.find(q("f")) if el is not None else None
+        if f is None or f.get("t") != "shared" or not f.text:
+            return
+        si, origin = f.get("si"), _ref(r, c)
+        for (rr, cc), other in self.cells.items():
+            of = other.find(q("f"))
+            if (rr, cc) != (r, c) and of is not None and of.get("t") == "shared" and of.get("si") == si:
+                of.text = Translator("=" + f.text, origin).translate_formula(_ref(rr, cc))[1:]
+                for a in ("t", "si", "ref"):
+                    of.attrib.pop(a, None)
+        for a in ("t", "si", "ref"):
+            f.attrib.pop(a, None)
+
+    def set(self, r: int, c: int, cell: Cell | None, style: int | None) -> None:
+        """Write the model's content (None: empty it); ``style`` None keeps the cell's own."""
+        if cell is None and (r, c) not in self.cells:
+            return
+        self.unshare(r, c)
+        el = self.cell(r, c)
+        for child in list(el):
+            if child.tag in (q("f"), q("v"), q("is")):
+                el.remove(child)
+        el.attrib.pop("t", None)
+        if style is not None:
+            if style:
+                el.set("s", str(style))
+            else:
+                el.attrib.pop("s", None)
+        if cell is None or cell.value is None:
+            return
+        v = cell.value
+        if cell.formula:
+            etree.SubElement(el, q("f")).text = str(v)
+            _first(el, ("f",))
+        elif isinstance(v, bool):
+            el.set("t", "b")
+            etree.SubElement(el, q("v")).text = "1" if v else "0"
+        elif isinstance(v, (int, float)):
+            etree.SubElement(el, q("v")).text = repr(float(v)) if isinstance(v, float) else str(v)
+        elif isinstance(v, (date, datetime)):
+            serial = (date(v.year, v.month, v.day) - date(1899, 12, 30)).days
+            etree.SubElement(el, q("v")).text = str(serial)
+        else:
+            el.set("t", "inlineStr")
+            t = etree.SubElement(etree.SubElement(el, q("is")), q("t"))
+            t.text = str(v)
+            if t.text != t.text.strip():
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        _first(el, ("f", "v", "is"))
+
+    def finish(self) -> None:
+        """Refresh the sheet's dimension tag from the cells it now has."""
+        dim = self.root.find(q("dimension"))
+        if dim is None or not self.cells:
+            return
+        rows = [r for r, _ in self.cells]
+        cols = [c for _, c in self.cells]
+        dim.set("ref", f"{_ref(min(rows), min(cols))}:{_ref(max(rows), max(cols))}")
+
+
+def _first(el, tags) -> None:
+    """Keep <f>, <v>, <is> before any other child (extLst), as the schema orders them."""
+    kids = [k for k in el if k.tag in tuple(q(t) for t in tags)]
+    others = [k for k in el if k not in kids]
+    for k in others:
+        el.remove(k)
+        el.append(k)
+
+
+# --- styles ---------------------------------------------------------------------
+
+class Styles:
+    """A workbook's cellXfs, able to take in an xf from another workbook's styles."""
+
+    def __init__(self, pkg: ZipPackage, part: str = "xl/styles.xml"):
+        self.pkg, self.part = pkg, part
+        self.root = pkg.xml(part)
+
+    def _list(self, tag: str) -> etree._Element:
+        el = self.root.find(q(tag))
+        if el is None:
+            el = etree.SubElement(self.root, q(tag), count="0")
+        return el
+
+    def _append(self, tag: str, item) -> int:
+        lst = self._list(tag)
+        lst.append(item)
+        n = len(lst)
+        lst.set("count", str(n))
+        self.pkg.touch(self.part)
+        return n - 1
+
+    def _numfmt(self, src: "Styles", fid: int) -> int:
+        if fid < 164:
+            return fid
+        code = next((f.get("formatCode") for f in src._list("numFmts") if int(f.get("numFmtId")) == fid), None)
+        mine = self._list("numFmts")
+        for f in mine:
+            if f.get("formatCode") == code:
+                return int(f.get("numFmtId"))
+        new = max([163] + [int(f.get("numFmtId")) for f in mine]) + 1
+        self._append("numFmts", etree.Element(q("numFmt"), numFmtId=str(new), formatCode=code or "General"))
+        nf = self._list("numFmts")
+        self.root.remove(nf)
+        self.root.insert(0, nf)           # numFmts come first in styles.xml
+        return new
+
+    def take(self, src: "Styles", xf_id: int) -> int:
+        """Copy ``src``'s cell format ``xf_id`` (with its font, fill, border and number
+        format) into this workbook; returns the new xf index."""
+        xf = _copy(src._list("cellXfs")[xf_id])
+        for attr, tag in (("fontId", "fonts"), ("fillId", "fills"), ("borderId", "borders")):
+            i = int(xf.get(attr, "0"))
+            xf.set(attr, str(self._append(tag, _copy(src._list(tag)[i]))))
+        xf.set("numFmtId", str(self._numfmt(src, int(xf.get("numFmtId", "0")))))
+        xf.set("xfId", "0")
+        return self._append("cellXfs", xf)
+
+
+def _copy(el):
+    return etree.fromstring(etree.tostring(el), _PARSER)
+
+
+# --- references that grow with the timeline ------------------------------------
+
+def _norm_range(text: str, here: str | None = None) -> tuple[str, str] | None:
+    """('SHEET', 'A1:B2') of a reference, without $ and quotes; None if not a cell range."""
+    sheet, _, rng = text.rpartition("!")
+    sheet = sheet.strip("'").replace("''", "'") if sheet else (here or "")
+    rng = rng.replace("$", "").upper()
+    try:
+        range_boundaries(rng)
+    except (ValueError, TypeError):
+        return None
+    return sheet, rng
+
+
+def remap_formula(text: str, ranges: dict[tuple[str, str], str], here: str | None = None) -> str:
+    """``text`` with every reference found in ``ranges`` (normalised old -> new text)
+    replaced; other references and everything else kept as written."""
+    if not ranges:
+        return text
+    lead = "" if text.startswith("=") else "="
+    try:
+        tok = Tokenizer(lead + text)
+    except Exception:
+        return text
+    changed = False
+    for t in tok.items:
+        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+            key = _norm_range(t.value, here)
+            if key in ranges:
+                t.value = ranges[key]
+                changed = True
+    if not changed:
+        return text
+    out = tok.render()
+    return out[len(lead):] if lead else out
+
+
+# --- the patch ---------------------------------------------------------------------
+
+def same_content(have, want: Cell | None) -> bool:
+    """A saved cell value against the model's cell, as a person would compare them."""
+    wv = None if want is None else want.value
+    if have in (None, "") and wv in (None, ""):
+        return True
+    if want is not None and want.formula:
+        return isinstance(have, Formula) and normalise(have) == normalise(str(wv))
+    if isinstance(have, Formula):
+        return False
+    if isinstance(have, bool) or isinstance(wv, bool):
+        return have == wv
+    if isinstance(have, (int, float)) and isinstance(wv, (int, float)):
+        return math.isclose(have, wv, rel_tol=1e-9, abs_tol=1e-12)
+    if hasattr(have, "year") and hasattr(wv, "year"):
+        return (have.year, have.month, have.day) == (wv.year, wv.month, wv.day)
+    return have == wv
+
+
+@dataclass
+class Patch:
+    """What a patch changed, for the report."""
+    cells: list[str] = field(default_factory=list)      # 'Sheet!A1'
+    styles_imported: int = 0
+    references: list[str] = field(default_factory=list)  # names / chart series / formulas extended
+
+    def __bool__(self) -> bool:
+        return bool(self.cells or self.references)
+
+
+def _shared_strings(pkg: ZipPackage) -> list[str]:
+    part = "xl/sharedStrings.xml"
+    if not pkg.has(part):
+        return []
+    return ["".join(si.itertext()) for si in pkg.xml(part).iter(q("si"))]
+
+
+class _Built:
+    """The same layout written by the writer, in memory: where each style key's xf is."""
+
+    def __init__(self, data: bytes):
+        self.pkg = ZipPackage(io.BytesIO(data))
+        self.styles = Styles(self.pkg)
+        self.sheets = {n: SheetXml(self.pkg.xml(p)) for n, p in self.pkg.worksheet_parts().items()}
+        self.links: dict[str, dict[tuple[int, int], etree._Element]] = {}
+        for name, part in self.pkg.worksheet_parts().items():
+            rels = self.pkg.relationships(part)
+            out = {}
+            hl = self.sheets[name].root.find(q("hyperlinks"))
+            for h in (hl if hl is not None else []):
+                h = _copy(h)
+                rid = h.get(q("id", R_NS))
+                if rid:
+                    h.attrib.pop(q("id", R_NS))
+                    h.set("_url", rels[rid][1])
+                out[_split(h.get("ref"))] = h
+            self.links[name] = out
+
+
+def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, built: bytes,
+          force: set[str] | None = None) -> Patch:
+    """Change ``pkg`` (the person's workbook, whose cells as read are ``cells``) from the
+    model content of ``old`` to that of ``new``. ``built`` is ``new`` written by the
+    writer (for styles and hyperlinks). A model cell a person holds content in raises
+    PatchConflict unless its 'Sheet!A1' is in ``force``."""
+    force = force or set()
+    patch = Patch()
+    parts = pkg.worksheet_parts()
+    ref = _Built(built)
+    styles = Styles(pkg)
+    imported: dict[int, int] = {}
+    conflicts: list[str] = []
+    for name, sh in new.sheets.items():
+        part = parts.get(name)
+        if part is None:
+            continue
+        have = cells.get(name, {})
+        was = old.sheets[name].cells if name in old.sheets else {}
+        xml = SheetXml(pkg.xml(part))
+        # the style a model style key has in this workbook: what most of its cells use now
+        usual: dict[str, Counter] = {}
+        for pos, c in was.items():
+            s = xml.style(*pos)
+            if s is not None:
+                usual.setdefault(c.style, Counter())[s] += 1
+        changed = False
+        for pos in sorted(set(sh.cells) | set(was)):
+            want, before, got = sh.cells.get(pos), was.get(pos), have.get(pos)
+            where = f"{name}!{_ref(*pos)}"
+            if (before is not None and not before.style.startswith("input|")
+                    and not same_content(got, before) and where not in force):
+                continue            # a person changed a model cell (a label, a heading): theirs
+            content_same = same_content(got, want)
+            style = None
+            restyle = (want is not None and before is not None and want.style != before.style
+                       and xml.style(*pos) == _mode(usual.get(before.style)))
+            fresh = want is not None and (before is None or pos not in xml.cells)
+            if restyle or (fresh and not content_same) or (fresh and pos not in xml.cells):
+                style = _style_for(name, pos, want, sh, xml, usual, ref, styles, imported, patch)
+            if content_same and style is None:
+                continue
+            if (before is None and got not in (None, "") and not content_same
+                    and not want.style.startswith("input|") and where not in force):
+                # (input cells were merged with the person's values already)
+                conflicts.append(where)
+                continue
+            if content_same and pos in xml.cells:
+                xml.cells[pos].set("s", str(style))
+            else:
+                xml.set(*pos, want, style)
+                _link(pkg, part, xml, pos, ref.links.get(name, {}).get(pos))
+                if not content_same:
+                    patch.cells.append(where)
+            changed = True
+        if _extend_columns(xml, old, new, name):
+            changed = True
+        if changed:
+            xml.finish()
+            pkg.touch(part)
+    if conflicts:
+        raise PatchConflict(
+            f"the model needs {len(conflicts)} cell(s) that hold your own content: "
+            + ", ".join(conflicts[:12]) + (" ..." if len(conflicts) > 12 else "")
+            + "; move that content elsewhere and refresh again", conflicts)
+    ranges = grown_ranges(old, new)
+    _remap_references(pkg, parts, ranges, patch, cells)
+    _repair_chart_sizes(pkg, ref.pkg, patch)
+    if patch:
+        _recalculate_on_open(pkg)
+    return patch
+
+
+def _mode(counter: Counter | None) -> int | None:
+    return counter.most_common(1)[0][0] if counter else None
+
+
+def _style_for(name, pos, want: Cell, sh, xml: SheetXml, usual, ref: _Built, styles: Styles,
+               imported: dict, patch: Patch) -> int:
+    """The xf for a model cell: the one its style key usually has in this workbook, the
+    one of its left neighbour of the same key (a new quarter continues its row), else
+    the writer's own, imported."""
+    r, c = pos
+    left = sh.cells.get((r, c - 1))
+    if left is not None and left.style == want.style and (r, c - 1) in xml.cells:
+        return xml.style(r, c - 1)
+    mode = _mode(usual.get(want.style))
+    if mode is not None:
+        return mode
+    src = ref.sheets[name].style(*pos) or 0
+    if src not in imported:
+        imported[src] = styles.take(ref.styles, src)
+        patch.styles_imported += 1
+    return imported[src]
+
+
+def _link(pkg: ZipPackage, part: str, xml: SheetXml, pos, link) -> None:
+    """Give the cell at ``pos`` the model's hyperlink (or none): replace what it had."""
+    hl = xml.root.find(q("hyperlinks"))
+    ref = _ref(*pos)
+    if hl is not None:
+        for h in hl.findall(q("hyperlink")):
+            if h.get("ref") == ref:
+                hl.remove(h)
+    if link is None:
+        if hl is not None and not len(hl):
+            xml.root.remove(hl)
+        return
+    if hl is None:
+        hl = etree.Element(q("hyperlinks"))
+        _insert_sheet_child(xml.root, hl)
+    h = _copy(link)
+    url = h.attrib.pop("_url", None)
+    if url:
+        h.set(q("id", R_NS), _add_rel(pkg, part, HYPERLINK, url, external=True))
+    hl.append(h)
+
+
+# children of <worksheet> in schema order, for placing a new one
+_SHEET_ORDER = ("sheetPr", "dimension", "sheetViews", "sheetFormatPr", "cols", "sheetData",
+                "sheetCalcPr", "sheetProtection", "protectedRanges", "scenarios", "autoFilter",
+                "sortState", "dataConsolidate", "customSheetViews", "mergeCells", "phoneticPr",
+                "conditionalFormatting", "dataValidations", "hyperlinks", "printOptions",
+                "pageMargins", "pageSetup", "headerFooter", "rowBreaks", "colBreaks",
+                "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
+                "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects",
+                "controls", "webPublishItems", "tableParts", "extLst")
+
+
+def _insert_sheet_child(root, el) -> None:
+    mine = _SHEET_ORDER.index(etree.QName(el).localname)
+    for i, child in enumerate(root):
+        name = etree.QName(child).localname
+        if name in _SHEET_ORDER and _SHEET_ORDER.index(name) > mine:
+            root.insert(i, el)
+            return
+    root.append(el)
+
+
+def _add_rel(pkg: ZipPackage, part: str, typ: str, target: str, external=False) -> str:
+    rp = pkg.rels_of(part)
+    if pkg.has(rp):
+        root = pkg.xml(rp)
+    else:
+        root = etree.Element(q("Relationships", PKG_REL), nsmap={None: PKG_REL})
+        pkg.put(rp, root)
+    ids = {r.get("Id") for r in root}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    rel = etree.SubElement(root, q("Relationship", PKG_REL), Id=f"rId{n}", Type=typ, Target=target)
+    if external:
+        rel.set("TargetMode", "External")
+    pkg.touch(rp)
+    return f"rId{n}"
+
+
+def _extend_columns(xml: SheetXml, old: Layout, new: Layout, name: str) -> bool:
+    """New quarter columns get the width of the last quarter column before them."""
+    if name not in old.sheets or new.last_col <= old.last_col:
+        return False
+    if not any(c > old.last_col for _, c in new.sheets[name].cells):
+        return False
+    cols = xml.root.find(q("cols"))
+    if cols is None:
+        return False
+    last = old.last_col + 1                       # 1-based
+    spec_el = next((c for c in cols.findall(q("col"))
+                    if int(c.get("min")) <= last <= int(c.get("max"))), None)
+    if spec_el is None:
+        return False
+    taken = [c for c in cols.findall(q("col")) if int(c.get("min")) > last]
+    if int(spec_el.get("max")) == last and not taken:
+        spec_el.set("max", str(new.last_col + 1))
+        return True
+    return False
+
+
+def grown_ranges(old: Layout, new: Layout) -> dict[tuple[str, str], str]:
+    """Old reference (normalised) -> new reference text, for every model row whose
+    timeline range changed, the Periods row, and each sheet's used area."""
+    out = {}
+    if old.last_col != new.last_col:
+        for key in old.row_of:
+            if key in new.row_of and old.row_of[key] == new.row_of[key]:
+                a, b = old.row_range(key), new.row_range(key)
+                if a != b:
+                    out[_norm_range(a)] = b
+        a, b = old.names.get("Periods"), new.names.get("Periods")
+        if a and b and a != b:
+            out[_norm_range(a)] = b
+        out[_norm_range(old.blank_range)] = new.blank_range
+    for name, sh in new.sheets.items():
+        if name in old.sheets and old.sheets[name].cells and sh.cells:
+            (r0, c0), (r1, c1) = old.sheets[name].extent, sh.extent
+            if (r0, c0) != (r1, c1):
+                sheet = name if re.fullmatch(r"\w+", name) else "'" + name.replace("'", "''") + "'"
+                out[(name, f"A1:{_ref(r0, c0)}")] = f"{sheet}!$A$1:${get_column_letter(c1 + 1)}${r1 + 1}"
+    return {k: v for k, v in out.items() if k is not None}
+
+
+def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Patch,
+                      cells: dict[str, dict]) -> None:
+    """Extend names, print areas, chart series and a person's own formulas that cover
+    a whole timeline row (or a sheet's used area) to the rows' new length."""
+    if not ranges:
+        return
+    wb = pkg.xml("xl/workbook.xml")
+    names = wb.find(q("definedNames"))
+    for dn in (names if names is not None else []):
+        new = remap_formula(dn.text or "", ranges)
+        if new != dn.text:
+            patch.references.append(f"name {dn.get('name')}")
+            dn.text = new
+            pkg.touch("xl/workbook.xml")
+    for part in [p for p in pkg.raw if p.startswith("xl/charts/chart") and p.endswith(".xml")]:
+        if not pkg.has(part):
+            continue
+        touched = False
+        for f in pkg.xml(part).iter(q("f", C_NS)):
+            new = remap_formula(f.text or "", ranges)
+            if new != f.text:
+                f.text = new
+                touched = True
+        if touched:
+            patch.references.append(f"chart {part}")
+            pkg.touch(part)
+    for name, part in parts.items():       # a person's own formulas over a whole row
+        root = pkg.xml(part)
+        touched = False
+        for f in root.iter(q("f")):
+            if not f.text:
+                continue
+            new = remap_formula(f.text, ranges, name)
+            if new != f.text:
+                f.text = new
+                touched = True
+        if touched:
+            pkg.touch(part)
+
+
+XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+
+
+def _repair_chart_sizes(pkg: ZipPackage, built: ZipPackage, patch: Patch) -> None:
+    """A chart sheet whose chart is anchored at zero size (what an openpyxl save leaves)
+    shows nothing anywhere; give it the size the writer gives chart sheets. A zero-size
+    chart is never what a person meant, so nothing of theirs is lost."""
+    size = None
+    for part in built.raw:
+        if part.startswith("xl/drawings/drawing") and part.endswith(".xml"):
+            ext = built.xml(part).find(f"{{{XDR}}}absoluteAnchor/{{{XDR}}}ext")
+            if ext is not None:
+                size = (ext.get("cx"), ext.get("cy"))
+                break
+    if size is None:
+        return
+    for part in [p for p in pkg.raw if p.startswith("xl/chartsheets/sheet") and p.endswith(".xml")]:
+        for typ, target, _ in pkg.relationships(part).values():
+            if not typ.endswith("/drawing") or not pkg.has(target):
+                continue
+            for ext in pkg.xml(target).iter(f"{{{XDR}}}ext"):
+                parent = ext.getparent()
+                if (etree.QName(parent).localname == "absoluteAnchor"
+                        and ext.get("cx") == "0" and ext.get("cy") == "0"):
+                    ext.set("cx", size[0])
+                    ext.set("cy", size[1])
+                    pkg.touch(target)
+                    patch.references.append(f"chart size {target}")
+
+
+def _recalculate_on_open(pkg: ZipPackage) -> None:
+    """Cached values of changed formulas are stale: have Excel recalculate on open and
+    drop the calculation chain (Excel rebuilds it; a stale one makes it repair the file)."""
+    wb = pkg.xml("xl/workbook.xml")
+    calc = wb.find(q("calcPr"))
+    if calc is None:
+        calc = etree.Element(q("calcPr"))
+        after = [wb.find(q(t)) for t in ("definedNames", "sheets")]
+        anchor = next((a for a in after if a is not None), None)
+        if anchor is not None:
+            anchor.addnext(calc)
+        else:
+            wb.append(calc)
+    calc.set("fullCalcOnLoad", "1")
+    pkg.touch("xl/workbook.xml")
+    rels_part = "xl/_rels/workbook.xml.rels"
+    if pkg.has(rels_part):
+        rels = pkg.xml(rels_part)
+        for rel in list(rels):
+            if rel.get("Type") == CALC_CHAIN:
+                rels.remove(rel)
+                pkg.touch(rels_part)
+    if pkg.has("xl/calcChain.xml"):
+        pkg.remove("xl/calcChain.xml")
+        ct = pkg.xml("[Content_Types].xml")
+        for o in list(ct):
+            if o.get("PartName") == "/xl/calcChain.xml":
+                ct.remove(o)
+                pkg.touch("[Content_Types].xml")
+
+
+def set_custom_properties(pkg: ZipPackage, props: dict[str, str]) -> bool:
+    """Set text custom document properties (docProps/custom.xml), creating the part if
+    needed; returns True when anything changed."""
+    part = "docProps/custom.xml"
+    if pkg.has(part):
+        root = pkg.xml(part)
+    else:
+        root = etree.Element(q("Properties", CUSTOM_NS), nsmap={None: CUSTOM_NS, "vt": VT_NS})
+        pkg.put(part, root)
+        ct = pkg.xml("[Content_Types].xml")
+        etree.SubElement(ct, q("Override", "http://schemas.openxmlformats.org/package/2006/content-types"),
+                         PartName="/docProps/custom.xml",
+                         ContentType="application/vnd.openxmlformats-officedocument.custom-properties+xml")
+        pkg.touch("[Content_Types].xml")
+        _add_rel(pkg, "", CUSTOM_PROPS, "docProps/custom.xml")
+    changed = False
+    have = {p.get("name"): p for p in root.findall(q("property", CUSTOM_NS))}
+    for k, v in props.items():
+        p = have.get(k)
+        if p is None:
+            pid = max([1] + [int(x.get("pid", "1")) for x in have.values()]) + 1
+            p = etree.SubElement(root, q("property", CUSTOM_NS), fmtid=FMTID, pid=str(pid), name=k)
+            have[k] = p
+        val = p[0] if len(p) else None
+        if val is None or val.tag != q("lpwstr", VT_NS) or val.text != v:
+            for child in list(p):
+                p.remove(child)
+            etree.SubElement(p, q("lpwstr", VT_NS)).text = v
+            changed = True
+    if changed:
+        pkg.touch(part)
+    return changed
+
+
+def custom_properties(pkg: ZipPackage) -> dict[str, str]:
+    part = "docProps/custom.xml"
+    if not pkg.has(part):
+        return {}
+    return {p.get("name"): "".join(p.itertext()) for p in pkg.xml(part).findall(q("property", CUSTOM_NS))}

@@ -1,0 +1,106 @@
+"""What earlier releases wrote into model cells, so a refresh can upgrade their workbooks.
+
+A workbook built by an older release holds that release's formulas and labels.
+Compared with this release's layout they differ, yet nobody edited them: they
+are the old model's, and a refresh replaces them silently. A cell whose content
+matches neither this release nor the recorded release is a person's edit.
+
+Formulas are recorded position-free (R1C1: relative references as offsets, a
+whole-sheet range as EXTENT), labels as text, per sheet, in
+``model/releases/<version>.json``. Record a release before changing formulas or
+labels:
+
+    python -m model.releases tests/fixtures/lenovo_isg_v0.1.0.xlsx 0.1.0
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from openpyxl.formula.tokenizer import Token, Tokenizer
+
+HERE = Path(__file__).resolve().parent / "releases"
+OLDEST = "0.1.0"            # workbooks without a version stamp were built by it
+_REF = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def signature(formula: str, r: int, c: int) -> str:
+    """``formula`` in cell (r, c), 0-based, as position-free text."""
+    text = formula if formula.startswith("=") else "=" + formula
+    try:
+        tok = Tokenizer(text)
+    except Exception:
+        return text
+    out = []
+    for t in tok.items:
+        v = t.value
+        if t.type == Token.OPERAND and t.subtype == Token.RANGE:
+            sheet, bang, rng = v.rpartition("!")
+            if bang and re.fullmatch(r"\$A\$1:\$[A-Z]{1,3}\$\d+", rng):
+                v = f"{sheet}!EXTENT"
+            else:
+                def one(m):
+                    ca, col, ra, row = m.groups()
+                    cc, rr = _col(col), int(row) - 1
+                    rs = f"R{rr + 1}" if ra else f"R[{rr - r}]"
+                    cs = f"C{cc + 1}" if ca else f"C[{cc - c}]"
+                    return rs + cs
+                v = (sheet + bang if bang else "") + _REF.sub(one, rng)
+        out.append(v.upper() if t.type != Token.OPERAND or t.subtype != Token.TEXT else v)
+    return "".join(out).replace(" ", "").replace("_XLFN.", "")
+
+
+@lru_cache(maxsize=None)
+def known(version: str) -> dict[str, dict[str, frozenset]]:
+    """{'formulas': {sheet: signatures}, 'texts': {sheet: labels}} of a recorded release
+    (empty when it was not recorded)."""
+    path = HERE / f"{version}.json"
+    if not path.exists():
+        return {"formulas": {}, "texts": {}}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    return {k: {s: frozenset(v) for s, v in raw[k].items()} for k in ("formulas", "texts")}
+
+
+def is_old_model(version: str | None, sheet: str, r: int, c: int, content) -> bool:
+    """Is ``content`` of a model cell what release ``version`` wrote there?"""
+    rel = known(version or OLDEST)
+    from .reader import Formula
+    if isinstance(content, Formula):
+        return signature(str(content), r, c) in rel["formulas"].get(sheet, ())
+    return isinstance(content, str) and content in rel["texts"].get(sheet, ())
+
+
+def record(path: str | Path) -> dict:
+    """The formulas and labels of a workbook a release built, as ``known`` reads them."""
+    from .reader import Formula, read_cells
+    from .spec import SOURCES
+    formulas: dict[str, set] = {}
+    texts: dict[str, set] = {}
+    for sheet, cells in read_cells(path).items():
+        if sheet == SOURCES:
+            continue
+        for (r, c), v in cells.items():
+            if isinstance(v, Formula):
+                formulas.setdefault(sheet, set()).add(signature(str(v), r, c))
+            elif isinstance(v, str):
+                texts.setdefault(sheet, set()).add(v)
+    return {"formulas": {s: sorted(v) for s, v in sorted(formulas.items())},
+            "texts": {s: sorted(v) for s, v in sorted(texts.items())}}
+
+
+if __name__ == "__main__":      # developer tool: record a release from a workbook it built
+    book, version = sys.argv[1], sys.argv[2]
+    HERE.mkdir(exist_ok=True)
+    out = HERE / f"{version}.json"
+    out.write_text(json.dumps(record(book), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"recorded {out}")
