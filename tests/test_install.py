@@ -31,6 +31,7 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_a_workbook(tmp_path
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
     assert {"model/templates/cover.txt", "model/templates/xlwings_main.py"} <= names
+    assert any(n.startswith("model/releases/") and n.endswith(".json") for n in names)
 
     venv = tmp_path / "venv"        # dependencies come from the system site, not the network
     run(sys.executable, "-m", "venv", "--system-site-packages", str(venv), cwd=tmp_path)
@@ -53,6 +54,10 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_a_workbook(tmp_path
         wb.close()
     assert title == "ISG margin model: CSP profitability from segment data"
     assert revenue == 18830
+    # the installed refresh: unchanged data, unchanged bytes
+    before = (work / "book.xlsx").read_bytes()
+    run(exe, "refresh", "book.xlsx", "--data", str(DATA), cwd=work, env=env)
+    assert (work / "book.xlsx").read_bytes() == before
     # the macro-enabled twin gets the Refresh handler from the packaged template
     run(exe, "build", "--data", str(DATA), "--out", "book.xlsm", cwd=work, env=env)
     assert (work / "book.py").read_text() == (ROOT / "model" / "templates" / "xlwings_main.py").read_text()
