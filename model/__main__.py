@@ -1,4 +1,4 @@
-"""Command line: python -m model {build,refresh,audit,diff,bench}."""
+"""Command line: python -m model (or isg-model) {build,refresh,audit,diff,textconv,bench}."""
 from __future__ import annotations
 
 import argparse
@@ -34,6 +34,25 @@ def _refresh(args) -> int:
     return 0
 
 
+def _audit_report(args, results, unauditable=None) -> bool:
+    """The audit's report on stdout in ``--format``, and the Markdown table appended to
+    ``--summary FILE``; False (message printed) when that file cannot be written."""
+    from .audit import report
+    from .summary import markdown
+    if args.format == "markdown":
+        print(markdown(results, unauditable), end="")
+    else:
+        print(report(results, args.json or args.format == "json"))
+    if args.summary:
+        try:
+            with open(args.summary, "a", encoding="utf-8") as fh:    # a CI summary file is appended to
+                fh.write(markdown(results, unauditable))
+        except OSError as exc:
+            print(f"error: cannot write the summary {args.summary}: {exc.strerror or exc}", file=sys.stderr)
+            return False
+    return True
+
+
 def _audit(args) -> int:
     from .libreoffice import EngineUnavailable, LibreOffice
     from .package import UnreadableFile, check
@@ -58,15 +77,18 @@ def _audit(args) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         from .audit import Unauditable, audit
-        with lo:
+        from .progress import Progress
+        with lo, Progress(len(safe), "auditing") as step:
             for b, package in safe:
+                step(str(b))
                 try:
                     results[str(b)] = audit(b, lo, package)
                 except Unauditable as exc:
                     refuse(b, str(exc))
-    from .audit import junit, report
+    from .audit import junit
     from .writer import atomic_path
-    print(report(results, args.json))
+    if not _audit_report(args, results, unauditable):
+        return 2
     if args.junit:
         with atomic_path(args.junit) as tmp:
             tmp.write_bytes(junit(results, unauditable))
@@ -95,19 +117,43 @@ def _diff(args) -> int:
     return 1 if changes else 0
 
 
+def _textconv(args) -> int:
+    from .textconv import main as textconv
+    return textconv(args.workbook)
+
+
+def prog_name() -> str:
+    """'isg-model' when run as the installed command, else 'python3 -m model'."""
+    name = Path(sys.argv[0] if sys.argv else "").name
+    return "isg-model" if name.startswith("isg-model") else "python3 -m model"
+
+
+def examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {ln}" for ln in lines)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    top = prog_name()
     if argv[:1] == ["bench"]:
         from .bench import run
-        return run(argv[1:])
-    p = argparse.ArgumentParser(prog="python -m model", description=__doc__)
+        return run(argv[1:], prog=f"{top} bench")
+    raw = argparse.RawDescriptionHelpFormatter
+    p = argparse.ArgumentParser(prog=top, description=__doc__, formatter_class=raw, epilog=examples(
+        f"{top} build && {top} audit",
+        f"{top} audit --help"))
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build a workbook from a data file")
+    b = sub.add_parser("build", help="build a workbook from a data file", formatter_class=raw,
+                       epilog=examples(f"{top} build",
+                                       f"{top} build --data my_figures.csv --out /tmp/mine.xlsx"))
     b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tidy figures CSV (default: %(default)s)")
     b.add_argument("--out", type=Path, default=None,
                    help=f"workbook to write, .xlsx or .xlsm (default: {DEFAULT_WORKBOOK} and its .xlsm twin)")
     b.set_defaults(run=_build)
-    r = sub.add_parser("refresh", help="bring in new figures, keeping every edit people made")
+    r = sub.add_parser("refresh", help="bring in new figures, keeping every edit people made",
+                       formatter_class=raw, epilog=examples(
+                           f"{top} refresh",
+                           f"{top} refresh workbooks/lenovo_isg.xlsm --data new_figures.csv --take-data"))
     r.add_argument("workbook", type=Path, nargs="?", default=DEFAULT_WORKBOOK,
                    help="workbook to refresh (default: %(default)s)")
     r.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tidy figures CSV (default: %(default)s)")
@@ -118,20 +164,40 @@ def main(argv=None) -> int:
     r.add_argument("--keep-backups", type=int, default=5, help="previous versions kept in .backup/")
     r.set_defaults(run=_refresh)
     a = sub.add_parser("audit", help="check edited workbooks: structure, errors, and every formula "
-                                     "recomputed independently")
+                                     "recomputed independently", formatter_class=raw, epilog=examples(
+                           f"{top} audit workbooks/lenovo_isg.xlsx",
+                           f'{top} audit --junit audit.xml --summary "$GITHUB_STEP_SUMMARY"'))
     a.add_argument("workbooks", type=Path, nargs="*", help="default: every workbook in workbooks/")
-    a.add_argument("--json", action="store_true", help="findings as JSON")
+    a.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="report on stdout as text (default), JSON or a Markdown table")
+    a.add_argument("--json", action="store_true", help="findings as JSON (same as --format json)")
     a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
+    a.add_argument("--summary", type=Path, metavar="FILE",
+                   help="also append a short Markdown findings table to FILE (a CI job summary)")
     a.set_defaults(run=_audit)
-    d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook")
+    d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook",
+                       formatter_class=raw, epilog=examples(
+                           "git show HEAD~1:workbooks/lenovo_isg.xlsx > /tmp/before.xlsx",
+                           f"{top} diff /tmp/before.xlsx workbooks/lenovo_isg.xlsx"))
     d.add_argument("old", type=Path)
     d.add_argument("new", type=Path)
     d.add_argument("--json", action="store_true", help="changes as JSON")
     d.add_argument("--no-values", action="store_true",
                    help="skip recalculating both versions in LibreOffice (values moved)")
     d.set_defaults(run=_diff)
+    t = sub.add_parser("textconv", help="a workbook as stable text, one line a cell (for git diff)",
+                       formatter_class=raw, description=(
+                           "Print the sheets, defined names and every cell's formula or value, one line "
+                           "each,\nthe same whichever program saved the file. git uses it through "
+                           ".gitattributes\n(*.xlsx diff=workbook) once a clone is configured:"),
+                       epilog=examples(
+                           f"{top} textconv workbooks/lenovo_isg.xlsx | less",
+                           f'git config diff.workbook.textconv "{top} textconv"   # then: git diff, '
+                           "git log -p"))
+    t.add_argument("workbook", type=Path)
+    t.set_defaults(run=_textconv)
     sub.add_parser("bench", help="time build, refresh and audit against LibreOffice and the formulas "
-                                 "engine (python -m model bench --help)")
+                                 f"engine ({top} bench --help)")
     args = p.parse_args(argv)
     try:
         return args.run(args)

@@ -32,6 +32,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import DEFAULT_DATA
+from .progress import Progress
 
 HEADER = ["fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit",
           "basis", "source_title", "source_url"]
@@ -261,8 +262,11 @@ def machine() -> str:
             f"Python {platform.python_version()}, {' '.join(lo)}")
 
 
-def run(argv=None) -> int:
-    p = argparse.ArgumentParser(prog="python -m model bench", description=__doc__.split("\n")[0])
+def run(argv=None, prog: str = "python3 -m model bench") -> int:
+    p = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0],
+                                formatter_class=argparse.RawDescriptionHelpFormatter,
+                                epilog=f"examples:\n  {prog} --sizes 20 --repeats 1\n"
+                                       f"  {prog} --repeats 3 --json bench.json")
     p.add_argument("--sizes", type=int, nargs="*", default=[20, 80, 400], help="quarters of synthetic data")
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
@@ -272,9 +276,10 @@ def run(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="model-bench-") as tmp:
         tmp = Path(tmp)
         cases = [("default", DEFAULT_DATA)] + [(f"{n}q", synthetic(n, tmp / f"{n}q.csv")) for n in args.sizes]
-        for name, data in cases:
-            print(f"measuring {name} ...", file=sys.stderr, flush=True)
-            results.append(measure(name, data, tmp, args.repeats, args.formulas_timeout))
+        with Progress(len(cases), "measuring") as step:      # on a terminal only
+            for name, data in cases:
+                step(name)
+                results.append(measure(name, data, tmp, args.repeats, args.formulas_timeout))
     print(f"Machine: {machine()}")
     print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d}; command: python -m model bench "
           f"--repeats {args.repeats} --sizes {' '.join(map(str, args.sizes))}; medians of {args.repeats} runs\n")

@@ -6,7 +6,7 @@ import shutil
 from datetime import datetime, timezone
 from pathlib import Path
 
-from . import DEFAULT_DATA, DEFAULT_WORKBOOK, ROOT, __version__
+from . import DEFAULT_DATA, DEFAULT_WORKBOOK, __version__
 from .data import load
 from .inputs import ModelInputs, from_dataset
 from .layout import lay_out
@@ -28,7 +28,7 @@ def stamp(mi: ModelInputs) -> None:
     mi.provenance["Built by"] = f"model {__version__}, dated {when:%Y-%m-%d %H:%M} UTC"
 
 
-HANDLER_TEMPLATE = ROOT / "templates" / "xlwings_main.py"
+HANDLER_TEMPLATE = Path(__file__).resolve().parent / "templates" / "xlwings_main.py"
 
 
 def vba_for(book: Path):

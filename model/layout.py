@@ -340,7 +340,7 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
     return first
 
 
-COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "cover.txt"
+COVER_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cover.txt"
 
 
 def _cover(lay: Layout) -> None:

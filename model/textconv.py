@@ -1,0 +1,152 @@
+"""A workbook as stable text, one line a cell, for ``git diff`` (git's textconv).
+
+    python -m model textconv workbooks/lenovo_isg.xlsx
+
+prints the sheets in workbook order, the defined names, then every non-empty cell
+in row order as ``Sheet!Cell formula-or-value``. The same meaning gives the same
+text whichever program saved the file (Excel, LibreOffice, XlsxWriter, openpyxl):
+
+    shared strings or inline strings     -> the text, JSON-quoted ("...")
+    shared formulas                      -> each cell's own formula (openpyxl expands them)
+    _xlfn./_xlws./_xlpm. prefixes,       -> dropped
+      spaces outside literals
+    needless quotes on sheet names       -> dropped ('Inputs'!A1 -> Inputs!A1)
+    1 and 1.0, 0.1720000000000001        -> numbers at 15 significant digits, shortest form
+    chart sheet or worksheet with a chart -> the sheet's name only
+
+Values cached for formulas, formats and styles are left out: they are not what a
+person typed and differ between programs (``python -m model diff`` compares the
+recalculated values). A file the tool refuses to open gives one ``!`` line saying
+why, so that ``git log -p`` goes on past it.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import date, datetime, time
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+_LITERAL = re.compile(r'("(?:[^"]|"")*"|\'(?:[^\']|\'\')*\')')     # "text" or 'Sheet name'
+_PREFIX = re.compile(r"_xl(?:fn|ws|pm)\.", re.I)
+_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_CELL_LIKE = re.compile(r"(?:[A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|TRUE|FALSE)", re.I)
+
+
+def sheet_ref(name: str) -> str:
+    """A sheet name as a formula would write it: quoted only when it must be."""
+    if _PLAIN_SHEET.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def _space(m: re.Match) -> str:
+    """Spaces go, except one between two references ('A1:B9 B2:C3'), the intersection operator."""
+    text, i, j = m.string, m.start(), m.end()
+    keep = i > 0 and j < len(text) and re.match(r"[\w$)]", text[i - 1]) and re.match(r"[\w$(]", text[j])
+    return " " if keep else ""
+
+
+def formula(text: str) -> str:
+    """Formula text with the differences between programs taken out (see above)."""
+    parts = []
+    for part in _LITERAL.split(text.lstrip("=")):
+        if part.startswith('"'):
+            parts.append(part)
+        elif part.startswith("'"):                 # a quoted sheet name
+            name = part[1:-1].replace("''", "'")
+            parts.append(sheet_ref(name))
+        else:
+            parts.append(re.sub(r"\s+", _space, _PREFIX.sub("", part)))
+    return "=" + "".join(parts)
+
+
+def number(v: float | int) -> str:
+    """Shortest text that gives the number back at 15 significant digits ('-0' is '0')."""
+    s = f"{float(v):.15g}"
+    return "0" if s == "-0" else s
+
+
+def value(v) -> str:
+    from .reader import Formula
+    if isinstance(v, Formula):
+        return formula(v)
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, (int, float)):
+        return number(v)
+    if isinstance(v, datetime):
+        return v.date().isoformat() if v.time() == time(0) else v.isoformat(timespec="seconds")
+    if isinstance(v, (date, time)):
+        return v.isoformat()
+    return json.dumps(str(v), ensure_ascii=False)
+
+
+def _sheet_order(path: Path) -> list[tuple[str, str]]:
+    """(name, state) of every sheet, in the order of xl/workbook.xml (charts included)."""
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+    with zipfile.ZipFile(path) as z:
+        root = fromstring(z.read("xl/workbook.xml"))
+    out = []
+    for el in root.iter():
+        if el.tag.rsplit("}", 1)[-1] == "sheet":
+            out.append((el.get("name", ""), el.get("state") or "visible"))
+    return out
+
+
+def _name_ref(text: str) -> str:
+    return formula(text)[1:]
+
+
+def lines(path: str | Path) -> list[str]:
+    """The text form of the workbook at ``path`` (any file name: git passes temp files).
+    Raises model.package.UnreadableFile for a file the tool will not open."""
+    from .package import UnreadableFile, check
+    from .reader import read_book
+    path = Path(path)
+    package = check(path)                 # hostile or damaged files are refused first
+    try:
+        with open(path, "rb") as fh:      # a file object: openpyxl then ignores the suffix
+            book = read_book(fh, styles=False, package=package)
+        order = _sheet_order(path)
+    except Exception as exc:
+        raise UnreadableFile(f"{path}: not a workbook this tool can read "
+                             f"({type(exc).__name__}: {exc})") from exc
+    out = []
+    for name, state in order:
+        out.append(f"sheet {sheet_ref(name)}" + ("" if state == "visible" else f" ({state})"))
+    for name, ref in sorted(book.names.items()):
+        out.append(f"name {name} = {_name_ref(ref)}")
+    for name, _ in order:
+        cells = book.cells.get(name, {})
+        prefix = sheet_ref(name) + "!"
+        for (r, c), v in sorted(cells.items()):
+            out.append(f"{prefix}{xl_rowcol_to_cell(r, c)} {value(v)}")
+    return out
+
+
+def main(path: Path) -> int:
+    """Print the text form; a refused file prints one '!' line (exit 0, for git, which
+    always passes a file that exists); a path that does not exist is an error (exit 2)."""
+    from .package import UnreadableFile
+    if not Path(path).is_file():
+        print(f"error: {path}: no such file", file=sys.stderr)
+        return 2
+    try:
+        text = lines(path)
+    except UnreadableFile as exc:
+        why = str(exc)
+        if why.startswith(f"{path}: "):          # git's temporary file name would make noise
+            why = why[len(f"{path}: "):]
+        text = [f"! not shown as cells: {why}"]
+    out = sys.stdout
+    try:
+        out.write("\n".join(text) + "\n")
+        out.flush()
+    except BrokenPipeError:                       # `| head` closed the pipe: not an error
+        sys.stderr.close()
+    return 0
