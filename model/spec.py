@@ -120,21 +120,27 @@ class Scalar:
     default: object
     note: str
     choices: tuple = ()
+    valid: tuple[float, float] | None = None     # inclusive range the audit accepts
 
 
 SCENARIOS = ("Low", "Base", "High")
+INTENSITY_RANGE = (0.0, 5.0)        # opex intensity vs the group average (x)
 SCALARS = (
     Scalar("scenario", "Ex-CSP gross margin scenario in use", "text", "Base",
            "Pick Low, Base or High; every calculation follows.", SCENARIOS),
     Scalar("opex_intensity", "CSP operating-expense intensity vs group average (x)", "x", 1.0,
-           "1.00x = opex allocated by revenue share (The Next Platform's method)."),
+           "1.00x = opex allocated by revenue share (The Next Platform's method).",
+           valid=INTENSITY_RANGE),
     Scalar("segment_tolerance", "Segment revenue vs group tolerance (%)", "%", 0.10,
-           "IDG+ISG+SSG exceeds group revenue by intersegment sales (about 6-8%)."),
+           "IDG+ISG+SSG exceeds group revenue by intersegment sales (about 6-8%).", valid=(0.0, 0.5)),
     Scalar("rounding_tolerance", "Rounding tolerance for reported splits ($M)", "$M", 5.0,
-           "Reported figures are rounded; differences up to this are accepted."),
+           "Reported figures are rounded; differences up to this are accepted.", valid=(0.0, 100.0)),
     Scalar("margin_bound", "Largest plausible absolute margin (%)", "%", 1.0,
-           "Margins beyond +/- this fail the bounds check."),
+           "Margins beyond +/- this fail the bounds check.", valid=(0.0, 1.0)),
 )
+# A person's figure that differs from its Sources row on purpose: the row's note on Inputs
+# (column E) says so, with a reason, e.g. "override: restated in the FY26 Q2 release".
+OVERRIDE_NOTE = r"^\s*override\b\s*[:\-–]?\s*\S.{2,}"
 SCALAR_FIRST_ROW = 5
 BUTTON_CELL = (2, 1)        # the .xlsm's Refresh button on the Cover (row 3, column B)
 
@@ -306,6 +312,8 @@ CHECKS_LIST = (
 
 SENS_MARGINS = (0.165, 0.1675, 0.17, 0.1725, 0.175, 0.1775, 0.18)
 SENS_INTENSITIES = (0.5, 0.75, 1.0, 1.25, 1.5)
+SENS_MARGIN_RANGE = (0.0, 1.0)          # ex-CSP gross margins down the grid (fractions)
+SENS_INTENSITY_RANGE = INTENSITY_RANGE  # opex intensities across it
 SENS_LOOKUPS = (  # (key, label, calc-or-input row looked up for the chosen quarter)
     ("s_gp", "Group gross profit ($M)", "group_gross_profit"),
     ("s_rev", "Group revenue ($M)", "Group.revenue"),
