@@ -107,12 +107,12 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
                 if not isinstance(have, Formula):
                     what = "a blank" if have is None else f"the value {_show(have)}"
                     out.append(finding("STRUCT-OVERTYPED", name, where,
-                                       f"holds {what} where the formula ={_show(cell.value)} belongs",
+                                       f"holds {what} where the formula ={_show(Formula(cell.value))} belongs",
                                        got=have, expected="=" + cell.value))
                 elif normalise(have) != normalise(cell.value):
                     out.append(finding("STRUCT-FORMULA", name, where,
                                        f"formula {_show(have)} differs from its row's "
-                                       f"={_show(cell.value)}", got=have, expected="=" + cell.value))
+                                       f"={_show(Formula(cell.value))}", got=have, expected="=" + cell.value))
             elif name not in _FREE_SHEETS and cell.value not in (None, "") and not _same(have, cell.value):
                 out.append(finding("STRUCT-LABEL", name, where,
                                    f"label {_show(have)} was {_show(cell.value)}",
