@@ -56,14 +56,26 @@ def reference_result(mi) -> Result:
                      mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities)
 
 
-def _names(book: Book, lay) -> list[Finding]:
+def _names(book: Book) -> list[Finding]:
+    """Each public name refers to its row, found by code in the workbook itself, over the
+    model's timeline (model.charts.row_refs); 'Periods' to the quarter labels."""
+    from .charts import norm, row_refs
+    try:
+        rows = row_refs(book.cells)
+    except ModelNotFound:
+        return []           # no timeline: reported elsewhere
+    wanted = {"Periods": "Periods", **spec.defined_names()}
     out = []
-    for name, ref in lay.names.items():
-        have = book.names.get(name)
+    for name, key in wanted.items():
+        have, ref = book.names.get(name), rows.get(key)
         if have is None:
             out.append(finding("NAME-MISSING", "", "", f"defined name {name} is missing"))
-        elif have.replace("'", "").lstrip("=") != ref.replace("'", ""):
-            out.append(finding("NAME-BROKEN", "", "", f"defined name {name} refers to {have}, expected {ref}"))
+        elif ref is None:
+            out.append(finding("NAME-BROKEN", "", "", f"defined name {name} refers to {have}, but the "
+                               f"row {key!r} is not on the sheets (its code was changed?)", got=have))
+        elif norm(have) != norm(ref):
+            out.append(finding("NAME-BROKEN", "", "", f"defined name {name} refers to {have}, expected {ref}",
+                               got=have, expected=ref))
     return out
 
 
@@ -177,7 +189,7 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     findings += compare_structure(book.cells, lay, ignore)
     findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
                  for c in spec.CHARTS if c.sheet not in book.states]
-    findings += _names(book, lay)
+    findings += _names(book)
     findings += chart_findings(path, book.cells)
     findings += lint(book, lay)
     if path.suffix.lower() == ".xlsm":

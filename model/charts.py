@@ -110,35 +110,43 @@ def norm(ref: str) -> str:
     return re.sub(r"^\[\d+\]!", "", ref.lstrip("=").replace("$", "").replace("'", "")).upper()
 
 
-def expected_series(cells: dict[str, Cells]) -> tuple[dict[str, str], set[str]]:
-    """Series key -> the reference it should plot, found from the workbook's own codes and
-    timeline; and the references a category axis may use."""
-    model_cols = timeline(spec.CALCS, cells[spec.CALCS]).cols
-    cols = sorted(model_cols.values())
+def _span(sheet, r0, r1, a, b) -> str:
+    return f"{quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, a, True, True)}:" \
+           f"{xl_rowcol_to_cell(r1, b, True, True)}"
+
+
+def row_refs(cells: dict[str, Cells]) -> dict[str, str]:
+    """Every coded row of Inputs and Calculations, and 'Periods' (the Inputs header), as an
+    absolute reference over the model's timeline (the Calculations header), found from the
+    workbook's own codes and labels: what a chart series or a defined name should refer to."""
+    cols = sorted(timeline(spec.CALCS, cells[spec.CALCS]).cols.values())
     if not cols:
         raise ModelNotFound(f"{spec.CALCS}: no quarters on the timeline")
     c0, c1 = cols[0], cols[-1]
-    rows = {}
-    for sheet in (spec.INPUTS, spec.CALCS):
-        rows.update({k: (sheet, r) for k, r in timeline(sheet, cells[sheet]).rows.items()})
+    out = {}
+    for sheet in (spec.CALCS, spec.INPUTS):
+        tl = timeline(sheet, cells[sheet])
+        out.update({k: _span(sheet, r, r, c0, c1) for k, r in tl.rows.items()})
+        if sheet == spec.INPUTS:
+            out["Periods"] = _span(sheet, tl.header_row, tl.header_row, c0, c1)
+    return out
 
-    def span(sheet, r0, r1, a, b):
-        return f"{quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, a, True, True)}:" \
-               f"{xl_rowcol_to_cell(r1, b, True, True)}"
 
+def expected_series(cells: dict[str, Cells]) -> tuple[dict[str, str], set[str]]:
+    """Series key -> the reference it should plot (row_refs; a sensitivity series is its
+    column of the grid); and the references a category axis may use."""
+    rows = row_refs(cells)
     want = {}
     _, hr, margins, _, g0 = sensitivity_axes(cells[spec.SENS])
     for ch in spec.CHARTS:
         for s in ch.series:
             if s.key.startswith("sens:"):
                 j = int(s.key.split(":")[1])
-                want[s.key] = span(spec.SENS, hr + 1, hr + len(margins), g0 + j, g0 + j)
+                want[s.key] = _span(spec.SENS, hr + 1, hr + len(margins), g0 + j, g0 + j)
             elif s.key in rows:
-                sheet, r = rows[s.key]
-                want[s.key] = span(sheet, r, r, c0, c1)
-    header = timeline(spec.INPUTS, cells[spec.INPUTS]).header_row
-    cats = {"PERIODS", norm(span(spec.INPUTS, header, header, c0, c1)),
-            norm(span(spec.SENS, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
+                want[s.key] = rows[s.key]
+    cats = {"PERIODS", norm(rows["Periods"]),
+            norm(_span(spec.SENS, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
     return want, cats
 
 

@@ -27,14 +27,14 @@ class Rule:
 RULES = {r.id: r for r in (
     Rule("UNAUDITABLE", "fatal", "file",
          "the file cannot be audited (not a workbook, hostile, the model's sheets missing...); "
-         "the message says why", "audit:audit_files"),
+         "the message says why", "audit:_unauditable"),
     # recompute: the numbers
     Rule("RECOMPUTE-MISMATCH", "error", "recompute",
          "LibreOffice's fresh recalculation differs from the independent pandas recompute",
          "audit:Inspection.recalculated"),
     Rule("RECOMPUTE-UNCOVERED", "error", "recompute",
          "a calculated row or check that the independent recompute does not know, so nothing checks it",
-         "audit:Inspection.recalculated"),
+         "audit:_uncovered"),
     Rule("CACHED-STALE", "error", "recompute",
          "the value Excel (or LibreOffice) stored when the file was saved, which is what people "
          "saw, differs from the recompute", "audit:Inspection.recalculated"),
@@ -43,7 +43,7 @@ RULES = {r.id: r for r in (
     Rule("CIRCULAR-REFERENCE", "error", "recompute", "a formula depends on itself",
          "audit:Inspection.recalculated"),
     Rule("CHECK-FAILED", "error", "recompute",
-         "one of the workbook's own checks fails (the Cover says FAILED)", "audit:Inspection.recalculated"),
+         "one of the workbook's own checks fails (the Cover says FAILED)", "audit:Inspection._checks_failed"),
     # structure: still the model
     Rule("STRUCT-OVERTYPED", "error", "structure", "a number or blank where the row's formula belongs",
          "structure:compare_structure"),
@@ -85,16 +85,17 @@ RULES = {r.id: r for r in (
     Rule("INPUT-MARGIN-RANGE", "error", "input", "a margin outside -100%..100%", "sanity:sanity"),
     Rule("INPUT-OUT-OF-RANGE", "error", "input",
          "an assumption or sensitivity setting outside the valid range the spec declares for it",
-         "sanity:sanity"),
+         "sanity:out_of_range"),
     Rule("INPUT-SOURCE-DIFFERS", "warning", "input",
          "a sourced figure differs from the value its Sources row gives (quiet when the row's note "
-         "says 'override: <reason>')", "sanity:sanity"),
+         "says 'override: <reason>')", "sanity:source_differs"),
     Rule("INPUT-BASIS-HIDDEN", "error", "input",
          "a figure the sources call an estimate, approximation or lower bound is shown as reported",
          "sanity:sanity"),
-    Rule("INPUT-QUARTER-ORDER", "error", "input", "quarters out of order on the timeline", "sanity:sanity"),
+    Rule("INPUT-QUARTER-ORDER", "error", "input", "quarters out of order on the timeline",
+         "sanity:_timeline_order"),
     Rule("INPUT-QUARTER-GAP", "error", "input", "a quarter missing in the middle of the timeline",
-         "sanity:sanity"),
+         "sanity:_timeline_order"),
 )}
 
 
