@@ -54,47 +54,27 @@ def _audit_report(args, results, unauditable=None) -> bool:
 
 
 def _audit(args) -> int:
-    from .libreoffice import EngineUnavailable, LibreOffice
-    from .package import UnreadableFile, check
+    from .audit import audit_files, junit, report
+    from .rules import exit_code
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
-    results, unauditable = {}, {}
-
-    def refuse(book, why):
-        print(f"error: {why}", file=sys.stderr)
-        unauditable[str(book)] = why
-
-    safe = []
-    for b in books:               # hostile files are refused before anything parses them
-        try:
-            safe.append((b, check(b)))
-        except UnreadableFile as exc:
-            refuse(b, str(exc))
-    if safe:
-        try:    # starts now, connects on first use: the imports below overlap its start-up
-            lo = LibreOffice(wait=False)
-        except EngineUnavailable as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        from .audit import Unauditable, audit
-        from .progress import Progress
-        with lo, Progress(len(safe), "auditing") as step:
-            for b, package in safe:
-                step(str(b))
-                try:
-                    results[str(b)] = audit(b, lo, package)
-                except Unauditable as exc:
-                    refuse(b, str(exc))
-    from .audit import junit
-    from .writer import atomic_path
-    if not _audit_report(args, results, unauditable):
+    results = audit_files(books)
+    for fs in results.values():
+        for f in fs:
+            if f.severity == "fatal":
+                print(f"error: {f.message}", file=sys.stderr)
+    if not _audit_report(args, results):
         return 2
     if args.junit:
-        with atomic_path(args.junit) as tmp:
-            tmp.write_bytes(junit(results, unauditable))
-    if unauditable:
-        return 2
-    return 1 if any(f.severity == "error" for fs in results.values() for f in fs) else 0
+        try:
+            from .writer import atomic_path
+            with atomic_path(args.junit) as tmp:
+                tmp.write_bytes(junit(results))
+        except OSError as exc:
+            print(f"error: cannot write the JUnit report {args.junit} ({exc.strerror or exc})",
+                  file=sys.stderr)
+            return 2
+    return exit_code(results)
 
 
 def _diff(args) -> int:

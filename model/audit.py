@@ -13,6 +13,8 @@ Every finding carries a rule id (model.rules), a severity and ``Sheet!Cell``.
 from __future__ import annotations
 
 import json
+import re
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -21,10 +23,11 @@ import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
+from .charts import chart_findings
 from .compare import compare
 from .lint import lint
 from .package import Package, UnreadableFile, check
-from .reader import Book, ModelNotFound, read_book, read_model_inputs
+from .reader import Book, ModelNotFound, read_book, read_model_inputs, timeline
 from .reference import Result, recompute
 from .rules import RULES, Finding, finding
 from .sanity import sanity
@@ -53,14 +56,26 @@ def reference_result(mi) -> Result:
                      mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities)
 
 
-def _names(book: Book, lay) -> list[Finding]:
+def _names(book: Book) -> list[Finding]:
+    """Each public name refers to its row, found by code in the workbook itself, over the
+    model's timeline (model.charts.row_refs); 'Periods' to the quarter labels."""
+    from .charts import norm, row_refs
+    try:
+        rows = row_refs(book.cells)
+    except ModelNotFound:
+        return []           # no timeline: reported elsewhere
+    wanted = {"Periods": "Periods", **spec.defined_names()}
     out = []
-    for name, ref in lay.names.items():
-        have = book.names.get(name)
+    for name, key in wanted.items():
+        have, ref = book.names.get(name), rows.get(key)
         if have is None:
             out.append(finding("NAME-MISSING", "", "", f"defined name {name} is missing"))
-        elif have.replace("'", "").lstrip("=") != ref.replace("'", ""):
-            out.append(finding("NAME-BROKEN", "", "", f"defined name {name} refers to {have}, expected {ref}"))
+        elif ref is None:
+            out.append(finding("NAME-BROKEN", "", "", f"defined name {name} refers to {have}, but the "
+                               f"row {key!r} is not on the sheets (its code was changed?)", got=have))
+        elif norm(have) != norm(ref):
+            out.append(finding("NAME-BROKEN", "", "", f"defined name {name} refers to {have}, expected {ref}",
+                               got=have, expected=ref))
     return out
 
 
@@ -71,6 +86,7 @@ class Inspection:
     book: Book
     findings: list[Finding]
     expected: Result | None       # None when inputs are unusable: nothing to recompute
+    lay: object = None            # the layout the workbook should have (model.layout.Layout)
 
     def recalculated(self, values) -> list[Finding]:
         """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
@@ -83,11 +99,12 @@ class Inspection:
                                        f"the formula depends on its own result ({err})"))
                 else:
                     out.append(finding("ERROR-VALUE", sheet, where, f"shows the error {err}"))
+        out += self._checks_failed(values)
         if self.expected is None:
             return out
         seen = {(f.sheet, f.cell) for f in self.findings + out}
         errors = {s: v.errors for s, v in values.items()}
-        for m in compare(self.expected, {s: v.values for s, v in values.items()}, errors):
+        for m in compare(self.expected, {s: v.values for s, v in values.items()}, errors, self.lay):
             if (m.sheet, m.cell) not in seen:
                 seen.add((m.sheet, m.cell))
                 out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
@@ -97,12 +114,50 @@ class Inspection:
             program = self.book.package.application.split("/")[0]
             cached = read_book(self.path, data_only=True, styles=False,
                                package=self.book.package).cells
-            for m in compare(self.expected, cached):
+            for m in compare(self.expected, cached, lay=self.lay):
                 if (m.sheet, m.cell) not in seen:
                     out.append(finding("CACHED-STALE", m.sheet, m.cell,
                                        f"{m.what}: {program} showed {m.got!r} when the file was "
                                        f"saved; the recompute gives {m.expected!r}"))
         return out
+
+
+    def _checks_failed(self, values) -> list[Finding]:
+        """The workbook's own checks, as LibreOffice recalculated them: a failing check is
+        reported at its count with the quarters that fail."""
+        sv = values.get(spec.CHECKS)
+        if sv is None:
+            return []
+        try:
+            tl = timeline(spec.CHECKS, sv.values)
+        except ModelNotFound:
+            return []
+        out = []
+        for chk in spec.CHECKS_LIST:
+            r = tl.rows.get(chk.key)
+            if r is None and self.lay is not None:
+                r = self.lay.row_of.get(chk.key, ("", None))[1]
+            v = sv.values.get((r, 4))
+            if r is None or isinstance(v, bool) or not isinstance(v, (int, float)) or v == 0:
+                continue
+            where = [label for label, c in tl.cols.items()
+                     if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
+            out.append(finding("CHECK-FAILED", spec.CHECKS, xl_rowcol_to_cell(r, 4),
+                               f"the check '{chk.label}' fails {v:g} time(s)"
+                               + (f" ({', '.join(where)})" if where else "")))
+        return out
+
+
+def _uncovered(lay, expected: Result) -> list[Finding]:
+    """Calculated rows and checks of the model that the independent recompute lacks."""
+    known = set(expected.calcs.index) | set(expected.flags.index) | set(expected.check_totals.index)
+    out = []
+    for key, (sheet, r) in lay.row_of.items():
+        if sheet in (spec.CALCS, spec.CHECKS) and key not in known:
+            out.append(finding("RECOMPUTE-UNCOVERED", sheet, xl_rowcol_to_cell(r, 2),
+                               f"the row {key!r} has no independent recompute (model/reference.py), "
+                               "so no wrong value in it would be caught"))
+    return out
 
 
 def inspect(path: str | Path, package: Package | None = None) -> Inspection:
@@ -123,7 +178,7 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     try:
         mi, problems, _ = read_model_inputs(book.cells)
         lay, ignore = expected_layout(book.cells, mi)
-    except ModelNotFound as exc:
+    except (ModelNotFound, ValueError) as exc:
         raise Unauditable(f"{path}: {exc}") from exc
     findings = []
     for p in problems:
@@ -134,12 +189,16 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     findings += compare_structure(book.cells, lay, ignore)
     findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
                  for c in spec.CHARTS if c.sheet not in book.states]
-    findings += _names(book, lay)
+    findings += _names(book)
+    findings += chart_findings(path, book.cells)
     findings += lint(book, lay)
     if path.suffix.lower() == ".xlsm":
         from .vba import vba_problems
         findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(path)]
-    return Inspection(path, book, findings, None if problems else reference_result(mi))
+    expected = None if problems else reference_result(lay.inputs)   # the model's own timeline
+    if expected is not None:
+        findings += _uncovered(lay, expected)
+    return Inspection(path, book, findings, expected, lay)
 
 
 def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]:
@@ -154,26 +213,132 @@ def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]
     with ThreadPoolExecutor(1) as pool:
         values = pool.submit(lo.recalculate, path)
         insp = inspect(path, package)
-        return insp.findings + insp.recalculated(values.result())
+        try:
+            recalculated = values.result()
+        except Exception as exc:
+            raise Unauditable(f"{path}: LibreOffice could not load and recalculate it "
+                              f"({type(exc).__name__}: {exc})") from exc
+        try:
+            return insp.findings + insp.recalculated(recalculated)
+        except ModelNotFound as exc:
+            raise Unauditable(f"{path}: {exc}, so the recalculated values cannot be compared; "
+                              "restore the sheet from git or rebuild") from exc
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _unauditable(path, why: str) -> Finding:
+    return finding("UNAUDITABLE", str(path), "", _one_line(why))
+
+
+def _internal(path, exc: BaseException) -> Finding:
+    """A failure nobody foresaw: one line naming where, never a traceback."""
+    tb = traceback.extract_tb(exc.__traceback__)
+    at = f" at {Path(tb[-1].filename).name}:{tb[-1].lineno}" if tb else ""
+    return _unauditable(path, f"{path}: the audit failed unexpectedly ({type(exc).__name__}: {exc}{at}); "
+                              "please report this with the file")
+
+
+def audit_files(paths, lo=None) -> dict[str, list[Finding]]:
+    """Audit each of ``paths``; a file that cannot be audited gets one UNAUDITABLE finding
+    and the others are still audited. ``lo``: a LibreOffice to use (else one is started,
+    and restarted should it die on a file)."""
+    from .libreoffice import EngineUnavailable, LibreOffice
+    results: dict[str, list[Finding]] = {str(p): [] for p in paths}
+    safe = []
+    for p in paths:               # hostile files are refused before anything parses them
+        try:
+            safe.append((p, check(p)))
+        except UnreadableFile as exc:
+            results[str(p)] = [_unauditable(p, str(exc))]
+        except Exception as exc:
+            results[str(p)] = [_internal(p, exc)]
+    if not safe:
+        return results
+    own = lo is None
+    try:
+        if own:             # starts now, connects on first use: overlaps its start-up
+            lo = LibreOffice(wait=False)
+    except EngineUnavailable as exc:
+        for p, _ in safe:
+            results[str(p)] = [_unauditable(p, f"{p}: {exc}")]
+        return results
+    try:
+        for p, package in safe:
+            try:
+                results[str(p)] = audit(p, lo, package)
+            except Unauditable as exc:
+                results[str(p)] = [_unauditable(p, str(exc))]
+            except Exception as exc:
+                results[str(p)] = [_internal(p, exc)]
+            lo.restart_if_dead()
+    finally:
+        if own:
+            lo.close()
+    return results
+
+
+def _cell_row(cell: str):
+    m = re.fullmatch(r"([A-Z]{1,3})(\d+)", cell or "")
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def grouped(fs: list[Finding]) -> list[tuple[Finding, int, str]]:
+    """Findings of one rule on one row of a sheet, as (first finding, count, where):
+    an inserted row gives a line per row, not one per cell."""
+    groups: dict[tuple, list[Finding]] = {}
+    for f in fs:
+        cr = _cell_row(f.cell)
+        key = (f.rule, f.sheet, cr[1]) if cr else (f.rule, f.sheet, f.cell, f.message)
+        groups.setdefault(key, []).append(f)
+    out = []
+    for members in groups.values():
+        first = members[0]
+        if len(members) == 1:
+            out.append((first, 1, first.where))
+            continue
+        cols = sorted({_cell_row(f.cell)[0] for f in members}, key=lambda c: (len(c), c))
+        row = _cell_row(first.cell)[1]
+        out.append((first, len(members), f"{first.sheet}!{cols[0]}{row}:{cols[-1]}{row}"))
+    return out
+
+
+def _clip(text: str, width: int = 200) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def report(results: dict[str, list[Finding]], as_json: bool = False) -> str:
+    """The terminal report (findings grouped by rule and row, long messages clipped) or
+    JSON (every finding, messages and formulas whole)."""
     if as_json:
         return json.dumps({p: [asdict(f) for f in fs] for p, fs in results.items()}, indent=2)
     lines = []
     for p, fs in results.items():
+        fatal = [f for f in fs if f.severity == "fatal"]
+        if fatal:
+            lines.append(f"{p}: not audited: {fatal[0].message}")
+            continue
         errors = sum(f.severity == "error" for f in fs)
         lines.append(f"{p}: {len(fs)} finding(s), {errors} error(s)" if fs else f"{p}: clean")
-        lines += [f"  {f}" for f in fs]
+        for f, n, where in grouped(fs):
+            more = f" [{n} cells like it]" if n > 1 else ""
+            lines.append(_clip(f"  {f.severity.upper():7} {f.rule:22} {where:18} {f.message}") + more)
     return "\n".join(lines)
 
 
-def junit(results: dict[str, list[Finding]], unauditable: dict[str, str]) -> bytes:
+def junit(results: dict[str, list[Finding]]) -> bytes:
     """JUnit XML: a test suite per workbook, a test case per rule, a failure per finding
-    at error level (warnings are reported as the case's output)."""
+    at error level (warnings are reported as the case's output); a file that could not be
+    audited is a suite with one test case in error."""
     from xml.etree.ElementTree import Element, SubElement, tostring
     root = Element("testsuites", name="model audit")
+    unauditable = {p: next(f.message for f in fs if f.severity == "fatal")
+                   for p, fs in results.items() if any(f.severity == "fatal" for f in fs)}
     for path, fs in results.items():
+        if path in unauditable:
+            continue
         suite = SubElement(root, "testsuite", name=path, tests=str(len(RULES)),
                            failures=str(sum(f.severity == "error" for f in fs)), errors="0")
         for rule in RULES.values():

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
-from .reader import Cells, ModelNotFound, find_label, sensitivity_axes, timeline
+from .reader import Cells, find_label, sensitivity_axes, timeline
 from .reference import Result
 
+MASTER_LABEL = "MASTER CHECK: failing items across all checks (count)"
 REL_TOL = 1e-9
 ABS_TOL = 1e-6
 
@@ -44,9 +45,13 @@ def same(expected, got) -> bool:
     return math.isclose(float(expected), float(got), rel_tol=REL_TOL, abs_tol=ABS_TOL)
 
 
-def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] | None = None
-            ) -> list[Mismatch]:
-    """Every calculated cell of ``values`` against ``result``; errors count as mismatches."""
+def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] | None = None,
+            lay=None) -> list[Mismatch]:
+    """Every calculated cell of ``values`` against ``result``; errors count as mismatches.
+    Rows are found by their code and periods by their label; where a person changed a
+    code or label (reported by the structure check), at the model's position in the
+    layout ``lay`` when given, else not compared. Rows that
+    ``result`` does not know are left to the caller (model.audit)."""
     errors = errors or {}
     out: list[Mismatch] = []
 
@@ -59,24 +64,39 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         if not same(exp, g):
             out.append(Mismatch(sheet, xl_rowcol_to_cell(r, c), what, _show(exp), g))
 
-    timelines = {s: timeline(s, values[s]) for s in (spec.CALCS, spec.CHECKS)}
+    def row_of(sheet, tl, key):
+        if key in tl.rows:
+            return tl.rows[key]
+        if lay is not None and lay.row_of.get(key, ("", 0))[0] == sheet:
+            return lay.row_of[key][1]
+        return None
+
+    timelines = {s: timeline(s, values.get(s, {})) for s in (spec.CALCS, spec.CHECKS)}
     for sheet, frame in ((spec.CALCS, result.calcs), (spec.CHECKS, result.flags)):
         tl = timelines[sheet]
         rows = frame.to_dict("index")           # key -> {period: value}; far faster than .at
         for key in frame.index:
-            if key not in tl.rows:
-                raise ModelNotFound(f"{sheet}: no row coded {key!r} in column C")
+            r = row_of(sheet, tl, key)
+            if r is None:
+                continue        # the code was changed: the structure check reports it
             for label, c in tl.cols.items():
-                check(sheet, tl.rows[key], c, f"{key} {label}", rows[key][label])
+                if label in rows[key]:
+                    check(sheet, r, c, f"{key} {label}", rows[key][label])
     tl = timelines[spec.CHECKS]
     for key, total in result.check_totals.items():
-        check(spec.CHECKS, tl.rows[key], 4, f"{key} failures", total)
-    master = find_label(values[spec.CHECKS], "MASTER CHECK: failing items across all checks (count)")
-    check(spec.CHECKS, master, 4, "master check", result.master)
+        r = row_of(spec.CHECKS, tl, key)
+        if r is not None:
+            check(spec.CHECKS, r, 4, f"{key} failures", total)
+    master = find_label(values[spec.CHECKS], MASTER_LABEL)
+    if master is None and lay is not None:
+        master = lay.master_check[1]
+    if master is not None:
+        check(spec.CHECKS, master, 4, "master check", result.master)
     sens = values[spec.SENS]
     qr, hr, margins, ints, c0 = sensitivity_axes(sens)
-    for key, label, _ in spec.SENS_LOOKUPS:
-        check(spec.SENS, find_label(sens, label), 4, key, result.sens_lookups.get(key))
+    for n, (key, label, _) in enumerate(spec.SENS_LOOKUPS):
+        r = find_label(sens, label)
+        check(spec.SENS, qr + 2 + n if r is None else r, 4, key, result.sens_lookups.get(key))
     for i, m in enumerate(result.sens_grid.index):
         for j, k in enumerate(result.sens_grid.columns):
             check(spec.SENS, hr + 1 + i, c0 + j, f"margin {m:.4f} x intensity {k:.2f}",

@@ -86,13 +86,17 @@ def _moved(a, b) -> bool:
 def diff(old_path, new_path, engine=None) -> list[Change]:
     """Changes from ``old_path`` to ``new_path``; values moved only when a LibreOffice
     ``engine`` is given."""
-    old, new = read_book(old_path, styles=False).cells, read_book(new_path, styles=False).cells
-    out = [Change("sheets", s, "", "", None if s not in old else "present",
-                  None if s not in new else "present")
-           for s in list(old) + [s for s in new if s not in old] if (s in old) != (s in new)]
+    book_a, book_b = read_book(old_path, styles=False), read_book(new_path, styles=False)
+    old, new = book_a.cells, book_b.cells
+    # sheets by name, chart sheets included: LibreOffice saves a chart sheet as a worksheet
+    # holding the chart, which is the same sheet to the person reading it
+    sa, sb = list(book_a.states), list(book_b.states)
+    out = [Change("sheets", s, "", "", None if s not in sa else "present",
+                  None if s not in sb else "present")
+           for s in sa + [s for s in sb if s not in sa] if (s in sa) != (s in sb)]
     inputs = _input_cells(old) | _input_cells(new)
-    for sheet in (s for s in new if s in old):
-        a, b = old[sheet], new[sheet]
+    for sheet in (s for s in sb if s in sa):
+        a, b = old.get(sheet, {}), new.get(sheet, {})
         ctx = _contexts(b, sheet)
         for r, c in sorted(set(a) | set(b)):
             va, vb = a.get((r, c)), b.get((r, c))

@@ -97,7 +97,11 @@ class Layout:
                 f"{xl_rowcol_to_cell(row, self.last_col, True, True)}")
 
     def render(self, template: str, col: int, here: str) -> str:
-        """Expand a spec template for period column ``col`` on sheet ``here``."""
+        """Expand a spec template for period column ``col`` on sheet ``here``. A template
+        that reaches an earlier period before the first quarter renders as
+        ``spec.NO_PRIOR_PERIOD``: it never refers to the label or notes columns."""
+        if any(col + int(off) < P0 for off in _LAG.findall(template)):
+            return spec.NO_PRIOR_PERIOD
         def sub(m: re.Match) -> str:
             tok = m.group(1)
             if tok.startswith("$"):
@@ -121,6 +125,7 @@ class Layout:
 
 
 _TOKEN = re.compile(r"\{([^{}]+)\}")
+_LAG = re.compile(r"\{[^{}$!:]+@(-?\d+)\}")
 
 
 def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
@@ -257,7 +262,7 @@ def _sensitivity(lay: Layout) -> None:
         sh.put(hr, P0 + j, k, "input|x|reported")
     lay.sens_grid = (hr + 1, P0)
     gp, rev, csp, pool = at["s_gp"], at["s_rev"], at["s_csp"], at["s_pool"]
-    guard = f"AND(ISNUMBER({gp}),ISNUMBER({rev}),ISNUMBER({csp}),ISNUMBER({pool}),{rev}<>0)"
+
     for i, m in enumerate(mi.sens_margins):
         r = hr + 1 + i
         sh.put(r, C_LABEL, "CSP operating profit ($M) at ex-CSP margin", "label")
@@ -266,8 +271,9 @@ def _sensitivity(lay: Layout) -> None:
         for j in range(len(mi.sens_intensities)):
             mcell = xl_col_to_name(C_VALUE, True) + str(r + 1)
             kcell = xl_col_to_name(P0 + j) + "$" + str(hr + 1)
-            sh.formula(r, P0 + j, f'IF({guard},{gp}-({rev}-{csp})*{mcell}-{pool}*{csp}/{rev}*{kcell},"")',
-                       "calc|$M")
+            sh.formula(r, P0 + j, spec.given([gp, rev, csp, pool],
+                                             f"{gp}-({rev}-{csp})*{mcell}-{pool}*{csp}/{rev}*{kcell}",
+                                             also=[f"{rev}=0"]), "calc|$M")
 
 
 def _checks(lay: Layout) -> None:

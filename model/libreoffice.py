@@ -72,10 +72,15 @@ class LibreOffice:
 
     def __init__(self, start_timeout: float = 60.0, wait: bool = True):
         self.uno = _import_uno()
+        self._timeout = start_timeout
+        self._start()
+        if wait:
+            self._connect()
+
+    def _start(self) -> None:
         self._profile = tempfile.mkdtemp(prefix="model-lo-")
         self._fresh = not _copy_profile(self._profile)
         self._pipe = f"model-{uuid.uuid4().hex[:12]}"
-        self._timeout = start_timeout
         self._desktop = None
         self._proc = subprocess.Popen(
             [soffice_path(), "--headless", "--invisible", "--nologo", "--norestore",
@@ -84,8 +89,6 @@ class LibreOffice:
              f"--accept=pipe,name={self._pipe};urp;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
-        if wait:
-            self._connect()
 
     def _connect(self):
         local = self.uno.getComponentContext()
@@ -107,6 +110,19 @@ class LibreOffice:
     @property
     def desktop(self):
         return self._desktop or self._connect()
+
+    def alive(self) -> bool:
+        """The soffice process is still running (a file may have crashed it)."""
+        return self._proc.poll() is None
+
+    def restart_if_dead(self) -> bool:
+        """Start a new soffice in place of one that died (on a file that crashed it);
+        True when it had to."""
+        if self.alive():
+            return False
+        self.close()
+        self._start()
+        return True
 
     def __enter__(self):
         return self

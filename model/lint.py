@@ -56,6 +56,12 @@ def lint(book: Book, lay: Layout) -> list[Finding]:
         if state != "visible":
             out.append(finding("LINT-HIDDEN-SHEET", sheet, "",
                                f"the sheet is {state}; nothing in a model should be out of sight"))
+    for sheet, spans in book.hidden.items():
+        for span in spans:
+            out.append(finding("LINT-HIDDEN-ROWCOL", sheet, span,
+                               f"{'rows' if span[0].isdigit() else 'columns'} {span} are hidden; "
+                               "nothing in a model should be out of sight (unhide, or group "
+                               "without hiding)"))
     for target in book.external_links:
         out.append(finding("LINT-EXTERNAL-LINK", "", "", f"the workbook links to {target}"))
     if book.iterate:

@@ -41,6 +41,7 @@ class Book:
     styles: dict[str, dict[tuple[int, int], Style]]   # sheet -> cell -> style (styled cells)
     states: dict[str, str]                            # sheet (charts too) -> visible/hidden/veryHidden
     protected: dict[str, bool]                        # worksheet -> sheet protection on
+    hidden: dict[str, list[str]]                      # worksheet -> hidden rows/columns ('7:9', 'D:D')
     external_links: list[str]                         # targets of links to other workbooks
     iterate: bool                                     # iterative calculation switched on
     names: dict[str, str]                             # defined name -> what it refers to
@@ -60,15 +61,38 @@ def _style(cell, cache: dict) -> Style:
     return st
 
 
-def _protected(wb, ws) -> bool:
-    """Sheet protection, read from the sheet's XML (openpyxl's read-only mode skips it)."""
+_HIDDEN = rb'\bhidden="(?:1|true)"'
+
+
+def _sheet_facts(wb, ws) -> tuple[bool, list[str]]:
+    """Sheet protection and hidden rows and columns ('7:9', 'D:D'), read from the sheet's
+    XML (openpyxl's read-only mode skips both)."""
     part = getattr(ws, "_worksheet_path", None)
     if not part:
-        return False
+        return False, []
     with wb._archive.open(part) as f:
         data = f.read()
     m = re.search(rb"<(?:\w+:)?sheetProtection\b([^>]*)>", data)
-    return bool(m and re.search(rb'\bsheet="(1|true)"', m.group(1)))
+    protected = bool(m and re.search(rb'\bsheet="(1|true)"', m.group(1)))
+    hidden = []
+    for m in re.finditer(rb"<(?:\w+:)?col\b([^>]*)>", data):
+        a = m.group(1)
+        lo, hi = re.search(rb'\bmin="(\d+)"', a), re.search(rb'\bmax="(\d+)"', a)
+        if re.search(_HIDDEN, a) and lo and hi:
+            from openpyxl.utils import get_column_letter
+            first, last = int(lo.group(1)), min(int(hi.group(1)), 16384)
+            hidden.append(f"{get_column_letter(first)}:{get_column_letter(last)}")
+    rows = [int(r.group(1)) for m in re.finditer(rb"<(?:\w+:)?row\b([^>]*)>", data)
+            if re.search(_HIDDEN, m.group(1)) for r in [re.search(rb'\br="(\d+)"', m.group(1))] if r]
+    start = prev = None
+    for r in rows + [None]:
+        if start is not None and (r is None or r != prev + 1):
+            hidden.append(f"{start}:{prev}")
+            start = None
+        if r is not None and start is None:
+            start = r
+        prev = r
+    return protected, hidden
 
 
 def _open(path, data_only: bool):
@@ -100,9 +124,10 @@ def read_book(path, data_only: bool = False, styles: bool = True,
     pkg = package or check(path)
     wb = _open(path, data_only)
     try:
-        cells_by_sheet, styles_by_sheet, protected, cache = {}, {}, {}, {}
+        cells_by_sheet, styles_by_sheet, protected, hidden, cache = {}, {}, {}, {}, {}
         for ws in wb.worksheets:
             cells, st = {}, {}
+            ws.reset_dimensions()       # read every row, not only those inside <dimension>
             for r, row in enumerate(ws.iter_rows()):
                 for c, cell in enumerate(row):
                     v = getattr(cell, "value", None)
@@ -116,14 +141,14 @@ def read_book(path, data_only: bool = False, styles: bool = True,
             cells_by_sheet[ws.title] = cells
             styles_by_sheet[ws.title] = st
             if styles:
-                protected[ws.title] = _protected(wb, ws)
+                protected[ws.title], hidden[ws.title] = _sheet_facts(wb, ws)
         states = {ws.title: ws.sheet_state for ws in wb.worksheets + wb.chartsheets}
         links = [getattr(getattr(link, "file_link", None), "Target", "") or "?"
                  for link in getattr(wb, "_external_links", [])]
         iterate = bool(getattr(wb.calculation, "iterate", False))
         names = {n: d.attr_text for n, d in wb.defined_names.items()}
         created = wb.properties.created
-        return Book(cells_by_sheet, styles_by_sheet, states, protected, links, iterate, names,
+        return Book(cells_by_sheet, styles_by_sheet, states, protected, hidden, links, iterate, names,
                     created.replace(tzinfo=None) if created else None, pkg)
     finally:
         wb.close()
@@ -171,8 +196,12 @@ def sensitivity_axes(cells: Cells) -> tuple[int, int, list, list, int]:
     """(quarter row, header row, margins, intensities, first grid column) of the Sensitivity sheet."""
     qr = find_label(cells, "Quarter shown")
     hr = next((r for (r, c), v in cells.items() if c == 4 and v == "Margin \\ intensity"), None)
-    if qr is None or hr is None:
-        raise ModelNotFound(f"{spec.SENS}: the quarter selector or the grid header is missing")
+    if qr is None and hr is None:
+        raise ModelNotFound(f"{spec.SENS}: the quarter selector and the grid header are missing")
+    # a changed label (the structure check reports it): the other one still places the grid
+    gap = 2 + len(spec.SENS_LOOKUPS) + 1
+    qr = hr - gap if qr is None else qr
+    hr = qr + gap if hr is None else hr
     ints, c = [], spec.FIRST_PERIOD_COL
     while isinstance(cells.get((hr, c)), (int, float)):
         ints.append(float(cells[(hr, c)]))

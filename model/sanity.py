@@ -5,14 +5,20 @@
     basis              a figure the Sources call an estimate (e), approximation (~) or
                        lower bound (>=) keeps its marker in the number format
     the timeline       quarters in order, none missing in the middle
+    sources            a sourced figure equals its Sources row's value, unless the row's
+                       note marks it as an override with a reason (warning)
+    settings           assumptions and sensitivity axes within the ranges the spec declares
 """
 from __future__ import annotations
+
+import math
+import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
 from .data import parse_label
-from .reader import Book, ModelNotFound, sources, timeline
+from .reader import Book, ModelNotFound, sensitivity_axes, sources, timeline
 from .rules import Finding, finding
 
 MARGIN_RANGE = (-1.0, 1.0)
@@ -80,6 +86,7 @@ def sanity(book: Book) -> list[Finding]:
     except (KeyError, ModelNotFound):
         return out      # reported by the structure check
     out += _timeline_order(spec.INPUTS, tl) + _timeline_order(spec.ASSUMPTIONS, atl)
+    out += source_differs(book, tl, atl, srcs) + out_of_range(book, atl)
     margin_rows = [(spec.INPUTS, tl, key, key) for key, r in tl.rows.items()
                    if "." in key and inp.get((r, 1)) == "%"]
     margin_rows += [(spec.ASSUMPTIONS, atl, s.scenario,
@@ -116,4 +123,67 @@ def sanity(book: Book) -> list[Finding]:
                 out.append(finding("INPUT-BASIS-HIDDEN", sheet, xl_rowcol_to_cell(r, c),
                                    f"the Sources call {src_key} for {label} {s['basis'].replace('_', ' ')}, "
                                    f"but its number format {st.number_format!r} shows it as reported"))
+    return out
+
+
+def _fmt(v: float, unit: str) -> str:
+    return f"{v:.1%}" if unit == "%" else f"{v:,.2f}" if unit == "x" else f"{v:,.1f}"
+
+
+def source_differs(book: Book, tl, atl, srcs) -> list[Finding]:
+    """Sourced figures that differ from their Sources row, with both values; quiet on an
+    Inputs row whose note says 'override: <reason>'."""
+    out: list[Finding] = []
+    inp, ass = book.cells[spec.INPUTS], book.cells[spec.ASSUMPTIONS]
+    override = re.compile(spec.OVERRIDE_NOTE, re.I)
+    rows = [(spec.INPUTS, inp, tl, key, key) for key in tl.rows if "." in key]
+    if "Base" in atl.rows:
+        rows.append((spec.ASSUMPTIONS, ass, atl, "Base", "Group-exCSP.gross_margin_pct"))
+    for sheet, cells, t, code, src_key in rows:
+        r = t.rows[code]
+        note = cells.get((r, 4)) if sheet == spec.INPUTS else None
+        if isinstance(note, str) and override.match(note):
+            continue
+        unit = "%" if src_key.endswith("_pct") else "$M"
+        for label, c in t.cols.items():
+            s = srcs.get((label, src_key))
+            v = _number(cells.get((r, c)))
+            if not s or s["data_value"] is None or v is None:
+                continue
+            if not math.isclose(v, s["data_value"], rel_tol=1e-9, abs_tol=1e-9):
+                out.append(finding("INPUT-SOURCE-DIFFERS", sheet, xl_rowcol_to_cell(r, c),
+                                   f"{src_key} for {label} is {_fmt(v, unit)} but its Sources row gives "
+                                   f"{_fmt(s['data_value'], unit)} (if on purpose, note 'override: <reason>' "
+                                   "in column E)",
+                                   got=v, expected=s["data_value"]))
+    return out
+
+
+def out_of_range(book: Book, atl) -> list[Finding]:
+    """Assumptions and sensitivity settings outside the ranges declared in the spec."""
+    out: list[Finding] = []
+    ass = book.cells[spec.ASSUMPTIONS]
+
+    def test(sheet, r, c, what, unit, v, valid):
+        lo, hi = valid
+        if v is not None and not lo <= v <= hi:
+            out.append(finding("INPUT-OUT-OF-RANGE", sheet, xl_rowcol_to_cell(r, c),
+                               f"{what} is {_fmt(v, unit)}, outside {_fmt(lo, unit)}..{_fmt(hi, unit)}"
+                               + (" (a percentage typed as a whole number?)" if unit == "%" else ""),
+                               got=v))
+    for s in spec.SCALARS:
+        if s.valid and s.key in atl.rows:
+            test(spec.ASSUMPTIONS, atl.rows[s.key], 4, s.key, s.unit, _number(ass.get((atl.rows[s.key], 4))),
+                 s.valid)
+    sens = book.cells.get(spec.SENS)
+    if sens is None:
+        return out
+    try:
+        _, hr, margins, ints, c0 = sensitivity_axes(sens)
+    except ModelNotFound:
+        return out
+    for i, m in enumerate(margins):
+        test(spec.SENS, hr + 1 + i, 4, "the sensitivity's ex-CSP margin", "%", m, spec.SENS_MARGIN_RANGE)
+    for j, k in enumerate(ints):
+        test(spec.SENS, hr, c0 + j, "the sensitivity's opex intensity", "x", k, spec.SENS_INTENSITY_RANGE)
     return out

@@ -120,21 +120,27 @@ class Scalar:
     default: object
     note: str
     choices: tuple = ()
+    valid: tuple[float, float] | None = None     # inclusive range the audit accepts
 
 
 SCENARIOS = ("Low", "Base", "High")
+INTENSITY_RANGE = (0.0, 5.0)        # opex intensity vs the group average (x)
 SCALARS = (
     Scalar("scenario", "Ex-CSP gross margin scenario in use", "text", "Base",
            "Pick Low, Base or High; every calculation follows.", SCENARIOS),
     Scalar("opex_intensity", "CSP operating-expense intensity vs group average (x)", "x", 1.0,
-           "1.00x = opex allocated by revenue share (The Next Platform's method)."),
+           "1.00x = opex allocated by revenue share (The Next Platform's method).",
+           valid=INTENSITY_RANGE),
     Scalar("segment_tolerance", "Segment revenue vs group tolerance (%)", "%", 0.10,
-           "IDG+ISG+SSG exceeds group revenue by intersegment sales (about 6-8%)."),
+           "IDG+ISG+SSG exceeds group revenue by intersegment sales (about 6-8%).", valid=(0.0, 0.5)),
     Scalar("rounding_tolerance", "Rounding tolerance for reported splits ($M)", "$M", 5.0,
-           "Reported figures are rounded; differences up to this are accepted."),
+           "Reported figures are rounded; differences up to this are accepted.", valid=(0.0, 100.0)),
     Scalar("margin_bound", "Largest plausible absolute margin (%)", "%", 1.0,
-           "Margins beyond +/- this fail the bounds check."),
+           "Margins beyond +/- this fail the bounds check.", valid=(0.0, 1.0)),
 )
+# A person's figure that differs from its Sources row on purpose: the row's note on Inputs
+# (column E) says so, with a reason, e.g. "override: restated in the FY26 Q2 release".
+OVERRIDE_NOTE = r"^\s*override\b\s*[:\-–]?\s*\S.{2,}"
 SCALAR_FIRST_ROW = 5
 BUTTON_CELL = (2, 1)        # the .xlsm's Refresh button on the Cover (row 3, column B)
 
@@ -167,35 +173,62 @@ class CalcRow:
     section: str = ""
 
 
+def given(refs, expr: str, blank: str = '""', also=()) -> str:
+    """The one guard of the model: blank in, blank out, errors through.
+
+    ``expr`` unless one of ``refs`` is blank (an empty cell or "" from a formula), then
+    ``blank``; ``also`` adds conditions that blank it too (a zero divisor). ``ref=""`` is
+    an error when ``ref`` is one, so #REF!, #VALUE! and circular references surface
+    instead of turning into blanks (ISNUMBER would hide them); Excel and LibreOffice
+    agree on this. ``refs`` are template tokens ('{key}') or cell addresses."""
+    tests = [f'{r}=""' for r in refs] + list(also)
+    cond = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+    return f"IF({cond},{blank},{expr})"
+
+
+def k(key: str) -> str:
+    """The template token of row ``key`` in the same period column."""
+    return "{" + key + "}"
+
+
+# A formula whose reference to an earlier period would fall before the first quarter is
+# rendered as this instead: no prior period, no growth, and no reference to the label or
+# notes columns left of the timeline.
+NO_PRIOR_PERIOD = '""'
+
+
+def _either(first: str, fallback: str) -> str:
+    """Row ``first`` where it has a figure, else ``fallback``."""
+    return f'IF({k(first)}="",{fallback},{k(first)})'
+
+
 def _both(a: str, b: str, expr: str) -> str:
-    return f'IF(AND(ISNUMBER({{{a}}}),ISNUMBER({{{b}}})),{expr},"")'
+    return given([k(a), k(b)], expr)
 
 
 def _ratio(num: str, den: str) -> str:
-    return (f'IF(AND(ISNUMBER({{{num}}}),ISNUMBER({{{den}}}),{{{den}}}<>0),'
-            f'{{{num}}}/{{{den}}},"")')
+    return given([k(num), k(den)], f"{k(num)}/{k(den)}", also=[f"{k(den)}=0"])
 
 
 def _growth(key: str, lag: int) -> str:
-    return (f'IF(AND(ISNUMBER({{{key}}}),ISNUMBER({{{key}@-{lag}}}),{{{key}@-{lag}}}<>0),'
-            f'{{{key}}}/{{{key}@-{lag}}}-1,"")')
+    prior = k(f"{key}@-{lag}")
+    return given([k(key), prior], f"{k(key)}/{prior}-1", also=[f"{prior}=0"])
 
 
 _SCEN = "INDEX({excsp_low:excsp_high},MATCH({$scenario},{$scenario_names},0))"
 
 CALC_ROWS = (
     CalcRow("group_gross_profit", "Group gross profit, reported or revenue x reported margin ($M)", "$M",
-            'IF(ISNUMBER({Group.gross_profit}),{Group.gross_profit},'
-            'IF(AND(ISNUMBER({Group.revenue}),ISNUMBER({Group.gross_margin_pct})),'
-            '{Group.revenue}*{Group.gross_margin_pct},""))', section="Group margin"),
+            _either("Group.gross_profit", _both("Group.revenue", "Group.gross_margin_pct",
+                                                "{Group.revenue}*{Group.gross_margin_pct}")),
+            section="Group margin"),
     CalcRow("blended_gm", "Blended group gross margin (%)", "%",
             _ratio("group_gross_profit", "Group.revenue"), "Blended_GrossMargin"),
     CalcRow("excsp_gm", "Ex-CSP gross margin, scenario in use (%)", "%",
-            f'IF(ISNUMBER({_SCEN}),{_SCEN},"")', "ExCSP_GrossMargin", "CSP split"),
+            given([_SCEN], _SCEN), "ExCSP_GrossMargin", "CSP split"),
     CalcRow("csp_revenue", "CSP revenue, reported or ISG less enterprise/SMB ($M)", "$M",
-            'IF(ISNUMBER({ISG-CSP.revenue}),{ISG-CSP.revenue},'
-            'IF(AND(ISNUMBER({ISG.revenue}),ISNUMBER({ISG-ESMB.revenue})),'
-            '{ISG.revenue}-{ISG-ESMB.revenue},""))', "CSP_Revenue"),
+            _either("ISG-CSP.revenue", _both("ISG.revenue", "ISG-ESMB.revenue",
+                                             "{ISG.revenue}-{ISG-ESMB.revenue}")), "CSP_Revenue"),
     CalcRow("excsp_revenue", "Ex-CSP revenue: group less CSP ($M)", "$M",
             _both("Group.revenue", "csp_revenue", "{Group.revenue}-{csp_revenue}")),
     CalcRow("excsp_gross_profit", "Ex-CSP gross profit: ex-CSP revenue x ex-CSP margin ($M)", "$M",
@@ -217,8 +250,8 @@ CALC_ROWS = (
             _both("csp_gross_profit", "csp_opex", "{csp_gross_profit}-{csp_opex}"),
             "CSP_OperatingProfit"),
     CalcRow("csp_rev_per_loss", "CSP revenue per $1 of CSP operating loss (x)", "x",
-            'IF(AND(ISNUMBER({csp_op}),ISNUMBER({csp_revenue}),{csp_op}<0),'
-            '{csp_revenue}/-{csp_op},"")', "CSP_RevenuePerDollarLost"),
+            _both("csp_op", "csp_revenue", 'IF({csp_op}<0,{csp_revenue}/-{csp_op},"")'),
+            "CSP_RevenuePerDollarLost"),
     CalcRow("csp_breakeven_gm", "CSP gross margin needed to break even: allocated opex / revenue (%)", "%",
             _ratio("csp_opex", "csp_revenue"), "CSP_BreakevenGrossMargin"),
     CalcRow("esmb_revenue", "Enterprise/SMB revenue: ISG less CSP ($M)", "$M",
@@ -273,26 +306,27 @@ def _err_count(sheet: str) -> str:
 
 CHECKS_LIST = (
     Check("seg_sum", "IDG + ISG + SSG revenue within tolerance of group revenue",
-          'IF(AND(ISNUMBER({IDG.revenue}),ISNUMBER({ISG.revenue}),ISNUMBER({SSG.revenue}),'
-          'ISNUMBER({Group.revenue})),IF(ABS({IDG.revenue}+{ISG.revenue}+{SSG.revenue}'
-          '-{Group.revenue})>{$segment_tolerance}*{Group.revenue},1,0),0)'),
+          given([k("IDG.revenue"), k("ISG.revenue"), k("SSG.revenue"), k("Group.revenue")],
+                "IF(ABS({IDG.revenue}+{ISG.revenue}+{SSG.revenue}-{Group.revenue})"
+                ">{$segment_tolerance}*{Group.revenue},1,0)", blank="0")),
     Check("isg_split", "Reported CSP + enterprise/SMB revenue equals ISG revenue (within rounding)",
-          'IF(AND(ISNUMBER({ISG-CSP.revenue}),ISNUMBER({ISG-ESMB.revenue}),ISNUMBER({ISG.revenue})),'
-          'IF(ABS({ISG-CSP.revenue}+{ISG-ESMB.revenue}-{ISG.revenue})>{$rounding_tolerance},1,0),0)'),
+          given([k("ISG-CSP.revenue"), k("ISG-ESMB.revenue"), k("ISG.revenue")],
+                "IF(ABS({ISG-CSP.revenue}+{ISG-ESMB.revenue}-{ISG.revenue})>{$rounding_tolerance},1,0)",
+                blank="0")),
     Check("csp_in_isg", "CSP revenue not above ISG revenue",
-          'IF(AND(ISNUMBER({csp_revenue}),ISNUMBER({ISG.revenue})),'
-          'IF({csp_revenue}>{ISG.revenue}+{$rounding_tolerance},1,0),0)'),
+          given([k("csp_revenue"), k("ISG.revenue")],
+                "IF({csp_revenue}>{ISG.revenue}+{$rounding_tolerance},1,0)", blank="0")),
     Check("gp_in_revenue", "Group gross profit not above group revenue",
-          'IF(AND(ISNUMBER({group_gross_profit}),ISNUMBER({Group.revenue})),'
-          'IF({group_gross_profit}>{Group.revenue},1,0),0)'),
+          given([k("group_gross_profit"), k("Group.revenue")],
+                "IF({group_gross_profit}>{Group.revenue},1,0)", blank="0")),
     Check("revenue_sign", "No negative revenue",
-          "IF(OR(" + ",".join(f"{{{k}}}<0" for k in REVENUE_ROWS) + "),1,0)"),
+          "IF(OR(" + ",".join(f"{{{key}}}<0" for key in REVENUE_ROWS) + "),1,0)"),
     Check("margin_bounds", "Margins within the plausible bound",
           "IF(OR(" + ",".join(
-              f'AND(ISNUMBER({{{k}}}),OR({{{k}}}>{{$margin_bound}},{{{k}}}<-{{$margin_bound}}))'
-              for k in ("blended_gm", "excsp_gm", "csp_gm", "isg_om")) + "),1,0)"),
+              given([k(key)], f"OR({{{key}}}>{{$margin_bound}},{{{key}}}<-{{$margin_bound}})", blank="0")
+              for key in ("blended_gm", "excsp_gm", "csp_gm", "isg_om")) + "),1,0)"),
     Check("excsp_set", "Ex-CSP margin set wherever CSP revenue is known",
-          'IF(AND(ISNUMBER({csp_revenue}),NOT(ISNUMBER({excsp_gm}))),1,0)'),
+          given([k("csp_revenue")], 'IF({excsp_gm}="",1,0)', blank="0")),
     Check("scenario_valid", "Scenario in use is one of Low, Base, High",
           "IF(ISNA(MATCH({$scenario},{$scenario_names},0)),1,0)", per_period=False),
     Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
@@ -306,6 +340,8 @@ CHECKS_LIST = (
 
 SENS_MARGINS = (0.165, 0.1675, 0.17, 0.1725, 0.175, 0.1775, 0.18)
 SENS_INTENSITIES = (0.5, 0.75, 1.0, 1.25, 1.5)
+SENS_MARGIN_RANGE = (0.0, 1.0)          # ex-CSP gross margins down the grid (fractions)
+SENS_INTENSITY_RANGE = INTENSITY_RANGE  # opex intensities across it
 SENS_LOOKUPS = (  # (key, label, calc-or-input row looked up for the chosen quarter)
     ("s_gp", "Group gross profit ($M)", "group_gross_profit"),
     ("s_rev", "Group revenue ($M)", "Group.revenue"),

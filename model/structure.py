@@ -28,8 +28,14 @@ def normalise(formula: str) -> str:
 
 
 def _show(v) -> str:
-    s = repr(v) if not isinstance(v, Formula) else str(v)
-    return s if len(s) <= 60 else s[:57] + "..."
+    """A value or formula for a message: long text clipped inside its quotes (the whole
+    text is in the finding's got/expected)."""
+    if isinstance(v, Formula):
+        s = str(v)
+        return s if len(s) <= 80 else s[:79] + "…"
+    if isinstance(v, str) and len(v) > 80:
+        return repr(v[:79] + "…")
+    return repr(v)
 
 
 def _same(have, want) -> bool:
@@ -57,6 +63,19 @@ def expected_layout(sheets: dict[str, Cells], mi) -> tuple[Layout, dict[str, set
              if model and label not in model}
     order = source_order(sheets[spec.SOURCES]) if spec.SOURCES in sheets else None
     return lay_out(base, order), {spec.INPUTS: typed}
+
+
+def _linked_rows(sheets: dict[str, Cells]) -> set[tuple[int, int]]:
+    """Inputs' 'Sources' link cells of rows the Sources sheet holds figures for: the link
+    stays when a person clears every figure of the row."""
+    from .reader import ModelNotFound, sources, timeline
+    try:
+        tl = timeline(spec.INPUTS, sheets[spec.INPUTS])
+    except (KeyError, ModelNotFound):
+        return set()
+    keys = {k for _, k in sources(sheets.get(spec.SOURCES, {}))}
+    return {(r, 3) for k, r in tl.rows.items()
+            if k in keys and sheets[spec.INPUTS].get((r, 3)) == "Sources"}
 
 
 def compare_structure(sheets: dict[str, Cells], lay: Layout,
@@ -89,20 +108,23 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
                 if not isinstance(have, Formula):
                     what = "a blank" if have is None else f"the value {_show(have)}"
                     out.append(finding("STRUCT-OVERTYPED", name, where,
-                                       f"holds {what} where the formula ={cell.value} belongs"))
+                                       f"holds {what} where the formula ={_show(Formula(cell.value))} belongs",
+                                       got=have, expected="=" + cell.value))
                 elif normalise(have) != normalise(cell.value):
                     out.append(finding("STRUCT-FORMULA", name, where,
                                        f"formula {_show(have)} differs from its row's "
-                                       f"={_show(cell.value)}"))
+                                       f"={_show(Formula(cell.value))}", got=have, expected="=" + cell.value))
             elif name not in _FREE_SHEETS and cell.value not in (None, "") and not _same(have, cell.value):
                 out.append(finding("STRUCT-LABEL", name, where,
-                                   f"label {_show(have)} was {_show(cell.value)}"))
+                                   f"label {_show(have)} was {_show(cell.value)}",
+                                   got=have, expected=cell.value))
         if name in _FREE_SHEETS:
             continue
         skip = ignore.get(name, set())
+        linked = _linked_rows(sheets) if name == spec.INPUTS else set()
         for (r, c), v in got.items():
-            if (r, c) not in sh.cells and c not in skip:
+            if (r, c) not in sh.cells and c not in skip and (r, c) not in linked:
                 kind = "a formula" if isinstance(v, Formula) else "a value"
                 out.append(finding("STRUCT-UNEXPECTED", name, xl_rowcol_to_cell(r, c),
-                                   f"{kind} {_show(v)} where the model has nothing"))
+                                   f"{kind} {_show(v)} where the model has nothing", got=v))
     return out

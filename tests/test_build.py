@@ -158,16 +158,29 @@ def test_modelling_conventions(default_book):
 
 
 def test_one_formula_across_each_row(default_book):
-    """In R1C1 terms every period cell of a calculated row holds the same formula."""
+    """In R1C1 terms every period cell of a calculated row holds the same formula; a
+    growth rate's first quarters, which have no prior period, hold ="" and refer to
+    nothing (once they reached into the label and notes columns)."""
     from openpyxl.formula.translate import Translator
     wb = openpyxl.load_workbook(default_book)
+    no_prior = {}
     for name in ("Calculations", "Checks"):
         ws = wb[name]
         for row in ws.iter_rows(min_row=7, min_col=6):
             cells = [c for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+            lead = 0
+            while lead < len(cells) and cells[lead].value == '=""':
+                lead += 1
+            if lead:
+                no_prior[ws.cell(row[0].row, 3).value] = lead
+            cells = cells[lead:]
+            assert '=""' not in [c.value for c in cells]
             for c in cells[1:]:
                 moved = Translator(cells[0].value, origin=cells[0].coordinate).translate_formula(c.coordinate)
                 assert moved == c.value, f"{name}!{c.coordinate}"
+    lags = {"yoy": 4, "qoq": 1}      # quarters back to the prior period
+    assert no_prior == {k: lags[k[-3:]] for k in ("group_rev_yoy", "group_rev_qoq", "isg_rev_yoy",
+                                                  "isg_rev_qoq", "ai_rev_yoy", "ai_rev_qoq")}
 
 
 def test_estimates_are_marked(default_book):

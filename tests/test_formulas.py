@@ -64,3 +64,53 @@ def test_missing_inputs_give_blanks_not_errors(default_values):
 def test_master_check_passes_on_the_cover(default_values):
     cover = default_values["Cover"].values
     assert any(v == "OK: all checks pass" for v in cover.values())
+
+
+def _recalc_with(lo, book, tmp_path, edits):
+    import shutil
+
+    import openpyxl
+    path = shutil.copy(book, tmp_path / "edited.xlsx")
+    wb = openpyxl.load_workbook(path)
+    for sheet, cell, value in edits:
+        wb[sheet][cell] = value
+    wb.save(path)
+    return lo.recalculate(path)
+
+
+def _calc_error(values, key, label):
+    sv = values["Calculations"]
+    tl = timeline("Calculations", sv.values)
+    return sv.errors.get((tl.rows[key], tl.cols[label]))
+
+
+def test_an_error_upstream_shows_downstream_instead_of_a_blank(lo, default_book, tmp_path):
+    """Missing inputs give blanks, but a #REF! in an input (a deleted row it pointed at)
+    reaches every cell that uses it, so the audit's error rules can fire. V7 is group
+    revenue for FY2025/26 Q1."""
+    values = _recalc_with(lo, default_book, tmp_path, [("Inputs", "V7", "=#REF!")])
+    q = "FY2025/26 Q1"
+    for key in ("blended_gm", "excsp_revenue", "csp_gross_profit", "csp_op", "csp_revenue_share",
+                "group_rev_yoy", "group_rev_qoq"):
+        assert _calc_error(values, key, q) == "#REF!", key
+    assert _calc_error(values, "group_rev_qoq", "FY2025/26 Q2") == "#REF!"   # the next quarter's growth
+    assert _calc_error(values, "isg_om", q) is None                          # does not use it
+
+
+def test_a_circular_reference_shows_downstream(lo, default_book, tmp_path):
+    """Group revenue made to depend on ex-CSP revenue, which depends on group revenue."""
+    values = _recalc_with(lo, default_book, tmp_path, [("Inputs", "V7", "=Calculations!V14+1")])
+    assert _calc_error(values, "csp_op", "FY2025/26 Q1") in ("Err:522", "Err:523")
+
+
+def test_a_number_in_the_notes_column_changes_no_growth_rate(lo, default_book, tmp_path):
+    """The first quarters' growth rates have no prior period: they refer to nothing left of
+    the timeline (once they divided by the notes column)."""
+    values = _recalc_with(lo, default_book, tmp_path, [("Inputs", "E7", 1000), ("Inputs", "D7", 1000),
+                                                        ("Inputs", "B7", 1000)])
+    cells = values["Calculations"].values
+    tl = timeline("Calculations", cells)
+    first = list(tl.cols)[:4]
+    for key in ("group_rev_yoy", "group_rev_qoq"):
+        lag = 4 if key.endswith("yoy") else 1
+        assert [cells.get((tl.rows[key], tl.cols[p])) for p in first[:lag]] == [None] * lag

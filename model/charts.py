@@ -1,0 +1,193 @@
+"""Chart series: does every chart still plot the model's rows over the whole timeline?
+
+Chart XML parts are read with defusedxml, found by following the package's
+relationships (workbook -> sheet -> drawing -> chart), so chart sheets written by
+XlsxWriter and the worksheets-with-a-chart LibreOffice saves them as read alike.
+
+What each series should plot is found in the workbook itself, not in the layout:
+the row whose code (column C) is the series' key, across the model's timeline
+(the Calculations header); a sensitivity series is its column of the grid.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
+from . import spec
+from .reader import Cells, ModelNotFound, sensitivity_axes, timeline
+from .rules import Finding, finding
+
+_NS = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
+_MAX_PART = 16 * 2**20
+
+
+def _xml(z: zipfile.ZipFile, name: str):
+    from defusedxml.ElementTree import fromstring
+    try:
+        info = z.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > _MAX_PART:
+        return None
+    return fromstring(z.read(info))
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type suffix, target part) of ``part``."""
+    folder, name = posixpath.split(part)
+    root = _xml(z, posixpath.join(folder, "_rels", name + ".rels"))
+    out = {}
+    for rel in [] if root is None else root.findall("rel:Relationship", _NS):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+            posixpath.join(folder, target))
+        out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], full)
+    return out
+
+
+def read_series(path) -> dict[str, list[dict]]:
+    """Sheet name -> the series of the charts on it, each {'name', 'values', 'categories'}
+    (reference text as saved, '' when absent)."""
+    out: dict[str, list[dict]] = {}
+    with zipfile.ZipFile(path) as z:
+        wb = _xml(z, "xl/workbook.xml")
+        if wb is None:
+            return out
+        wb_rels = _rels(z, "xl/workbook.xml")
+        for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
+            name = sh.get("name", "")
+            rid = sh.get(f"{{{_NS['r']}}}id", "")
+            if rid not in wb_rels:
+                continue
+            sheet_part = wb_rels[rid][1]
+            series = []
+            for kind, drawing in _rels(z, sheet_part).values():
+                if kind != "drawing":
+                    continue
+                for kind2, chart in _rels(z, drawing).values():
+                    if kind2 != "chart":
+                        continue
+                    root = _xml(z, chart)
+                    for ser in [] if root is None else root.iter(f"{{{_NS['c']}}}ser"):
+                        series.append({
+                            "name": _text(ser, "c:tx"),
+                            "values": _ref(ser, "c:val"),
+                            "categories": _ref(ser, "c:cat"),
+                        })
+            if series or name in {c.sheet for c in spec.CHARTS}:
+                out[name] = series
+    return out
+
+
+def _ref(ser, tag: str) -> str:
+    f = ser.find(f"{tag}//c:f", _NS)
+    return (f.text or "") if f is not None else ""
+
+
+def _text(ser, tag: str) -> str:
+    el = ser.find(tag, _NS)
+    if el is None:
+        return ""
+    v = el.find(".//c:v", _NS)
+    if v is not None and v.text:
+        return v.text
+    f = el.find(".//c:f", _NS)
+    return (f.text or "").strip('"') if f is not None else ""
+
+
+def norm(ref: str) -> str:
+    """A reference as compared: no '=', '$', quotes, workbook prefix ('[0]!'), upper case."""
+    return re.sub(r"^\[\d+\]!", "", ref.lstrip("=").replace("$", "").replace("'", "")).upper()
+
+
+def _span(sheet, r0, r1, a, b) -> str:
+    return f"{quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, a, True, True)}:" \
+           f"{xl_rowcol_to_cell(r1, b, True, True)}"
+
+
+def row_refs(cells: dict[str, Cells]) -> dict[str, str]:
+    """Every coded row of Inputs and Calculations, and 'Periods' (the Inputs header), as an
+    absolute reference over the model's timeline (the Calculations header), found from the
+    workbook's own codes and labels: what a chart series or a defined name should refer to."""
+    cols = sorted(timeline(spec.CALCS, cells[spec.CALCS]).cols.values())
+    if not cols:
+        raise ModelNotFound(f"{spec.CALCS}: no quarters on the timeline")
+    c0, c1 = cols[0], cols[-1]
+    out = {}
+    for sheet in (spec.CALCS, spec.INPUTS):
+        tl = timeline(sheet, cells[sheet])
+        out.update({k: _span(sheet, r, r, c0, c1) for k, r in tl.rows.items()})
+        if sheet == spec.INPUTS:
+            out["Periods"] = _span(sheet, tl.header_row, tl.header_row, c0, c1)
+    return out
+
+
+def expected_series(cells: dict[str, Cells]) -> tuple[dict[str, str], set[str]]:
+    """Series key -> the reference it should plot (row_refs; a sensitivity series is its
+    column of the grid); and the references a category axis may use."""
+    rows = row_refs(cells)
+    want = {}
+    _, hr, margins, _, g0 = sensitivity_axes(cells[spec.SENS])
+    for ch in spec.CHARTS:
+        for s in ch.series:
+            if s.key.startswith("sens:"):
+                j = int(s.key.split(":")[1])
+                want[s.key] = _span(spec.SENS, hr + 1, hr + len(margins), g0 + j, g0 + j)
+            elif s.key in rows:
+                want[s.key] = rows[s.key]
+    cats = {"PERIODS", norm(rows["Periods"]),
+            norm(_span(spec.SENS, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
+    return want, cats
+
+
+def chart_findings(path, cells: dict[str, Cells]) -> list[Finding]:
+    """CHART-SERIES findings: each model series present, on its row, over the whole timeline;
+    no series plotting anything else (empty spacer series excepted)."""
+    try:
+        want, cats = expected_series(cells)
+        found = read_series(path)
+    except (ModelNotFound, KeyError, zipfile.BadZipFile, ValueError, SyntaxError) as exc:
+        return [finding("CHART-SERIES", "", "", f"the charts could not be checked ({exc})")]
+    out = []
+    r_blank = spec.FIRST_BODY_ROW - 1
+    spacer = re.compile(rf"^INPUTS!F{r_blank + 1}:[A-Z]+{r_blank + 1}$")
+    for ch in spec.CHARTS:
+        series = found.get(ch.sheet)
+        if series is None:
+            continue                    # a missing chart sheet is STRUCT-SHEET-MISSING
+        if not series:
+            out.append(finding("CHART-SERIES", ch.sheet, "", "the chart sheet holds no chart"))
+            continue
+        plotted = [s for s in series if not spacer.match(norm(s["values"]))]
+        by_ref = {norm(s["values"]): s for s in plotted}
+        expected = {norm(want[s.key]): s for s in ch.series if s.key in want}
+        for ref, s in expected.items():
+            if ref not in by_ref:
+                same_name = next((p for p in plotted if p["name"] == s.name), None)
+                got = f"plots {same_name['values'] or 'nothing'}" if same_name else "is missing"
+                out.append(finding("CHART-SERIES", ch.sheet, "",
+                                   f"the series '{s.name}' {got}; the model's row is {want[s.key]}",
+                                   got=same_name["values"] if same_name else None,
+                                   expected=want[s.key]))
+        for ref, p in by_ref.items():
+            if ref not in expected and not any(p["name"] == s.name for s in expected.values()):
+                out.append(finding("CHART-SERIES", ch.sheet, "",
+                                   f"the series '{p['name']}' plots {p['values']}, which is not one of "
+                                   "the chart's model rows over the whole timeline", got=p["values"]))
+        for p in plotted:
+            if p["categories"] and norm(p["categories"]) not in cats:
+                out.append(finding("CHART-SERIES", ch.sheet, "",
+                                   f"the series '{p['name']}' is labelled by {p['categories']}, not by "
+                                   "the model's quarters (Periods)", got=p["categories"]))
+                break
+    return out
