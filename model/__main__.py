@@ -58,7 +58,9 @@ def _audit(args) -> int:
     from .rules import exit_code
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
-    results = audit_files(books)
+    from .progress import Progress
+    with Progress(len(books), "auditing") as step:
+        results = audit_files(books, progress=step)
     for fs in results.values():
         for f in fs:
             if f.severity == "fatal":

@@ -241,10 +241,10 @@ def _internal(path, exc: BaseException) -> Finding:
                               "please report this with the file")
 
 
-def audit_files(paths, lo=None) -> dict[str, list[Finding]]:
+def audit_files(paths, lo=None, progress=None) -> dict[str, list[Finding]]:
     """Audit each of ``paths``; a file that cannot be audited gets one UNAUDITABLE finding
     and the others are still audited. ``lo``: a LibreOffice to use (else one is started,
-    and restarted should it die on a file)."""
+    and restarted should it die on a file); ``progress(name)`` is called before each."""
     from .libreoffice import EngineUnavailable, LibreOffice
     results: dict[str, list[Finding]] = {str(p): [] for p in paths}
     safe = []
@@ -267,6 +267,8 @@ def audit_files(paths, lo=None) -> dict[str, list[Finding]]:
         return results
     try:
         for p, package in safe:
+            if progress is not None:
+                progress(str(p))
             try:
                 results[str(p)] = audit(p, lo, package)
             except Unauditable as exc:

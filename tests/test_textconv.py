@@ -11,6 +11,7 @@ import subprocess
 import sys
 import zipfile
 
+import openpyxl
 import pytest
 
 from model.__main__ import main
@@ -172,20 +173,22 @@ def changed_lines(diff_text):
             if ln[:1] in ("+", "-") and not ln.startswith(("+++", "---"))]
 
 
-# Calculations!V23 is CSP operating profit in FY2025/26 Q1, Inputs!V7 group revenue then
-V23_BEFORE = '=IF(AND(ISNUMBER(V16),ISNUMBER(V22)),V16-V22,"")'
-V23_AFTER = '=IF(AND(ISNUMBER(V16),ISNUMBER(V22)),V16-V22*2,"")'
-
-
-def _edit_in_calc(doc):
-    doc.Sheets.getByName("Inputs").getCellRangeByName("V7").setValue(18900)
-    # UNO's setFormula takes Calc's own syntax, ';' between arguments
-    doc.Sheets.getByName("Calculations").getCellRangeByName("V23").setFormula(V23_AFTER.replace(",", ";"))
+# Calculations!V23 is CSP operating profit in FY2025/26 Q1 (gross profit V16 less opex V22),
+# Inputs!V7 group revenue then; the edit doubles the opex in that one formula
+def _edit_in_calc(after):
+    def edit(doc):
+        doc.Sheets.getByName("Inputs").getCellRangeByName("V7").setValue(18900)
+        # UNO's setFormula takes Calc's own syntax, ';' between arguments
+        doc.Sheets.getByName("Calculations").getCellRangeByName("V23").setFormula(after.replace(",", ";"))
+    return edit
 
 
 def test_git_diff_shows_exactly_the_input_and_formula_changed_in_libreoffice(lo, repo):
     book = repo / "workbooks" / "lenovo_isg.xlsx"
-    saved = lo.save_as(book, repo / "saved.xlsx", edit=_edit_in_calc)
+    V23_BEFORE = openpyxl.load_workbook(book)["Calculations"]["V23"].value
+    assert V23_BEFORE.endswith('V16-V22,"")') or "V16-V22" in V23_BEFORE
+    V23_AFTER = V23_BEFORE.replace("V16-V22", "V16-V22*2")
+    saved = lo.save_as(book, repo / "saved.xlsx", edit=_edit_in_calc(V23_AFTER))
     os.replace(saved, book)
     env = git_env()
     expected = ["-Inputs!V7 18830", "+Inputs!V7 18900",
