@@ -15,6 +15,7 @@ another program saved the file meanwhile.
 """
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import time
@@ -30,7 +31,16 @@ from .data import Dataset, Period, load
 from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows, same_value
 from .layout import lay_out
 from .package import UnreadableFile
-from .patch import Patch, PatchConflict, ZipPackage, apply, custom_properties, set_custom_properties
+from .patch import (
+    Patch,
+    PatchConflict,
+    ZipPackage,
+    apply,
+    custom_properties,
+    set_custom_properties,
+    sheet_order,
+)
+from .releases import OLDEST, known, new_since
 from .reader import WITHDRAWN, ModelNotFound, read_book, read_model_inputs, source_order, timeline
 from .rules import Finding
 from .structure import compare_structure, expected_layout
@@ -303,7 +313,12 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
         raise RefreshRefused(f"{book}: cannot be read as a workbook ({exc})") from exc
-    missing = [s for s in spec.WORKSHEETS if s not in sheets]
+    pkg = ZipPackage(book)
+    props = custom_properties(pkg)
+    version = props.get(STAMP_VERSION)
+    release_sheets = known(version or OLDEST)["sheets"]
+    missing = [s for s in spec.WORKSHEETS if s not in sheets
+               and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
         raise RefreshRefused(
             f"{book}: the model's sheet {missing[0]!r} is missing (renamed or deleted); "
@@ -317,16 +332,14 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         raise RefreshRefused(f"{book}: input cells hold values the model cannot use; nothing "
                              "was changed:\n  " + "\n  ".join(problems))
     old, ignore = expected_layout(sheets, wb)
-    moved = _moved(sheets, old)
+    moved = _moved(sheets, old) if all(s in sheets for s in spec.TIMELINE_SHEETS) else []
     if moved:
         raise RefreshRefused(
             f"{book}: rows or columns of the model were moved (a row or column inserted, deleted "
             "or sorted); a refresh writes the model's cells where they belong, so it would "
             "write into the wrong ones. Move them back (Undo), then refresh. Nothing was "
             "changed:\n  " + "\n  ".join(moved[:12]))
-    pkg = ZipPackage(book)
-    props = custom_properties(pkg)
-    upgrade = _old_model_cells(sheets, old, props.get(STAMP_VERSION))
+    upgrade = _old_model_cells(sheets, old, version)
     findings = [f for f in compare_structure(sheets, old, ignore)
                 if f.severity == "error" and f.rule in _MODEL_CELL_RULES
                 and f"{f.sheet}!{f.cell}" not in upgrade]
@@ -366,13 +379,22 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         merged.provenance["Built from"] = describe(ds)
         merged.provenance["Last refresh"] = f"{now:%Y-%m-%d %H:%M} UTC from {describe(ds)}"
         new = lay_out(merged, order)
+    built = render(new)
+    order = sheet_order(ZipPackage(io.BytesIO(built)))
+    new_sheets, new_names = new_since(version, [s for s in order if s not in sheets
+                                                and s not in _all_sheets(pkg)], new.names)
     try:
-        rep.patch = apply(pkg, sheets, old, new, render(new),
-                          force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade)
+        rep.patch = apply(pkg, sheets, old, new, built,
+                          force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
+                          new_sheets=new_sheets, new_names=new_names)
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     set_custom_properties(pkg, stamp)
     return pkg.to_bytes()
+
+
+def _all_sheets(pkg: ZipPackage) -> set[str]:
+    return set(sheet_order(pkg))
 
 
 def _moved(sheets, lay) -> list[str]:
