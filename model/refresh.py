@@ -421,7 +421,7 @@ def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
     release that built the workbook wrote there (an older formula or label): the old
     model's, not a person's, so a refresh brings them up to date."""
     from .patch import same_content
-    from .releases import is_old_model
+    from .releases import is_new_row, is_old_model
     out = set()
     for name, sh in lay.sheets.items():
         got = sheets.get(name, {})
@@ -429,7 +429,9 @@ def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
             if cell.style.startswith("input|") or name == spec.SOURCES:
                 continue
             have = got.get((r, c))
-            if not same_content(have, cell) and is_old_model(version, name, r, c, have):
+            if not same_content(have, cell) and (
+                    is_old_model(version, name, r, c, have)
+                    or (have in (None, "") and is_new_row(version, name, r))):
                 out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
     return out
 

@@ -66,9 +66,9 @@ def known(version: str) -> dict:
     'names': defined names} of a recorded release (empty when it was not recorded)."""
     path = HERE / f"{version}.json"
     if not path.exists():
-        return {"formulas": {}, "texts": {}, "sheets": frozenset(), "names": frozenset()}
+        return {"formulas": {}, "texts": {}, "rows": {}, "sheets": frozenset(), "names": frozenset()}
     raw = json.loads(path.read_text(encoding="utf-8"))
-    out = {k: {s: frozenset(v) for s, v in raw[k].items()} for k in ("formulas", "texts")}
+    out = {k: {s: frozenset(v) for s, v in raw.get(k, {}).items()} for k in ("formulas", "texts", "rows")}
     out.update({k: frozenset(raw.get(k, ())) for k in ("sheets", "names")})
     return out
 
@@ -81,6 +81,13 @@ def new_since(version: str | None, sheets, names) -> tuple[list[str], dict]:
         return [], {}
     return ([s for s in sheets if s not in rel["sheets"]],
             {n: r for n, r in names.items() if n not in rel["names"]})
+
+
+def is_new_row(version: str | None, sheet: str, r: int) -> bool:
+    """Is row ``r`` of ``sheet`` one that release ``version`` left empty (so a blank there
+    is not a person's deletion but a row this release adds)?"""
+    rel = known(version or OLDEST)
+    return bool(rel["rows"]) and sheet in rel["rows"] and r not in rel["rows"][sheet]
 
 
 def is_old_model(version: str | None, sheet: str, r: int, c: int, content) -> bool:
@@ -98,11 +105,13 @@ def record(path: str | Path) -> dict:
     from .spec import SOURCES
     formulas: dict[str, set] = {}
     texts: dict[str, set] = {}
+    rows: dict[str, set] = {}
     book = read_book(path, styles=False)
     for sheet, cells in book.cells.items():
         if sheet == SOURCES:
             continue
         for (r, c), v in cells.items():
+            rows.setdefault(sheet, set()).add(r)
             if isinstance(v, Formula):
                 formulas.setdefault(sheet, set()).add(signature(str(v), r, c))
             elif isinstance(v, str):
@@ -110,7 +119,8 @@ def record(path: str | Path) -> dict:
     return {"sheets": list(book.states),
             "names": sorted(n for n in book.names if not n.startswith("_xlnm")),
             "formulas": {s: sorted(v) for s, v in sorted(formulas.items())},
-            "texts": {s: sorted(v) for s, v in sorted(texts.items())}}
+            "texts": {s: sorted(v) for s, v in sorted(texts.items())},
+            "rows": {s: sorted(v) for s, v in sorted(rows.items())}}
 
 
 if __name__ == "__main__":      # developer tool: record a release from a workbook it built

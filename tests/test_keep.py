@@ -410,3 +410,28 @@ def test_a_release_that_adds_sheets_charts_and_names_adds_them_to_old_workbooks(
     assert values["Summary"].values[(2, 1)] == pytest.approx(values["Calculations"].values[(22, 21)])
     drawn = chart_pages(lo, book, ["An extra chart of ISG revenue"], tmp_path)
     assert all(px > 400 for px in drawn.values()), drawn
+
+
+def test_a_release_that_adds_rows_below_writes_them_into_old_workbooks(lo, edited, tmp_path, monkeypatch):
+    """Pretend the next release adds a calculation row below the others and a check: a
+    0.1.0 workbook gets both, computed, without --force; its edits stay."""
+    from model import spec
+    row = spec.CalcRow("csp_loss_share", "CSP operating loss as a share of group revenue (%)", "%",
+                       "IF(OR({csp_op}=\"\",{Group.revenue}=\"\"),\"\",{csp_op}/{Group.revenue})")
+    monkeypatch.setattr(spec, "CALC_ROWS", spec.CALC_ROWS + (row,))
+    chk = spec.Check("loss_share_sign", "CSP loss share not above 100%",
+                     "IF({csp_loss_share}=\"\",0,IF(ABS({csp_loss_share})>1,1,0))")
+    monkeypatch.setattr(spec, "CHECKS_LIST", spec.CHECKS_LIST + (chk,))
+    book, rep = refreshed(edited, tmp_path, "upgrade")
+    assert rep.written and not rep.forced_over
+    wb = openpyxl.load_workbook(book)
+    calc, checks = wb["Calculations"], wb["Checks"]
+    r, c = locate(calc, "csp_loss_share", Q1)
+    assert str(calc.cell(r, c).value).startswith("=IF(")
+    assert checks.cell(*locate(checks, "loss_share_sign", Q1)).value.startswith("=IF(")
+    assert CALC_COMMENT in calc.cell(*locate(calc, "csp_op", Q1)).comment.text
+    values = lo.recalculate(book)
+    op = values["Calculations"].values[(locate(calc, "csp_op", Q1)[0] - 1, c - 1)]
+    rev = values["Inputs"].values[(6, c - 1)]
+    assert values["Calculations"].values[(r - 1, c - 1)] == pytest.approx(op / rev)
+    assert values["Checks"].values[(4, 4)] == 0          # the master check counts the new check
