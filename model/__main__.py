@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -183,6 +184,18 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     try:
         return args.run(args)
+    except KeyboardInterrupt:
+        # a refresh writes its file in one final move: interrupted, the workbook is the old
+        # one or the new one, whole
+        print(f"\ninterrupted: {args.command} stopped; no file was left half-written",
+              file=sys.stderr)
+        return 130
+    except BrokenPipeError:      # `... | head`: the reader left; say nothing more
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except Exception as exc:     # imported here so that start-up stays light
         from .data import DataError
         from .writer import WriteError

@@ -357,12 +357,29 @@ def remap_formula(text: str, ranges: dict[tuple[str, str], str], here: str | Non
         if t.type == Token.OPERAND and t.subtype == Token.RANGE:
             key = _norm_range(t.value, here)
             if key in ranges:
-                t.value = ranges[key]
+                t.value = _regrow(t.value, ranges[key])
                 changed = True
     if not changed:
         return text
     out = tok.render()
     return out[len(lead):] if lead else out
+
+
+def _regrow(written: str, target: str) -> str:
+    """``written`` (as the person or program wrote it: sheet prefix or not, $ or not)
+    with its end cell moved to ``target``'s end cell, keeping every $ as it was; so a
+    relative reference stays relative, and a shared formula's cells still follow it."""
+    sheet, bang, rng = written.rpartition("!")
+    end_new = target.rpartition("!")[2].split(":")[-1].replace("$", "")
+    m_new = _CELL.match(end_new)
+    if ":" not in rng or not m_new:
+        return target
+    start, end = rng.split(":", 1)
+    m = re.match(r"^(\$?)([A-Za-z]{1,3})(\$?)(\d+)$", end)
+    if not m:
+        return target
+    end = f"{m.group(1)}{m_new.group(1)}{m.group(3)}{m_new.group(2)}"
+    return f"{sheet}{bang}{start}:{end}"
 
 
 # --- the patch ---------------------------------------------------------------------
@@ -389,6 +406,7 @@ def same_content(have, want: Cell | None) -> bool:
 class Patch:
     """What a patch changed, for the report."""
     cells: list[str] = field(default_factory=list)      # 'Sheet!A1'
+    replaced: list[str] = field(default_factory=list)   # 'Sheet!A1: old -> new' (not blank before)
     styles_imported: int = 0
     references: list[str] = field(default_factory=list)  # names / chart series / formulas extended
 
@@ -427,12 +445,16 @@ class _Built:
 
 def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, built: bytes,
           force: set[str] | None = None, new_sheets: list[str] = (),
-          new_names: dict[str, str] | None = None) -> Patch:
+          new_names: dict[str, str] | None = None, typed: dict[str, set[int]] | None = None,
+          data_sheets: tuple[str, ...] = ()) -> Patch:
     """Change ``pkg`` (the person's workbook, whose cells as read are ``cells``) from the
     model content of ``old`` to that of ``new``. ``built`` is ``new`` written by the
     writer (for styles, hyperlinks and the sheets a new release adds: ``new_sheets``,
     with the public names ``new_names``). A model cell a person holds content in raises
-    PatchConflict unless its 'Sheet!A1' is in ``force``."""
+    PatchConflict unless its 'Sheet!A1' is in ``force``, or unless it is an input cell in
+    a column ``typed`` (sheet -> columns where a person typed a quarter, whose figures
+    the refresh merged). On ``data_sheets`` (Sources) the model's cells record the data
+    file and are always brought up to date; what they held is listed in ``replaced``."""
     force = force or set()
     patch = Patch()
     ref = _Built(built)
@@ -456,31 +478,39 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
             if s is not None:
                 usual.setdefault(c.style, Counter())[s] += 1
         changed = False
+        mine = (typed or {}).get(name, set())
         for pos in sorted(set(sh.cells) | set(was)):
             want, before, got = sh.cells.get(pos), was.get(pos), have.get(pos)
             where = f"{name}!{_ref(*pos)}"
             if (before is not None and not before.style.startswith("input|")
+                    and name not in data_sheets
                     and not same_content(got, before) and where not in force):
                 continue            # a person changed a model cell (a label, a heading): theirs
             content_same = same_content(got, want)
+            if (before is None and got not in (None, "") and not content_same
+                    and not (want.style.startswith("input|") and pos[1] in mine)
+                    and where not in force):
+                # content of one's own where the model now needs the cell (the figures of
+                # a quarter the person typed in were merged already: those are theirs)
+                conflicts.append(where)
+                continue
             style = None
             restyle = (want is not None and before is not None and want.style != before.style
                        and xml.style(*pos) == _mode(usual.get(before.style)))
             fresh = want is not None and (before is None or pos not in xml.cells)
-            if restyle or (fresh and not content_same) or (fresh and pos not in xml.cells):
+            if restyle or (fresh and (not content_same or xml.style(*pos) in (None, 0))):
                 style = _style_for(name, pos, want, sh, xml, usual, ref, styles, imported, patch)
             if content_same and style is None:
-                continue
-            if (before is None and got not in (None, "") and not content_same
-                    and not want.style.startswith("input|") and where not in force):
-                # (input cells were merged with the person's values already)
-                conflicts.append(where)
                 continue
             if content_same and pos in xml.cells:
                 xml.cells[pos].set("s", str(style))
             else:
+                if not content_same and got not in (None, ""):
+                    patch.replaced.append(f"{where}: {_brief(got)} -> "
+                                          f"{_brief(None if want is None else want.value)}")
                 xml.set(*pos, want, style)
-                _link(pkg, part, xml, pos, ref.links.get(name, {}).get(pos))
+                if (want is not None and want.url) or (before is not None and before.url):
+                    _link(pkg, part, xml, pos, ref.links.get(name, {}).get(pos))
                 if not content_same:
                     patch.cells.append(where)
             changed = True
@@ -493,7 +523,8 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
         raise PatchConflict(
             f"the model needs {len(conflicts)} cell(s) that hold your own content: "
             + ", ".join(conflicts[:12]) + (" ..." if len(conflicts) > 12 else "")
-            + "; move that content elsewhere and refresh again", conflicts)
+            + "; move that content elsewhere (or, if you inserted a row or column there, "
+            "delete it) and refresh again", conflicts)
     if new_names:
         add_names(pkg, new_names, patch)
     ranges = grown_ranges(old, new)
@@ -502,6 +533,13 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
     if patch:
         _recalculate_on_open(pkg)
     return patch
+
+
+def _brief(v) -> str:
+    if hasattr(v, "year"):
+        return f"{v:%Y-%m-%d}"
+    s = "blank" if v in (None, "") else (str(v) if isinstance(v, Formula) else repr(v))
+    return s if len(s) <= 40 else s[:37] + "..."
 
 
 def _mode(counter: Counter | None) -> int | None:
@@ -667,6 +705,18 @@ def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Pat
             new = remap_formula(f.text, ranges, name)
             if new != f.text:
                 f.text = new
+                touched = True
+        # conditional formats, validations and a filter over a whole row or the used area
+        for el, attr in ([(e, "sqref") for e in root.iter(q("conditionalFormatting"))]
+                         + [(e, "sqref") for e in root.iter(q("dataValidation"))]
+                         + [(e, "ref") for e in root.iter(q("autoFilter"))]):
+            refs = (el.get(attr) or "").split()
+            grown = []
+            for r in refs:
+                key = _norm_range(r, name)
+                grown.append(_regrow(r, ranges[key]).rpartition("!")[2] if key in ranges else r)
+            if grown != refs:
+                el.set(attr, " ".join(grown))
                 touched = True
         if touched:
             pkg.touch(part)

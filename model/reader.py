@@ -16,6 +16,7 @@ from .package import Package, check
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
 _LABEL = re.compile(r"^FY\S+ Q[1-4]$")
+_QUARTERISH = re.compile(r"(?i)^\s*(FY|Q\d)|\bQ\d\b.*\d{4}")
 
 
 class Formula(str):
@@ -307,8 +308,14 @@ def read_model_inputs(sheets: dict[str, Cells]):
                             f"{label!r} is not a period label")
     for (r, c), v in sorted(inp.items()):      # a quarter typed (or autofilled) wrongly
         if r == header and c >= spec.FIRST_PERIOD_COL and isinstance(v, str) \
-                and v.strip().upper().startswith("FY") and v not in tl.cols:
+                and _QUARTERISH.search(v) and v not in tl.cols:
             problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {bad_quarter(v, tl.labels)}")
+    ordered = sorted(periods_by_label.items(), key=lambda kv: tl.cols[kv[0]])
+    for (a, pa), (b, pb) in zip(ordered, ordered[1:]):     # typed beyond the timeline, skipping one
+        if pb.index != pa.index + 1 and tl.cols[b] == tl.cols[a] + 1:
+            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(header, tl.cols[b])}: {b} follows "
+                            f"{a}, but quarters run one after another: type "
+                            f"{pa.shifted(1).label!r} here (a quarter without figures is fine)")
     srcs = sources(sheets[spec.SOURCES])
     figures: dict = {}
     notes: dict = {}

@@ -100,6 +100,7 @@ class Report:
         out += [f"  conflict {c}" for c in self.conflicts]
         out += [f"  forced over {f}" for f in self.forced_over]
         if self.patch is not None and self.written:
+            out += [f"  replaced {r}" for r in self.patch.replaced]
             out.append(f"  cells written: {len(self.patch.cells)}; everything else in the file "
                        "(comments, formats, names, charts, sheets, macros) kept as it was")
         if self.backup:
@@ -127,7 +128,9 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
                                  (" (removed)" if take_data else " (kept as your value)"))
             return None if take_data else replace(w, basis="user", data_basis=WITHDRAWN)
         if not same_value(d.value, w.value) or d.basis != w.basis:
-            rep.updated.append(f"{where} {what}: {w.value:g} -> {d.value:g}")
+            change = (f"{w.value:g} -> {d.value:g}" if not same_value(d.value, w.value)
+                      else f"basis {w.basis} -> {d.basis}")
+            rep.updated.append(f"{where} {what}: {change}")
             return d
         return w if (d.source_title, d.source_url, d.data_row) == (
             w.source_title, w.source_url, w.data_row) else d
@@ -135,6 +138,11 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
     if d is None and take_data and w is not None and w.data_basis == WITHDRAWN:
         rep.withdrawn.append(f"{where} {what} = {w.value:g} (removed)")
         return None
+    if d is None and w is not None and w.data_value is not None and w.data_basis != WITHDRAWN:
+        # the data file dropped the figure behind a person's override: say so, once
+        rep.withdrawn.append(f"{where} {what}: the data file no longer has it (was "
+                             f"{w.data_value:g}); your {w.value:g} is kept")
+        return replace(w, data_basis=WITHDRAWN)
     yours = None if w is None else w.value
     if d is None or (w is not None and same_value(d.value, w.value)):
         if w is not None and d is None:
@@ -193,9 +201,9 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
 
 
-def _backup(book: Path, now: datetime, keep: int) -> Path:
-    """Copy ``book`` to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix> (never over
-    another backup), then prune this workbook's own backups to the newest ``keep``."""
+def _backup(book: Path, now: datetime) -> Path:
+    """Copy ``book`` to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix>, never
+    over another backup."""
     folder = book.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     base = f"{book.stem}.{now:%Y%m%d-%H%M%S-%f}"
@@ -205,12 +213,18 @@ def _backup(book: Path, now: datetime, keep: int) -> Path:
         dest = folder / f"{base}-{n}{book.suffix}"
     with atomic_path(dest) as tmp:
         shutil.copy2(book, tmp)
+    return dest
+
+
+def _prune(book: Path, dest: Path, keep: int) -> None:
+    """Keep this workbook's own newest ``keep`` backups (``dest``, just made, among them);
+    another workbook's (model.v2.xlsx beside model.xlsx) are not this one's."""
+    folder = dest.parent
     mine = re.compile(re.escape(book.stem) + r"\.\d{8}-\d{6}(?:-\d{6})?(?:-\d+)?" + re.escape(book.suffix) + "$")
     olds = sorted((p for p in folder.iterdir() if mine.match(p.name) and p != dest),
                   key=lambda p: (p.stat().st_mtime_ns, p.name))
     for old in olds[:max(len(olds) - (keep - 1), 0)] if keep > 0 else olds:
         old.unlink(missing_ok=True)
-    return dest
 
 
 @contextmanager
@@ -284,7 +298,7 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
         if data_bytes is None:
             return rep
         try:
-            rep.backup = _backup(book, now or datetime.now(timezone.utc).replace(tzinfo=None), keep_backups)
+            rep.backup = _backup(book, now or datetime.now(timezone.utc).replace(tzinfo=None))
         except OSError as exc:
             raise WriteError(f"{book}: cannot keep a backup before refreshing ({exc.strerror or exc}); "
                              "the workbook is unchanged") from exc
@@ -298,7 +312,12 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
                         else "another program saved it")
                 raise RefreshRefused(f"{link}: {what} while refreshing; nothing was changed. "
                                      "Close it and refresh again.")
-        write_bytes(book, data_bytes, check=unchanged)
+        try:
+            write_bytes(book, data_bytes, check=unchanged)
+        except BaseException:
+            rep.backup.unlink(missing_ok=True)      # nothing changed: no backup of nothing
+            raise
+        _prune(book, rep.backup, keep_backups)
         rep.written = True
         return rep
 
@@ -386,11 +405,28 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     try:
         rep.patch = apply(pkg, sheets, old, new, built,
                           force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
-                          new_sheets=new_sheets, new_names=new_names)
+                          new_sheets=new_sheets, new_names=new_names,
+                          typed={spec.INPUTS: ignore.get(spec.INPUTS, set())},
+                          data_sheets=(spec.SOURCES,))
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
-    set_custom_properties(pkg, stamp)
+    _name_new_rows(rep, new)
+    stamped = set_custom_properties(pkg, stamp)
+    if not rep.patch and not stamped:
+        return None                     # the same workbook: nothing to write
     return pkg.to_bytes()
+
+
+def _name_new_rows(rep: Report, lay) -> None:
+    """Messages about figures in rows the refresh added: their cells, now that the new
+    layout says where those rows are."""
+    def cell(m):
+        key, label = m.group(1), m.group(2)
+        if key in lay.row_of and label in [p.label for p in lay.inputs.periods]:
+            return xl_rowcol_to_cell(lay.row_of[key][1], lay.col_of(label))
+        return m.group(0)
+    pat = re.compile(r"\(new row ([^,]+), ([^)]+)\)")
+    rep.added = [pat.sub(cell, a) for a in rep.added]
 
 
 def _all_sheets(pkg: ZipPackage) -> set[str]:

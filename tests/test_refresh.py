@@ -529,3 +529,138 @@ def test_an_inserted_row_is_refused_rather_than_written_into_the_wrong_cells(boo
     assert "rows or columns of the model were moved" in err
     assert "Inputs: row 'Group.gross_margin_pct' is at row 12, the model has it at row 11" in err
     assert book.read_bytes() == before
+
+
+# --- found by an adversarial review: each a way work was lost or a message went wrong ------
+
+def test_content_typed_where_a_new_quarter_goes_is_named_not_overwritten(book, tmp_path, capsys):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    ws["Z7"] = "=Y7*1.05"                     # a projection of one's own, no quarter typed above
+    ws["Z9"] = -50
+    wb["Assumptions"]["Z14"] = "my note"
+    wb.save(book)
+    before = book.read_bytes()
+    assert main(["refresh", str(book), "--data", str(new_data(tmp_path))]) == 1
+    err = capsys.readouterr().err
+    assert all(c in err for c in ("Inputs!Z7", "Inputs!Z9", "Assumptions!Z14")), err
+    assert book.read_bytes() == before
+
+
+def test_a_persons_relative_and_shared_formulas_over_a_row_stay_relative(book, tmp_path):
+    """=SUM(F7:Y7) filled down (Excel stores the fill as one shared formula) becomes
+    =SUM(F7:AA7) with two new quarters, and the filled cells still sum their own rows."""
+    import zipfile
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"]["E7"] = "=SUM(F7:Y7)"
+    wb.save(book)
+    src = tmp_path / "shared.xlsx"                 # make E7:E9 one shared formula, as Excel saves it
+    with zipfile.ZipFile(book) as zin, zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet2.xml":
+                text = data.decode()
+                text = text.replace('<c r="E7"', '<c r="E7" data-x=""', 1)
+                text = re.sub(r'(<c r="E7"[^>]*>)<f>SUM\(F7:Y7\)</f>',
+                              r'\1<f t="shared" ref="E7:E9" si="0">SUM(F7:Y7)</f>', text)
+                text = text.replace(' data-x=""', "")
+                for r in (8, 9):
+                    text = re.sub(rf'<c r="E{r}"([^>]*?)(/>|>.*?</c>)',
+                                  rf'<c r="E{r}"\1><f t="shared" si="0"/></c>', text, count=1)
+                data = text.encode()
+            zout.writestr(item, data)
+    shutil.copy(src, book)
+    assert openpyxl.load_workbook(book)["Inputs"]["E8"].value == "=SUM(F8:Y8)"
+    refresh(book, new_data(tmp_path))
+    ws = openpyxl.load_workbook(book)["Inputs"]
+    assert [ws[f"E{r}"].value for r in (7, 8, 9)] == ["=SUM(F7:AA7)", "=SUM(F8:AA8)", "=SUM(F9:AA9)"]
+
+
+def test_a_persons_hyperlink_on_a_corrected_figure_is_kept(book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"]["X14"].hyperlink = "https://example.com/q3-deck.pdf"
+    wb.save(book)
+    rep = refresh(book, new_data(tmp_path))            # corrects X14 to 5210
+    assert any("X14" in u for u in rep.updated)
+    ws = openpyxl.load_workbook(book)["Inputs"]
+    assert ws["X14"].value == 5210 and ws["X14"].hyperlink.target == "https://example.com/q3-deck.pdf"
+
+
+def test_a_deleted_sources_row_comes_back_whole_and_then_stays_put(book):
+    wb = openpyxl.load_workbook(book)
+    src = wb["Sources"]
+    r = next(r for r in range(2, src.max_row + 1)
+             if (src.cell(r, 1).value, src.cell(r, 2).value, src.cell(r, 3).value) == (Q1, "Group", "revenue"))
+    src.delete_rows(r)
+    wb.save(book)
+    assert refresh(book, DATA).written
+    src = openpyxl.load_workbook(book)["Sources"]
+    last = [src.cell(src.max_row, c).value for c in range(1, 7)]
+    assert last == [Q1, "Group", "revenue", 18830, "$M", "reported"]
+    again = book.read_bytes()
+    assert not refresh(book, DATA).written and book.read_bytes() == again
+
+
+def test_a_withdrawn_figure_behind_an_override_is_named_once(book, tmp_path):
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"]["V7"] = 18900
+    wb.save(book)
+    gone = data_with(tmp_path, name="gone.csv")
+    rows = [r for r in csv.reader(open(gone, newline=""))
+            if not (r[0] == "2025/26" and r[1] == "Q1" and r[3] == "Group" and r[4] == "revenue")]
+    with open(gone, "w", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    rep = refresh(book, gone)
+    assert [w for w in rep.withdrawn if w.startswith("Inputs!V7")], rep.withdrawn
+    assert openpyxl.load_workbook(book)["Inputs"]["V7"].value == 18900
+    assert not refresh(book, gone).withdrawn
+
+
+def test_data_cells_a_person_edited_are_restored_and_named(book):
+    import datetime as dt
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"]["V5"] = dt.datetime(2025, 6, 29)                 # a period end
+    wb.save(book)
+    rep = refresh(book, DATA)
+    assert "  replaced Inputs!V5: 2025-06-29 -> 2025-06-30" in rep.lines()
+
+
+def test_a_quarter_typed_two_ahead_or_in_another_form_is_named(book, capsys):
+    for label, words in (("FY2026/27 Q2", "FY2026/27 Q2 follows FY2025/26 Q4, but quarters run one "
+                                          "after another: type 'FY2026/27 Q1' here"),
+                         ("Q1 FY2026/27", "'Q1 FY2026/27' is not a quarter label")):
+        wb = openpyxl.load_workbook(book)
+        wb["Inputs"]["Z4"] = label
+        wb["Inputs"]["Z7"] = 23000
+        wb.save(book)
+        assert main(["refresh", str(book), "--data", str(DATA)]) == 1
+        err = capsys.readouterr().err
+        assert f"Inputs!Z4: {words}" in err, err
+
+
+def test_a_typed_quarter_that_joins_gets_the_input_style(book):
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    ws["Z4"] = NEW1
+    ws["Z7"] = 23000
+    wb.save(book)
+    refresh(book, DATA)
+    cell = openpyxl.load_workbook(book)["Inputs"]["Z7"]
+    assert cell.value == 23000 and not cell.protection.locked
+
+
+@pytest.mark.parametrize("how", ["interrupt", "pipe"])
+def test_ctrl_c_and_a_closed_pipe_print_no_traceback(book, tmp_path, how):
+    data = new_data(tmp_path)
+    if how == "interrupt":
+        p = subprocess.Popen([sys.executable, "-m", "model", "refresh", str(book), "--data", str(data)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        time.sleep(0.4)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=30)
+    else:
+        p = subprocess.run(f"{sys.executable} -m model refresh {book} --data {data} | head -c 0",
+                           shell=True, cwd=ROOT, capture_output=True, timeout=60)
+        err = p.stderr
+    assert b"Traceback" not in err, err.decode()
+    openpyxl.load_workbook(book)        # whole, old or new
