@@ -133,8 +133,15 @@ def uno_formula(sheet, cell, formula):
 
 
 def uno_delete_row(sheet, row):
+    """Delete a row as a person in Calc would: lift the sheet's protection, delete, protect again."""
     def fn(doc, other):
-        doc.Sheets.getByName(sheet).Rows.removeByIndex(row - 1, 1)
+        sh = doc.Sheets.getByName(sheet)
+        protected = sh.isProtected()
+        if protected:
+            sh.unprotect("")
+        sh.Rows.removeByIndex(row - 1, 1)
+        if protected:
+            sh.protect("")
     return fn
 
 
@@ -279,6 +286,20 @@ FAULTS = {
     "CSP revenue typed above ISG revenue": ("input", op(("Inputs", "V18", 5000)), ("CHECK-FAILED", "Checks!E9")),
     "segment tolerance set to nothing: the workbook's checks fail": (
         "input", op(("Assumptions", "E8", 0)), ("CHECK-FAILED", "Checks!E7")),
+    "sourced figure's sign flipped in Calc": ("mechanical", calc(uno_value("Inputs", "V15", 86)),
+                                              ("INPUT-SOURCE-DIFFERS", "Inputs!V15")),
+    "sensitivity margin typed 17 in Calc": ("mechanical", calc(uno_value("Sensitivity", "E15", 17)),
+                                            ("INPUT-OUT-OF-RANGE", "Sensitivity!E15")),
+    "checks fail after an edit in Calc": ("input", calc(uno_value("Assumptions", "E8", 0)),
+                                          ("CHECK-FAILED", "Checks!E7")),
+    "master check's label changed in Calc (once a traceback)": (
+        "structural", calc(uno_value("Checks", "A5", "Master")), ("STRUCT-LABEL", "Checks!A5")),
+    "sensitivity lookup's label changed in Calc (once a traceback)": (
+        "structural", calc(uno_value("Sensitivity", "A7", "GP")), ("STRUCT-LABEL", "Sensitivity!A7")),
+    "calculation code changed in Calc (once a traceback)": (
+        "structural", calc(uno_value("Calculations", "C8", "xx")), ("STRUCT-LABEL", "Calculations!C8")),
+    "calculation row deleted in Calc (once a traceback)": (
+        "omission", calc(uno_delete_row("Calculations", 12)), ("STRUCT-LABEL", "Calculations!C12")),
     "negative rounding tolerance": ("input", op(("Assumptions", "E9", -5)),
                                     ("INPUT-OUT-OF-RANGE", "Assumptions!E9")),
     # logic: a wrong formula
@@ -409,6 +430,13 @@ HARMLESS = {
     "a person's own figure where the data has none": op(("Inputs", "V19", 1880)),
     "Sources sorted by value": op(sort_sources),
     "text typed on the Cover": op(("Cover", "A30", "Reviewed by J. Smith")),
+    "a new quarter typed in Calc": calc(lambda doc, other: [
+        doc.Sheets.getByName("Inputs").getCellRangeByName(a).setValue(v) if isinstance(v, float) else
+        doc.Sheets.getByName("Inputs").getCellRangeByName(a).setString(v)
+        for a, v in (("Z4", "FY2026/27 Q1"), ("Z7", 18000.0), ("Z14", 4500.0), ("Z18", 2600.0))]),
+    "note as a number typed in Calc": calc(uno_value("Inputs", "E7", 1000)),
+    "the only figure of a row cleared in Calc": calc(lambda doc, other: doc.Sheets.getByName("Inputs")
+                                                     .getCellRangeByName("W19").setString("")),
 }
 
 
