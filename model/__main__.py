@@ -39,7 +39,7 @@ def _audit(args) -> int:
     from .rules import exit_code
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
-    results = audit_files(books)
+    results = audit_files(books, warm=args.warm)
     for fs in results.values():
         for f in fs:
             if f.severity == "fatal":
@@ -104,6 +104,9 @@ def main(argv=None) -> int:
     a.add_argument("workbooks", type=Path, nargs="*", help="default: every workbook in workbooks/")
     a.add_argument("--json", action="store_true", help="findings as JSON")
     a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
+    a.add_argument("--warm", action="store_true",
+                   help="use (or start) your kept-alive LibreOffice, which stops after 10 minutes "
+                        "unused; stop it now with: python -m model.libreoffice stop")
     a.set_defaults(run=_audit)
     d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook")
     d.add_argument("old", type=Path)
