@@ -306,8 +306,11 @@ def _alive(pgid: int, pipe: str) -> bool:
 
 
 def _kill_group(pgid: int, pipe: str) -> None:
-    """End the soffice process group ``pgid`` (soffice.bin and its launcher)."""
+    """End the soffice process group ``pgid`` (soffice.bin and its launcher), only while a
+    process of it still names our ``pipe``: a pid since reused by another program is left be."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
+        if not _alive(pgid, pipe):
+            return
         try:
             os.killpg(pgid, sig)
         except (ProcessLookupError, PermissionError):

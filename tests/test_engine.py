@@ -77,10 +77,19 @@ def test_a_hung_engine_is_replaced(home, book):
 
 
 def test_a_pid_reused_by_another_program_is_not_taken_for_the_engine(home):
+    """The recorded pid now leads another program's process group: it is neither used nor
+    signalled; a new engine is started."""
     home.mkdir(parents=True, exist_ok=True)
-    (home / "engine.json").write_text(json.dumps({"pid": os.getpid(), "pipe": "model-warm-gone"}))
-    engine = KeptLibreOffice()
-    assert engine.started and _state(home)["pid"] != os.getpid()
+    other = subprocess.Popen(["sleep", "60"], start_new_session=True)
+    try:
+        (home / "engine.json").write_text(json.dumps({"pid": other.pid, "pipe": "model-warm-gone"}))
+        engine = KeptLibreOffice()
+        assert engine.started and _state(home)["pid"] != other.pid
+        stop_kept()
+        assert other.poll() is None             # still running, never signalled
+    finally:
+        other.kill()
+        other.wait()
 
 
 def test_an_idle_engine_stops_itself(home):
@@ -101,4 +110,5 @@ def test_a_new_engine_is_not_stopped_for_an_old_runs_idleness(home, book):
     (home / "engine.last").write_text(str(time.time() - 100000))
     engine = KeptLibreOffice()
     time.sleep(1.5)
-    assert engine.alive() and "Calculations" in engine.recalculate(book)
+    assert engine.alive(), "the watchdog stopped a new engine"
+    assert "Calculations" in engine.recalculate(book)
