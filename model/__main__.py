@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,12 +41,8 @@ def _audit(args) -> int:
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
     results = audit_files(books, warm=args.warm)
-    for fs in results.values():
-        for f in fs:
-            if f.severity == "fatal":
-                print(f"error: {f.message}", file=sys.stderr)
-    print(report(results, args.json))
-    if args.junit:
+    code = exit_code(results)
+    if args.junit:          # first: written whatever happens to the terminal output
         try:
             from .writer import atomic_path
             with atomic_path(args.junit) as tmp:
@@ -53,8 +50,16 @@ def _audit(args) -> int:
         except OSError as exc:
             print(f"error: cannot write the JUnit report {args.junit} ({exc.strerror or exc})",
                   file=sys.stderr)
-            return 2
-    return exit_code(results)
+            code = 2
+    try:
+        for fs in results.values():
+            for f in fs:
+                if f.severity == "fatal":
+                    print(f"error: {f.message}", file=sys.stderr)
+        print(report(results, args.json), flush=True)
+    except BrokenPipeError:     # the reader went away (| head): no traceback, same exit code
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
 
 
 def _diff(args) -> int:
