@@ -61,14 +61,9 @@ def _audit(args) -> int:
                                      if not p.name.startswith(("~$", ".~lock")))
     from .progress import Progress
     with Progress(len(books), "auditing") as step:
-        results = audit_files(books, progress=step)
-    for fs in results.values():
-        for f in fs:
-            if f.severity == "fatal":
-                print(f"error: {f.message}", file=sys.stderr)
-    if not _audit_report(args, results):
-        return 2
-    if args.junit:
+        results = audit_files(books, warm=args.warm, progress=step)
+    code = exit_code(results)
+    if args.junit:          # first: written whatever happens to the terminal output
         try:
             from .writer import atomic_path
             with atomic_path(args.junit) as tmp:
@@ -76,8 +71,18 @@ def _audit(args) -> int:
         except OSError as exc:
             print(f"error: cannot write the JUnit report {args.junit} ({exc.strerror or exc})",
                   file=sys.stderr)
-            return 2
-    return exit_code(results)
+            code = 2
+    try:
+        for fs in results.values():
+            for f in fs:
+                if f.severity == "fatal":
+                    print(f"error: {f.message}", file=sys.stderr)
+        if not _audit_report(args, results):
+            code = 2
+        sys.stdout.flush()
+    except BrokenPipeError:     # the reader went away (| head): no traceback, same exit code
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return code
 
 
 def _diff(args) -> int:
@@ -157,6 +162,9 @@ def main(argv=None) -> int:
     a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
     a.add_argument("--summary", type=Path, metavar="FILE",
                    help="also append a short Markdown findings table to FILE (a CI job summary)")
+    a.add_argument("--warm", action="store_true",
+                   help="use (or start) your kept-alive LibreOffice, which stops after 10 minutes "
+                        "unused; stop it now with: python -m model.libreoffice stop")
     a.set_defaults(run=_audit)
     d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook",
                        formatter_class=raw, epilog=examples(

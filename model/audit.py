@@ -19,7 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
@@ -28,10 +29,12 @@ from .compare import compare
 from .lint import lint
 from .package import Package, UnreadableFile, check
 from .reader import Book, ModelNotFound, read_book, read_model_inputs, timeline
-from .reference import Result, recompute
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
+
+if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
+    from .reference import Result
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
 NEEDED_SHEETS = (spec.INPUTS, spec.ASSUMPTIONS, spec.CALCS, spec.SENS, spec.CHECKS, spec.SOURCES)
@@ -43,6 +46,9 @@ class Unauditable(RuntimeError):
 
 def reference_result(mi) -> Result:
     """The independent recompute of the inputs ``mi`` read from the workbook."""
+    import pandas as pd
+
+    from .reference import recompute
     labels = [p.label for p in mi.periods]
 
     def frame(entries, keys):
@@ -241,11 +247,13 @@ def _internal(path, exc: BaseException) -> Finding:
                               "please report this with the file")
 
 
-def audit_files(paths, lo=None, progress=None) -> dict[str, list[Finding]]:
+def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, list[Finding]]:
     """Audit each of ``paths``; a file that cannot be audited gets one UNAUDITABLE finding
     and the others are still audited. ``lo``: a LibreOffice to use (else one is started,
-    and restarted should it die on a file); ``progress(name)`` is called before each."""
-    from .libreoffice import EngineUnavailable, LibreOffice
+    and restarted should it die on a file); ``warm``: use the user's kept-alive LibreOffice,
+    starting it when none runs (model.libreoffice.KeptLibreOffice); ``progress(name)`` is
+    called before each."""
+    from .libreoffice import EngineUnavailable, KeptLibreOffice, LibreOffice
     results: dict[str, list[Finding]] = {str(p): [] for p in paths}
     safe = []
     for p in paths:               # hostile files are refused before anything parses them
@@ -260,7 +268,7 @@ def audit_files(paths, lo=None, progress=None) -> dict[str, list[Finding]]:
     own = lo is None
     try:
         if own:             # starts now, connects on first use: overlaps its start-up
-            lo = LibreOffice(wait=False)
+            lo = KeptLibreOffice() if warm else LibreOffice(wait=False)
     except EngineUnavailable as exc:
         for p, _ in safe:
             results[str(p)] = [_unauditable(p, f"{p}: {exc}")]

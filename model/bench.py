@@ -7,6 +7,9 @@ same run and on the same files:
 
     LibreOffice      start-up, then load + calculateAll() of the file (bare recalculation)
     audit kept alive the audit of one file with LibreOffice already running
+    audit --warm     the whole audit process using the user's kept-alive LibreOffice
+    soffice          `soffice --headless --convert-to xlsx` of the same file (LibreOffice's
+                     own time to open and save it, start-up included)
     formulas         the `formulas` package loading and calculating the same workbook
     pandas           the independent recompute, from the file's inputs to every output
 
@@ -193,6 +196,22 @@ def child(kind: str, path: Path, repeats: int, timeout: float | None = None) -> 
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def soffice_convert(book: Path, tmp: Path, repeats: int) -> float:
+    """Median seconds of LibreOffice's own `soffice --headless --convert-to xlsx` of ``book``
+    (start-up, load, save, exit), with a profile it made on an untimed first run."""
+    from .libreoffice import soffice_path
+    profile, out = tmp / "convert-profile", tmp / "converted"
+    cmd = [soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+           "xlsx", "--outdir", str(out), str(book)]
+    walls = []
+    for i in range(repeats + 1):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True, timeout=300)
+        if i:
+            walls.append(time.perf_counter() - t)
+    return statistics.median(walls)
+
+
 def formula_cells(path: Path) -> int:
     from .reader import Formula, read_cells
     return sum(isinstance(v, Formula) for cells in read_cells(path).values() for v in cells.values())
@@ -207,12 +226,19 @@ def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: fl
     refresh_s, refresh_mb = timed(["refresh", str(target), "--data", str(newer)], repeats,
                                   before=lambda: target.write_bytes(pristine))
     audit_s, audit_mb = timed(["audit", str(book)], repeats)
+    from .libreoffice import stop_kept
+    stop_kept()
+    timed(["audit", "--warm", str(book)], 1)            # starts the kept-alive engine
+    warm_s, _ = timed(["audit", "--warm", str(book)], repeats)
+    stop_kept()
+    convert_s = soffice_convert(book, tmp, repeats)
     lo = child("libreoffice", book, repeats)
     pd_ = child("pandas", book, repeats)
     fx = child("formulas", book, 1, timeout=formulas_timeout)
     return {"case": name, "quarters": _quarters(data), "formula_cells": formula_cells(book),
             "file_kb": len(pristine) / 1024, "build_s": build_s, "build_mb": build_mb,
             "refresh_s": refresh_s, "refresh_mb": refresh_mb, "audit_s": audit_s, "audit_mb": audit_mb,
+            "audit_warm_s": warm_s, "convert_s": convert_s,
             "lo_startup_s": lo["startup"], "lo_first_s": lo["first"], "lo_bare_s": lo["bare"], "lo_recalc_read_s": lo["recalc_read"],
             "audit_kept_alive_s": lo["audit_kept_alive"], "lo_peak_mb": lo["lo_peak_mb"],
             "pandas_s": pd_["file_to_outputs"], "pandas_recompute_s": pd_["recompute_only"],
@@ -250,7 +276,14 @@ def table(results: list[dict]) -> str:
             fx = "over the time limit | - | - | -"
         b.append(f"| {r['case']} | {r['formula_cells']:,} | {r['pandas_s']:.3f} | "
                  f"{r['pandas_recompute_s']:.4f} | {fx} |")
-    return "\n".join(a) + "\n\n" + "\n".join(b)
+    c = ["| case | soffice --convert-to xlsx s | audit cold s | cold / convert | audit warm s | "
+         "warm / convert |", "|---|---|---|---|---|---|"]
+    for r in results:
+        if r.get("convert_s"):
+            c.append(f"| {r['case']} | {r['convert_s']:.2f} | {r['audit_s']:.2f} | "
+                     f"{r['audit_s'] / r['convert_s']:.2f}x | {r['audit_warm_s']:.2f} | "
+                     f"{r['audit_warm_s'] / r['convert_s']:.2f}x |")
+    return "\n".join(a) + "\n\n" + "\n".join(b) + "\n\n" + "\n".join(c)
 
 
 def machine() -> str:

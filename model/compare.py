@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
 from .reader import Cells, find_label, sensitivity_axes, timeline
-from .reference import Result
+
+if TYPE_CHECKING:
+    from .reference import Result
 
 MASTER_LABEL = "MASTER CHECK: failing items across all checks (count)"
 REL_TOL = 1e-9

@@ -283,3 +283,26 @@ def test_clearing_the_only_figure_of_a_row_keeps_its_sources_link_quiet(lo, book
         assert len(cells) == 1          # the data file has one enterprise/SMB figure
         cells[0].value = None
     assert [str(f) for f in audit(edit(book, fn), lo)] == []
+
+
+def test_an_inserted_row_is_a_line_per_row_and_json_keeps_whole_formulas(clean, tmp_path, capsys):
+    """Once 288 lines with formulas cut at 60 characters and a stray quote: now one line per
+    rule and row with a count, and --json has every finding with the whole formulas."""
+    book = edit(shutil.copy(clean, tmp_path / "model.xlsx"), lambda wb: wb["Calculations"].insert_rows(9))
+    assert main(["audit", str(book), "--json"]) == 1
+    found = json.loads(capsys.readouterr().out)[str(book)]
+    assert main(["audit", str(book)]) == 1
+    lines = capsys.readouterr().out.splitlines()[1:]
+    assert len(found) > 200 and len(lines) < len(found) / 5
+    where = [re.match(r"\s+\w+\s+(\S+)\s+(\S+)", line).groups() for line in lines]
+    with_cells = [(rule, re.sub(r"![A-Z]+", "!", w.split(":")[0])) for rule, w in where if "!" in w]
+    assert len(with_cells) == len(set(with_cells))          # one line per rule and row
+    assert all(len(line) <= 260 for line in lines)
+    assert any("[20 cells like it]" in line for line in lines)
+    wb = openpyxl.load_workbook(book)
+    formulas = [f for f in found if f["rule"] == "STRUCT-FORMULA"]
+    assert formulas
+    for f in formulas:
+        assert f["got"] == wb[f["sheet"]][f["cell"]].value          # whole, as saved
+        assert f["expected"].startswith("=") and "…" not in f["expected"]
+    assert max(len(f["got"]) for f in formulas) > 100

@@ -177,3 +177,17 @@ def test_the_command_line_keeps_going_and_writes_junit_whatever_the_files(fuzz_b
 @pytest.fixture(scope="module")
 def fuzz_base(tmp_path_factory):
     return build(DATA, tmp_path_factory.mktemp("fuzz") / "model.xlsx")
+
+
+def test_a_reader_that_goes_away_is_no_traceback(fuzz_base, tmp_path):
+    """`audit ... | head -1`: the pipe closes before the report is written; the audit still
+    writes its JUnit report and exits with its own code, without a traceback."""
+    bad = _apply(fuzz_base, tmp_path / "bad.xlsx", [("cell", "Calculations", 23, 22, -250)])
+    xml = tmp_path / "audit.xml"
+    p = subprocess.Popen([sys.executable, "-m", "model", "audit", str(bad), "--junit", str(xml)],
+                         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()
+    err = p.stderr.read().decode()
+    assert p.wait(timeout=120) == 1
+    assert "Traceback" not in err and "Error" not in err, err
+    assert ElementTree.parse(xml).getroot().find("testsuite") is not None
