@@ -40,6 +40,8 @@ def same(expected, got) -> bool:
     """Blank equals blank; numbers within tolerance; nothing else is equal."""
     if _blank(expected):
         return _blank(got)
+    if isinstance(expected, str):
+        return got == expected
     if isinstance(got, bool) or not isinstance(got, (int, float)) or _blank(got):
         return False
     return math.isclose(float(expected), float(got), rel_tol=REL_TOL, abs_tol=ABS_TOL)
@@ -101,8 +103,21 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         for j, k in enumerate(result.sens_grid.columns):
             check(spec.SENS, hr + 1 + i, c0 + j, f"margin {m:.4f} x intensity {k:.2f}",
                   result.sens_grid.iat[i, j])
+    codes = {v: r for (r, c), v in sens.items() if c == 2 and isinstance(v, str)}
+    for key, exp in (result.sens_extra or {}).items():
+        if key in codes:
+            check(spec.SENS, codes[key], 4, key, exp)
+    summary = values.get("Summary")
+    if summary is not None and result.summary is not None:
+        codes = {v: r for (r, c), v in summary.items() if c == 2 and isinstance(v, str)}
+        for code, exp in result.summary.items():
+            if code in codes:
+                for j, e in enumerate(exp):
+                    check("Summary", codes[code], 3 + j, f"Summary {code}", e)
+        for i, q in enumerate(result.summary_list or []):
+            check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
     return out
 
 
 def _show(v):
-    return None if _blank(v) else float(v)
+    return None if _blank(v) else v if isinstance(v, str) else float(v)

@@ -176,6 +176,7 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
     ends = dict(wb.period_ends)
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
+                   quotes=dict(fresh.quotes),
                    rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures},
                                    [r.key for r in wb.rows]))
 
@@ -403,11 +404,14 @@ def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
     out = set()
     for name, sh in lay.sheets.items():
         got = sheets.get(name, {})
+        # rows a later release added below the last row the workbook's release used
+        below = max((r for r, _ in got), default=-1)
         for (r, c), cell in sh.cells.items():
             if cell.style.startswith("input|") or name == spec.SOURCES:
                 continue
             have = got.get((r, c))
-            if not same_content(have, cell) and is_old_model(version, name, r, c, have):
+            if not same_content(have, cell) and (is_old_model(version, name, r, c, have)
+                                                 or (have is None and r > below)):
                 out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
     return out
 

@@ -54,7 +54,13 @@ def _style(key: str) -> dict:
         "check_total": {"num_format": "0", "bold": True, "align": "center"},
         "master": {"bold": True, "font_size": 11},
         "master_label": {"bold": True},
+        "label_bold": {"bold": True},
+        "header_wrap": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1, "text_wrap": True,
+                        "align": "center"},
         "wrap": {"text_wrap": True},
+        "good": {"bg_color": "#C6EFCE", "font_color": "#006100", "bold": True},
+        "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
+        "highlight": {"bg_color": "#FFEB9C", "bold": True, "border": 2, "border_color": "#9C5700"},
     }.get(key, {})
 
 
@@ -233,8 +239,13 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
     for name, sh in lay.sheets.items():
         ws = wb.add_worksheet(name)
         _fill(ws, sh, fmt)
-        if name == spec.COVER:
+        _print_setup(ws, sh, lay)
+        for spec_ in sh.charts:
+            ws.insert_chart(*spec_["anchor"], _bridge_chart(wb, name, spec_),
+                            {"x_scale": 1.6, "y_scale": 1.3})
+        if name == "Summary":
             ws.activate()
+        if name == spec.COVER:
             if vba_project is not None:
                 from .vba import BUTTON_MACRO
                 ws.insert_button(*spec.BUTTON_CELL, {
@@ -251,6 +262,51 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
         wb.add_vba_project(str(vba_project))
         wb.set_vba_name("ThisWorkbook")
     wb.close()
+
+
+def _bridge_chart(wb, sheet: str, c: dict):
+    """A waterfall from stacked columns: an invisible base, then the part above zero and the
+    part below zero of each bar (a bar may cross zero); totals blue, deductions red."""
+    r0, r1 = c["rows"]
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    cats = f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, 0, True, True)}:{xl_rowcol_to_cell(r1, 0, True, True)}"
+
+    def col(j):
+        return (f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, 3 + j, True, True)}:"
+                f"{xl_rowcol_to_cell(r1, 3 + j, True, True)}")
+    points = [{"fill": {"color": "#1F4E79" if i in c["totals"] else "#C00000"}}
+              for i in range(r1 - r0 + 1)]
+    chart.add_series({"name": "Base", "categories": cats, "values": col(3),
+                      "fill": {"none": True}, "border": {"none": True}})
+    chart.add_series({"name": "Above zero ($M)", "categories": cats, "values": col(4),
+                      "points": points, "gap": 60})
+    chart.add_series({"name": "Below zero ($M)", "categories": cats, "values": col(5),
+                      "points": points})
+    chart.set_title({"name": c["title"], "name_font": {"size": 12}})
+    chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"label_position": "low"})
+    chart.set_legend({"none": True})
+    return chart
+
+
+def _print_setup(ws, sh, lay) -> None:
+    """Landscape, titles and label columns on every page, about eight quarters a page, the
+    sheet name in the header, page x of y and the build stamp in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)                                   # A4 (Letter prints the same pages)
+    ws.hide_gridlines(0)
+    ws.set_header("&L&\"Calibri,Bold\"&A&R&\"Calibri\"ISG margin model")
+    stamp = lay.inputs.provenance.get("Built by", "").replace("&", "&&")
+    ws.set_footer(f"&LPage &P of &N&R{stamp}")
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if sh.name in spec.TIMELINE_SHEETS:
+        ws.repeat_rows(0, spec.HEADER_ROW)
+        ws.repeat_columns(0, 1)
+    elif sh.print_titles:
+        ws.repeat_rows(*sh.print_titles)
+    if sh.tab_color:
+        ws.set_tab_color(sh.tab_color)
 
 
 def _fill(ws, sh, fmt) -> None:
@@ -276,13 +332,17 @@ def _fill(ws, sh, fmt) -> None:
         ws.set_column(c, c, w)
     for r, c, opts in sh.validations:
         ws.data_validation(r, c, r, c, opts)
+    for r0, c0, r1, c1, opts in sh.conditional:
+        ws.conditional_format(r0, c0, r1, c1, dict(opts, format=fmt(opts["format"])))
     if sh.freeze:
         ws.freeze_panes(*sh.freeze)
     if sh.cells:
         lr, lc = sh.extent
         ws.print_area(0, 0, lr, lc)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        if sh.name in spec.TIMELINE_SHEETS:
+            ws.fit_to_pages(0, 1) if False else ws.set_print_scale(60)   # ~8 quarters a page
+        else:
+            ws.fit_to_pages(1, 0)
     if sh.protect:
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})

@@ -133,8 +133,9 @@ def test_defined_names_span_the_timeline(default_book):
 
 def test_modelling_conventions(default_book):
     wb = openpyxl.load_workbook(default_book)
-    assert wb.sheetnames[:6] == ["Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks"]
-    assert wb.sheetnames[-1] == "Sources"
+    assert wb.sheetnames[:7] == ["Cover", "Summary", "Inputs", "Assumptions", "Calculations", "Sensitivity",
+                                 "Checks"]
+    assert wb.sheetnames[-2:] == ["Sources", "Quotes"]
     for name in ("Calculations", "Checks", "Sensitivity", "Cover"):
         assert wb[name].protection.sheet and not wb[name].protection.password, name
     inputs = wb["Inputs"]

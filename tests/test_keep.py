@@ -23,6 +23,7 @@ from model.refresh import refresh
 from .conftest import DATA, ROOT
 from .test_refresh import locate
 from .independent import (
+    LATEST_ANSWER,
     DEFAULT_SCALARS,
     SENS_INTENSITIES,
     SENS_MARGINS,
@@ -111,7 +112,7 @@ def person_edits(lo):
         src.getCellByPosition(10, sr).setString("ties to press release")
         # a chart of one's own on the Inputs sheet, below the figures
         rect = _struct(uno, "com.sun.star.awt.Rectangle", X=1000, Y=12000, Width=16000, Height=8000)
-        rng = _struct(uno, "com.sun.star.table.CellRangeAddress", Sheet=1, StartColumn=5,
+        rng = _struct(uno, "com.sun.star.table.CellRangeAddress", Sheet=list(doc.Sheets.ElementNames).index("Inputs"), StartColumn=5,
                       StartRow=r, EndColumn=24, EndRow=r)
         inp.getCharts().addNewByName("MyRevenueChart", rect, (rng,), False, False)
     return edit
@@ -285,7 +286,7 @@ def assert_computes_right(lo, book, data):
     inputs, scen, periods = frames_from_csv(data)
     inputs.loc["Group.revenue", Q1] = 18900
     inputs.loc["ISG.revenue", Q3] = float("nan")
-    expected = recompute(inputs, scen, dict(DEFAULT_SCALARS), Q1, SENS_MARGINS, SENS_INTENSITIES)
+    expected = recompute(inputs, scen, dict(DEFAULT_SCALARS), LATEST_ANSWER, SENS_MARGINS, SENS_INTENSITIES)
     values = lo.recalculate(book)
     problems = compare(expected, {s: v.values for s, v in values.items()},
                        {s: v.errors for s, v in values.items()})
@@ -312,8 +313,8 @@ def test_a_new_row_from_the_data_goes_below_the_others_and_moves_nothing(lo, edi
     the last input row, so every row a person's comment, format or name is attached to
     stays where it was, and the model still computes right."""
     rows = list(csv.reader(open(DATA, newline="")))
-    rows.append(["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m", "estimate",
-                 "The Next Platform (test)", ""])
+    rows.append(["2025/26", "Q1", "2025-06-30", "SSG", "gross_profit", "500", "usd_m", "estimate",
+                 "a test source", ""])
     data = tmp_path / "newrow.csv"
     with open(data, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
@@ -326,18 +327,18 @@ def test_a_new_row_from_the_data_goes_below_the_others_and_moves_nothing(lo, edi
     codes = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
     last = max(i for i, c in enumerate(codes_before) if c and "." in c)
     assert codes[:last + 1] == codes_before[:last + 1]
-    assert codes[last + 1] == "ISG-CSP.gross_profit"
-    assert ws.cell(*locate(ws, "ISG-CSP.gross_profit", Q1)).value == -50
+    assert codes[last + 1] == "SSG.gross_profit"
+    assert ws.cell(*locate(ws, "SSG.gross_profit", Q1)).value == 500
     assert COMMENT in ws.cell(*locate(ws, "Group.revenue", Q1)).comment.text
     # a second new series that sorts before the first in the vocabulary still goes below it
-    rows.append(["2025/26", "Q1", "2025-06-30", "ISG", "gross_profit", "600", "usd_m", "estimate",
+    rows.append(["2025/26", "Q1", "2025-06-30", "IDG", "gross_profit", "600", "usd_m", "estimate",
                  "test", ""])
     with open(data, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
     refresh(book, data)
     ws = openpyxl.load_workbook(book)["Inputs"]
     codes = [ws.cell(r, 3).value for r in range(1, ws.max_row + 1)]
-    assert codes[last + 1:last + 3] == ["ISG-CSP.gross_profit", "ISG.gross_profit"]
+    assert codes[last + 1:last + 3] == ["SSG.gross_profit", "IDG.gross_profit"]
     assert_computes_right(lo, book, data)
 
 
