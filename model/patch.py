@@ -426,21 +426,25 @@ class _Built:
 
 
 def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, built: bytes,
-          force: set[str] | None = None) -> Patch:
+          force: set[str] | None = None, new_sheets: list[str] = (),
+          new_names: dict[str, str] | None = None) -> Patch:
     """Change ``pkg`` (the person's workbook, whose cells as read are ``cells``) from the
     model content of ``old`` to that of ``new``. ``built`` is ``new`` written by the
-    writer (for styles and hyperlinks). A model cell a person holds content in raises
+    writer (for styles, hyperlinks and the sheets a new release adds: ``new_sheets``,
+    with the public names ``new_names``). A model cell a person holds content in raises
     PatchConflict unless its 'Sheet!A1' is in ``force``."""
     force = force or set()
     patch = Patch()
-    parts = pkg.worksheet_parts()
     ref = _Built(built)
     styles = Styles(pkg)
     imported: dict[int, int] = {}
     conflicts: list[str] = []
+    if new_sheets:
+        add_sheets(pkg, built, list(new_sheets), patch, ref, styles, imported)
+    parts = pkg.worksheet_parts()
     for name, sh in new.sheets.items():
         part = parts.get(name)
-        if part is None:
+        if part is None or name in new_sheets:
             continue
         have = cells.get(name, {})
         was = old.sheets[name].cells if name in old.sheets else {}
@@ -490,6 +494,8 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
             f"the model needs {len(conflicts)} cell(s) that hold your own content: "
             + ", ".join(conflicts[:12]) + (" ..." if len(conflicts) > 12 else "")
             + "; move that content elsewhere and refresh again", conflicts)
+    if new_names:
+        add_names(pkg, new_names, patch)
     ranges = grown_ranges(old, new)
     _remap_references(pkg, parts, ranges, patch, cells)
     _repair_chart_sizes(pkg, ref.pkg, patch)
@@ -766,3 +772,200 @@ def custom_properties(pkg: ZipPackage) -> dict[str, str]:
     if not pkg.has(part):
         return {}
     return {p.get("name"): "".join(p.itertext()) for p in pkg.xml(part).findall(q("property", CUSTOM_NS))}
+
+
+# --- sheets and names a new release adds ---------------------------------------------
+
+CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+
+
+def sheet_order(pkg: ZipPackage) -> list[str]:
+    """Every sheet's name (worksheets and chart sheets) in tab order."""
+    return [s.get("name") for s in pkg.xml("xl/workbook.xml").iter(q("sheet"))]
+
+
+def _free_name(pkg: ZipPackage, part: str) -> str:
+    """``part`` if unused in ``pkg``, else the same folder and stem with the next number."""
+    if not pkg.has(part) and part not in pkg.raw:
+        return part
+    m = re.match(r"^(.*?)(\d*)(\.[^./]+)$", part)
+    stem, ext = m.group(1), m.group(3)
+    n = 1
+    while pkg.has(f"{stem}{n}{ext}") or f"{stem}{n}{ext}" in pkg.raw:
+        n += 1
+    return f"{stem}{n}{ext}"
+
+
+def _content_type(pkg: ZipPackage, part: str) -> str | None:
+    ct = pkg.xml("[Content_Types].xml")
+    for o in ct:
+        if o.get("PartName") == "/" + part:
+            return o.get("ContentType")
+    ext = part.rsplit(".", 1)[-1]
+    for d in ct:
+        if etree.QName(d).localname == "Default" and d.get("Extension") == ext:
+            return d.get("ContentType")
+    return None
+
+
+def _relative(from_part: str, to_part: str) -> str:
+    from posixpath import relpath
+    return relpath(to_part, dirname(from_part) or ".")
+
+
+class _Importer:
+    """Copies parts from the writer's build of the new layout into the person's package,
+    with every style, shared string and relationship they use."""
+
+    def __init__(self, pkg: ZipPackage, built: "_Built", styles: Styles, imported: dict):
+        self.pkg, self.built, self.styles, self.imported = pkg, built, styles, imported
+        self.strings = _shared_strings(built.pkg)
+        self.copied: dict[str, str] = {}
+        self.dxfs: dict[int, int] = {}
+
+    def xf(self, s: int) -> int:
+        if s not in self.imported:
+            self.imported[s] = self.styles.take(self.built.styles, s)
+        return self.imported[s]
+
+    def dxf(self, i: int) -> int:
+        if i not in self.dxfs:
+            src = self.built.styles._list("dxfs")[i]
+            self.dxfs[i] = self.styles._append("dxfs", _copy(src))
+        return self.dxfs[i]
+
+    def part(self, src: str) -> str:
+        """Copy ``src`` (and what it refers to) into the package; returns its new name."""
+        if src in self.copied:
+            return self.copied[src]
+        dst = _free_name(self.pkg, src)
+        self.copied[src] = dst
+        root = _copy(self.built.pkg.xml(src)) if src.endswith(".xml") else None
+        if root is not None and etree.QName(root).localname == "worksheet":
+            self._restyle(root)
+        if root is not None:
+            self.pkg.put(dst, root)
+        else:
+            self.pkg.infos.append(zipfile.ZipInfo(dst, date_time=(1980, 1, 1, 0, 0, 0)))
+            self.pkg.infos[-1].compress_type = zipfile.ZIP_DEFLATED
+            self.pkg.raw[dst] = self.built.pkg.raw[src]
+        ctype = _content_type(self.built.pkg, src)
+        if ctype and _content_type(self.pkg, dst) != ctype:
+            ct = self.pkg.xml("[Content_Types].xml")
+            etree.SubElement(ct, q("Override", CT_NS), PartName="/" + dst, ContentType=ctype)
+            self.pkg.touch("[Content_Types].xml")
+        src_rels = self.built.pkg.rels_of(src)
+        if self.built.pkg.has(src_rels):
+            rels = _copy(self.built.pkg.xml(src_rels))
+            for rel in rels:
+                if rel.get("TargetMode") != "External":
+                    target = normpath(join(dirname(src), rel.get("Target")))
+                    rel.set("Target", _relative(dst, self.part(target)))
+            self.pkg.put(self.pkg.rels_of(dst), rels)
+        return dst
+
+    def _restyle(self, root) -> None:
+        for c_el in root.iter(q("c")):
+            if c_el.get("s"):
+                c_el.set("s", str(self.xf(int(c_el.get("s")))))
+            if c_el.get("t") == "s":
+                v = c_el.find(q("v"))
+                text = self.strings[int(v.text)] if v is not None and v.text else ""
+                c_el.remove(v)
+                c_el.set("t", "inlineStr")
+                t = etree.SubElement(etree.SubElement(c_el, q("is")), q("t"))
+                t.text = text
+                if text != text.strip():
+                    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+        for row in root.iter(q("row")):
+            if row.get("s"):
+                row.set("s", str(self.xf(int(row.get("s")))))
+        for col in root.iter(q("col")):
+            if col.get("style"):
+                col.set("style", str(self.xf(int(col.get("style")))))
+        for rule in root.iter(q("cfRule")):
+            if rule.get("dxfId") is not None:
+                rule.set("dxfId", str(self.dxf(int(rule.get("dxfId")))))
+
+
+def add_sheets(pkg: ZipPackage, built_bytes: bytes, names: list[str], patch: Patch,
+               built: "_Built | None" = None, styles: Styles | None = None,
+               imported: dict | None = None) -> None:
+    """Add the sheets ``names`` (worksheets or chart sheets) of the writer's build to the
+    person's package, each at its place in the build's tab order, with its print area."""
+    built = built or _Built(built_bytes)
+    styles = styles or Styles(pkg)
+    imp = _Importer(pkg, built, styles, {} if imported is None else imported)
+    wb = pkg.xml("xl/workbook.xml")
+    sheets_el = wb.find(q("sheets"))
+    bwb = built.pkg.xml("xl/workbook.xml")
+    brels = built.pkg.relationships("xl/workbook.xml")
+    border = sheet_order(built.pkg)
+    for name in names:
+        bsheet = next(s for s in bwb.iter(q("sheet")) if s.get("name") == name)
+        src = brels[bsheet.get(q("id", R_NS))]
+        dst = imp.part(src[1])
+        rid = _add_rel(pkg, "xl/workbook.xml", src[0], _relative("xl/workbook.xml", dst))
+        have = sheet_order(pkg)
+        before = [n for n in border[:border.index(name)] if n in have]
+        idx = have.index(before[-1]) + 1 if before else 0
+        new_id = max([0] + [int(s.get("sheetId")) for s in sheets_el]) + 1
+        el = etree.Element(q("sheet"), name=name, sheetId=str(new_id))
+        el.set(q("id", R_NS), rid)
+        sheets_el.insert(idx, el)
+        for dn in wb.iter(q("definedName")):            # sheet-scoped names follow their sheet
+            if dn.get("localSheetId") is not None and int(dn.get("localSheetId")) >= idx:
+                dn.set("localSheetId", str(int(dn.get("localSheetId")) + 1))
+        for view in wb.iter(q("workbookView")):
+            for attr in ("activeTab", "firstSheet"):
+                if view.get(attr) is not None and int(view.get(attr)) >= idx and idx > 0:
+                    view.set(attr, str(int(view.get(attr)) + 1))
+        bidx = border.index(name)
+        for dn in bwb.iter(q("definedName")):
+            if dn.get("localSheetId") == str(bidx):
+                new = _copy(dn)
+                new.set("localSheetId", str(idx))
+                _names_el(wb).append(new)
+        pkg.touch("xl/workbook.xml")
+        patch.references.append(f"sheet {name} added")
+    _theme_for_charts(pkg, built, imp)
+
+
+THEME = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+
+
+def _theme_for_charts(pkg: ZipPackage, built: "_Built", imp: "_Importer") -> None:
+    """The writer's charts take their colours from the workbook's theme; a workbook saved
+    without one (LibreOffice writes none) would draw them without fill. Give such a
+    workbook the writer's theme (cells keep their own explicit colours)."""
+    if not any(p.startswith("xl/charts/") for p in imp.copied):
+        return
+    if any(t == THEME for t, _, _ in pkg.relationships("xl/workbook.xml").values()):
+        return
+    src = next((target for t, target, _ in built.pkg.relationships("xl/workbook.xml").values()
+                if t == THEME), None)
+    if src:
+        dst = imp.part(src)
+        _add_rel(pkg, "xl/workbook.xml", THEME, _relative("xl/workbook.xml", dst))
+
+
+def _names_el(wb):
+    names = wb.find(q("definedNames"))
+    if names is None:
+        names = etree.Element(q("definedNames"))
+        wb.find(q("sheets")).addnext(names)
+    return names
+
+
+def add_names(pkg: ZipPackage, names: dict[str, str], patch: Patch) -> None:
+    """Add the model's public names a workbook lacks (a new release's); those it has are
+    left as they are (the audit checks where they point)."""
+    wb = pkg.xml("xl/workbook.xml")
+    have = {dn.get("name") for dn in wb.iter(q("definedName")) if dn.get("localSheetId") is None}
+    for name, ref in sorted(names.items()):
+        if name not in have:
+            el = etree.SubElement(_names_el(wb), q("definedName"), name=name)
+            el.text = ref
+            pkg.touch("xl/workbook.xml")
+            patch.references.append(f"name {name} added")

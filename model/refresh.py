@@ -15,6 +15,7 @@ another program saved the file meanwhile.
 """
 from __future__ import annotations
 
+import io
 import re
 import shutil
 import time
@@ -30,7 +31,16 @@ from .data import Dataset, Period, load
 from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows, same_value
 from .layout import lay_out
 from .package import UnreadableFile
-from .patch import Patch, PatchConflict, ZipPackage, apply, custom_properties, set_custom_properties
+from .patch import (
+    Patch,
+    PatchConflict,
+    ZipPackage,
+    apply,
+    custom_properties,
+    set_custom_properties,
+    sheet_order,
+)
+from .releases import OLDEST, known, new_since
 from .reader import WITHDRAWN, ModelNotFound, read_book, read_model_inputs, source_order, timeline
 from .rules import Finding
 from .structure import compare_structure, expected_layout
@@ -304,7 +314,12 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
         raise RefreshRefused(f"{book}: cannot be read as a workbook ({exc})") from exc
-    missing = [s for s in spec.WORKSHEETS if s not in sheets]
+    pkg = ZipPackage(book)
+    props = custom_properties(pkg)
+    version = props.get(STAMP_VERSION)
+    release_sheets = known(version or OLDEST)["sheets"]
+    missing = [s for s in spec.WORKSHEETS if s not in sheets
+               and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
         raise RefreshRefused(
             f"{book}: the model's sheet {missing[0]!r} is missing (renamed or deleted); "
@@ -318,16 +333,14 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         raise RefreshRefused(f"{book}: input cells hold values the model cannot use; nothing "
                              "was changed:\n  " + "\n  ".join(problems))
     old, ignore = expected_layout(sheets, wb)
-    moved = _moved(sheets, old)
+    moved = _moved(sheets, old) if all(s in sheets for s in spec.TIMELINE_SHEETS) else []
     if moved:
         raise RefreshRefused(
             f"{book}: rows or columns of the model were moved (a row or column inserted, deleted "
             "or sorted); a refresh writes the model's cells where they belong, so it would "
             "write into the wrong ones. Move them back (Undo), then refresh. Nothing was "
             "changed:\n  " + "\n  ".join(moved[:12]))
-    pkg = ZipPackage(book)
-    props = custom_properties(pkg)
-    upgrade = _old_model_cells(sheets, old, props.get(STAMP_VERSION))
+    upgrade = _old_model_cells(sheets, old, version)
     findings = [f for f in compare_structure(sheets, old, ignore)
                 if f.severity == "error" and f.rule in _MODEL_CELL_RULES
                 and f"{f.sheet}!{f.cell}" not in upgrade]
@@ -367,13 +380,22 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
         merged.provenance["Built from"] = describe(ds)
         merged.provenance["Last refresh"] = f"{now:%Y-%m-%d %H:%M} UTC from {describe(ds)}"
         new = lay_out(merged, order)
+    built = render(new)
+    order = sheet_order(ZipPackage(io.BytesIO(built)))
+    new_sheets, new_names = new_since(version, [s for s in order if s not in sheets
+                                                and s not in _all_sheets(pkg)], new.names)
     try:
-        rep.patch = apply(pkg, sheets, old, new, render(new),
-                          force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade)
+        rep.patch = apply(pkg, sheets, old, new, built,
+                          force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
+                          new_sheets=new_sheets, new_names=new_names)
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     set_custom_properties(pkg, stamp)
     return pkg.to_bytes()
+
+
+def _all_sheets(pkg: ZipPackage) -> set[str]:
+    return set(sheet_order(pkg))
 
 
 def _moved(sheets, lay) -> list[str]:
@@ -400,18 +422,17 @@ def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
     release that built the workbook wrote there (an older formula or label): the old
     model's, not a person's, so a refresh brings them up to date."""
     from .patch import same_content
-    from .releases import is_old_model
+    from .releases import is_new_row, is_old_model
     out = set()
     for name, sh in lay.sheets.items():
         got = sheets.get(name, {})
-        # rows a later release added below the last row the workbook's release used
-        below = max((r for r, _ in got), default=-1)
         for (r, c), cell in sh.cells.items():
             if cell.style.startswith("input|") or name == spec.SOURCES:
                 continue
             have = got.get((r, c))
-            if not same_content(have, cell) and (is_old_model(version, name, r, c, have)
-                                                 or (have is None and r > below)):
+            if not same_content(have, cell) and (
+                    is_old_model(version, name, r, c, have)
+                    or (have in (None, "") and is_new_row(version, name, r))):
                 out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
     return out
 

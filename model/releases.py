@@ -61,14 +61,33 @@ def signature(formula: str, r: int, c: int) -> str:
 
 
 @lru_cache(maxsize=None)
-def known(version: str) -> dict[str, dict[str, frozenset]]:
-    """{'formulas': {sheet: signatures}, 'texts': {sheet: labels}} of a recorded release
-    (empty when it was not recorded)."""
+def known(version: str) -> dict:
+    """{'formulas': {sheet: signatures}, 'texts': {sheet: labels}, 'sheets': names,
+    'names': defined names} of a recorded release (empty when it was not recorded)."""
     path = HERE / f"{version}.json"
     if not path.exists():
-        return {"formulas": {}, "texts": {}}
+        return {"formulas": {}, "texts": {}, "rows": {}, "sheets": frozenset(), "names": frozenset()}
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {k: {s: frozenset(v) for s, v in raw[k].items()} for k in ("formulas", "texts")}
+    out = {k: {s: frozenset(v) for s, v in raw.get(k, {}).items()} for k in ("formulas", "texts", "rows")}
+    out.update({k: frozenset(raw.get(k, ())) for k in ("sheets", "names")})
+    return out
+
+
+def new_since(version: str | None, sheets, names) -> tuple[list[str], dict]:
+    """The sheets (in order) and public names of this release that release ``version``
+    did not have: a refresh adds them to its workbooks."""
+    rel = known(version or OLDEST)
+    if not rel["sheets"]:
+        return [], {}
+    return ([s for s in sheets if s not in rel["sheets"]],
+            {n: r for n, r in names.items() if n not in rel["names"]})
+
+
+def is_new_row(version: str | None, sheet: str, r: int) -> bool:
+    """Is row ``r`` of ``sheet`` one that release ``version`` left empty (so a blank there
+    is not a person's deletion but a row this release adds)?"""
+    rel = known(version or OLDEST)
+    return bool(rel["rows"]) and sheet in rel["rows"] and r not in rel["rows"][sheet]
 
 
 def is_old_model(version: str | None, sheet: str, r: int, c: int, content) -> bool:
@@ -82,20 +101,26 @@ def is_old_model(version: str | None, sheet: str, r: int, c: int, content) -> bo
 
 def record(path: str | Path) -> dict:
     """The formulas and labels of a workbook a release built, as ``known`` reads them."""
-    from .reader import Formula, read_cells
+    from .reader import Formula, read_book
     from .spec import SOURCES
     formulas: dict[str, set] = {}
     texts: dict[str, set] = {}
-    for sheet, cells in read_cells(path).items():
+    rows: dict[str, set] = {}
+    book = read_book(path, styles=False)
+    for sheet, cells in book.cells.items():
         if sheet == SOURCES:
             continue
         for (r, c), v in cells.items():
+            rows.setdefault(sheet, set()).add(r)
             if isinstance(v, Formula):
                 formulas.setdefault(sheet, set()).add(signature(str(v), r, c))
             elif isinstance(v, str):
                 texts.setdefault(sheet, set()).add(v)
-    return {"formulas": {s: sorted(v) for s, v in sorted(formulas.items())},
-            "texts": {s: sorted(v) for s, v in sorted(texts.items())}}
+    return {"sheets": list(book.states),
+            "names": sorted(n for n in book.names if not n.startswith("_xlnm")),
+            "formulas": {s: sorted(v) for s, v in sorted(formulas.items())},
+            "texts": {s: sorted(v) for s, v in sorted(texts.items())},
+            "rows": {s: sorted(v) for s, v in sorted(rows.items())}}
 
 
 if __name__ == "__main__":      # developer tool: record a release from a workbook it built

@@ -371,3 +371,68 @@ def test_a_release_that_changes_formulas_and_labels_upgrades_old_workbooks(edite
     wb.save(other)
     with pytest.raises(RefreshRefused, match="model cells were edited"):
         refresh(other, DATA)
+
+
+def test_a_release_that_adds_sheets_charts_and_names_adds_them_to_old_workbooks(lo, edited, tmp_path,
+                                                                              monkeypatch):
+    """Pretend the next release adds a Summary sheet in front, a chart sheet and a public
+    name: a 0.1.0 workbook gets them at their places, everything else stays."""
+    from model import layout, refresh as refresh_mod, spec
+    from model.layout import SheetLayout
+
+    from .render import chart_pages
+    orig = layout.lay_out
+
+    def lay_out(mi, source_order=None):
+        lay = orig(mi, source_order)
+        sh = SheetLayout("Summary", protect=True)
+        sh.put(0, 0, "Summary: CSP operating profit", "title")
+        sh.put(2, 0, "CSP operating profit, FY2025/26 Q1 ($M)", "label")
+        sh.formula(2, 1, "Calculations!V23", "calc|$M")
+        sh.widths = {0: 40, 1: 14}
+        lay.sheets = {"Summary": sh, **lay.sheets}
+        lay.names["Summary_CSP_OperatingProfit"] = "Summary!$B$3"
+        return lay
+    monkeypatch.setattr(layout, "lay_out", lay_out)
+    monkeypatch.setattr(refresh_mod, "lay_out", lay_out)
+    extra = spec.Chart("Chart Extra", "An extra chart of ISG revenue", "Revenue ($M)",
+                       spec.FORMATS["$M"], (spec.Series("ISG.revenue", "ISG revenue ($M)"),))
+    monkeypatch.setattr(spec, "CHARTS", spec.CHARTS + (extra,))
+    book, rep = refreshed(edited, tmp_path, "upgrade")
+    assert rep.written
+    wb = openpyxl.load_workbook(book)
+    assert wb.sheetnames[0] == "Summary" and "Chart Extra" in wb.sheetnames
+    assert wb["Summary"]["B3"].value == "=Calculations!V23"
+    assert wb.defined_names["Summary_CSP_OperatingProfit"].attr_text == "Summary!$B$3"
+    assert wb["Inputs"].print_area and "Inputs" in str(wb["Inputs"].print_area)
+    assert wb["Summary"].protection.sheet
+    assert COMMENT in wb["Inputs"].cell(*locate(wb["Inputs"], "Group.revenue", Q1)).comment.text
+    values = lo.recalculate(book)
+    assert values["Summary"].values[(2, 1)] == pytest.approx(values["Calculations"].values[(22, 21)])
+    drawn = chart_pages(lo, book, ["An extra chart of ISG revenue"], tmp_path)
+    assert all(px > 400 for px in drawn.values()), drawn
+
+
+def test_a_release_that_adds_rows_below_writes_them_into_old_workbooks(lo, edited, tmp_path, monkeypatch):
+    """Pretend the next release adds a calculation row below the others and a check: a
+    0.1.0 workbook gets both, computed, without --force; its edits stay."""
+    from model import spec
+    row = spec.CalcRow("csp_loss_share", "CSP operating loss as a share of group revenue (%)", "%",
+                       "IF(OR({csp_op}=\"\",{Group.revenue}=\"\"),\"\",{csp_op}/{Group.revenue})")
+    monkeypatch.setattr(spec, "CALC_ROWS", spec.CALC_ROWS + (row,))
+    chk = spec.Check("loss_share_sign", "CSP loss share not above 100%",
+                     "IF({csp_loss_share}=\"\",0,IF(ABS({csp_loss_share})>1,1,0))")
+    monkeypatch.setattr(spec, "CHECKS_LIST", spec.CHECKS_LIST + (chk,))
+    book, rep = refreshed(edited, tmp_path, "upgrade")
+    assert rep.written and not rep.forced_over
+    wb = openpyxl.load_workbook(book)
+    calc, checks = wb["Calculations"], wb["Checks"]
+    r, c = locate(calc, "csp_loss_share", Q1)
+    assert str(calc.cell(r, c).value).startswith("=IF(")
+    assert checks.cell(*locate(checks, "loss_share_sign", Q1)).value.startswith("=IF(")
+    assert CALC_COMMENT in calc.cell(*locate(calc, "csp_op", Q1)).comment.text
+    values = lo.recalculate(book)
+    op = values["Calculations"].values[(locate(calc, "csp_op", Q1)[0] - 1, c - 1)]
+    rev = values["Inputs"].values[(6, c - 1)]
+    assert values["Calculations"].values[(r - 1, c - 1)] == pytest.approx(op / rev)
+    assert values["Checks"].values[(4, 4)] == 0          # the master check counts the new check
