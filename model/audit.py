@@ -95,6 +95,8 @@ class Inspection:
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
                 where = xl_rowcol_to_cell(r, c)
+                if sheet == spec.CHART_DATA and err == "#N/A":
+                    continue            # a chart-feed row's gap, on purpose
                 if err in CIRCULAR:
                     out.append(finding("CIRCULAR-REFERENCE", sheet, where,
                                        f"the formula depends on its own result ({err})"))

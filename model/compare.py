@@ -103,6 +103,19 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         for j, k in enumerate(result.sens_grid.columns):
             check(spec.SENS, hr + 1 + i, c0 + j, f"margin {m:.4f} x intensity {k:.2f}",
                   result.sens_grid.iat[i, j])
+    if result.feeds is not None and spec.CHART_DATA in values:
+        tl = timeline(spec.CHART_DATA, values[spec.CHART_DATA])
+        rows = result.feeds.to_dict("index")
+        for key in result.feeds.index:
+            r = tl.rows.get(key)
+            for label, c in tl.cols.items():
+                if r is None or label not in rows[key]:
+                    continue
+                exp = rows[key][label]
+                g = got(spec.CHART_DATA, r, c)
+                if _blank(exp) and g != "#N/A" or not _blank(exp) and not same(exp, g):
+                    out.append(Mismatch(spec.CHART_DATA, xl_rowcol_to_cell(r, c), f"{key} {label}",
+                                        "#N/A" if _blank(exp) else float(exp), g))
     codes = {v: r for (r, c), v in sens.items() if c == 2 and isinstance(v, str)}
     for key, exp in (result.sens_extra or {}).items():
         if key in codes:

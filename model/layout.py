@@ -344,7 +344,8 @@ def _checks(lay: Layout) -> None:
     sh.protect = True
     mr = spec.HEADER_ROW + 1
     first = spec.FIRST_BODY_ROW
-    for n, chk in enumerate(spec.CHECKS_LIST):
+    ordered = [c_ for c_ in spec.CHECKS_LIST if not c_.warning] + [c_ for c_ in spec.CHECKS_LIST if c_.warning]
+    for n, chk in enumerate(ordered):         # warnings below every counted check
         lay.row_of[chk.key] = (spec.CHECKS, first + n)
     last = first + len([c_ for c_ in spec.CHECKS_LIST if not c_.warning]) - 1   # warnings come last
     total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
@@ -444,7 +445,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     if not mi.periods:
         raise ValueError("no periods to lay out")
     lay = Layout(mi)
-    for name in (spec.COVER, SUMMARY) + spec.WORKSHEETS[1:]:   # placeholders fix the sheet order
+    for name in (spec.COVER, SUMMARY) + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
         lay.sheets[name] = SheetLayout(name)
     source_rows = _sources(lay, source_order)
     _inputs(lay, source_rows)
@@ -453,6 +454,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     _sensitivity(lay)
     lay.scalar_at["summary_col"] = (SUMMARY, S_COL_ROW, S_VAL)
     _checks(lay)
+    _chart_data(lay)
     _summary(lay)
     _quotes(lay)
     _cover(lay)
@@ -702,3 +704,20 @@ def _quotes(lay: Layout) -> None:
         sh.put(n, 0, label, "text")
         sh.put(n, 1, key, "text")
         sh.put(n, 2, quote, "wrap")
+
+
+def _chart_data(lay: Layout) -> None:
+    """Rows the charts plot: each a model row where it has a value, else #N/A (a gap)."""
+    sh = _timeline_sheet(lay, spec.CHART_DATA, "Chart data",
+                         "What the chart sheets plot: a model row where it has a value, else #N/A, "
+                         "which charts draw as a gap rather than a zero. Not for reading.")
+    sh.protect = True
+    for n, (code, label, unit, key, cond) in enumerate(spec.FEED_ROWS):
+        r = spec.FIRST_BODY_ROW + n
+        lay.row_of[code] = (spec.CHART_DATA, r)
+        sh.put(r, C_LABEL, label, "label")
+        sh.put(r, C_UNIT, unit, "unit")
+        sh.put(r, C_CODE, code, "code")
+        for c in range(P0, lay.last_col + 1):
+            sh.formula(r, c, lay.render(f'IF({{{cond}}}="",NA(),{{{key}}})', c, spec.CHART_DATA),
+                       f"calc|{unit}")

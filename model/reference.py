@@ -33,6 +33,7 @@ class Result:
     sens_extra: dict = None       # sx_* below the grid (Sensitivity, column E)
     summary: dict = None          # Summary row code -> [values from column D on]
     summary_list: list = None     # the Summary's drop-down: the k-th quarter with an answer
+    feeds: pd.DataFrame = None    # chart-feed rows (NaN = #N/A, a gap in the chart)
 
 
 def _div(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -197,13 +198,27 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
             cell = grid.iat[list(sens_margins).index(m_use), list(sens_intensities).index(k)]
         sx = {"sx_margin": m_use, "sx_cell": cell, "sx_diff": cell - _num(lk.get("s_op")),
               "sx_missing": c["csp_missing"][sens_quarter]}
-    totals["sens_reconciles"] = 0.0 if np.isnan(sx.get("sx_diff", np.nan)) or abs(sx["sx_diff"]) <= tol \
-        else 1.0
+    d = sx.get("sx_diff", np.nan)
+    # the same quantity by two formulas: a difference at rounding noise is no difference
+    # (LibreOffice's subtraction gives exactly 0 for nearly equal operands)
+    noise = 1e-9 * max(1.0, abs(_num(lk.get("s_op", np.nan))) if sx else 1.0)
+    totals["sens_reconciles"] = 0.0 if np.isnan(d) or abs(d) <= max(tol, noise) else 1.0
     master = float(sum(totals[k_] for k_ in FAILABLE))
     summary = _summary(calcs, scenarios, scalars, sq, totals, master)
     ranked = [p for p in periods if answered[p]]
     summary_list = ranked + [""] * (len(periods) - len(ranked))
-    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list)
+    def row(key):
+        return calcs.loc[key].astype(float) if key in calcs.index else g(key)
+    feed_spec = {"f_isg_revenue": ("ISG.revenue", "ISG.revenue"),
+                 "f_isg_op": ("ISG.operating_profit", "ISG.operating_profit"),
+                 "f_csp_gm": ("csp_gm", "csp_gm"), "f_blended_gm": ("blended_gm", "blended_gm"),
+                 "f_excsp_gm": ("excsp_gm", "csp_gm"),            # only where it is applied
+                 "f_csp_gp": ("csp_gross_profit", "csp_gross_profit"), "f_csp_op": ("csp_op", "csp_op"),
+                 "f_per_loss": ("csp_rev_per_loss", "csp_rev_per_loss"),
+                 "f_ai_pipeline": ("ISG-AI.pipeline", "ISG-AI.pipeline"),
+                 "f_ai_revenue": ("ISG-AI.revenue", "ISG-AI.revenue")}
+    feeds = pd.DataFrame({code: row(key).where(row(cond).notna()) for code, (key, cond) in feed_spec.items()}).T
+    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds)
 
 
 def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master) -> dict:

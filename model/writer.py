@@ -152,6 +152,8 @@ def _chart(wb, lay: Layout, c: spec.Chart):
             opts = {"name": s.name, "categories": cats, "values": "=" + _series_ref(lay, s.key)}
             if s.kind == "line":
                 opts["marker"] = {"type": "circle", "size": 5}
+                if "assumed" in s.name:
+                    opts["line"] = {"dash_type": "dash", "width": 2}
             if s.secondary:
                 opts["y2_axis"] = True
             target.add_series(opts)
@@ -295,7 +297,6 @@ def _print_setup(ws, sh, lay) -> None:
     sheet name in the header, page x of y and the build stamp in the footer."""
     ws.set_landscape()
     ws.set_paper(9)                                   # A4 (Letter prints the same pages)
-    ws.hide_gridlines(0)
     ws.set_header("&L&\"Calibri,Bold\"&A&R&\"Calibri\"ISG margin model")
     stamp = lay.inputs.provenance.get("Built by", "").replace("&", "&&")
     ws.set_footer(f"&LPage &P of &N&R{stamp}")
@@ -338,6 +339,8 @@ def _fill(ws, sh, fmt) -> None:
         ws.freeze_panes(*sh.freeze)
     if sh.cells:
         lr, lc = sh.extent
+        for ch in sh.charts:                      # an embedded chart prints with its sheet
+            lr = max(lr, ch["anchor"][0] + 26)
         ws.print_area(0, 0, lr, lc)
         if sh.name in spec.TIMELINE_SHEETS:
             ws.fit_to_pages(0, 1) if False else ws.set_print_scale(60)   # ~8 quarters a page
