@@ -127,6 +127,13 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
             if code in codes:
                 for j, e in enumerate(exp):
                     check("Summary", codes[code], 3 + j, f"Summary {code}", e)
+        annual = values.get("Annual")
+        if annual is not None and result.annual is not None:
+            codes_a = {v: r for (r, c), v in annual.items() if c == 2 and isinstance(v, str)}
+            for code, exp in result.annual.items():
+                if code in codes_a:
+                    for j, e in enumerate(exp):
+                        check("Annual", codes_a[code], 3 + j, f"Annual {code}", e)
         for i, q in enumerate(result.summary_list or []):
             check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
     return out

@@ -445,7 +445,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     if not mi.periods:
         raise ValueError("no periods to lay out")
     lay = Layout(mi)
-    for name in (spec.COVER, SUMMARY) + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
+    for name in (spec.COVER, SUMMARY, "Annual") + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
         lay.sheets[name] = SheetLayout(name)
     source_rows = _sources(lay, source_order)
     _inputs(lay, source_rows)
@@ -456,6 +456,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     _checks(lay)
     _chart_data(lay)
     _summary(lay)
+    _annual(lay)
     _quotes(lay)
     _cover(lay)
     lay.names["Periods"] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(spec.HEADER_ROW, P0, True, True)}:"
@@ -721,3 +722,72 @@ def _chart_data(lay: Layout) -> None:
         for c in range(P0, lay.last_col + 1):
             sh.formula(r, c, lay.render(f'IF({{{cond}}}="",NA(),{{{key}}})', c, spec.CHART_DATA),
                        f"calc|{unit}")
+
+
+# --- Annual: fiscal-year totals (added in 0.2.0) ------------------------------------------
+
+ANNUAL = "Annual"
+ANNUAL_ROWS = (  # (code, label, Inputs row)
+    ("fy_group_revenue", "Group revenue, fiscal year ($M)", "Group.revenue"),
+    ("fy_group_op", "Group operating profit, fiscal year ($M)", "Group.operating_profit"),
+    ("fy_isg_revenue", "ISG revenue, fiscal year ($M)", "ISG.revenue"),
+    ("fy_isg_op", "ISG operating profit, fiscal year ($M)", "ISG.operating_profit"),
+)
+A_FIRST = 3                  # column D: the first fiscal year
+
+
+def fiscal_years(periods) -> list[tuple[str, list]]:
+    """(fiscal-year label, its quarters on the timeline) in order."""
+    out: dict[str, list] = {}
+    for p in periods:
+        out.setdefault(f"FY{p.fiscal_year}", []).append(p)
+    return list(out.items())
+
+
+def _annual(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = SheetLayout(ANNUAL, protect=True, freeze=(4, 3))
+    lay.sheets[ANNUAL] = sh
+    years = fiscal_years(mi.periods)
+    sh.widths = {0: 50, 1: 6, 2: 18} | {A_FIRST + i: 13 for i in range(len(years))}
+    sh.put(0, 0, "Annual: fiscal-year totals (Lenovo's year ends 31 March)", "title")
+    sh.put(1, 0, "A year is totalled only when all four of its quarters are given; otherwise the row "
+                 "below says how many are. Trailing four quarters: see Calculations.", "subtitle")
+    hr = 3
+    for c, h in enumerate(("Line item", "Unit", "Code")):
+        sh.put(hr, c, h, "header")
+    for i, (fy, _) in enumerate(years):
+        sh.put(hr, A_FIRST + i, fy, "header_period")
+    last = A_FIRST + len(years) - 1
+    r = hr + 1
+    rows = {}
+    for code, label, key in ANNUAL_ROWS:
+        r += 1
+        rows[code] = r
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, "$M", "unit")
+        sh.put(r, 2, code, "code")
+        sh.put(r + 1, 0, "  quarters given of the year's four (blank when complete)", "note")
+        sh.put(r + 1, 2, code + "_status", "code")
+        for i, (fy, qs) in enumerate(years):
+            a = lay.address(key, lay.col_of(qs[0].label), ANNUAL)
+            b = lay.address(key, lay.col_of(qs[-1].label), ANNUAL).split("!")[-1]
+            rng = f"{a}:{b}"
+            if len(qs) < 4:          # the timeline starts or ends inside this year
+                sh.put(r, A_FIRST + i, None, "calc|$M")
+                sh.put(r + 1, A_FIRST + i, f"incomplete: {len(qs)} of its quarters on the timeline", "wrap")
+                continue
+            sh.formula(r, A_FIRST + i, f'IF(COUNT({rng})=COLUMNS({rng}),SUM({rng}),"")', "calc|$M")
+            sh.formula(r + 1, A_FIRST + i,
+                       f'IF(COUNT({rng})=COLUMNS({rng}),"","incomplete: "&COUNT({rng})&" of "&COLUMNS({rng}))',
+                       "calc|text")
+        r += 1
+    span = (f"{xl_rowcol_to_cell(hr, A_FIRST, True, True)}:{xl_rowcol_to_cell(hr, last, True, True)}")
+    lay.names["FiscalYears"] = f"{ANNUAL}!{span}"
+    for name, code in (("ISG_Revenue_FY", "fy_isg_revenue"), ("ISG_OperatingProfit_FY", "fy_isg_op")):
+        lay.names[name] = (f"{ANNUAL}!{xl_rowcol_to_cell(rows[code], A_FIRST, True, True)}:"
+                           f"{xl_rowcol_to_cell(rows[code], last, True, True)}")
+    sh.charts.append({"kind": "annual", "anchor": (r + 2, 0), "cats": f"={ANNUAL}!{span}",
+                      "revenue": "=" + lay.names["ISG_Revenue_FY"],
+                      "profit": "=" + lay.names["ISG_OperatingProfit_FY"]})
+    sh.print_titles = (0, hr)

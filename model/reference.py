@@ -34,6 +34,7 @@ class Result:
     summary: dict = None          # Summary row code -> [values from column D on]
     summary_list: list = None     # the Summary's drop-down: the k-th quarter with an answer
     feeds: pd.DataFrame = None    # chart-feed rows (NaN = #N/A, a gap in the chart)
+    annual: dict = None           # Annual row code -> [value per fiscal year]
 
 
 def _div(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -141,6 +142,9 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
         m_s = scenarios.loc[row].astype(float)
         c[f"csp_gp_{s_key}"] = c["group_gross_profit"] - c["excsp_revenue"] * m_s
         c[f"csp_op_{s_key}"] = c[f"csp_gp_{s_key}"] - c["csp_opex"]
+    for key, series in (("ttm_group_revenue", rev), ("ttm_group_op", op), ("ttm_isg_revenue", isg),
+                        ("ttm_isg_op", isg_op)):
+        c[key] = series.rolling(4, min_periods=4).sum()     # all four quarters, else blank
     calcs = pd.DataFrame(c).T[periods]
 
     f = {}
@@ -218,7 +222,24 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
                  "f_ai_pipeline": ("ISG-AI.pipeline", "ISG-AI.pipeline"),
                  "f_ai_revenue": ("ISG-AI.revenue", "ISG-AI.revenue")}
     feeds = pd.DataFrame({code: row(key).where(row(cond).notna()) for code, (key, cond) in feed_spec.items()}).T
-    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds)
+    # fiscal years: the label's first word; a total needs all four quarters given
+    years: dict[str, list] = {}
+    for p in periods:
+        years.setdefault(p.split()[0], []).append(p)
+    annual = {}
+    for code, series in (("fy_group_revenue", rev), ("fy_group_op", op), ("fy_isg_revenue", isg),
+                         ("fy_isg_op", isg_op)):
+        vals, status = [], []
+        for fy, qs in years.items():
+            n = int(series[qs].notna().sum())
+            if len(qs) < 4:
+                vals.append(np.nan)
+                status.append(f"incomplete: {len(qs)} of its quarters on the timeline")
+            else:
+                vals.append(float(series[qs].sum()) if n == 4 else np.nan)
+                status.append("" if n == 4 else f"incomplete: {n} of 4")
+        annual[code], annual[code + "_status"] = vals, status
+    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds, annual)
 
 
 def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master) -> dict:

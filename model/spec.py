@@ -236,6 +236,12 @@ def _growth(key: str, lag: int) -> str:
     return given([k(key), prior], f"{k(key)}/{prior}-1", also=[f"{prior}=0"])
 
 
+def _ttm(key: str) -> str:
+    """The sum of this quarter and the three before it; blank unless all four are given."""
+    refs = [k(key)] + [k(f"{key}@-{lag}") for lag in (1, 2, 3)]
+    return given(refs, "+".join(refs))
+
+
 _SCEN = "INDEX({excsp_low:excsp_high},MATCH({$scenario},{$scenario_names},0))"
 
 CALC_ROWS = (
@@ -335,7 +341,15 @@ CALC_ROWS = (
                 section="Scenarios side by side" if s_key == "low" else ""),
         CalcRow(f"csp_op_{s_key}", f"CSP operating profit at the {s_name} scenario's ex-CSP margin ($M)", "$M",
                 given([k(f"csp_gp_{s_key}"), k("csp_opex")], f"{{csp_gp_{s_key}}}-{{csp_opex}}")),
-    ))
+    )) + (
+    CalcRow("ttm_group_revenue", "Group revenue, trailing four quarters ($M)", "$M", _ttm("Group.revenue"),
+            section="Trailing four quarters"),
+    CalcRow("ttm_group_op", "Group operating profit, trailing four quarters ($M)", "$M",
+            _ttm("Group.operating_profit")),
+    CalcRow("ttm_isg_revenue", "ISG revenue, trailing four quarters ($M)", "$M", _ttm("ISG.revenue")),
+    CalcRow("ttm_isg_op", "ISG operating profit, trailing four quarters ($M)", "$M",
+            _ttm("ISG.operating_profit")),
+)
 
 # Public interface: defined names over whole timeline rows.
 INPUT_NAMES = {

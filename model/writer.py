@@ -243,8 +243,8 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
         _fill(ws, sh, fmt)
         _print_setup(ws, sh, lay)
         for spec_ in sh.charts:
-            ws.insert_chart(*spec_["anchor"], _bridge_chart(wb, name, spec_),
-                            {"x_scale": 1.6, "y_scale": 1.3})
+            make = _bridge_chart if spec_["kind"] == "bridge" else _annual_chart
+            ws.insert_chart(*spec_["anchor"], make(wb, name, spec_), {"x_scale": 1.6, "y_scale": 1.3})
         if name == "Summary":
             ws.activate()
         if name == spec.COVER:
@@ -289,6 +289,27 @@ def _bridge_chart(wb, sheet: str, c: dict):
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_x_axis({"label_position": "low"})
     chart.set_legend({"none": True})
+    return chart
+
+
+def _annual_chart(wb, sheet: str, c: dict):
+    """The seed article's chart: ISG revenue against ISG operating profit by fiscal year, on
+    one axis so both share zero; an incomplete year is a gap."""
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "ISG revenue ($M)", "categories": c["cats"], "values": c["revenue"],
+                      "fill": {"color": "#1F4E79"}})
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"name": "ISG operating profit ($M)", "categories": c["cats"], "values": c["profit"],
+                     "marker": {"type": "circle", "size": 6}, "line": {"color": "#C00000", "width": 2.25},
+                     "data_labels": {"value": True, "num_format": '#,##0;(#,##0)', "position": "above"}})
+    chart.combine(line)
+    chart.set_title({"name": "ISG revenue against ISG operating profit by fiscal year ($M)",
+                     "name_font": {"size": 12}})
+    chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"name": "Fiscal year (complete years only)", "label_position": "low"})
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
     return chart
 
 
