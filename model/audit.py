@@ -54,7 +54,16 @@ def reference_result(mi) -> Result:
     return recompute(frame(mi.figures, [r.key for r in mi.rows]),
                      frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS]),
                      mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities,
-                     mi.summary_quarter)
+                     mi.summary_quarter, _outlook_drivers(mi))
+
+
+def _outlook_drivers(mi) -> dict | None:
+    """The Outlook's drivers as the workbook holds them (None when they are not all numbers)."""
+    from .layout import OUTLOOK_DRIVERS
+    d = {code: mi.outlook.get(code, default) for code, _, _, default, _ in OUTLOOK_DRIVERS}
+    d["o_base"] = mi.outlook.get("o_base", mi.summary_quarter)
+    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for k_, v in d.items() if k_ != "o_base")
+    return d if ok else None
 
 
 def _names(book: Book) -> list[Finding]:

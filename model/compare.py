@@ -127,6 +127,13 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
             if code in codes:
                 for j, e in enumerate(exp):
                     check("Summary", codes[code], 3 + j, f"Summary {code}", e)
+        outlook = values.get("Outlook")
+        if outlook is not None and result.outlook is not None:
+            codes_o = {v: r for (r, c), v in outlook.items() if c == 2 and isinstance(v, str)}
+            for code, exp in result.outlook.items():
+                if code in codes_o:
+                    for j, e in enumerate(exp):
+                        check("Outlook", codes_o[code], 3 + j, f"Outlook {code}", e)
         annual = values.get("Annual")
         if annual is not None and result.annual is not None:
             codes_a = {v: r for (r, c), v in annual.items() if c == 2 and isinstance(v, str)}

@@ -50,6 +50,7 @@ class ModelInputs:
     notes: dict[str, object] = field(default_factory=dict)       # row key -> a person's note
     summary_quarter: str = ""                                     # the Summary's chosen quarter
     quotes: dict[tuple[str, str], str] = field(default_factory=dict)   # (period label, key) -> quote
+    outlook: dict[str, object] = field(default_factory=dict)   # Outlook driver code -> a person's value
     provenance: dict[str, str] = field(default_factory=dict)
 
 

@@ -216,6 +216,26 @@ def _assumptions(lay: Layout) -> None:
             sh.put(r, P0 + i, e.value if e else None, f"input|%|{basis}")
     lay.scalar_at["scenario_names"] = (spec.ASSUMPTIONS, (first, first + len(spec.SCENARIO_ROWS) - 1),
                                        C_CODE)
+    # added in 0.2.0, below the scenario rows: where each quarter's Base margin comes from, and
+    # what each scenario rests on
+    r = first + len(spec.SCENARIO_ROWS)
+    lay.row_of["excsp_base_source"] = (spec.ASSUMPTIONS, r)
+    sh.put(r, C_LABEL, "Base margin: sourced, or carried from the CFO's statement (text)", "label")
+    sh.put(r, C_CODE, "excsp_base_source", "code")
+    for i, p in enumerate(mi.periods):
+        e = mi.scenarios.get((p, "excsp_base"))
+        if e is None:
+            text = ""
+        elif e.basis == "assumption":
+            text = "carried"
+        elif e.basis == "user":
+            text = "your value"
+        else:
+            text = f"sourced ({e.basis})"
+        sh.put(r, P0 + i, text, "note")
+    for n, srow in enumerate(spec.SCENARIO_ROWS):
+        sh.put(r + 2 + n, C_LABEL, f"{srow.scenario} = {spec.SCENARIO_MEANING[srow.scenario]}. "
+                                   f"{spec.SCENARIO_REASON[srow.scenario]}", "note")
     sc = lay.scalar_at["scenario"]
     rng = lay.render("={$scenario_names}", 0, spec.ASSUMPTIONS)
     sh.validations.append((sc[1], sc[2], {"validate": "list", "source": rng,
@@ -445,7 +465,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     if not mi.periods:
         raise ValueError("no periods to lay out")
     lay = Layout(mi)
-    for name in (spec.COVER, SUMMARY, "Annual") + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
+    for name in (spec.COVER, SUMMARY, "Annual", "Outlook") + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
         lay.sheets[name] = SheetLayout(name)
     source_rows = _sources(lay, source_order)
     _inputs(lay, source_rows)
@@ -457,6 +477,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     _chart_data(lay)
     _summary(lay)
     _annual(lay)
+    _outlook(lay)
     _quotes(lay)
     _cover(lay)
     lay.names["Periods"] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(spec.HEADER_ROW, P0, True, True)}:"
@@ -482,6 +503,7 @@ SUMMARY_HEADLINE = (  # (code, label, unit, Calculations row)
     ("h_per_loss", "CSP revenue per $1 of operating loss (x)", "x", "csp_rev_per_loss"),
     ("h_breakeven", "CSP gross margin needed to break even (%)", "%", "csp_breakeven_gm"),
     ("h_excsp_gm", "Ex-CSP gross margin in use (%)", "%", "excsp_gm"),
+    ("h_excsp_source", "Base margin for this quarter: sourced or carried (text)", "text", "excsp_base_source"),
     ("h_esmb_om", "Enterprise/SMB implied operating margin (%)", "%", "esmb_om"),
 )
 SUMMARY_RECON = (  # (code, label, published row, our row, implied-margin row)
@@ -791,3 +813,141 @@ def _annual(lay: Layout) -> None:
                       "revenue": "=" + lay.names["ISG_Revenue_FY"],
                       "profit": "=" + lay.names["ISG_OperatingProfit_FY"]})
     sh.print_titles = (0, hr)
+
+
+# --- Outlook: forward quarters from drivers (added in 0.2.0) ------------------------------
+
+OUTLOOK = "Outlook"
+O_VAL = 3                     # column D: driver values; forecast quarters from column D too
+OUTLOOK_QUARTERS = 8
+OUTLOOK_DRIVERS = (  # (code, label, unit, default or None for a formula, note)
+    ("o_base", "Base quarter: the forecast starts after it", "text", None,
+     "Pick a quarter with a CSP answer (its CSP revenue, margin and opex are the start)."),
+    ("o_qpy", "Quarters per year (count)", "count", 4, "Calendar arithmetic."),
+    ("o_multiple", "Growth multiple of the Nvidia-related business (x)", "x", 4.0,
+     'Lenovo (CES 2026): "four times the scale of its Nvidia-related business".'),
+    ("o_years", "Years to reach it (count)", "count", 3.5, '"over the next three to four years": the midpoint.'),
+    ("o_gm_step", "CSP gross margin change per quarter (%)", "%", 0.005,
+     "Assumption: +0.5 points a quarter as scale and mix improve."),
+    ("o_opex_growth", "CSP allocated opex growth per quarter (%)", "%", 0.05,
+     "Assumption: opex grows slower than revenue (part of it is fixed)."),
+    ("o_pipeline", "AI pipeline at the latest report ($M)", "$M", 21000.0,
+     "Lenovo: $10B-12B at FY2025/26 Q1, $15.5B at Q3, $21B at Q4."),
+    ("o_conversion", "Share of the pipeline that becomes revenue (%)", "%", 0.5, "Assumption."),
+    ("o_lag", "Quarters before the pipeline starts converting (count)", "count", 1, "Assumption."),
+    ("o_spread", "Quarters over which it converts (count)", "count", 4, "Assumption."),
+)
+OUTLOOK_CALC = (  # (code, label, unit) of the derived drivers
+    ("o_growth", "CSP revenue growth per quarter implied by the multiple (%)", "%"),
+    ("o_rev0", "CSP revenue in the base quarter ($M)", "$M"),
+    ("o_gm0", "CSP gross margin in the base quarter (%)", "%"),
+    ("o_opex0", "CSP allocated opex in the base quarter ($M)", "$M"),
+)
+OUTLOOK_ROWS = (  # (code, label, unit)
+    ("o_t", "Quarters after the base quarter (count)", "count"),
+    ("o_rev", "CSP revenue, forecast ($M)", "$M"),
+    ("o_gm", "CSP gross margin, forecast (%)", "%"),
+    ("o_gp", "CSP gross profit, forecast ($M)", "$M"),
+    ("o_opex", "CSP allocated opex, forecast ($M)", "$M"),
+    ("o_op", "CSP operating profit, forecast ($M)", "$M"),
+    ("o_cum", "Cumulative CSP operating profit from the base quarter, forecast ($M)", "$M"),
+    ("o_breakeven", "CSP gross margin needed to break even at that scale (%)", "%"),
+    ("o_ai", "AI revenue from the pipeline, forecast ($M)", "$M"),
+)
+
+
+def _outlook(lay: Layout) -> None:
+    from .data import parse_label
+    mi = lay.inputs
+    sh = SheetLayout(OUTLOOK, protect=True, freeze=(0, 3))
+    lay.sheets[OUTLOOK] = sh
+    sh.widths = {0: 62, 1: 6, 2: 14} | {O_VAL + i: 14 for i in range(OUTLOOK_QUARTERS)}
+    sh.tab_color = "#7F6000"
+    sh.put(0, 0, "Outlook: CSP profit by future quarter, from the drivers below (FORECAST)", "title")
+    sh.put(1, 0, "Yellow cells are drivers: change them and the forecast follows. Forecast columns "
+                 "are shaded and marked (F); nothing here is reported.", "subtitle")
+    cell = {}
+    r = 3
+    for code, label, unit, default, note in OUTLOOK_DRIVERS:
+        cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, "" if unit == "text" else unit, "unit")
+        sh.put(r, 2, code, "code")
+        value = mi.outlook.get(code, mi.summary_quarter if code == "o_base" else default)
+        sh.put(r, O_VAL, value, f"input|{'%' if unit == '%' else '$M' if unit == '$M' else 'x' if unit == 'x' else 'count' if unit == 'count' else 'text'}|reported")
+        sh.put(r, O_VAL + 1, note, "note")
+        r += 1
+    lay.scalar_at["outlook_base"] = (OUTLOOK, 3, O_VAL)
+    lst = lay.sheets[SUMMARY].validations[0][2]["source"].replace("=", f"={SUMMARY}!", 1)
+    sh.validations.append((3, O_VAL, {"validate": "list", "source": lst}))
+    col = f"MATCH({cell['o_base']},Periods,0)"
+    formulas = {
+        "o_growth": spec.given([cell["o_multiple"], cell["o_years"], cell["o_qpy"]],
+                               f"{cell['o_multiple']}^(1/({cell['o_years']}*{cell['o_qpy']}))-1",
+                               also=[f"{cell['o_years']}*{cell['o_qpy']}=0"]),
+        "o_rev0": f"INDEX({lay.row_range('csp_revenue')},{col})",
+        "o_gm0": f"INDEX({lay.row_range('csp_gm')},{col})",
+        "o_opex0": f"INDEX({lay.row_range('csp_opex')},{col})",
+    }
+    for code, label, unit in OUTLOOK_CALC:
+        cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, unit, "unit")
+        sh.put(r, 2, code, "code")
+        sh.formula(r, O_VAL, formulas[code], f"calc|{unit}")
+        r += 1
+    r += 1
+    hr = r
+    sh.put(hr, 0, "Forecast quarter", "header")
+    sh.put(hr, 2, "Code", "header")
+    try:
+        base = parse_label(mi.summary_quarter)
+    except ValueError:
+        base = mi.periods[-1]
+    for i in range(OUTLOOK_QUARTERS):
+        sh.put(hr, O_VAL + i, f"{base.shifted(i + 1).label} (F)", "header_forecast")
+    lay.names["Outlook_Periods"] = (f"{OUTLOOK}!{xl_rowcol_to_cell(hr, O_VAL, True, True)}:"
+                                    f"{xl_rowcol_to_cell(hr, O_VAL + OUTLOOK_QUARTERS - 1, True, True)}")
+    rows = {}
+    for code, label, unit in OUTLOOK_ROWS:
+        r += 1
+        rows[code] = r
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, unit, "unit")
+        sh.put(r, 2, code, "code")
+    for i in range(OUTLOOK_QUARTERS):
+        c = O_VAL + i
+        at = {code: xl_rowcol_to_cell(rr, c) for code, rr in rows.items()}
+        prev_cum = xl_rowcol_to_cell(rows["o_cum"], c - 1) if i else None
+        sh.put(rows["o_t"], c, i + 1, "forecast|count")
+        f = {
+            "o_rev": spec.given([cell["o_rev0"], cell["o_growth"]],
+                                f"{cell['o_rev0']}*(1+{cell['o_growth']})^{at['o_t']}"),
+            "o_gm": spec.given([cell["o_gm0"], cell["o_gm_step"]],
+                               f"{cell['o_gm0']}+{cell['o_gm_step']}*{at['o_t']}"),
+            "o_gp": spec.given([at["o_rev"], at["o_gm"]], f"{at['o_rev']}*{at['o_gm']}"),
+            "o_opex": spec.given([cell["o_opex0"], cell["o_opex_growth"]],
+                                 f"{cell['o_opex0']}*(1+{cell['o_opex_growth']})^{at['o_t']}"),
+            "o_op": spec.given([at["o_gp"], at["o_opex"]], f"{at['o_gp']}-{at['o_opex']}"),
+            "o_cum": (spec.given([at["o_op"]], at["o_op"]) if not i else
+                      spec.given([at["o_op"], prev_cum], f"{prev_cum}+{at['o_op']}")),
+            "o_breakeven": spec.given([at["o_opex"], at["o_rev"]], f"{at['o_opex']}/{at['o_rev']}",
+                                      also=[f"{at['o_rev']}=0"]),
+            "o_ai": spec.given([cell["o_pipeline"], cell["o_conversion"], cell["o_lag"], cell["o_spread"]],
+                               f"IF(AND({at['o_t']}>{cell['o_lag']},{at['o_t']}<={cell['o_lag']}+{cell['o_spread']}),"
+                               f"{cell['o_pipeline']}*{cell['o_conversion']}/{cell['o_spread']},0)",
+                               also=[f"{cell['o_spread']}=0"]),
+        }
+        for code, text in f.items():
+            unit = next(u for k_, _, u in OUTLOOK_ROWS if k_ == code)
+            sh.formula(rows[code], c, text, f"forecast|{unit}")
+    for name, code in (("Outlook_CSP_Revenue", "o_rev"), ("Outlook_CSP_OperatingProfit", "o_op")):
+        lay.names[name] = (f"{OUTLOOK}!{xl_rowcol_to_cell(rows[code], O_VAL, True, True)}:"
+                           f"{xl_rowcol_to_cell(rows[code], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}")
+    sh.charts.append({"kind": "outlook", "anchor": (r + 2, 0), "cats": "=" + lay.names["Outlook_Periods"],
+                      "op": "=" + lay.names["Outlook_CSP_OperatingProfit"],
+                      "cum": f"={OUTLOOK}!{xl_rowcol_to_cell(rows['o_cum'], O_VAL, True, True)}:"
+                             f"{xl_rowcol_to_cell(rows['o_cum'], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}",
+                      "breakeven": f"={OUTLOOK}!{xl_rowcol_to_cell(rows['o_breakeven'], O_VAL, True, True)}:"
+                                   f"{xl_rowcol_to_cell(rows['o_breakeven'], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}"})
+    sh.print_titles = (0, 1)

@@ -396,6 +396,10 @@ def read_model_inputs(sheets: dict[str, Cells]):
     chosen = sheets.get("Summary", {}).get((3, 3))      # the Summary's quarter (0.2.0 on)
     mi.summary_quarter = str(chosen) if chosen not in (None, "") else default_sens_quarter(
         periods, figures)
+    outlook = sheets.get("Outlook", {})           # the Outlook's drivers as a person left them
+    mi.outlook = {v: outlook.get((r, 3)) for (r, c), v in outlook.items()
+                  if c == 2 and isinstance(v, str) and v.startswith("o_") and r < 13
+                  and outlook.get((r, 3)) not in (None, "")}
     quotes = sheets.get("Quotes", {})
     mi.quotes = {(str(quotes[(r, 0)]), str(quotes[(r, 1)])): str(quotes[(r, 2)])
                  for r in sorted({r for r, _ in quotes if r > 0})

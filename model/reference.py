@@ -35,6 +35,7 @@ class Result:
     summary_list: list = None     # the Summary's drop-down: the k-th quarter with an answer
     feeds: pd.DataFrame = None    # chart-feed rows (NaN = #N/A, a gap in the chart)
     annual: dict = None           # Annual row code -> [value per fiscal year]
+    outlook: dict = None          # Outlook row code -> [value] (drivers) or [value per quarter]
 
 
 def _div(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -59,7 +60,7 @@ def _num(x) -> float:
 
 def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
               sens_quarter: str, sens_margins, sens_intensities,
-              summary_quarter: str | None = None) -> Result:
+              summary_quarter: str | None = None, outlook: dict | None = None) -> Result:
     """All outputs from the inputs as they stand."""
     periods = list(inputs.columns)
     nan = pd.Series(np.nan, index=periods, dtype=float)
@@ -239,10 +240,35 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
                 vals.append(float(series[qs].sum()) if n == 4 else np.nan)
                 status.append("" if n == 4 else f"incomplete: {n} of 4")
         annual[code], annual[code + "_status"] = vals, status
-    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds, annual)
+    out_o = _outlook(calcs, outlook) if outlook else None
+    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds, annual,
+                  out_o)
 
 
-def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master) -> dict:
+def _outlook(calcs: pd.DataFrame, d: dict, quarters: int = 8) -> dict:
+    """Forward quarters t = 1..n from the base quarter: revenue compounds at the rate that
+    multiplies it by ``o_multiple`` in ``o_years`` years; the margin steps; opex compounds."""
+    q = d["o_base"]
+    known = q in calcs.columns
+    rev0 = _num(calcs.at["csp_revenue", q]) if known else np.nan
+    gm0 = _num(calcs.at["csp_gm", q]) if known else np.nan
+    opex0 = _num(calcs.at["csp_opex", q]) if known else np.nan
+    growth = d["o_multiple"] ** (1 / (d["o_years"] * d["o_qpy"])) - 1
+    t = np.arange(1, quarters + 1, dtype=float)
+    rev = rev0 * (1 + growth) ** t
+    gm = gm0 + d["o_gm_step"] * t
+    gp = rev * gm
+    opex = opex0 * (1 + d["o_opex_growth"]) ** t
+    op = gp - opex
+    lag, spread = d["o_lag"], d["o_spread"]
+    ai = np.where((t > lag) & (t <= lag + spread), d["o_pipeline"] * d["o_conversion"] / spread, 0.0)
+    return {"o_growth": [growth], "o_rev0": [rev0], "o_gm0": [gm0], "o_opex0": [opex0],
+            "o_rev": list(rev), "o_gm": list(gm), "o_gp": list(gp), "o_opex": list(opex), "o_op": list(op),
+            "o_cum": list(np.cumsum(op)), "o_breakeven": list(opex / rev), "o_ai": list(ai)}
+
+
+def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master,
+             source: dict | None = None) -> dict:
     """The Summary's cells for quarter ``q`` (None: not a quarter, every lookup blank)."""
     def v(key):
         return _num(calcs.at[key, q]) if q is not None else np.nan
@@ -259,6 +285,8 @@ def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, tot
             "h_csp_opex": "csp_opex", "h_csp_op": "csp_op", "h_per_loss": "csp_rev_per_loss",
             "h_breakeven": "csp_breakeven_gm", "h_excsp_gm": "excsp_gm", "h_esmb_om": "esmb_om"}
     out.update({code: [v(key)] for code, key in head.items()})
+    if source is not None and q is not None:      # a label row laid out from the inputs' bases
+        out["h_excsp_source"] = [source.get(q, "")]
     for code, pub, ours, implied in (("rec_gp", "pub_csp_gp", "csp_gross_profit", "implied_gm_from_gp"),
                                      ("rec_op", "pub_csp_op", "csp_op", "implied_gm_from_op"),
                                      ("rec_esmb", "pub_esmb_op", "esmb_op", "implied_gm_from_esmb")):

@@ -64,6 +64,8 @@ BASIS_MARK = {  # (prefix, suffix, fill colour)
 def input_format(unit: str, basis: str) -> str:
     """Number format of an input cell: the unit's format with the basis marker."""
     prefix, suffix, _ = BASIS_MARK[basis]
+    if ";" not in FORMATS[unit]:                     # counts: no sign section
+        return FORMATS[unit]
     pos, neg = FORMATS[unit].replace("_)", "").split(";")
     return f"{prefix}{pos}{suffix}_);{prefix}{neg}{suffix}"
 

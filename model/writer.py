@@ -37,6 +37,9 @@ def _style(key: str) -> dict:
         return base | fmt
     if kind == "calc":
         return base | {"num_format": spec.FORMATS[rest]}
+    if kind == "forecast":          # visibly forecast: shaded, italic
+        return base | {"num_format": spec.FORMATS[rest], "italic": True, "bg_color": "#DDEBF7",
+                       "font_color": "#1F4E79"}
     if kind == "plain":
         return base | {"num_format": spec.FORMATS[rest]}
     return base | {
@@ -44,6 +47,8 @@ def _style(key: str) -> dict:
         "subtitle": {"italic": True, "font_color": "#595959"},
         "header": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1},
         "header_period": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1, "align": "center"},
+        "header_forecast": {"bold": True, "italic": True, "bg_color": "#9BC2E6", "bottom": 1,
+                            "align": "center"},
         "section": {"bold": True, "font_color": "#1F4E79"},
         "unit": {"align": "center", "font_color": "#595959"},
         "code": {"font_color": "#808080", "font_size": 8},
@@ -243,7 +248,7 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
         _fill(ws, sh, fmt)
         _print_setup(ws, sh, lay)
         for spec_ in sh.charts:
-            make = _bridge_chart if spec_["kind"] == "bridge" else _annual_chart
+            make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
             ws.insert_chart(*spec_["anchor"], make(wb, name, spec_), {"x_scale": 1.6, "y_scale": 1.3})
         if name == "Summary":
             ws.activate()
@@ -310,6 +315,26 @@ def _annual_chart(wb, sheet: str, c: dict):
     chart.set_x_axis({"name": "Fiscal year (complete years only)", "label_position": "low"})
     chart.set_legend({"position": "bottom"})
     chart.show_blanks_as("gap")
+    return chart
+
+
+def _outlook_chart(wb, sheet: str, c: dict):
+    """Forecast CSP operating profit by quarter and the cumulative loss ($M); the break-even
+    margin at that scale is in the table above it."""
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "CSP operating profit, forecast ($M)", "categories": c["cats"],
+                      "values": c["op"], "fill": {"color": "#9BC2E6"}, "border": {"color": "#1F4E79"}})
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"name": "Cumulative CSP operating profit, forecast ($M)", "categories": c["cats"],
+                     "values": c["cum"], "line": {"color": "#C00000", "dash_type": "dash"},
+                     "marker": {"type": "circle", "size": 5}})
+    chart.combine(line)
+    chart.set_title({"name": "Outlook (forecast): CSP operating profit and cumulative loss",
+                     "name_font": {"size": 12}})
+    chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"name": "Forecast quarter (F)", "label_position": "low"})
+    chart.set_legend({"position": "bottom"})
     return chart
 
 

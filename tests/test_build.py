@@ -133,8 +133,8 @@ def test_defined_names_span_the_timeline(default_book):
 
 def test_modelling_conventions(default_book):
     wb = openpyxl.load_workbook(default_book)
-    assert wb.sheetnames[:8] == ["Cover", "Summary", "Annual", "Inputs", "Assumptions", "Calculations",
-                                 "Sensitivity", "Checks"]
+    assert wb.sheetnames[:9] == ["Cover", "Summary", "Annual", "Outlook", "Inputs", "Assumptions",
+                                 "Calculations", "Sensitivity", "Checks"]
     assert wb.sheetnames[-2:] == ["Sources", "Quotes"]
     for name in ("Calculations", "Checks", "Sensitivity", "Cover"):
         assert wb[name].protection.sheet and not wb[name].protection.password, name

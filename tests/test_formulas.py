@@ -8,6 +8,7 @@ from model.reference import recompute
 
 from .conftest import DATA
 from .independent import (
+    OUTLOOK,
     DEFAULT_SCALARS,
     SENS_INTENSITIES,
     SENS_MARGINS,
@@ -24,7 +25,9 @@ def test_every_calculated_cell_matches_the_reference(default_values):
     first = recompute(inputs, scen, DEFAULT_SCALARS, "", SENS_MARGINS, SENS_INTENSITIES)
     latest = first.calcs.loc["csp_op"].dropna().index[-1]     # the latest quarter with an answer
     assert latest == "FY2025/26 Q2"
-    expected = recompute(inputs, scen, DEFAULT_SCALARS, latest, SENS_MARGINS, SENS_INTENSITIES)
+    expected = recompute(inputs, scen, DEFAULT_SCALARS, latest, SENS_MARGINS, SENS_INTENSITIES,
+                         latest, OUTLOOK)
+    assert expected.outlook["o_op"][0] < 0 and len(expected.outlook["o_op"]) == 8
     vals, errs = _split(default_values)
     problems = compare(expected, vals, errs)
     assert not problems, "\n".join(map(str, problems[:20]))
