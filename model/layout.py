@@ -41,6 +41,7 @@ class SheetLayout:
     conditional: list[tuple[int, int, int, int, dict]] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)      # embedded charts (kind, anchor, series)
     print_titles: tuple[int, int] | None = None           # rows 0..n repeated on each page
+    page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
 
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
         self.cells[(r, c)] = Cell(value, style, **kw)
@@ -594,8 +595,7 @@ def _summary(lay: Layout) -> None:
 
     r += 2
     sh.put(r, 0, "Reconciliation with the published analysis (The Next Platform, estimates)", "section")
-    for j, h in enumerate(("Published", "Ours", "Ours less published",
-                           "Ex-CSP margin giving the published (%)")):
+    for j, h in enumerate(("Published", "Ours", "Variance", "Implied margin")):
         sh.put(r, S_VAL + j, h, "header_wrap")
     for code, label, pub, ours, implied in SUMMARY_RECON:
         r += 1
@@ -612,8 +612,9 @@ def _summary(lay: Layout) -> None:
             lay.names["Implied_ExCSP_GrossMargin"] = (
                 f"{SUMMARY}!{xl_rowcol_to_cell(r, S_VAL + 3, True, True)}")
     r += 1
-    sh.put(r, 0, "The implied margin solves published = group gross profit - ex-CSP revenue x margin "
-                 "[- CSP allocated opex]; compare it with the margin in use above.", "note")
+    sh.put(r, 0, "Variance = ours less published. Implied margin = the ex-CSP gross margin (%) that gives "
+                 "the published figure: (group gross profit [- CSP allocated opex] - published) / ex-CSP "
+                 "revenue; compare it with the margin in use above.", "note")
 
     r += 2
     sh.formula(r, 0, f'"Scenarios side by side, "&{qcell}', "section")
@@ -660,6 +661,7 @@ def _summary(lay: Layout) -> None:
 
     # the bridge: group gross profit -> CSP operating profit, drawn as a waterfall
     r += 2
+    sh.page_breaks.append(r)                  # the bridge and its chart print on a page of their own
     sh.formula(r, 0, f'"Bridge from group gross profit to CSP operating profit, "&{qcell}', "section")
     for j, h in enumerate(BRIDGE_COLS):
         sh.put(r, S_VAL + j, h, "header_wrap")
@@ -690,13 +692,15 @@ def _summary(lay: Layout) -> None:
     title_cell = xl_rowcol_to_cell(r, 0, True, True)
     sh.formula(r, 0, f'"CSP bridge, "&{qcell}&" ($M): group gross profit to CSP operating profit"', "note")
     sh.charts.append({"kind": "bridge", "anchor": (r + 2, 0), "title": f"={SUMMARY}!{title_cell}",
+                      "title_now": f"CSP bridge, {mi.summary_quarter} ($M): group gross profit to CSP "
+                                   "operating profit",
                       "rows": (first_bridge, last_bridge), "totals": [i for i, b in enumerate(BRIDGE)
                                                                        if b[2] == "total"]})
 
     # quarters with an answer, for the drop-down (the k-th answered quarter, k = 1, 2, ...)
     lc = 10
     sh.widths[lc] = 16
-    sh.put(2, lc, "Quarters with a CSP answer", "header_wrap")
+    sh.put(2, lc, "Answered", "header_wrap")
     n = len(mi.periods)
     rank = lay.row_range("csp_answer_rank")
     for i in range(n):

@@ -172,9 +172,9 @@ SCENARIO_ROWS = (
 )
 # What each scenario means for CSP, and the statement its value rests on (shown beside it).
 SCENARIO_MEANING = {
-    "Low": "CSP best case (smallest CSP loss)",
-    "Base": "Base case (The Next Platform's 17.2%)",
-    "High": "CSP worst case (largest CSP loss)",
+    "Low": "CSP best case",
+    "Base": "Base case",
+    "High": "CSP worst case",
 }
 SCENARIO_REASON = {
     "Low": 'Low 17.0%: the least the CFO\'s "north of 17%" allows; a lower ex-CSP margin would '
@@ -497,7 +497,7 @@ CHARTS = (
           (Series("f_csp_gm", "CSP gross margin (%)"),
            Series("f_blended_gm", "Blended group gross margin (%)", "line"),
            Series("f_excsp_gm", "Ex-CSP gross margin, assumed (%)", "line"))),
-    Chart("Chart CSP loss", "CSP gross and operating profit, quarters with an answer ($M)",
+    Chart("Chart CSP loss", "CSP gross and operating profit ($M); a gap: no CSP answer that quarter",
           "Profit ($M)", WHOLE_M,
           (Series("f_csp_gp", "CSP gross profit ($M)"),
            Series("f_csp_op", "CSP operating profit ($M)"),

@@ -289,7 +289,8 @@ def _bridge_chart(wb, sheet: str, c: dict):
                       "points": points, "gap": 60})
     chart.add_series({"name": "Below zero ($M)", "categories": cats, "values": col(5),
                       "points": points})
-    chart.set_title({"name": c["title"], "name_font": {"size": 12}})
+    # the title follows the Summary's quarter in Excel; the cached text is the build's quarter
+    chart.set_title({"name": c["title"], "name_font": {"size": 12}, "data": [c["title_now"]]})
     chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     chart.set_x_axis({"label_position": "low"})
@@ -354,6 +355,8 @@ def _print_setup(ws, sh, lay) -> None:
         ws.repeat_rows(*sh.print_titles)
     if sh.tab_color:
         ws.set_tab_color(sh.tab_color)
+    if sh.page_breaks:
+        ws.set_h_pagebreaks(sh.page_breaks)
 
 
 def _fill(ws, sh, fmt) -> None:
