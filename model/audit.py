@@ -59,7 +59,17 @@ def reference_result(mi) -> Result:
 
     return recompute(frame(mi.figures, [r.key for r in mi.rows]),
                      frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS]),
-                     mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities)
+                     mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities,
+                     mi.summary_quarter, _outlook_drivers(mi))
+
+
+def _outlook_drivers(mi) -> dict | None:
+    """The Outlook's drivers as the workbook holds them (None when they are not all numbers)."""
+    from .layout import OUTLOOK_DRIVERS
+    d = {code: mi.outlook.get(code, default) for code, _, _, default, _ in OUTLOOK_DRIVERS}
+    d["o_base"] = mi.outlook.get("o_base", mi.summary_quarter)
+    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for k_, v in d.items() if k_ != "o_base")
+    return d if ok else None
 
 
 def _names(book: Book) -> list[Finding]:
@@ -100,6 +110,8 @@ class Inspection:
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
                 where = xl_rowcol_to_cell(r, c)
+                if sheet == spec.CHART_DATA and err == "#N/A":
+                    continue            # a chart-feed row's gap, on purpose
                 if err in CIRCULAR:
                     out.append(finding("CIRCULAR-REFERENCE", sheet, where,
                                        f"the formula depends on its own result ({err})"))
@@ -140,6 +152,8 @@ class Inspection:
             return []
         out = []
         for chk in spec.CHECKS_LIST:
+            if chk.warning:         # shown on the Checks sheet, not a failure of the workbook
+                continue
             r = tl.rows.get(chk.key)
             if r is None and self.lay is not None:
                 r = self.lay.row_of.get(chk.key, ("", None))[1]

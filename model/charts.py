@@ -124,7 +124,9 @@ def row_refs(cells: dict[str, Cells]) -> dict[str, str]:
         raise ModelNotFound(f"{spec.CALCS}: no quarters on the timeline")
     c0, c1 = cols[0], cols[-1]
     out = {}
-    for sheet in (spec.CALCS, spec.INPUTS):
+    for sheet in (spec.CALCS, spec.INPUTS, spec.CHART_DATA):
+        if sheet not in cells:
+            continue
         tl = timeline(sheet, cells[sheet])
         out.update({k: _span(sheet, r, r, c0, c1) for k, r in tl.rows.items()})
         if sheet == spec.INPUTS:

@@ -43,6 +43,8 @@ def same(expected, got) -> bool:
     """Blank equals blank; numbers within tolerance; nothing else is equal."""
     if _blank(expected):
         return _blank(got)
+    if isinstance(expected, str):
+        return got == expected
     if isinstance(got, bool) or not isinstance(got, (int, float)) or _blank(got):
         return False
     return math.isclose(float(expected), float(got), rel_tol=REL_TOL, abs_tol=ABS_TOL)
@@ -104,8 +106,48 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         for j, k in enumerate(result.sens_grid.columns):
             check(spec.SENS, hr + 1 + i, c0 + j, f"margin {m:.4f} x intensity {k:.2f}",
                   result.sens_grid.iat[i, j])
+    if result.feeds is not None and spec.CHART_DATA in values:
+        tl = timeline(spec.CHART_DATA, values[spec.CHART_DATA])
+        rows = result.feeds.to_dict("index")
+        for key in result.feeds.index:
+            r = tl.rows.get(key)
+            for label, c in tl.cols.items():
+                if r is None or label not in rows[key]:
+                    continue
+                exp = rows[key][label]
+                g = got(spec.CHART_DATA, r, c)
+                if _blank(exp) and g != "#N/A" or not _blank(exp) and not same(exp, g):
+                    out.append(Mismatch(spec.CHART_DATA, xl_rowcol_to_cell(r, c), f"{key} {label}",
+                                        "#N/A" if _blank(exp) else float(exp), g))
+    codes = {v: r for (r, c), v in sens.items() if c == 2 and isinstance(v, str)}
+    for key, exp in (result.sens_extra or {}).items():
+        if key in codes:
+            check(spec.SENS, codes[key], 4, key, exp)
+    summary = values.get("Summary")
+    if summary is not None and result.summary is not None:
+        codes = {v: r for (r, c), v in summary.items() if c == 2 and isinstance(v, str)}
+        for code, exp in result.summary.items():
+            if code in codes:
+                for j, e in enumerate(exp):
+                    check("Summary", codes[code], 3 + j, f"Summary {code}", e)
+        outlook = values.get("Outlook")
+        if outlook is not None and result.outlook is not None:
+            codes_o = {v: r for (r, c), v in outlook.items() if c == 2 and isinstance(v, str)}
+            for code, exp in result.outlook.items():
+                if code in codes_o:
+                    for j, e in enumerate(exp):
+                        check("Outlook", codes_o[code], 3 + j, f"Outlook {code}", e)
+        annual = values.get("Annual")
+        if annual is not None and result.annual is not None:
+            codes_a = {v: r for (r, c), v in annual.items() if c == 2 and isinstance(v, str)}
+            for code, exp in result.annual.items():
+                if code in codes_a:
+                    for j, e in enumerate(exp):
+                        check("Annual", codes_a[code], 3 + j, f"Annual {code}", e)
+        for i, q in enumerate(result.summary_list or []):
+            check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
     return out
 
 
 def _show(v):
-    return None if _blank(v) else float(v)
+    return None if _blank(v) else v if isinstance(v, str) else float(v)

@@ -86,6 +86,7 @@ class Figure:
     source_url: str
     period_end: date | None
     row: int                # line in the data file
+    quote: str = ""         # the sentence read in the source (optional column)
 
     @property
     def key(self) -> str:
@@ -144,7 +145,7 @@ def load(path: str | Path) -> Dataset:
     missing = [c for c in spec.DATA_COLUMNS if c not in header]
     if missing:
         raise DataError([f"{path}:1: missing column(s) {', '.join(missing)}"])
-    col = {c: header.index(c) for c in spec.DATA_COLUMNS}
+    col = {c: header.index(c) for c in spec.DATA_COLUMNS + spec.OPTIONAL_COLUMNS if c in header}
     figures: list[Figure] = []
     seen: dict[tuple, int] = {}
     ends: dict[Period, tuple[date, int]] = {}
@@ -154,10 +155,11 @@ def load(path: str | Path) -> Dataset:
         if not any(c.strip() for c in rec):
             continue
         where = f"{path}:{line}"
-        if len(rec) != len(header):
+        needed = 1 + max(col[c] for c in spec.DATA_COLUMNS)
+        if len(rec) > len(header) or len(rec) < needed:     # an optional last column may be left off
             problems.append(f"{where}: {len(rec)} fields, expected {len(header)}")
             continue
-        get = {c: rec[i].strip() for c, i in col.items()}
+        get = {c: rec[i].strip() if i < len(rec) else "" for c, i in col.items()}
         try:
             period = parse_period(get["fiscal_year"], get["fiscal_quarter"])
         except ValueError as exc:
@@ -201,7 +203,8 @@ def load(path: str | Path) -> Dataset:
                                 f"{prior[0]} on row {prior[1]}")
                 continue
         figures.append(Figure(period, entity, metric, value, unit, basis,
-                              get["source_title"], get["source_url"], end, line))
+                              get["source_title"], get["source_url"], end, line,
+                              get.get("quote", "")))
     if len(two_year_styles) > 1:
         problems.append(f"{path}: mixes fiscal years written as 2025/26 and as 2025")
     if not figures and not problems:

@@ -25,6 +25,7 @@ class Entry:
     data_row: int | None = None
     data_basis: str = ""             # for a person's value: the basis the data file gave
                                      # (or 'withdrawn from data file'), shown on Sources
+    quote: str = ""                  # the sentence read in the source, shown on Sources
 
 
 def same_value(a: float | None, b: float | None) -> bool:
@@ -47,6 +48,9 @@ class ModelInputs:
     sens_margins: tuple[float, ...] = spec.SENS_MARGINS
     sens_intensities: tuple[float, ...] = spec.SENS_INTENSITIES
     notes: dict[str, object] = field(default_factory=dict)       # row key -> a person's note
+    summary_quarter: str = ""                                     # the Summary's chosen quarter
+    quotes: dict[tuple[str, str], str] = field(default_factory=dict)   # (period label, key) -> quote
+    outlook: dict[str, object] = field(default_factory=dict)   # Outlook driver code -> a person's value
     provenance: dict[str, str] = field(default_factory=dict)
 
 
@@ -100,7 +104,7 @@ def from_dataset(ds: Dataset) -> ModelInputs:
     figures: dict[tuple[Period, str], Entry] = {}
     scenarios: dict[tuple[Period, str], Entry] = {}
     for f in ds.figures:
-        e = Entry(f.value, f.basis, f.source_title, f.source_url, f.value, f.row)
+        e = Entry(f.value, f.basis, f.source_title, f.source_url, f.value, f.row, quote=f.quote)
         target = spec.ASSUMPTION_FIGURES.get((f.entity, f.metric))
         if target:
             scenarios[(f.period, target)] = e
@@ -117,5 +121,7 @@ def from_dataset(ds: Dataset) -> ModelInputs:
         scenarios=scenarios,
         scalars={s.key: s.default for s in spec.SCALARS},
         sens_quarter=default_sens_quarter(periods, figures),
+        summary_quarter=default_sens_quarter(periods, figures),
+        quotes={(f.period.label, f.key): f.quote for f in ds.figures if f.quote},
         provenance={"Built from": describe(ds)},
     )

@@ -38,6 +38,10 @@ class SheetLayout:
     protect: bool = False
     validations: list[tuple[int, int, dict]] = field(default_factory=list)
     tab_color: str | None = None
+    conditional: list[tuple[int, int, int, int, dict]] = field(default_factory=list)
+    charts: list[dict] = field(default_factory=list)      # embedded charts (kind, anchor, series)
+    print_titles: tuple[int, int] | None = None           # rows 0..n repeated on each page
+    page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
 
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
         self.cells[(r, c)] = Cell(value, style, **kw)
@@ -113,6 +117,15 @@ class Layout:
                 else:
                     a = xl_rowcol_to_cell(r, c, True, True)
                 return a if sheet == here else f"{quote_sheetname(sheet)}!{a}"
+            if tok.startswith("="):       # a whole timeline row
+                return self.row_range(tok[1:])
+            if tok.startswith("#"):       # an input block: every figure, or every scenario margin
+                keys = ([r.key for r in self.inputs.rows] if tok == "#figures"
+                        else [x.key for x in spec.SCENARIO_ROWS])
+                rows = [self.row_of[k_][1] for k_ in keys]
+                sheet = self.row_of[keys[0]][0]
+                return (f"{quote_sheetname(sheet)}!{xl_rowcol_to_cell(min(rows), P0, True, True)}:"
+                        f"{xl_rowcol_to_cell(max(rows), self.last_col, True, True)}")
             if tok.startswith("!"):
                 lr, lc = self.sheets[tok[1:]].extent
                 return f"{quote_sheetname(tok[1:])}!$A$1:{xl_rowcol_to_cell(lr, lc, True, True)}"
@@ -120,6 +133,9 @@ class Layout:
                 a, b = tok.split(":")
                 return f"{self.address(a, col, here)}:{self.address(b, col, here).split('!')[-1]}"
             key, _, off = tok.partition("@")
+            if off == "run":            # from the first quarter to this one: a running total
+                first = self.address(key, P0, here, absolute=True)
+                return f"{first}:{self.address(key, col, here).split('!')[-1]}"
             return self.address(key, col + int(off or 0), here)
         return _TOKEN.sub(sub, template)
 
@@ -147,7 +163,7 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
     mi = lay.inputs
     sh = _timeline_sheet(lay, spec.INPUTS, "Inputs: segment figures by fiscal quarter",
                          "US$ millions unless marked %. Yellow cells are inputs. "
-                         "Markers: e = estimate, ~ = approximate, ≥ = lower bound "
+                         "Markers: e = estimate, ~ = approximate, ≥ = lower bound, d = derived "
                          "(tinted cells). Sources: see the Sources sheet.", "Your notes")
     sh.put(spec.PERIOD_END_ROW, C_LABEL, "Period end", "label")
     for i, p in enumerate(mi.periods):
@@ -201,6 +217,26 @@ def _assumptions(lay: Layout) -> None:
             sh.put(r, P0 + i, e.value if e else None, f"input|%|{basis}")
     lay.scalar_at["scenario_names"] = (spec.ASSUMPTIONS, (first, first + len(spec.SCENARIO_ROWS) - 1),
                                        C_CODE)
+    # added in 0.2.0, below the scenario rows: where each quarter's Base margin comes from, and
+    # what each scenario rests on
+    r = first + len(spec.SCENARIO_ROWS)
+    lay.row_of["excsp_base_source"] = (spec.ASSUMPTIONS, r)
+    sh.put(r, C_LABEL, "Base margin: sourced, or carried from the CFO's statement (text)", "label")
+    sh.put(r, C_CODE, "excsp_base_source", "code")
+    for i, p in enumerate(mi.periods):
+        e = mi.scenarios.get((p, "excsp_base"))
+        if e is None:
+            text = ""
+        elif e.basis == "assumption":
+            text = "carried"
+        elif e.basis == "user":
+            text = "your value"
+        else:
+            text = f"sourced ({e.basis})"
+        sh.put(r, P0 + i, text, "note")
+    for n, srow in enumerate(spec.SCENARIO_ROWS):
+        sh.put(r + 2 + n, C_LABEL, f"{srow.scenario} = {spec.SCENARIO_MEANING[srow.scenario]}. "
+                                   f"{spec.SCENARIO_REASON[srow.scenario]}", "note")
     sc = lay.scalar_at["scenario"]
     rng = lay.render("={$scenario_names}", 0, spec.ASSUMPTIONS)
     sh.validations.append((sc[1], sc[2], {"validate": "list", "source": rng,
@@ -267,13 +303,59 @@ def _sensitivity(lay: Layout) -> None:
         r = hr + 1 + i
         sh.put(r, C_LABEL, "CSP operating profit ($M) at ex-CSP margin", "label")
         sh.put(r, C_UNIT, "$M", "unit")
-        sh.put(r, C_VALUE, m, "input|%|reported")
+        sh.put(r, C_VALUE, m, "input|%2|reported")
         for j in range(len(mi.sens_intensities)):
             mcell = xl_col_to_name(C_VALUE, True) + str(r + 1)
             kcell = xl_col_to_name(P0 + j) + "$" + str(hr + 1)
             sh.formula(r, P0 + j, spec.given([gp, rev, csp, pool],
                                              f"{gp}-({rev}-{csp})*{mcell}-{pool}*{csp}/{rev}*{kcell}",
                                              also=[f"{rev}=0"]), "calc|$M")
+    _sensitivity_extras(lay, sh, q, hr, at["s_op"])
+
+
+SENS_EXTRAS = (  # (key, label, unit) below the grid, added in 0.2.0
+    ("sx_margin", "Ex-CSP gross margin of the scenario in use, this quarter (%)", "%"),
+    ("sx_cell", "Grid cell at that margin and the intensity in use ($M)", "$M"),
+    ("sx_diff", "Difference: that grid cell less CSP operating profit on Calculations ($M)", "$M"),
+    ("sx_missing", "This quarter's CSP answer: what is missing (blank = answered)", "text"),
+)
+
+
+def _sensitivity_extras(lay: Layout, sh: SheetLayout, q: str, hr: int, s_op: str) -> None:
+    """Below the grid: the grid's cell for the scenario in use, reconciled with Calculations,
+    and what a quarter without an answer lacks. The Base case is highlighted on the grid."""
+    mi = lay.inputs
+    n, m_ = len(mi.sens_intensities), len(mi.sens_margins)
+    margins = (f"{xl_rowcol_to_cell(hr + 1, C_VALUE, True, True)}:"
+               f"{xl_rowcol_to_cell(hr + m_, C_VALUE, True, True)}")
+    ints = f"{xl_rowcol_to_cell(hr, P0, True, True)}:{xl_rowcol_to_cell(hr, P0 + n - 1, True, True)}"
+    grid = (f"{xl_rowcol_to_cell(hr + 1, P0, True, True)}:"
+            f"{xl_rowcol_to_cell(hr + m_, P0 + n - 1, True, True)}")
+    k_in = lay.render("{$opex_intensity}", P0, spec.SENS)
+    r0 = hr + m_ + 2
+    cell = {key: xl_rowcol_to_cell(r0 + i, C_VALUE, True, True) for i, (key, _, _) in enumerate(SENS_EXTRAS)}
+    text = {
+        "sx_margin": f"INDEX({lay.row_range('excsp_gm')},MATCH({q},Periods,0))",
+        "sx_cell": spec.given([cell["sx_margin"]],
+                              f"INDEX({grid},MATCH({cell['sx_margin']},{margins},0),MATCH({k_in},{ints},0))",
+                              also=[f"COUNTIF({margins},{cell['sx_margin']})=0",
+                                    f"COUNTIF({ints},{k_in})=0"]),
+        "sx_diff": spec.given([cell["sx_cell"], s_op], f"{cell['sx_cell']}-{s_op}"),
+        "sx_missing": f"INDEX({lay.row_range('csp_missing')},MATCH({q},Periods,0))",
+    }
+    for i, (key, label, unit) in enumerate(SENS_EXTRAS):
+        r = r0 + i
+        sh.put(r, C_LABEL, label, "label")
+        sh.put(r, C_UNIT, "" if unit == "text" else unit, "unit")
+        sh.put(r, C_CODE, key, "code")
+        sh.formula(r, C_VALUE, text[key], f"calc|{unit}")
+    lay.scalar_at["sens_diff"] = (spec.SENS, r0 + 2, C_VALUE)
+    # the scenario in use at the intensity in use: highlighted where it is on the grid
+    top = xl_rowcol_to_cell(hr + 1, C_VALUE, row_abs=False, col_abs=True)
+    left = xl_rowcol_to_cell(hr, P0, row_abs=True, col_abs=False)
+    sh.conditional.append((hr + 1, P0, hr + m_, P0 + n - 1, {
+        "type": "formula", "criteria": f"=AND({top}={cell['sx_margin']},{left}={k_in})",
+        "format": "highlight"}))
 
 
 def _checks(lay: Layout) -> None:
@@ -283,9 +365,10 @@ def _checks(lay: Layout) -> None:
     sh.protect = True
     mr = spec.HEADER_ROW + 1
     first = spec.FIRST_BODY_ROW
-    for n, chk in enumerate(spec.CHECKS_LIST):
+    ordered = [c_ for c_ in spec.CHECKS_LIST if not c_.warning] + [c_ for c_ in spec.CHECKS_LIST if c_.warning]
+    for n, chk in enumerate(ordered):         # warnings below every counted check
         lay.row_of[chk.key] = (spec.CHECKS, first + n)
-    last = first + len(spec.CHECKS_LIST) - 1
+    last = first + len([c_ for c_ in spec.CHECKS_LIST if not c_.warning]) - 1   # warnings come last
     total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
     lay.master_check = (spec.CHECKS, mr, C_VALUE)
     sh.put(mr, C_LABEL, "MASTER CHECK: failing items across all checks (count)", "master_label")
@@ -383,17 +466,492 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     if not mi.periods:
         raise ValueError("no periods to lay out")
     lay = Layout(mi)
-    for name in spec.WORKSHEETS:          # placeholders fix the sheet order
+    for name in (spec.COVER, SUMMARY, "Annual", "Outlook") + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
         lay.sheets[name] = SheetLayout(name)
     source_rows = _sources(lay, source_order)
     _inputs(lay, source_rows)
     _assumptions(lay)
     _calculations(lay)
     _sensitivity(lay)
+    lay.scalar_at["summary_col"] = (SUMMARY, S_COL_ROW, S_VAL)
     _checks(lay)
+    _chart_data(lay)
+    _summary(lay)
+    _annual(lay)
+    _outlook(lay)
+    _quotes(lay)
     _cover(lay)
     lay.names["Periods"] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(spec.HEADER_ROW, P0, True, True)}:"
                             f"{xl_rowcol_to_cell(spec.HEADER_ROW, lay.last_col, True, True)}")
     for name, key in spec.defined_names().items():
         lay.names[name] = lay.row_range(key)
     return lay
+
+
+# --- Summary: the page a finance team takes into a meeting (added in 0.2.0) ---------------
+
+SUMMARY = "Summary"
+S_VAL = 3                    # column D: the value (Low/Base/High across D:F for scenarios)
+S_QUARTER_ROW, S_COL_ROW = 3, 4
+SUMMARY_HEADLINE = (  # (code, label, unit, Calculations row)
+    ("h_csp_revenue", "CSP revenue ($M)", "$M", "csp_revenue"),
+    ("h_group_gp", "Group gross profit ($M)", "$M", "group_gross_profit"),
+    ("h_excsp_gp", "Ex-CSP gross profit at the scenario in use ($M)", "$M", "excsp_gross_profit"),
+    ("h_csp_gp", "CSP gross profit ($M)", "$M", "csp_gross_profit"),
+    ("h_csp_gm", "CSP gross margin (%)", "%", "csp_gm"),
+    ("h_csp_opex", "CSP allocated operating expense ($M)", "$M", "csp_opex"),
+    ("h_csp_op", "CSP operating profit ($M)", "$M", "csp_op"),
+    ("h_per_loss", "CSP revenue per $1 of operating loss (x)", "x", "csp_rev_per_loss"),
+    ("h_breakeven", "CSP gross margin needed to break even (%)", "%", "csp_breakeven_gm"),
+    ("h_excsp_gm", "Ex-CSP gross margin in use (%)", "%", "excsp_gm"),
+    ("h_excsp_source", "Base margin for this quarter: sourced or carried (text)", "text", "excsp_base_source"),
+    ("h_esmb_om", "Enterprise/SMB implied operating margin (%)", "%", "esmb_om"),
+)
+SUMMARY_RECON = (  # (code, label, published row, our row, implied-margin row)
+    ("rec_gp", "CSP gross profit ($M)", "pub_csp_gp", "csp_gross_profit", "implied_gm_from_gp"),
+    ("rec_op", "CSP operating profit ($M)", "pub_csp_op", "csp_op", "implied_gm_from_op"),
+    ("rec_esmb", "Enterprise/SMB operating profit ($M)", "pub_esmb_op", "esmb_op", "implied_gm_from_esmb"),
+)
+SUMMARY_SCEN = (  # (code, label, unit)
+    ("sc_margin", "Ex-CSP gross margin (%)", "%"),
+    ("sc_gp", "CSP gross profit ($M)", "$M"),
+    ("sc_gm", "CSP gross margin (%)", "%"),
+    ("sc_op", "CSP operating profit ($M)", "$M"),
+    ("sc_per_loss", "CSP revenue per $1 of operating loss (x)", "x"),
+)
+BRIDGE = (  # (code, label, kind): a total starts at zero, a step from the previous total
+    ("br_group_gp", "Group gross profit", "total"),
+    ("br_excsp_gp", "less ex-CSP gross profit", "step"),
+    ("br_csp_gp", "= CSP gross profit", "total"),
+    ("br_opex", "less CSP allocated opex", "step"),
+    ("br_csp_op", "= CSP operating profit", "total"),
+)
+BRIDGE_COLS = ("Amount ($M)", "Start ($M)", "End ($M)", "Invisible base ($M)",
+               "Above zero ($M)", "Below zero ($M)")
+
+
+def _summary(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = SheetLayout(SUMMARY, protect=True, freeze=(S_COL_ROW + 1, 0))
+    lay.sheets[SUMMARY] = sh
+    sh.widths = {0: 62, 1: 6, 2: 14, 3: 15, 4: 15, 5: 15, 6: 15, 7: 15, 8: 15}
+    sh.tab_color = "#1F4E79"
+    sh.put(0, 0, "Summary: what the CSP business earns or loses, one quarter at a time", "title")
+    sh.put(1, 0, "Pick the quarter in the yellow cell (quarters with a CSP answer are listed). "
+                 "US$ millions; a loss is negative. Every number is a formula on the model's sheets.",
+           "subtitle")
+    qcell = xl_rowcol_to_cell(S_QUARTER_ROW, S_VAL, True, True)
+    col = xl_rowcol_to_cell(S_COL_ROW, S_VAL, True, True)
+    sh.put(S_QUARTER_ROW, 0, "Quarter shown", "label_bold")
+    sh.put(S_QUARTER_ROW, 2, "quarter", "code")
+    sh.put(S_QUARTER_ROW, S_VAL, mi.summary_quarter, "input|text|reported")
+    sh.put(S_COL_ROW, 0, "Its column on the timeline (count; blank when it is not a quarter)", "label")
+    sh.put(S_COL_ROW, 2, "column", "code")
+    sh.formula(S_COL_ROW, S_VAL, f'IF(COUNTIF(Periods,{qcell})=0,"",MATCH({qcell},Periods,0))', "calc|count")
+    lay.scalar_at["summary_quarter"] = (SUMMARY, S_QUARTER_ROW, S_VAL)
+    lay.scalar_at["summary_col"] = (SUMMARY, S_COL_ROW, S_VAL)
+
+    def pick(key):                                   # one lookup: the row at the chosen column
+        return spec.given([col], f"INDEX({lay.row_range(key)},{col})")
+
+    # the master check, red or green, and what failed
+    s, mr, mc = lay.master_check
+    total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(mr, mc, True, True)}"
+    r = 6
+    sh.put(r, 0, "Master check (every check on the Checks sheet)", "label_bold")
+    sh.put(r, 2, "master", "code")
+    sh.formula(r, S_VAL, f'IF({total}=0,"OK","FAILED: "&{total}&" item(s)")', "master")
+    sh.conditional.append((r, S_VAL, r, S_VAL, {"type": "text", "criteria": "begins with",
+                                                 "value": "OK", "format": "good"}))
+    sh.conditional.append((r, S_VAL, r, S_VAL, {"type": "text", "criteria": "begins with",
+                                                 "value": "FAILED", "format": "bad"}))
+    failed = "&".join(
+        f'IF({quote_sheetname(spec.CHECKS)}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE, True, True)}'
+        f'>0,"{c.key}; ","")' for c in spec.CHECKS_LIST if not c.warning)
+    r += 1
+    sh.put(r, 0, "What failed (check codes; see the Checks sheet)", "label")
+    sh.put(r, 2, "failed", "code")
+    sh.formula(r, S_VAL, failed, "calc|text")
+    r += 1
+    sh.put(r, 0, "What this quarter lacks for a CSP answer (blank = answered)", "label")
+    sh.put(r, 2, "missing", "code")
+    sh.formula(r, S_VAL, pick("csp_missing"), "calc|text")
+    lay.names["Summary_Quarter"] = f"{SUMMARY}!{qcell}"
+
+    r += 2
+    sh.formula(r, 0, f'"Headline for "&{qcell}&", ex-CSP margin scenario in use: "&'
+                     f'{lay.render("{$scenario}", P0, SUMMARY)}', "section")
+    sh.put(r, S_VAL, "Value", "header")
+    for code, label, unit, key in SUMMARY_HEADLINE:
+        r += 1
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, unit, "unit")
+        sh.put(r, 2, code, "code")
+        sh.formula(r, S_VAL, pick(key), f"calc|{unit}")
+        if code == "h_csp_op":
+            lay.names["Summary_CSP_OperatingProfit"] = f"{SUMMARY}!{xl_rowcol_to_cell(r, S_VAL, True, True)}"
+    at = {code: xl_rowcol_to_cell(r0, S_VAL, True, True) for r0, (code, *_) in
+          zip(range(r - len(SUMMARY_HEADLINE) + 1, r + 1), SUMMARY_HEADLINE)}
+
+    r += 2
+    sh.put(r, 0, "Reconciliation with the published analysis (The Next Platform, estimates)", "section")
+    for j, h in enumerate(("Published", "Ours", "Variance", "Implied margin")):
+        sh.put(r, S_VAL + j, h, "header_wrap")
+    for code, label, pub, ours, implied in SUMMARY_RECON:
+        r += 1
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, "$M", "unit")
+        sh.put(r, 2, code, "code")
+        d, e = (xl_rowcol_to_cell(r, S_VAL + j, True, True) for j in (0, 1))
+        sh.formula(r, S_VAL, pick(pub), "calc|$M")
+        sh.formula(r, S_VAL + 1, pick(ours), "calc|$M")
+        sh.formula(r, S_VAL + 2, spec.given([d, e], f"{e}-{d}"), "calc|$M")
+        sh.formula(r, S_VAL + 3, pick(implied), "calc|%2")
+        if code == "rec_op":
+            lay.names["Published_CSP_OperatingProfit"] = f"{SUMMARY}!{d}"
+            lay.names["Implied_ExCSP_GrossMargin"] = (
+                f"{SUMMARY}!{xl_rowcol_to_cell(r, S_VAL + 3, True, True)}")
+    r += 1
+    sh.put(r, 0, "Variance = ours less published. Implied margin = the ex-CSP gross margin (%) that gives "
+                 "the published figure: (group gross profit [- CSP allocated opex] - published) / ex-CSP "
+                 "revenue; compare it with the margin in use above.", "note")
+
+    r += 2
+    sh.formula(r, 0, f'"Scenarios side by side, "&{qcell}', "section")
+    heads = r
+    for j, srow in enumerate(spec.SCENARIO_ROWS):
+        code_cell = lay.render("{" + srow.key + "}", P0, SUMMARY)
+        # the scenario's name as Assumptions codes it (column C)
+        a_sheet, a_row = lay.row_of[srow.key]
+        sh.formula(r, S_VAL + j, f"{quote_sheetname(a_sheet)}!{xl_rowcol_to_cell(a_row, C_CODE, True, True)}",
+                   "header")
+    sh.put(r, S_VAL + 3, "Why this value", "header")
+    lay.names["Scenario_Names"] = (f"{SUMMARY}!{xl_rowcol_to_cell(heads, S_VAL, True, True)}:"
+                                   f"{xl_rowcol_to_cell(heads, S_VAL + 2, True, True)}")
+    r += 1
+    sh.put(r, 0, "What it means for CSP", "label")
+    for j, srow in enumerate(spec.SCENARIO_ROWS):
+        sh.put(r, S_VAL + j, spec.SCENARIO_MEANING[srow.scenario], "wrap")
+    rows = {}
+    for code, label, unit in SUMMARY_SCEN:
+        r += 1
+        rows[code] = r
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, unit, "unit")
+        sh.put(r, 2, code, "code")
+    for j, srow in enumerate(spec.SCENARIO_ROWS):
+        s_key = srow.key.split("_")[1]
+        c = S_VAL + j
+        cell = {code: xl_rowcol_to_cell(rows[code], c) for code in rows}
+        sh.formula(rows["sc_margin"], c, pick(srow.key), "calc|%2")
+        sh.formula(rows["sc_gp"], c, pick(f"csp_gp_{s_key}"), "calc|$M")
+        sh.formula(rows["sc_gm"], c, spec.given([cell["sc_gp"], at["h_csp_revenue"]],
+                                                f"{cell['sc_gp']}/{at['h_csp_revenue']}",
+                                                also=[f"{at['h_csp_revenue']}=0"]), "calc|%")
+        sh.formula(rows["sc_op"], c, pick(f"csp_op_{s_key}"), "calc|$M")
+        sh.formula(rows["sc_per_loss"], c, spec.given(
+            [cell["sc_op"], at["h_csp_revenue"]],
+            f'IF({cell["sc_op"]}<0,{at["h_csp_revenue"]}/-{cell["sc_op"]},"")'), "calc|x")
+    for name, code in (("Scenario_ExCSP_GrossMargin", "sc_margin"), ("Scenario_CSP_OperatingProfit", "sc_op")):
+        lay.names[name] = (f"{SUMMARY}!{xl_rowcol_to_cell(rows[code], S_VAL, True, True)}:"
+                           f"{xl_rowcol_to_cell(rows[code], S_VAL + 2, True, True)}")
+    for i, srow in enumerate(spec.SCENARIO_ROWS):
+        r += 1
+        sh.put(r, 0, f"Why {srow.scenario}: {spec.SCENARIO_REASON[srow.scenario]}", "note")
+
+    # the bridge: group gross profit -> CSP operating profit, drawn as a waterfall
+    r += 2
+    sh.page_breaks.append(r)                  # the bridge and its chart print on a page of their own
+    sh.formula(r, 0, f'"Bridge from group gross profit to CSP operating profit, "&{qcell}', "section")
+    for j, h in enumerate(BRIDGE_COLS):
+        sh.put(r, S_VAL + j, h, "header_wrap")
+    amount = {"br_group_gp": at["h_group_gp"], "br_excsp_gp": at["h_excsp_gp"],
+              "br_csp_gp": at["h_csp_gp"], "br_opex": at["h_csp_opex"], "br_csp_op": at["h_csp_op"]}
+    first_bridge = r + 1
+    prev_end = None
+    for code, label, kind in BRIDGE:
+        r += 1
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, "$M", "unit")
+        sh.put(r, 2, code, "code")
+        a, st, en, base, up, down = (xl_rowcol_to_cell(r, S_VAL + j) for j in range(6))
+        sh.formula(r, S_VAL, spec.given([amount[code]], amount[code]), "calc|$M")
+        if kind == "total":
+            sh.formula(r, S_VAL + 1, spec.given([a], "0"), "calc|$M")
+            sh.formula(r, S_VAL + 2, spec.given([a], a), "calc|$M")
+        else:
+            sh.formula(r, S_VAL + 1, spec.given([prev_end], prev_end), "calc|$M")
+            sh.formula(r, S_VAL + 2, spec.given([st, a], f"{st}-{a}"), "calc|$M")
+        lo_, hi_ = f"MIN({st},{en})", f"MAX({st},{en})"
+        sh.formula(r, S_VAL + 3, spec.given([st, en], f"IF({lo_}>0,{lo_},IF({hi_}<0,{hi_},0))"), "calc|$M")
+        sh.formula(r, S_VAL + 4, spec.given([st, en], f"MAX({hi_},0)-MAX({lo_},0)"), "calc|$M")
+        sh.formula(r, S_VAL + 5, spec.given([st, en], f"MIN({lo_},0)-MIN({hi_},0)"), "calc|$M")
+        prev_end = en
+    last_bridge = r
+    r += 1
+    title_cell = xl_rowcol_to_cell(r, 0, True, True)
+    sh.formula(r, 0, f'"CSP bridge, "&{qcell}&" ($M): group gross profit to CSP operating profit"', "note")
+    sh.charts.append({"kind": "bridge", "anchor": (r + 2, 0), "title": f"={SUMMARY}!{title_cell}",
+                      "title_now": f"CSP bridge, {mi.summary_quarter} ($M): group gross profit to CSP "
+                                   "operating profit",
+                      "rows": (first_bridge, last_bridge), "totals": [i for i, b in enumerate(BRIDGE)
+                                                                       if b[2] == "total"]})
+
+    # quarters with an answer, for the drop-down (the k-th answered quarter, k = 1, 2, ...)
+    lc = 10
+    sh.widths[lc] = 16
+    sh.put(2, lc, "Answered", "header_wrap")
+    n = len(mi.periods)
+    rank = lay.row_range("csp_answer_rank")
+    for i in range(n):
+        kk = xl_rowcol_to_cell(3 + i, lc - 1)
+        sh.put(3 + i, lc - 1, i + 1, "plain|count")
+        sh.formula(3 + i, lc, f'IF(COUNTIF({rank},{kk})=0,"",INDEX(Periods,MATCH({kk},{rank},0)))', "calc|text")
+    sh.widths[lc - 1] = 5
+    lst = f"={xl_rowcol_to_cell(3, lc, True, True)}:{xl_rowcol_to_cell(2 + n, lc, True, True)}"
+    sh.validations.append((S_QUARTER_ROW, S_VAL, {"validate": "list", "source": lst,
+                                                  "input_title": "Quarter",
+                                                  "input_message": "Quarters with a CSP answer"}))
+    sh.print_titles = (0, 1)
+
+
+QUOTES = "Quotes"
+
+
+def _quotes(lay: Layout) -> None:
+    """What each source says, word for word (the data file's quote column), on a sheet of its
+    own: Sources' columns beyond I may hold a person's notes, which a refresh keeps."""
+    sh = SheetLayout(QUOTES, freeze=(1, 0), protect=True)
+    lay.sheets[QUOTES] = sh
+    sh.widths = {0: 14, 1: 30, 2: 120}
+    for c, h in enumerate(("Period", "Series (Entity.metric)", "Quote read in the source")):
+        sh.put(0, c, h, "header")
+    for n, ((label, key), quote) in enumerate(sorted(lay.inputs.quotes.items(),
+                                                      key=lambda t: (t[0][1], t[0][0])), start=1):
+        sh.put(n, 0, label, "text")
+        sh.put(n, 1, key, "text")
+        sh.put(n, 2, quote, "wrap")
+
+
+def _chart_data(lay: Layout) -> None:
+    """Rows the charts plot: each a model row where it has a value, else #N/A (a gap)."""
+    sh = _timeline_sheet(lay, spec.CHART_DATA, "Chart data",
+                         "What the chart sheets plot: a model row where it has a value, else #N/A, "
+                         "which charts draw as a gap rather than a zero. Not for reading.")
+    sh.protect = True
+    for n, (code, label, unit, key, cond) in enumerate(spec.FEED_ROWS):
+        r = spec.FIRST_BODY_ROW + n
+        lay.row_of[code] = (spec.CHART_DATA, r)
+        sh.put(r, C_LABEL, label, "label")
+        sh.put(r, C_UNIT, unit, "unit")
+        sh.put(r, C_CODE, code, "code")
+        for c in range(P0, lay.last_col + 1):
+            sh.formula(r, c, lay.render(f'IF({{{cond}}}="",NA(),{{{key}}})', c, spec.CHART_DATA),
+                       f"calc|{unit}")
+
+
+# --- Annual: fiscal-year totals (added in 0.2.0) ------------------------------------------
+
+ANNUAL = "Annual"
+ANNUAL_ROWS = (  # (code, label, Inputs row)
+    ("fy_group_revenue", "Group revenue, fiscal year ($M)", "Group.revenue"),
+    ("fy_group_op", "Group operating profit, fiscal year ($M)", "Group.operating_profit"),
+    ("fy_isg_revenue", "ISG revenue, fiscal year ($M)", "ISG.revenue"),
+    ("fy_isg_op", "ISG operating profit, fiscal year ($M)", "ISG.operating_profit"),
+)
+A_FIRST = 3                  # column D: the first fiscal year
+
+
+def fiscal_years(periods) -> list[tuple[str, list]]:
+    """(fiscal-year label, its quarters on the timeline) in order."""
+    out: dict[str, list] = {}
+    for p in periods:
+        out.setdefault(f"FY{p.fiscal_year}", []).append(p)
+    return list(out.items())
+
+
+def _annual(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = SheetLayout(ANNUAL, protect=True, freeze=(4, 3))
+    lay.sheets[ANNUAL] = sh
+    years = fiscal_years(mi.periods)
+    sh.widths = {0: 50, 1: 6, 2: 18} | {A_FIRST + i: 13 for i in range(len(years))}
+    sh.put(0, 0, "Annual: fiscal-year totals (Lenovo's year ends 31 March)", "title")
+    sh.put(1, 0, "A year is totalled only when all four of its quarters are given; otherwise the row "
+                 "below says how many are. Trailing four quarters: see Calculations.", "subtitle")
+    hr = 3
+    for c, h in enumerate(("Line item", "Unit", "Code")):
+        sh.put(hr, c, h, "header")
+    for i, (fy, _) in enumerate(years):
+        sh.put(hr, A_FIRST + i, fy, "header_period")
+    last = A_FIRST + len(years) - 1
+    r = hr + 1
+    rows = {}
+    for code, label, key in ANNUAL_ROWS:
+        r += 1
+        rows[code] = r
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, "$M", "unit")
+        sh.put(r, 2, code, "code")
+        sh.put(r + 1, 0, "  quarters given of the year's four (blank when complete)", "note")
+        sh.put(r + 1, 2, code + "_status", "code")
+        for i, (fy, qs) in enumerate(years):
+            a = lay.address(key, lay.col_of(qs[0].label), ANNUAL)
+            b = lay.address(key, lay.col_of(qs[-1].label), ANNUAL).split("!")[-1]
+            rng = f"{a}:{b}"
+            if len(qs) < 4:          # the timeline starts or ends inside this year
+                sh.put(r, A_FIRST + i, None, "calc|$M")
+                sh.put(r + 1, A_FIRST + i, f"incomplete: {len(qs)} of its quarters on the timeline", "wrap")
+                continue
+            sh.formula(r, A_FIRST + i, f'IF(COUNT({rng})=COLUMNS({rng}),SUM({rng}),"")', "calc|$M")
+            sh.formula(r + 1, A_FIRST + i,
+                       f'IF(COUNT({rng})=COLUMNS({rng}),"","incomplete: "&COUNT({rng})&" of "&COLUMNS({rng}))',
+                       "calc|text")
+        r += 1
+    span = (f"{xl_rowcol_to_cell(hr, A_FIRST, True, True)}:{xl_rowcol_to_cell(hr, last, True, True)}")
+    lay.names["FiscalYears"] = f"{ANNUAL}!{span}"
+    for name, code in (("ISG_Revenue_FY", "fy_isg_revenue"), ("ISG_OperatingProfit_FY", "fy_isg_op")):
+        lay.names[name] = (f"{ANNUAL}!{xl_rowcol_to_cell(rows[code], A_FIRST, True, True)}:"
+                           f"{xl_rowcol_to_cell(rows[code], last, True, True)}")
+    sh.charts.append({"kind": "annual", "anchor": (r + 2, 0), "cats": f"={ANNUAL}!{span}",
+                      "revenue": "=" + lay.names["ISG_Revenue_FY"],
+                      "profit": "=" + lay.names["ISG_OperatingProfit_FY"]})
+    sh.print_titles = (0, hr)
+
+
+# --- Outlook: forward quarters from drivers (added in 0.2.0) ------------------------------
+
+OUTLOOK = "Outlook"
+O_VAL = 3                     # column D: driver values; forecast quarters from column D too
+OUTLOOK_QUARTERS = 8
+OUTLOOK_DRIVERS = (  # (code, label, unit, default or None for a formula, note)
+    ("o_base", "Base quarter: the forecast starts after it", "text", None,
+     "Pick a quarter with a CSP answer (its CSP revenue, margin and opex are the start)."),
+    ("o_qpy", "Quarters per year (count)", "count", 4, "Calendar arithmetic."),
+    ("o_multiple", "Growth multiple of the Nvidia-related business (x)", "x", 4.0,
+     'Lenovo (CES 2026): "four times the scale of its Nvidia-related business".'),
+    ("o_years", "Years to reach it (count)", "count", 3.5, '"over the next three to four years": the midpoint.'),
+    ("o_gm_step", "CSP gross margin change per quarter (%)", "%", 0.005,
+     "Assumption: +0.5 points a quarter as scale and mix improve."),
+    ("o_opex_growth", "CSP allocated opex growth per quarter (%)", "%", 0.05,
+     "Assumption: opex grows slower than revenue (part of it is fixed)."),
+    ("o_pipeline", "AI pipeline at the latest report ($M)", "$M", 21000.0,
+     "Lenovo: $10B-12B at FY2025/26 Q1, $15.5B at Q3, $21B at Q4."),
+    ("o_conversion", "Share of the pipeline that becomes revenue (%)", "%", 0.5, "Assumption."),
+    ("o_lag", "Quarters before the pipeline starts converting (count)", "count", 1, "Assumption."),
+    ("o_spread", "Quarters over which it converts (count)", "count", 4, "Assumption."),
+)
+OUTLOOK_CALC = (  # (code, label, unit) of the derived drivers
+    ("o_growth", "CSP revenue growth per quarter implied by the multiple (%)", "%"),
+    ("o_rev0", "CSP revenue in the base quarter ($M)", "$M"),
+    ("o_gm0", "CSP gross margin in the base quarter (%)", "%"),
+    ("o_opex0", "CSP allocated opex in the base quarter ($M)", "$M"),
+)
+OUTLOOK_ROWS = (  # (code, label, unit)
+    ("o_t", "Quarters after the base quarter (count)", "count"),
+    ("o_rev", "CSP revenue, forecast ($M)", "$M"),
+    ("o_gm", "CSP gross margin, forecast (%)", "%"),
+    ("o_gp", "CSP gross profit, forecast ($M)", "$M"),
+    ("o_opex", "CSP allocated opex, forecast ($M)", "$M"),
+    ("o_op", "CSP operating profit, forecast ($M)", "$M"),
+    ("o_cum", "Cumulative CSP operating profit from the base quarter, forecast ($M)", "$M"),
+    ("o_breakeven", "CSP gross margin needed to break even at that scale (%)", "%"),
+    ("o_ai", "AI revenue from the pipeline, forecast ($M)", "$M"),
+)
+
+
+def _outlook(lay: Layout) -> None:
+    from .data import parse_label
+    mi = lay.inputs
+    sh = SheetLayout(OUTLOOK, protect=True, freeze=(0, 3))
+    lay.sheets[OUTLOOK] = sh
+    sh.widths = {0: 62, 1: 6, 2: 14} | {O_VAL + i: 14 for i in range(OUTLOOK_QUARTERS)}
+    sh.tab_color = "#7F6000"
+    sh.put(0, 0, "Outlook: CSP profit by future quarter, from the drivers below (FORECAST)", "title")
+    sh.put(1, 0, "Yellow cells are drivers: change them and the forecast follows. Forecast columns "
+                 "are shaded and marked (F); nothing here is reported.", "subtitle")
+    cell = {}
+    r = 3
+    for code, label, unit, default, note in OUTLOOK_DRIVERS:
+        cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, "" if unit == "text" else unit, "unit")
+        sh.put(r, 2, code, "code")
+        value = mi.outlook.get(code, mi.summary_quarter if code == "o_base" else default)
+        sh.put(r, O_VAL, value, f"input|{'%' if unit == '%' else '$M' if unit == '$M' else 'x' if unit == 'x' else 'count' if unit == 'count' else 'text'}|reported")
+        sh.put(r, O_VAL + 1, note, "note")
+        r += 1
+    lay.scalar_at["outlook_base"] = (OUTLOOK, 3, O_VAL)
+    lst = lay.sheets[SUMMARY].validations[0][2]["source"].replace("=", f"={SUMMARY}!", 1)
+    sh.validations.append((3, O_VAL, {"validate": "list", "source": lst}))
+    col = f"MATCH({cell['o_base']},Periods,0)"
+    formulas = {
+        "o_growth": spec.given([cell["o_multiple"], cell["o_years"], cell["o_qpy"]],
+                               f"{cell['o_multiple']}^(1/({cell['o_years']}*{cell['o_qpy']}))-1",
+                               also=[f"{cell['o_years']}*{cell['o_qpy']}=0"]),
+        "o_rev0": f"INDEX({lay.row_range('csp_revenue')},{col})",
+        "o_gm0": f"INDEX({lay.row_range('csp_gm')},{col})",
+        "o_opex0": f"INDEX({lay.row_range('csp_opex')},{col})",
+    }
+    for code, label, unit in OUTLOOK_CALC:
+        cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, unit, "unit")
+        sh.put(r, 2, code, "code")
+        sh.formula(r, O_VAL, formulas[code], f"calc|{unit}")
+        r += 1
+    r += 1
+    hr = r
+    sh.put(hr, 0, "Forecast quarter", "header")
+    sh.put(hr, 2, "Code", "header")
+    try:
+        base = parse_label(mi.summary_quarter)
+    except ValueError:
+        base = mi.periods[-1]
+    for i in range(OUTLOOK_QUARTERS):
+        sh.put(hr, O_VAL + i, f"{base.shifted(i + 1).label} (F)", "header_forecast")
+    lay.names["Outlook_Periods"] = (f"{OUTLOOK}!{xl_rowcol_to_cell(hr, O_VAL, True, True)}:"
+                                    f"{xl_rowcol_to_cell(hr, O_VAL + OUTLOOK_QUARTERS - 1, True, True)}")
+    rows = {}
+    for code, label, unit in OUTLOOK_ROWS:
+        r += 1
+        rows[code] = r
+        sh.put(r, 0, label, "label")
+        sh.put(r, 1, unit, "unit")
+        sh.put(r, 2, code, "code")
+    for i in range(OUTLOOK_QUARTERS):
+        c = O_VAL + i
+        at = {code: xl_rowcol_to_cell(rr, c) for code, rr in rows.items()}
+        prev_cum = xl_rowcol_to_cell(rows["o_cum"], c - 1) if i else None
+        sh.put(rows["o_t"], c, i + 1, "forecast|count")
+        f = {
+            "o_rev": spec.given([cell["o_rev0"], cell["o_growth"]],
+                                f"{cell['o_rev0']}*(1+{cell['o_growth']})^{at['o_t']}"),
+            "o_gm": spec.given([cell["o_gm0"], cell["o_gm_step"]],
+                               f"{cell['o_gm0']}+{cell['o_gm_step']}*{at['o_t']}"),
+            "o_gp": spec.given([at["o_rev"], at["o_gm"]], f"{at['o_rev']}*{at['o_gm']}"),
+            "o_opex": spec.given([cell["o_opex0"], cell["o_opex_growth"]],
+                                 f"{cell['o_opex0']}*(1+{cell['o_opex_growth']})^{at['o_t']}"),
+            "o_op": spec.given([at["o_gp"], at["o_opex"]], f"{at['o_gp']}-{at['o_opex']}"),
+            "o_cum": (spec.given([at["o_op"]], at["o_op"]) if not i else
+                      spec.given([at["o_op"], prev_cum], f"{prev_cum}+{at['o_op']}")),
+            "o_breakeven": spec.given([at["o_opex"], at["o_rev"]], f"{at['o_opex']}/{at['o_rev']}",
+                                      also=[f"{at['o_rev']}=0"]),
+            "o_ai": spec.given([cell["o_pipeline"], cell["o_conversion"], cell["o_lag"], cell["o_spread"]],
+                               f"IF(AND({at['o_t']}>{cell['o_lag']},{at['o_t']}<={cell['o_lag']}+{cell['o_spread']}),"
+                               f"{cell['o_pipeline']}*{cell['o_conversion']}/{cell['o_spread']},0)",
+                               also=[f"{cell['o_spread']}=0"]),
+        }
+        for code, text in f.items():
+            unit = next(u for k_, _, u in OUTLOOK_ROWS if k_ == code)
+            sh.formula(rows[code], c, text, f"forecast|{unit}")
+    for name, code in (("Outlook_CSP_Revenue", "o_rev"), ("Outlook_CSP_OperatingProfit", "o_op")):
+        lay.names[name] = (f"{OUTLOOK}!{xl_rowcol_to_cell(rows[code], O_VAL, True, True)}:"
+                           f"{xl_rowcol_to_cell(rows[code], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}")
+    sh.charts.append({"kind": "outlook", "anchor": (r + 2, 0), "cats": "=" + lay.names["Outlook_Periods"],
+                      "op": "=" + lay.names["Outlook_CSP_OperatingProfit"],
+                      "cum": f"={OUTLOOK}!{xl_rowcol_to_cell(rows['o_cum'], O_VAL, True, True)}:"
+                             f"{xl_rowcol_to_cell(rows['o_cum'], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}",
+                      "breakeven": f"={OUTLOOK}!{xl_rowcol_to_cell(rows['o_breakeven'], O_VAL, True, True)}:"
+                                   f"{xl_rowcol_to_cell(rows['o_breakeven'], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}"})
+    sh.print_titles = (0, 1)

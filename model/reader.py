@@ -399,4 +399,16 @@ def read_model_inputs(sheets: dict[str, Cells]):
                      sens_quarter=str(sens.get((qr, 4), "")),
                      sens_margins=tuple(margins), sens_intensities=tuple(ints), notes=notes,
                      provenance=_provenance(sheets.get(spec.COVER, {})))
+    from .inputs import default_sens_quarter
+    chosen = sheets.get("Summary", {}).get((3, 3))      # the Summary's quarter (0.2.0 on)
+    mi.summary_quarter = str(chosen) if chosen not in (None, "") else default_sens_quarter(
+        periods, figures)
+    outlook = sheets.get("Outlook", {})           # the Outlook's drivers as a person left them
+    mi.outlook = {v: outlook.get((r, 3)) for (r, c), v in outlook.items()
+                  if c == 2 and isinstance(v, str) and v.startswith("o_") and r < 13
+                  and outlook.get((r, 3)) not in (None, "")}
+    quotes = sheets.get("Quotes", {})
+    mi.quotes = {(str(quotes[(r, 0)]), str(quotes[(r, 1)])): str(quotes[(r, 2)])
+                 for r in sorted({r for r, _ in quotes if r > 0})
+                 if all(quotes.get((r, c)) not in (None, "") for c in range(3))}
     return mi, problems, cleared

@@ -30,6 +30,12 @@ class Result:
     master: float
     sens_lookups: pd.Series       # s_gp, s_rev, s_csp, s_pool, s_op for the chosen quarter
     sens_grid: pd.DataFrame       # margin x intensity
+    sens_extra: dict = None       # sx_* below the grid (Sensitivity, column E)
+    summary: dict = None          # Summary row code -> [values from column D on]
+    summary_list: list = None     # the Summary's drop-down: the k-th quarter with an answer
+    feeds: pd.DataFrame = None    # chart-feed rows (NaN = #N/A, a gap in the chart)
+    annual: dict = None           # Annual row code -> [value per fiscal year]
+    outlook: dict = None          # Outlook row code -> [value] (drivers) or [value per quarter]
 
 
 def _div(num: pd.Series, den: pd.Series) -> pd.Series:
@@ -42,8 +48,19 @@ def _growth(s: pd.Series, lag: int) -> pd.Series:
     return _div(s, prior) - 1
 
 
+WARNINGS = ("esmb_margin_range",)     # checks shown but left out of the master check
+FAILABLE = ("seg_sum", "isg_split", "csp_in_isg", "gp_in_revenue", "revenue_sign", "margin_bounds",
+            "excsp_set", "scenario_valid", "errors_inputs", "errors_assumptions", "errors_calcs",
+            "errors_sensitivity", "text_in_inputs", "summary_answered", "sens_reconciles")
+
+
+def _num(x) -> float:
+    return float(x) if x is not None and not (isinstance(x, float) and np.isnan(x)) else np.nan
+
+
 def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
-              sens_quarter: str, sens_margins, sens_intensities) -> Result:
+              sens_quarter: str, sens_margins, sens_intensities,
+              summary_quarter: str | None = None, outlook: dict | None = None) -> Result:
     """All outputs from the inputs as they stand."""
     periods = list(inputs.columns)
     nan = pd.Series(np.nan, index=periods, dtype=float)
@@ -86,6 +103,49 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     c["ai_rev_yoy"] = _growth(ai, 4)
     c["ai_rev_qoq"] = _growth(ai, 1)
     c["ai_pipeline_cover"] = _div(pipe, ai)
+    # which inputs a quarter without an answer lacks, in the order the method needs them
+    answered = c["csp_op"].notna()
+    reasons = []
+    for p in periods:
+        if answered[p]:
+            reasons.append("")
+            continue
+        why = []
+        if np.isnan(rev[p]):
+            why.append("group revenue")
+        elif rev[p] == 0:
+            why.append("group revenue is zero")
+        if np.isnan(c["group_gross_profit"][p]):
+            why.append("group gross profit (or group gross margin)")
+        if np.isnan(op[p]):
+            why.append("group operating profit")
+        if np.isnan(c["csp_revenue"][p]):
+            why.append("CSP revenue (or ISG and enterprise/SMB revenue)")
+        if np.isnan(c["excsp_gm"][p]):
+            why.append("ex-CSP gross margin")
+        reasons.append("missing: " + "".join(w + "; " for w in why))
+    c["csp_missing"] = pd.Series(reasons, index=periods, dtype=object)
+    c["csp_answered"] = answered.astype(float)
+    c["csp_answer_rank"] = answered.cumsum().astype(float).where(answered)
+    c["esmb_om"] = _div(c["esmb_op"], c["esmb_revenue"])
+    c["pub_csp_gp"] = g("ISG-CSP.gross_profit")
+    c["pub_csp_op"] = g("ISG-CSP.operating_profit")
+    c["pub_esmb_op"] = g("ISG-ESMB.operating_profit")
+    # the ex-CSP margin m with  published = GP - (rev - CSP rev) x m [- opex]: solved for m
+    exrev = c["excsp_revenue"].where(c["excsp_revenue"] != 0)
+    c["implied_gm_from_gp"] = (c["group_gross_profit"] - c["pub_csp_gp"]) / exrev
+    c["implied_gm_from_op"] = (c["group_gross_profit"] - c["csp_opex"] - c["pub_csp_op"]) / exrev
+    # enterprise/SMB OP = ISG OP - CSP OP, so the published figure implies a CSP OP
+    c["implied_gm_from_esmb"] = (c["group_gross_profit"] - c["csp_opex"]
+                                 - (isg_op - c["pub_esmb_op"])) / exrev
+    for name, row in SCENARIO_ROW.items():
+        s_key = row.split("_")[1]
+        m_s = scenarios.loc[row].astype(float)
+        c[f"csp_gp_{s_key}"] = c["group_gross_profit"] - c["excsp_revenue"] * m_s
+        c[f"csp_op_{s_key}"] = c[f"csp_gp_{s_key}"] - c["csp_opex"]
+    for key, series in (("ttm_group_revenue", rev), ("ttm_group_op", op), ("ttm_isg_revenue", isg),
+                        ("ttm_isg_op", isg_op)):
+        c[key] = series.rolling(4, min_periods=4).sum()     # all four quarters, else blank
     calcs = pd.DataFrame(c).T[periods]
 
     f = {}
@@ -101,11 +161,22 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     f["margin_bounds"] = pd.concat([c[x].abs() > bound for x in
                                     ("blended_gm", "excsp_gm", "csp_gm", "isg_om")], axis=1).any(axis=1)
     f["excsp_set"] = c["csp_revenue"].notna() & c["excsp_gm"].isna()
+    isg_om = c["isg_om"].dropna()
+    esmb_om = c["esmb_om"]
+    f["esmb_margin_range"] = (esmb_om.notna() & (len(isg_om) > 0)
+                              & ((esmb_om > (isg_om.max() if len(isg_om) else 0))
+                                 | (esmb_om < (isg_om.min() if len(isg_om) else 0))))
     flags = pd.DataFrame({k_: v.fillna(False).astype(int) for k_, v in f.items()}).T[periods]
     totals = flags.sum(axis=1).astype(float)
     totals["scenario_valid"] = 0.0 if row else 1.0
     for sheet in ("inputs", "assumptions", "calcs", "sensitivity"):
         totals[f"errors_{sheet}"] = 0.0
+    totals["text_in_inputs"] = 0.0      # the recompute reads numbers; text is INPUT-NOT-NUMBER
+    if summary_quarter is None:
+        done = c["csp_op"].dropna()
+        summary_quarter = done.index[-1] if len(done) else periods[-1]
+    sq = summary_quarter if summary_quarter in periods else None
+    totals["summary_answered"] = 0.0 if sq is not None and answered[sq] else 1.0
 
     lk = {}
     if sens_quarter in periods:
@@ -122,4 +193,129 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
         values = (lk["s_gp"] - (lk["s_rev"] - lk["s_csp"]) * m
                   - lk["s_pool"] * lk["s_csp"] / lk["s_rev"] * kk)
     grid = pd.DataFrame(values, index=list(sens_margins), columns=list(sens_intensities))
-    return Result(calcs, flags, totals, float(totals.sum()), lookups, grid)
+
+    # below the grid: the cell at the scenario's margin and the intensity in use
+    sx = {}
+    if sens_quarter in periods:
+        m_use = _num(c["excsp_gm"][sens_quarter])
+        cell = np.nan
+        if not np.isnan(m_use) and m_use in list(sens_margins) and k in list(sens_intensities):
+            cell = grid.iat[list(sens_margins).index(m_use), list(sens_intensities).index(k)]
+        sx = {"sx_margin": m_use, "sx_cell": cell, "sx_diff": cell - _num(lk.get("s_op")),
+              "sx_missing": c["csp_missing"][sens_quarter]}
+    d = sx.get("sx_diff", np.nan)
+    # the same quantity by two formulas: a difference at rounding noise is no difference
+    # (LibreOffice's subtraction gives exactly 0 for nearly equal operands)
+    noise = 1e-9 * max(1.0, abs(_num(lk.get("s_op", np.nan))) if sx else 1.0)
+    totals["sens_reconciles"] = 0.0 if np.isnan(d) or abs(d) <= max(tol, noise) else 1.0
+    master = float(sum(totals[k_] for k_ in FAILABLE))
+    summary = _summary(calcs, scenarios, scalars, sq, totals, master)
+    ranked = [p for p in periods if answered[p]]
+    summary_list = ranked + [""] * (len(periods) - len(ranked))
+    def row(key):
+        return calcs.loc[key].astype(float) if key in calcs.index else g(key)
+    feed_spec = {"f_isg_revenue": ("ISG.revenue", "ISG.revenue"),
+                 "f_isg_op": ("ISG.operating_profit", "ISG.operating_profit"),
+                 "f_csp_gm": ("csp_gm", "csp_gm"), "f_blended_gm": ("blended_gm", "blended_gm"),
+                 "f_excsp_gm": ("excsp_gm", "csp_gm"),            # only where it is applied
+                 "f_csp_gp": ("csp_gross_profit", "csp_gross_profit"), "f_csp_op": ("csp_op", "csp_op"),
+                 "f_per_loss": ("csp_rev_per_loss", "csp_rev_per_loss"),
+                 "f_ai_pipeline": ("ISG-AI.pipeline", "ISG-AI.pipeline"),
+                 "f_ai_revenue": ("ISG-AI.revenue", "ISG-AI.revenue")}
+    feeds = pd.DataFrame({code: row(key).where(row(cond).notna()) for code, (key, cond) in feed_spec.items()}).T
+    # fiscal years: the label's first word; a total needs all four quarters given
+    years: dict[str, list] = {}
+    for p in periods:
+        years.setdefault(p.split()[0], []).append(p)
+    annual = {}
+    for code, series in (("fy_group_revenue", rev), ("fy_group_op", op), ("fy_isg_revenue", isg),
+                         ("fy_isg_op", isg_op)):
+        vals, status = [], []
+        for fy, qs in years.items():
+            n = int(series[qs].notna().sum())
+            if len(qs) < 4:
+                vals.append(np.nan)
+                status.append(f"incomplete: {len(qs)} of its quarters on the timeline")
+            else:
+                vals.append(float(series[qs].sum()) if n == 4 else np.nan)
+                status.append("" if n == 4 else f"incomplete: {n} of 4")
+        annual[code], annual[code + "_status"] = vals, status
+    out_o = _outlook(calcs, outlook) if outlook else None
+    return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds, annual,
+                  out_o)
+
+
+def _outlook(calcs: pd.DataFrame, d: dict, quarters: int = 8) -> dict:
+    """Forward quarters t = 1..n from the base quarter: revenue compounds at the rate that
+    multiplies it by ``o_multiple`` in ``o_years`` years; the margin steps; opex compounds."""
+    q = d["o_base"]
+    known = q in calcs.columns
+    rev0 = _num(calcs.at["csp_revenue", q]) if known else np.nan
+    gm0 = _num(calcs.at["csp_gm", q]) if known else np.nan
+    opex0 = _num(calcs.at["csp_opex", q]) if known else np.nan
+    growth = d["o_multiple"] ** (1 / (d["o_years"] * d["o_qpy"])) - 1
+    t = np.arange(1, quarters + 1, dtype=float)
+    rev = rev0 * (1 + growth) ** t
+    gm = gm0 + d["o_gm_step"] * t
+    gp = rev * gm
+    opex = opex0 * (1 + d["o_opex_growth"]) ** t
+    op = gp - opex
+    lag, spread = d["o_lag"], d["o_spread"]
+    ai = np.where((t > lag) & (t <= lag + spread), d["o_pipeline"] * d["o_conversion"] / spread, 0.0)
+    return {"o_growth": [growth], "o_rev0": [rev0], "o_gm0": [gm0], "o_opex0": [opex0],
+            "o_rev": list(rev), "o_gm": list(gm), "o_gp": list(gp), "o_opex": list(opex), "o_op": list(op),
+            "o_cum": list(np.cumsum(op)), "o_breakeven": list(opex / rev), "o_ai": list(ai)}
+
+
+def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master,
+             source: dict | None = None) -> dict:
+    """The Summary's cells for quarter ``q`` (None: not a quarter, every lookup blank)."""
+    def v(key):
+        return _num(calcs.at[key, q]) if q is not None else np.nan
+
+    def t(key):
+        return calcs.at[key, q] if q is not None else ""
+    shown = int(master) if float(master).is_integer() else master
+    out = {"column": [float(list(calcs.columns).index(q) + 1) if q is not None else np.nan],
+           "master": ["OK" if master == 0 else f"FAILED: {shown} item(s)"],
+           "failed": ["".join(f"{k_}; " for k_ in FAILABLE if totals[k_] > 0)],
+           "missing": [t("csp_missing")]}
+    head = {"h_csp_revenue": "csp_revenue", "h_group_gp": "group_gross_profit",
+            "h_excsp_gp": "excsp_gross_profit", "h_csp_gp": "csp_gross_profit", "h_csp_gm": "csp_gm",
+            "h_csp_opex": "csp_opex", "h_csp_op": "csp_op", "h_per_loss": "csp_rev_per_loss",
+            "h_breakeven": "csp_breakeven_gm", "h_excsp_gm": "excsp_gm", "h_esmb_om": "esmb_om"}
+    out.update({code: [v(key)] for code, key in head.items()})
+    if source is not None and q is not None:      # a label row laid out from the inputs' bases
+        out["h_excsp_source"] = [source.get(q, "")]
+    for code, pub, ours, implied in (("rec_gp", "pub_csp_gp", "csp_gross_profit", "implied_gm_from_gp"),
+                                     ("rec_op", "pub_csp_op", "csp_op", "implied_gm_from_op"),
+                                     ("rec_esmb", "pub_esmb_op", "esmb_op", "implied_gm_from_esmb")):
+        out[code] = [v(pub), v(ours), v(ours) - v(pub), v(implied)]
+    rev = v("csp_revenue")
+    sc = {k_: [] for k_ in ("sc_margin", "sc_gp", "sc_gm", "sc_op", "sc_per_loss")}
+    for row in ("excsp_low", "excsp_base", "excsp_high"):
+        s_key = row.split("_")[1]
+        m_s = _num(scenarios.at[row, q]) if q is not None else np.nan
+        gp, op = v(f"csp_gp_{s_key}"), v(f"csp_op_{s_key}")
+        sc["sc_margin"].append(m_s)
+        sc["sc_gp"].append(gp)
+        sc["sc_gm"].append(gp / rev if rev and not np.isnan(rev) else np.nan)
+        sc["sc_op"].append(op)
+        sc["sc_per_loss"].append(rev / -op if op < 0 and not np.isnan(rev) else np.nan)
+    out.update(sc)
+    # the bridge: (amount, start, end, invisible base, part above zero, part below zero)
+    steps = (("br_group_gp", "group_gross_profit", "total"), ("br_excsp_gp", "excsp_gross_profit", "step"),
+             ("br_csp_gp", "csp_gross_profit", "total"), ("br_opex", "csp_opex", "step"),
+             ("br_csp_op", "csp_op", "total"))
+    end = np.nan
+    for code, key, kind in steps:
+        a = v(key)
+        start = (0.0 if not np.isnan(a) else np.nan) if kind == "total" else end
+        end = a if kind == "total" else start - a
+        lo, hi = min(start, end), max(start, end)
+        if np.isnan(start) or np.isnan(end):
+            out[code] = [a, start, end, np.nan, np.nan, np.nan]
+            continue
+        base = lo if lo > 0 else hi if hi < 0 else 0.0
+        out[code] = [a, start, end, base, max(hi, 0) - max(lo, 0), min(lo, 0) - min(hi, 0)]
+    return out

@@ -194,6 +194,7 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
     ends = dict(wb.period_ends)
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
+                   quotes=dict(fresh.quotes),
                    rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures},
                                    [r.key for r in wb.rows]))
 

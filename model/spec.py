@@ -19,6 +19,7 @@ DATA_COLUMNS = (
     "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
     "value", "unit", "basis", "source_title", "source_url",
 )
+OPTIONAL_COLUMNS = ("quote",)   # the sentence read in the source (files before it lack it)
 ENTITIES = {
     "Group": "Group",
     "IDG": "IDG (devices)",
@@ -36,8 +37,9 @@ METRICS = {
     "net_income": ("net income", "usd_m"),
     "pipeline": ("pipeline", "usd_m"),
     "gross_margin_pct": ("gross margin", "pct"),
+    "revenue_yoy_pct": ("revenue growth as given, year on year", "pct"),
 }
-BASES = ("reported", "estimate", "approx", "lower_bound")
+BASES = ("reported", "estimate", "approx", "lower_bound", "derived")
 UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
 
 # --- number formats by unit, and how each basis marks an input figure ---------
@@ -47,18 +49,23 @@ FORMATS = {
     "%": '0.0%_);(0.0%)',
     "x": '0.00"x"_);(0.00"x")',
     "count": '0_)',
+    "text": "General",
+    "%2": '0.00%_);(0.00%)',     # sensitivity axis: the exact margin (16.75%, not 16.8%)
 }
 BASIS_MARK = {  # (prefix, suffix, fill colour)
     "reported": ("", "", "#FFF2CC"),
     "estimate": ("", '"e"', "#FCE4D6"),
     "approx": ('"~"', "", "#E4DFEC"),
     "lower_bound": ('"≥"', "", "#E2EFDA"),
+    "derived": ("", '"d"', "#DDEBF7"),     # arithmetic on sourced totals (FY less 9M ...)
 }
 
 
 def input_format(unit: str, basis: str) -> str:
     """Number format of an input cell: the unit's format with the basis marker."""
     prefix, suffix, _ = BASIS_MARK[basis]
+    if ";" not in FORMATS[unit]:                     # counts: no sign section
+        return FORMATS[unit]
     pos, neg = FORMATS[unit].replace("_)", "").split(";")
     return f"{prefix}{pos}{suffix}_);{prefix}{neg}{suffix}"
 
@@ -104,6 +111,9 @@ CORE_INPUTS = (
     InputRow("SSG", "revenue"), InputRow("SSG", "operating_profit"),
     InputRow("ISG-CSP", "revenue"), InputRow("ISG-ESMB", "revenue"),
     InputRow("ISG-AI", "revenue"), InputRow("ISG-AI", "pipeline"),
+    # published results of the same method (The Next Platform): reconciled against, never fed
+    InputRow("ISG-CSP", "gross_profit"), InputRow("ISG-CSP", "operating_profit"),
+    InputRow("ISG-ESMB", "operating_profit"),
 )
 # Figures that feed an assumption row instead of an Inputs row.
 ASSUMPTION_FIGURES = {("Group-exCSP", "gross_margin_pct"): "excsp_base"}
@@ -154,12 +164,25 @@ class ScenarioRow:
 
 
 EXCSP_DEFAULT_NOTE = ('CFO: gross margin "north of 17%" without CSP; '
-                      "The Next Platform took 17.2%.")
+                      "The Next Platform took 17.2%. Every scenario is at or above 17%.")
 SCENARIO_ROWS = (
-    ScenarioRow("excsp_low", "Low", 0.165),
+    ScenarioRow("excsp_low", "Low", 0.170),
     ScenarioRow("excsp_base", "Base", 0.172),
-    ScenarioRow("excsp_high", "High", 0.180),
+    ScenarioRow("excsp_high", "High", 0.175),
 )
+# What each scenario means for CSP, and the statement its value rests on (shown beside it).
+SCENARIO_MEANING = {
+    "Low": "CSP best case",
+    "Base": "Base case",
+    "High": "CSP worst case",
+}
+SCENARIO_REASON = {
+    "Low": 'Low 17.0%: the least the CFO\'s "north of 17%" allows; a lower ex-CSP margin would '
+           "leave more group gross profit to CSP than the statement does.",
+    "Base": "Base 17.2%: The Next Platform's figure for FY2025/26 Q1, just north of 17%.",
+    "High": 'High 17.5%: still "north of 17%" (it would round to 17% or 18%, not 19%); '
+            "more gross profit to the rest of the group, so the most CSP loss the statement allows.",
+}
 
 
 @dataclass(frozen=True)
@@ -213,6 +236,12 @@ def _ratio(num: str, den: str) -> str:
 def _growth(key: str, lag: int) -> str:
     prior = k(f"{key}@-{lag}")
     return given([k(key), prior], f"{k(key)}/{prior}-1", also=[f"{prior}=0"])
+
+
+def _ttm(key: str) -> str:
+    """The sum of this quarter and the three before it; blank unless all four are given."""
+    refs = [k(key)] + [k(f"{key}@-{lag}") for lag in (1, 2, 3)]
+    return given(refs, "+".join(refs))
 
 
 _SCEN = "INDEX({excsp_low:excsp_high},MATCH({$scenario},{$scenario_names},0))"
@@ -271,6 +300,57 @@ CALC_ROWS = (
             _growth("ISG-AI.revenue", 1)),
     CalcRow("ai_pipeline_cover", "AI pipeline coverage: pipeline / quarterly AI revenue (x)", "x",
             _ratio("ISG-AI.pipeline", "ISG-AI.revenue")),
+    # --- added in 0.2.0, below every earlier row so no row of an existing workbook moves ---
+    CalcRow("csp_missing", "CSP answer: the inputs this quarter lacks, blank when answered (text)", "text",
+            (
+                'IF({csp_op}<>"","","missing: "'
+                '&IF({Group.revenue}="","group revenue; ",IF({Group.revenue}=0,"group revenue is zero; ",""))'
+                '&IF({group_gross_profit}="","group gross profit (or group gross margin); ","")'
+                '&IF({Group.operating_profit}="","group operating profit; ","")'
+                '&IF({csp_revenue}="","CSP revenue (or ISG and enterprise/SMB revenue); ","")'
+                '&IF({excsp_gm}="","ex-CSP gross margin; ",""))'),
+            section="Answer and reconciliation"),
+    CalcRow("csp_answered", "Quarter has a CSP answer, 1 = yes (count)", "count",
+            'IF({csp_op}="",0,1)'),
+    CalcRow("csp_answer_rank", "Quarters with an answer so far, blank when none here (count)", "count",
+            'IF({csp_op}="","",SUMPRODUCT({=csp_answered}*(COLUMN({=csp_answered})<=COLUMN())))'),
+    CalcRow("esmb_om", "Enterprise/SMB implied operating margin (%)", "%",
+            _ratio("esmb_op", "esmb_revenue")),
+    CalcRow("pub_csp_gp", "Published CSP gross profit, analyst estimate ($M)", "$M",
+            given([k("ISG-CSP.gross_profit")], k("ISG-CSP.gross_profit"))),
+    CalcRow("pub_csp_op", "Published CSP operating profit, analyst estimate ($M)", "$M",
+            given([k("ISG-CSP.operating_profit")], k("ISG-CSP.operating_profit"))),
+    CalcRow("pub_esmb_op", "Published enterprise/SMB operating profit, analyst estimate ($M)", "$M",
+            given([k("ISG-ESMB.operating_profit")], k("ISG-ESMB.operating_profit"))),
+    CalcRow("implied_gm_from_gp", "Ex-CSP gross margin that reproduces the published CSP gross profit (%)", "%",
+            given([k("group_gross_profit"), k("pub_csp_gp"), k("excsp_revenue")],
+                  "({group_gross_profit}-{pub_csp_gp})/{excsp_revenue}", also=['{excsp_revenue}=0'])),
+    CalcRow("implied_gm_from_op", "Ex-CSP gross margin that reproduces the published CSP operating profit (%)",
+            "%", given([k("group_gross_profit"), k("csp_opex"), k("pub_csp_op"), k("excsp_revenue")],
+                       "({group_gross_profit}-{csp_opex}-{pub_csp_op})/{excsp_revenue}",
+                       also=['{excsp_revenue}=0'])),
+    CalcRow("implied_gm_from_esmb", "Ex-CSP gross margin that reproduces the published enterprise/SMB "
+            "operating profit (%)", "%",
+            given([k("group_gross_profit"), k("csp_opex"), k("ISG.operating_profit"), k("pub_esmb_op"),
+                   k("excsp_revenue")],
+                  "({group_gross_profit}-{csp_opex}-({ISG.operating_profit}-{pub_esmb_op}))/{excsp_revenue}",
+                  also=['{excsp_revenue}=0'])),
+) + tuple(
+    row for s_key, s_name in (("low", "Low"), ("base", "Base"), ("high", "High")) for row in (
+        CalcRow(f"csp_gp_{s_key}", f"CSP gross profit at the {s_name} scenario's ex-CSP margin ($M)", "$M",
+                given([k("group_gross_profit"), k("excsp_revenue"), k(f"excsp_{s_key}")],
+                      f"{{group_gross_profit}}-{{excsp_revenue}}*{{excsp_{s_key}}}"),
+                section="Scenarios side by side" if s_key == "low" else ""),
+        CalcRow(f"csp_op_{s_key}", f"CSP operating profit at the {s_name} scenario's ex-CSP margin ($M)", "$M",
+                given([k(f"csp_gp_{s_key}"), k("csp_opex")], f"{{csp_gp_{s_key}}}-{{csp_opex}}")),
+    )) + (
+    CalcRow("ttm_group_revenue", "Group revenue, trailing four quarters ($M)", "$M", _ttm("Group.revenue"),
+            section="Trailing four quarters"),
+    CalcRow("ttm_group_op", "Group operating profit, trailing four quarters ($M)", "$M",
+            _ttm("Group.operating_profit")),
+    CalcRow("ttm_isg_revenue", "ISG revenue, trailing four quarters ($M)", "$M", _ttm("ISG.revenue")),
+    CalcRow("ttm_isg_op", "ISG operating profit, trailing four quarters ($M)", "$M",
+            _ttm("ISG.operating_profit")),
 )
 
 # Public interface: defined names over whole timeline rows.
@@ -298,6 +378,7 @@ class Check:
     label: str
     formula: str            # per-period flag template, or a single-cell formula
     per_period: bool = True
+    warning: bool = False   # shown and counted on its row, left out of the master check
 
 
 def _err_count(sheet: str) -> str:
@@ -334,11 +415,23 @@ CHECKS_LIST = (
           per_period=False),
     Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
     Check("errors_sensitivity", "No error values on Sensitivity", _err_count(SENS), per_period=False),
+    # --- added in 0.2.0, below the earlier checks ---
+    Check("text_in_inputs", "No text in a numeric input cell (figures and ex-CSP margins)",
+          "SUMPRODUCT(--ISTEXT({#figures}))+SUMPRODUCT(--ISTEXT({#margins}))", per_period=False),
+    Check("summary_answered", "The quarter chosen on the Summary has a CSP answer",
+          'IF({$summary_col}="",1,IF(INDEX({=csp_answered},{$summary_col})=1,0,1))', per_period=False),
+    Check("sens_reconciles", "Sensitivity grid at the scenario's margin and the intensity in use "
+          "equals Calculations (within rounding)",
+          'IF({$sens_diff}="",0,IF(ABS({$sens_diff})>{$rounding_tolerance},1,0))', per_period=False),
+    Check("esmb_margin_range", "WARNING (not in the master check): implied enterprise/SMB operating "
+          "margin outside the range of ISG operating margins ever reported",
+          given([k("esmb_om")], "IF(OR({esmb_om}>MAX({=isg_om}),{esmb_om}<MIN({=isg_om})),1,0)",
+                blank="0", also=["COUNT({=isg_om})=0"]), warning=True),
 )
 
 # --- sensitivity: CSP operating profit for one quarter over two drivers ------
 
-SENS_MARGINS = (0.165, 0.1675, 0.17, 0.1725, 0.175, 0.1775, 0.18)
+SENS_MARGINS = (0.17, 0.171, 0.172, 0.174, 0.176, 0.178, 0.18)   # all 'north of 17%'; Base 17.2% on it
 SENS_INTENSITIES = (0.5, 0.75, 1.0, 1.25, 1.5)
 SENS_MARGIN_RANGE = (0.0, 1.0)          # ex-CSP gross margins down the grid (fractions)
 SENS_INTENSITY_RANGE = INTENSITY_RANGE  # opex intensities across it
@@ -374,29 +467,48 @@ class Chart:
     x_format: str = ""
 
 
+# Chart-feed rows (sheet 'Chart data'): a model row where it has a value, else #N/A, which
+# Excel and LibreOffice both draw as a gap (a "" from a formula would be drawn as zero).
+CHART_DATA = "Chart data"
+FEED_ROWS = (  # (code, label, unit, row shown, row that must have a value for it to be shown)
+    ("f_isg_revenue", "ISG revenue, #N/A where missing ($M)", "$M", "ISG.revenue", "ISG.revenue"),
+    ("f_isg_op", "ISG operating profit, #N/A where missing ($M)", "$M", "ISG.operating_profit",
+     "ISG.operating_profit"),
+    ("f_csp_gm", "CSP gross margin, #N/A where missing (%)", "%", "csp_gm", "csp_gm"),
+    ("f_blended_gm", "Blended group gross margin, #N/A where missing (%)", "%", "blended_gm", "blended_gm"),
+    ("f_excsp_gm", "Ex-CSP gross margin where it is applied (a CSP answer), else #N/A (%)", "%",
+     "excsp_gm", "csp_gm"),
+    ("f_csp_gp", "CSP gross profit, #N/A where missing ($M)", "$M", "csp_gross_profit", "csp_gross_profit"),
+    ("f_csp_op", "CSP operating profit, #N/A where missing ($M)", "$M", "csp_op", "csp_op"),
+    ("f_per_loss", "CSP revenue per $1 of operating loss, #N/A where none (x)", "x", "csp_rev_per_loss",
+     "csp_rev_per_loss"),
+    ("f_ai_pipeline", "AI pipeline, #N/A where not given ($M)", "$M", "ISG-AI.pipeline", "ISG-AI.pipeline"),
+    ("f_ai_revenue", "AI systems revenue, #N/A where not given ($M)", "$M", "ISG-AI.revenue", "ISG-AI.revenue"),
+)
+WHOLE_M = '#,##0_);(#,##0)'      # $M chart axes: no decimals
+
 CHARTS = (
-    Chart("Chart ISG", "ISG revenue grows, operating profit stays near zero",
-          "Revenue ($M)", FORMATS["$M"],
-          (Series("ISG.revenue", "ISG revenue ($M)"),
-           Series("ISG.operating_profit", "ISG operating profit ($M)", "line", True)),
-          "Operating profit ($M)", FORMATS["$M"]),
-    Chart("Chart Margins", "CSP against non-CSP gross margin", "Gross margin (%)", "0%",
-          (Series("csp_gm", "CSP gross margin (%)"),
-           Series("blended_gm", "Blended group gross margin (%)"),
-           Series("excsp_gm", "Ex-CSP gross margin, scenario in use (%)", "line"))),
-    Chart("Chart CSP loss", "CSP operating loss and dollars sold per dollar lost",
-          "Profit ($M)", FORMATS["$M"],
-          (Series("csp_gross_profit", "CSP gross profit ($M)"),
-           Series("csp_op", "CSP operating profit ($M)"),
-           Series("csp_rev_per_loss", "CSP revenue per $1 lost (x)", "column", True)),
-          "Revenue per $1 lost (x)", '0.0"x"'),
-    Chart("Chart AI", "AI systems revenue and pipeline", "US$ millions ($M)", FORMATS["$M"],
-          (Series("ISG-AI.revenue", "AI systems revenue ($M)"),
-           Series("ISG-AI.pipeline", "AI pipeline ($M)"),
-           Series("ai_pipeline_cover", "Pipeline coverage (x)", "column", True)),
-          "Coverage (x)", '0.0"x"'),
+    Chart("Chart ISG", "ISG revenue grows, operating profit stays near zero (one axis, $M)",
+          "US$ millions ($M)", WHOLE_M,
+          (Series("f_isg_revenue", "ISG revenue ($M)"),
+           Series("f_isg_op", "ISG operating profit ($M)", "line"))),
+    Chart("Chart Margins", "CSP against non-CSP gross margin (dashed: assumed, where applied)",
+          "Gross margin (%)", "0%",
+          (Series("f_csp_gm", "CSP gross margin (%)"),
+           Series("f_blended_gm", "Blended group gross margin (%)", "line"),
+           Series("f_excsp_gm", "Ex-CSP gross margin, assumed (%)", "line"))),
+    Chart("Chart CSP loss", "CSP gross and operating profit ($M); a gap: no CSP answer that quarter",
+          "Profit ($M)", WHOLE_M,
+          (Series("f_csp_gp", "CSP gross profit ($M)"),
+           Series("f_csp_op", "CSP operating profit ($M)"),
+           Series("f_per_loss", "CSP revenue per $1 of operating loss (x, right axis)", "line", True)),
+          "CSP revenue per $1 of operating loss (x)", '0.0"x"'),
+    Chart("Chart AI", "AI pipeline as Lenovo gave it, and AI systems revenue ($M)", "US$ millions ($M)",
+          WHOLE_M,
+          (Series("f_ai_pipeline", "AI pipeline ($M)", "line"),
+           Series("f_ai_revenue", "AI systems revenue ($M)", "line"))),
     Chart("Chart Sensitivity", "CSP operating profit by ex-CSP margin and opex intensity",
-          "CSP operating profit ($M)", FORMATS["$M"],
+          "CSP operating profit ($M)", WHOLE_M,
           tuple(Series(f"sens:{i}", f"Opex intensity {k:.2f}x", "line")
                 for i, k in enumerate(SENS_INTENSITIES)),
           x_title="Ex-CSP gross margin (%)", x_format="0.00%"),

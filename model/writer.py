@@ -37,6 +37,9 @@ def _style(key: str) -> dict:
         return base | fmt
     if kind == "calc":
         return base | {"num_format": spec.FORMATS[rest]}
+    if kind == "forecast":          # visibly forecast: shaded, italic
+        return base | {"num_format": spec.FORMATS[rest], "italic": True, "bg_color": "#DDEBF7",
+                       "font_color": "#1F4E79"}
     if kind == "plain":
         return base | {"num_format": spec.FORMATS[rest]}
     return base | {
@@ -44,6 +47,8 @@ def _style(key: str) -> dict:
         "subtitle": {"italic": True, "font_color": "#595959"},
         "header": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1},
         "header_period": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1, "align": "center"},
+        "header_forecast": {"bold": True, "italic": True, "bg_color": "#9BC2E6", "bottom": 1,
+                            "align": "center"},
         "section": {"bold": True, "font_color": "#1F4E79"},
         "unit": {"align": "center", "font_color": "#595959"},
         "code": {"font_color": "#808080", "font_size": 8},
@@ -54,7 +59,13 @@ def _style(key: str) -> dict:
         "check_total": {"num_format": "0", "bold": True, "align": "center"},
         "master": {"bold": True, "font_size": 11},
         "master_label": {"bold": True},
+        "label_bold": {"bold": True},
+        "header_wrap": {"bold": True, "bg_color": "#D9D9D9", "bottom": 1, "text_wrap": True,
+                        "align": "center"},
         "wrap": {"text_wrap": True},
+        "good": {"bg_color": "#C6EFCE", "font_color": "#006100", "bold": True},
+        "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
+        "highlight": {"bg_color": "#FFEB9C", "bold": True, "border": 2, "border_color": "#9C5700"},
     }.get(key, {})
 
 
@@ -146,6 +157,8 @@ def _chart(wb, lay: Layout, c: spec.Chart):
             opts = {"name": s.name, "categories": cats, "values": "=" + _series_ref(lay, s.key)}
             if s.kind == "line":
                 opts["marker"] = {"type": "circle", "size": 5}
+                if "assumed" in s.name:
+                    opts["line"] = {"dash_type": "dash", "width": 2}
             if s.secondary:
                 opts["y2_axis"] = True
             target.add_series(opts)
@@ -233,8 +246,13 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
     for name, sh in lay.sheets.items():
         ws = wb.add_worksheet(name)
         _fill(ws, sh, fmt)
-        if name == spec.COVER:
+        _print_setup(ws, sh, lay)
+        for spec_ in sh.charts:
+            make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
+            ws.insert_chart(*spec_["anchor"], make(wb, name, spec_), {"x_scale": 1.6, "y_scale": 1.3})
+        if name == "Summary":
             ws.activate()
+        if name == spec.COVER:
             if vba_project is not None:
                 from .vba import BUTTON_MACRO
                 ws.insert_button(*spec.BUTTON_CELL, {
@@ -251,6 +269,94 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
         wb.add_vba_project(str(vba_project))
         wb.set_vba_name("ThisWorkbook")
     wb.close()
+
+
+def _bridge_chart(wb, sheet: str, c: dict):
+    """A waterfall from stacked columns: an invisible base, then the part above zero and the
+    part below zero of each bar (a bar may cross zero); totals blue, deductions red."""
+    r0, r1 = c["rows"]
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    cats = f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, 0, True, True)}:{xl_rowcol_to_cell(r1, 0, True, True)}"
+
+    def col(j):
+        return (f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, 3 + j, True, True)}:"
+                f"{xl_rowcol_to_cell(r1, 3 + j, True, True)}")
+    points = [{"fill": {"color": "#1F4E79" if i in c["totals"] else "#C00000"}}
+              for i in range(r1 - r0 + 1)]
+    chart.add_series({"name": "Base", "categories": cats, "values": col(3),
+                      "fill": {"none": True}, "border": {"none": True}})
+    chart.add_series({"name": "Above zero ($M)", "categories": cats, "values": col(4),
+                      "points": points, "gap": 60})
+    chart.add_series({"name": "Below zero ($M)", "categories": cats, "values": col(5),
+                      "points": points})
+    # the title follows the Summary's quarter in Excel; the cached text is the build's quarter
+    chart.set_title({"name": c["title"], "name_font": {"size": 12}, "data": [c["title_now"]]})
+    chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"label_position": "low"})
+    chart.set_legend({"none": True})
+    return chart
+
+
+def _annual_chart(wb, sheet: str, c: dict):
+    """The seed article's chart: ISG revenue against ISG operating profit by fiscal year, on
+    one axis so both share zero; an incomplete year is a gap."""
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "ISG revenue ($M)", "categories": c["cats"], "values": c["revenue"],
+                      "fill": {"color": "#1F4E79"}})
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"name": "ISG operating profit ($M)", "categories": c["cats"], "values": c["profit"],
+                     "marker": {"type": "circle", "size": 6}, "line": {"color": "#C00000", "width": 2.25},
+                     "data_labels": {"value": True, "num_format": '#,##0;(#,##0)', "position": "above"}})
+    chart.combine(line)
+    chart.set_title({"name": "ISG revenue against ISG operating profit by fiscal year ($M)",
+                     "name_font": {"size": 12}})
+    chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"name": "Fiscal year (complete years only)", "label_position": "low"})
+    chart.set_legend({"position": "bottom"})
+    chart.show_blanks_as("gap")
+    return chart
+
+
+def _outlook_chart(wb, sheet: str, c: dict):
+    """Forecast CSP operating profit by quarter and the cumulative loss ($M); the break-even
+    margin at that scale is in the table above it."""
+    chart = wb.add_chart({"type": "column"})
+    chart.add_series({"name": "CSP operating profit, forecast ($M)", "categories": c["cats"],
+                      "values": c["op"], "fill": {"color": "#9BC2E6"}, "border": {"color": "#1F4E79"}})
+    line = wb.add_chart({"type": "line"})
+    line.add_series({"name": "Cumulative CSP operating profit, forecast ($M)", "categories": c["cats"],
+                     "values": c["cum"], "line": {"color": "#C00000", "dash_type": "dash"},
+                     "marker": {"type": "circle", "size": 5}})
+    chart.combine(line)
+    chart.set_title({"name": "Outlook (forecast): CSP operating profit and cumulative loss",
+                     "name_font": {"size": 12}})
+    chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
+                      "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    chart.set_x_axis({"name": "Forecast quarter (F)", "label_position": "low"})
+    chart.set_legend({"position": "bottom"})
+    return chart
+
+
+def _print_setup(ws, sh, lay) -> None:
+    """Landscape, titles and label columns on every page, about eight quarters a page, the
+    sheet name in the header, page x of y and the build stamp in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)                                   # A4 (Letter prints the same pages)
+    ws.set_header("&L&\"Calibri,Bold\"&A&R&\"Calibri\"ISG margin model")
+    stamp = lay.inputs.provenance.get("Built by", "").replace("&", "&&")
+    ws.set_footer(f"&LPage &P of &N&R{stamp}")
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    if sh.name in spec.TIMELINE_SHEETS:
+        ws.repeat_rows(0, spec.HEADER_ROW)
+        ws.repeat_columns(0, 1)
+    elif sh.print_titles:
+        ws.repeat_rows(*sh.print_titles)
+    if sh.tab_color:
+        ws.set_tab_color(sh.tab_color)
+    if sh.page_breaks:
+        ws.set_h_pagebreaks(sh.page_breaks)
 
 
 def _fill(ws, sh, fmt) -> None:
@@ -276,13 +382,19 @@ def _fill(ws, sh, fmt) -> None:
         ws.set_column(c, c, w)
     for r, c, opts in sh.validations:
         ws.data_validation(r, c, r, c, opts)
+    for r0, c0, r1, c1, opts in sh.conditional:
+        ws.conditional_format(r0, c0, r1, c1, dict(opts, format=fmt(opts["format"])))
     if sh.freeze:
         ws.freeze_panes(*sh.freeze)
     if sh.cells:
         lr, lc = sh.extent
+        for ch in sh.charts:                      # an embedded chart prints with its sheet
+            lr = max(lr, ch["anchor"][0] + 26)
         ws.print_area(0, 0, lr, lc)
-        ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        if sh.name in spec.TIMELINE_SHEETS:
+            ws.fit_to_pages(0, 1) if False else ws.set_print_scale(60)   # ~8 quarters a page
+        else:
+            ws.fit_to_pages(1, 0)
     if sh.protect:
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})

@@ -133,8 +133,9 @@ def test_defined_names_span_the_timeline(default_book):
 
 def test_modelling_conventions(default_book):
     wb = openpyxl.load_workbook(default_book)
-    assert wb.sheetnames[:6] == ["Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks"]
-    assert wb.sheetnames[-1] == "Sources"
+    assert wb.sheetnames[:9] == ["Cover", "Summary", "Annual", "Outlook", "Inputs", "Assumptions",
+                                 "Calculations", "Sensitivity", "Checks"]
+    assert wb.sheetnames[-2:] == ["Sources", "Quotes"]
     for name in ("Calculations", "Checks", "Sensitivity", "Cover"):
         assert wb[name].protection.sheet and not wb[name].protection.password, name
     inputs = wb["Inputs"]
@@ -179,8 +180,11 @@ def test_one_formula_across_each_row(default_book):
                 moved = Translator(cells[0].value, origin=cells[0].coordinate).translate_formula(c.coordinate)
                 assert moved == c.value, f"{name}!{c.coordinate}"
     lags = {"yoy": 4, "qoq": 1}      # quarters back to the prior period
-    assert no_prior == {k: lags[k[-3:]] for k in ("group_rev_yoy", "group_rev_qoq", "isg_rev_yoy",
-                                                  "isg_rev_qoq", "ai_rev_yoy", "ai_rev_qoq")}
+    expected = {k: lags[k[-3:]] for k in ("group_rev_yoy", "group_rev_qoq", "isg_rev_yoy",
+                                          "isg_rev_qoq", "ai_rev_yoy", "ai_rev_qoq")}
+    # trailing four quarters: the first three quarters have no full year behind them
+    expected.update({k: 3 for k in ("ttm_group_revenue", "ttm_group_op", "ttm_isg_revenue", "ttm_isg_op")})
+    assert no_prior == expected
 
 
 def test_estimates_are_marked(default_book):

@@ -76,7 +76,8 @@ def test_random_quarters_recalculate_like_the_reference(lo, tmp_path, case):
     values = lo.recalculate(book)
 
     inputs, scen, periods = frames_from_csv(src)
-    expected = recompute(inputs, scen, scalars, mi.sens_quarter, SENS_MARGINS, SENS_INTENSITIES)
+    expected = recompute(inputs, scen, scalars, mi.sens_quarter, SENS_MARGINS, SENS_INTENSITIES,
+                         mi.summary_quarter)
     problems = compare(expected, {s: v.values for s, v in values.items()},
                        {s: v.errors for s, v in values.items()})
     assert not problems, "\n".join(map(str, problems[:10]))

@@ -21,6 +21,7 @@ from model.refresh import RefreshRefused, refresh
 
 from .conftest import DATA, ROOT
 from .independent import (
+    LATEST_ANSWER,
     DEFAULT_SCALARS,
     SENS_INTENSITIES,
     SENS_MARGINS,
@@ -130,7 +131,7 @@ def test_every_edit_survives_and_new_figures_arrive(lo, book, tmp_path):
     inputs.loc["ISG.operating_profit", "FY2025/26 Q4"] = -20
     scen.loc["excsp_high", Q1] = 0.185
     scalars = dict(DEFAULT_SCALARS, opex_intensity=0.8, scenario="High")
-    expected = recompute(inputs, scen, scalars, Q1, SENS_MARGINS, SENS_INTENSITIES)
+    expected = recompute(inputs, scen, scalars, LATEST_ANSWER, SENS_MARGINS, SENS_INTENSITIES)
     values = lo.recalculate(book)
     problems = compare(expected, {s: v.values for s, v in values.items()},
                        {s: v.errors for s, v in values.items()})
@@ -500,7 +501,7 @@ def test_content_of_ones_own_where_a_new_row_must_go_is_named_not_overwritten(bo
     below = max(r for r in range(1, ws.max_row + 1) if "." in str(ws.cell(r, 3).value or "")) + 1
     ws.cell(below, 1).value = "My check: IDG + ISG + SSG"
     wb.save(book)
-    data = data_with(tmp_path, ["2025/26", "Q1", "2025-06-30", "ISG-CSP", "gross_profit", "-50", "usd_m",
+    data = data_with(tmp_path, ["2025/26", "Q1", "2025-06-30", "SSG", "gross_profit", "500", "usd_m",
                                 "estimate", "t", ""])
     before = book.read_bytes()
     assert main(["refresh", str(book), "--data", str(data)]) == 1

@@ -85,7 +85,7 @@ def test_every_chart_series_and_defined_name_has_its_row_found_independently(def
         if key.startswith("sens:"):
             assert int(key.split(":")[1]) < len(ref.sens_grid.columns)
         else:
-            assert key in set(ref.calcs.index) | inputs, key
+            assert key in set(ref.calcs.index) | set(ref.feeds.index) | inputs, key
     refs = row_refs(cells)
     names = {"Periods": "Periods", **spec.defined_names()}
     assert {k for k in names.values()} - set(refs) == set()
