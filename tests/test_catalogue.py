@@ -240,8 +240,20 @@ def delete_calc_row(wb):
 
 # --- script edits of the package ----------------------------------------------------
 
+BELOW = 90          # a row well below the last of Calculations
+
+
 def append_row_below_dimension(data):
-    return data.replace(b"</sheetData>", b'<row r="60"><c r="F60"><v>5</v></c></row></sheetData>')
+    return data.replace(b"</sheetData>", f'<row r="{BELOW}"><c r="F{BELOW}"><v>5</v></c></row>'
+                        f'</sheetData>'.encode())
+
+
+def first_series(fn):
+    """Rewrite the reference of a chart's first value series with ``fn(match)``."""
+    def edit(data):
+        return re.sub(rb"(<c:val><c:numRef><c:f>[^<]*?!\$[A-Z]+\$)(\d+)(:\$)([A-Z]+)(\$)(\d+)", fn, data,
+                      count=1)
+    return edit
 
 
 def drop_series(name):
@@ -320,12 +332,13 @@ FAULTS = {
         "logic", op(("Sensitivity", "E10", "=INDEX(Calculations!$F$22:$Y$22,MATCH($E$4,Periods,0))")),
         ("STRUCT-FORMULA", "Sensitivity!E10")),
     "chart series pointed at the wrong row": (
-        "logic", xml(chart_part(CHART["Chart ISG"]),
-                     lambda d: d.replace(b"Inputs!$F$14:$Y$14", b"Inputs!$F$13:$Y$13", 1)),
+        "logic", xml(chart_part(CHART["Chart ISG"]), first_series(   # one row up
+            lambda m: m.group(1) + str(int(m.group(2)) - 1).encode() + m.group(3) + m.group(4)
+            + m.group(5) + str(int(m.group(6)) - 1).encode())),
         ("CHART-SERIES", "Chart ISG")),
     "chart series over part of the timeline": (
-        "logic", xml(chart_part(CHART["Chart CSP loss"]),
-                     lambda d: re.sub(rb"(Calculations!\$F\$\d+:\$)Y", rb"\1T", d, count=1)),
+        "logic", xml(chart_part(CHART["Chart CSP loss"]), first_series(   # ends at column T
+            lambda m: m.group(1) + m.group(2) + m.group(3) + b"T" + m.group(5) + m.group(6))),
         ("CHART-SERIES", "Chart CSP loss")),
     "chart labelled by the wrong row": (
         "logic", xml(chart_part(CHART["Chart AI"]),
@@ -374,7 +387,7 @@ FAULTS = {
                      ("LINT-HIDDEN-SHEET", "Sources")),
     "row appended below the sheet's <dimension> by a script": (
         "structural", xml(sheet_part("Calculations"), append_row_below_dimension),
-        ("STRUCT-UNEXPECTED", "Calculations!F60")),
+        ("STRUCT-UNEXPECTED", f"Calculations!F{BELOW}")),
     "calculations unprotected": ("structural", op(lambda wb: setattr(wb["Calculations"].protection, "sheet", False)),
                                  ("LINT-UNPROTECTED", "Calculations")),
     "input cell locked": ("structural", op(style("Inputs", "V7", locked=True)), ("LINT-INPUT-LOCKED", "Inputs!V7")),
