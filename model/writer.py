@@ -199,12 +199,14 @@ def _chart(wb, lay: Layout, c: spec.Chart):
     return chart
 
 
-def write(lay: Layout, target: str | Path, vba_project: Path | None = None) -> Path:
-    """Write ``lay`` to ``target`` atomically; return the path written."""
+def write(lay: Layout, target: str | Path, vba_project: Path | None = None,
+          cached: dict | None = None) -> Path:
+    """Write ``lay`` to ``target`` atomically; return the path written. ``cached``: the value
+    to store with each formula ((sheet, row, col) -> value), from the independent recompute."""
     target = Path(target)
     try:
         with atomic_path(target) as tmp:
-            _write(lay, tmp, vba_project)
+            _write(lay, tmp, vba_project, cached)
     except OSError as exc:
         raise WriteError(f"{target}: cannot write the workbook ({exc.strerror or exc}); "
                          "the file on disk is unchanged") from exc
@@ -222,7 +224,7 @@ def render(lay: Layout) -> bytes:
 STAMP_VERSION, STAMP_LAYOUT = "isg_model_version", "isg_model_layout"
 
 
-def _write(lay: Layout, path, vba_project: Path | None) -> None:
+def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = None) -> None:
     from . import __version__
     wb = xlsxwriter.Workbook(path if not isinstance(path, Path) else str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -245,7 +247,7 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
     chart_after = spec.CHECKS
     for name, sh in lay.sheets.items():
         ws = wb.add_worksheet(name)
-        _fill(ws, sh, fmt)
+        _fill(ws, sh, fmt, {(r, c): v for (s_, r, c), v in (cached or {}).items() if s_ == name})
         _print_setup(ws, sh, lay)
         for spec_ in sh.charts:
             make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
@@ -359,12 +361,13 @@ def _print_setup(ws, sh, lay) -> None:
         ws.set_h_pagebreaks(sh.page_breaks)
 
 
-def _fill(ws, sh, fmt) -> None:
+def _fill(ws, sh, fmt, cached: dict | None = None) -> None:
+    cached = cached or {}
     for (r, c), cell in sorted(sh.cells.items()):
         f = fmt(cell.style)
         v = cell.value
         if cell.formula:
-            ws.write_formula(r, c, "=" + v, f, "")
+            ws.write_formula(r, c, "=" + v, f, cached.get((r, c), ""))
         elif cell.url:
             if ws.write_url(r, c, cell.url, f, string=str(v)) != 0:
                 ws.write_string(r, c, str(v), f)
