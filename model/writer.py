@@ -183,7 +183,14 @@ def _chart(wb, lay: Layout, c: spec.Chart):
         for s in group:
             add(sub, s)
         chart.combine(sub)
-    chart.set_title({"name": c.title, "name_font": {"size": 14}})
+    if c.sheet == "Chart Sensitivity" and "sens_title" in lay.scalar_at:
+        _, tr, tc = lay.scalar_at["sens_title"]      # follows the chosen quarter (cached: the build's)
+        chart.set_title({"name": f"={quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(tr, tc, True, True)}",
+                         "name_font": {"size": 14},
+                         "data": ["CSP operating profit by ex-CSP margin and opex intensity ($M), "
+                                  f"{lay.inputs.sens_quarter}"]})
+    else:
+        chart.set_title({"name": c.title, "name_font": {"size": 14}})
     x = {"name": c.x_title, "label_position": "low"}
     if c.x_format:
         x["num_format"] = c.x_format
