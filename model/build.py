@@ -39,13 +39,21 @@ def vba_for(book: Path):
     return vba_project()
 
 
+def cached_for(lay) -> dict:
+    """The independent recompute's value of each formula cell, stored with it."""
+    from .audit import reference_result
+    from .cached import cached_values
+    return cached_values(lay, reference_result(lay.inputs))
+
+
 def build(data: str | Path = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK) -> Path:
     """Build the workbook at ``out`` from the data file ``data``. An .xlsm gets the
     Refresh button and, beside it, the .py of the same name that xlwings runs."""
     out = Path(out)
     mi = from_dataset(load(data))
     stamp(mi)
-    path = write(lay_out(mi), out, vba_for(out))
+    lay = lay_out(mi)
+    path = write(lay, out, vba_for(out), cached_for(lay))
     if out.suffix.lower() == ".xlsm":
         handler = out.with_suffix(".py")
         with atomic_path(handler) as tmp:

@@ -350,6 +350,11 @@ def _sensitivity_extras(lay: Layout, sh: SheetLayout, q: str, hr: int, s_op: str
         sh.put(r, C_CODE, key, "code")
         sh.formula(r, C_VALUE, text[key], f"calc|{unit}")
     lay.scalar_at["sens_diff"] = (spec.SENS, r0 + 2, C_VALUE)
+    # the chart's title names the quarter shown
+    rt = r0 + len(SENS_EXTRAS) + 1
+    sh.formula(rt, C_LABEL, f'"CSP operating profit by ex-CSP margin and opex intensity ($M), "&{q}',
+               "note")
+    lay.scalar_at["sens_title"] = (spec.SENS, rt, C_LABEL)
     # the scenario in use at the intensity in use: highlighted where it is on the grid
     top = xl_rowcol_to_cell(hr + 1, C_VALUE, row_abs=False, col_abs=True)
     left = xl_rowcol_to_cell(hr, P0, row_abs=True, col_abs=False)

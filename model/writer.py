@@ -183,7 +183,14 @@ def _chart(wb, lay: Layout, c: spec.Chart):
         for s in group:
             add(sub, s)
         chart.combine(sub)
-    chart.set_title({"name": c.title, "name_font": {"size": 14}})
+    if c.sheet == "Chart Sensitivity" and "sens_title" in lay.scalar_at:
+        _, tr, tc = lay.scalar_at["sens_title"]      # follows the chosen quarter (cached: the build's)
+        chart.set_title({"name": f"={quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(tr, tc, True, True)}",
+                         "name_font": {"size": 14},
+                         "data": ["CSP operating profit by ex-CSP margin and opex intensity ($M), "
+                                  f"{lay.inputs.sens_quarter}"]})
+    else:
+        chart.set_title({"name": c.title, "name_font": {"size": 14}})
     x = {"name": c.x_title, "label_position": "low"}
     if c.x_format:
         x["num_format"] = c.x_format
@@ -199,12 +206,14 @@ def _chart(wb, lay: Layout, c: spec.Chart):
     return chart
 
 
-def write(lay: Layout, target: str | Path, vba_project: Path | None = None) -> Path:
-    """Write ``lay`` to ``target`` atomically; return the path written."""
+def write(lay: Layout, target: str | Path, vba_project: Path | None = None,
+          cached: dict | None = None) -> Path:
+    """Write ``lay`` to ``target`` atomically; return the path written. ``cached``: the value
+    to store with each formula ((sheet, row, col) -> value), from the independent recompute."""
     target = Path(target)
     try:
         with atomic_path(target) as tmp:
-            _write(lay, tmp, vba_project)
+            _write(lay, tmp, vba_project, cached)
     except OSError as exc:
         raise WriteError(f"{target}: cannot write the workbook ({exc.strerror or exc}); "
                          "the file on disk is unchanged") from exc
@@ -222,7 +231,7 @@ def render(lay: Layout) -> bytes:
 STAMP_VERSION, STAMP_LAYOUT = "isg_model_version", "isg_model_layout"
 
 
-def _write(lay: Layout, path, vba_project: Path | None) -> None:
+def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = None) -> None:
     from . import __version__
     wb = xlsxwriter.Workbook(path if not isinstance(path, Path) else str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
@@ -245,7 +254,7 @@ def _write(lay: Layout, path, vba_project: Path | None) -> None:
     chart_after = spec.CHECKS
     for name, sh in lay.sheets.items():
         ws = wb.add_worksheet(name)
-        _fill(ws, sh, fmt)
+        _fill(ws, sh, fmt, {(r, c): v for (s_, r, c), v in (cached or {}).items() if s_ == name})
         _print_setup(ws, sh, lay)
         for spec_ in sh.charts:
             make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
@@ -359,12 +368,13 @@ def _print_setup(ws, sh, lay) -> None:
         ws.set_h_pagebreaks(sh.page_breaks)
 
 
-def _fill(ws, sh, fmt) -> None:
+def _fill(ws, sh, fmt, cached: dict | None = None) -> None:
+    cached = cached or {}
     for (r, c), cell in sorted(sh.cells.items()):
         f = fmt(cell.style)
         v = cell.value
         if cell.formula:
-            ws.write_formula(r, c, "=" + v, f, "")
+            ws.write_formula(r, c, "=" + v, f, cached.get((r, c), ""))
         elif cell.url:
             if ws.write_url(r, c, cell.url, f, string=str(v)) != 0:
                 ws.write_string(r, c, str(v), f)

@@ -49,5 +49,7 @@ def chart_pages(lo, book: Path, titles, tmp: Path) -> dict[str, int]:
     for t in titles:
         pages = [i + 1 for i, txt in enumerate(texts) if t in " ".join(txt.split())]
         assert pages, f"no PDF page shows the chart titled {t!r}"
-        out[t] = coloured_pixels(pdf, pages[0])
+        # a worksheet page may quote the title (the cell a chart title refers to): the chart's
+        # page is the one that draws the most
+        out[t] = max(coloured_pixels(pdf, p) for p in pages)
     return out

@@ -14,7 +14,7 @@ from model.layout import lay_out
 from model.reference import recompute
 from model.writer import write
 
-from .independent import SENS_INTENSITIES, SENS_MARGINS, frames_from_csv
+from .independent import OUTLOOK, SENS_INTENSITIES, SENS_MARGINS, frames_from_csv
 from .test_build import HEADER
 
 SERIES = {  # key -> (unit, low, high)
@@ -77,7 +77,7 @@ def test_random_quarters_recalculate_like_the_reference(lo, tmp_path, case):
 
     inputs, scen, periods = frames_from_csv(src)
     expected = recompute(inputs, scen, scalars, mi.sens_quarter, SENS_MARGINS, SENS_INTENSITIES,
-                         mi.summary_quarter)
+                         mi.summary_quarter, dict(OUTLOOK, o_base=mi.summary_quarter))
     problems = compare(expected, {s: v.values for s, v in values.items()},
                        {s: v.errors for s, v in values.items()})
     assert not problems, "\n".join(map(str, problems[:10]))

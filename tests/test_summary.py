@@ -81,3 +81,27 @@ def test_annual_totals_only_for_complete_years(default_values):
     # FY2023/24 Q4 ISG operating profit is not in the sources: the year says so
     assert cells[(codes["fy_isg_op_status"], years["FY2023/24"])] == "incomplete: 3 of 4"
     assert len(op[op.fiscal_year == "2023/24"]) == 3
+
+
+def test_values_are_stored_with_the_formulas_and_match_a_fresh_recalculation(default_book, default_values):
+    """A reader that does not recalculate (pandas, Power Query, a preview) sees the numbers:
+    every value stored with a formula is what LibreOffice computes afresh."""
+    import openpyxl
+
+    from model.compare import same
+    wb = openpyxl.load_workbook(default_book, data_only=True)
+    seen = 0
+    for name, sv in default_values.items():
+        if name not in wb.sheetnames or not hasattr(wb[name], "iter_rows"):
+            continue
+        for row in wb[name].iter_rows():
+            for cell in row:
+                if cell.value is None or cell.value == "":
+                    continue
+                got = sv.errors.get((cell.row - 1, cell.column - 1), sv.values.get((cell.row - 1, cell.column - 1)))
+                if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                    assert same(cell.value, got), f"{name}!{cell.coordinate}: stored {cell.value}, fresh {got}"
+                    seen += 1
+    assert seen > 1000
+    df = pd.read_excel(default_book, sheet_name="Summary", header=None)
+    assert df.iloc[17, 3] == pytest.approx(-234.49, abs=0.01)     # CSP operating profit, FY2025/26 Q2
