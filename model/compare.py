@@ -124,28 +124,21 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         if key in codes:
             check(spec.SENS, codes[key], 4, key, exp)
     summary = values.get("Summary")
-    if summary is not None and result.summary is not None:
-        codes = {v: r for (r, c), v in summary.items() if c == 2 and isinstance(v, str)}
-        for code, exp in result.summary.items():
-            if code in codes:
+    if summary is None or result.summary is None:
+        return out
+    # rows found by their code in column C, values from column D on
+    for sheet, expected in (("Summary", result.summary), ("Outlook", result.outlook),
+                            ("Annual", result.annual)):
+        cells = values.get(sheet)
+        if cells is None or expected is None:
+            continue
+        rows = {v: r for (r, c), v in cells.items() if c == 2 and isinstance(v, str)}
+        for code, exp in expected.items():
+            if code in rows:
                 for j, e in enumerate(exp):
-                    check("Summary", codes[code], 3 + j, f"Summary {code}", e)
-        outlook = values.get("Outlook")
-        if outlook is not None and result.outlook is not None:
-            codes_o = {v: r for (r, c), v in outlook.items() if c == 2 and isinstance(v, str)}
-            for code, exp in result.outlook.items():
-                if code in codes_o:
-                    for j, e in enumerate(exp):
-                        check("Outlook", codes_o[code], 3 + j, f"Outlook {code}", e)
-        annual = values.get("Annual")
-        if annual is not None and result.annual is not None:
-            codes_a = {v: r for (r, c), v in annual.items() if c == 2 and isinstance(v, str)}
-            for code, exp in result.annual.items():
-                if code in codes_a:
-                    for j, e in enumerate(exp):
-                        check("Annual", codes_a[code], 3 + j, f"Annual {code}", e)
-        for i, q in enumerate(result.summary_list or []):
-            check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
+                    check(sheet, rows[code], 3 + j, f"{sheet} {code}", e)
+    for i, q in enumerate(result.summary_list or []):
+        check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
     return out
 
 
