@@ -41,9 +41,14 @@ def vba_for(book: Path):
 
 def cached_for(lay) -> dict:
     """The independent recompute's value of each formula cell, stored with it."""
-    from .audit import reference_result
+    m = lay.spec
+    return m.cached(lay, m.reference(lay.inputs))
+
+
+def cached_for_result(lay, res) -> dict:
+    """The Lenovo model's cached values from its recompute ``res``."""
     from .cached import cached_values
-    return cached_values(lay, reference_result(lay.inputs))
+    return cached_values(lay, res)
 
 
 def build(data: str | Path = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK) -> Path:

@@ -17,7 +17,8 @@ from . import spec
 from .inputs import ModelInputs
 from .reader import Formula
 
-C_LABEL, C_UNIT, C_CODE, C_NOTE, C_VALUE = range(5)
+from .grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE  # noqa: F401 (re-exported)
+
 P0 = spec.FIRST_PERIOD_COL
 
 
@@ -64,6 +65,13 @@ class Layout:
     names: dict[str, str] = field(default_factory=dict)
     sens_grid: tuple[int, int] = (0, 0)          # first grid row, first grid column
     master_check: tuple[str, int, int] = ("", 0, 0)
+    model: object = None                         # the models.Model laid out (None: Lenovo's)
+
+    @property
+    def spec(self):
+        """The model this layout is of (models.Model)."""
+        from . import models
+        return self.model or models.get(models.DEFAULT)
 
     @property
     def blank_range(self) -> str:
@@ -470,7 +478,8 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     """Inputs -> every sheet's cells, names and rows (``source_order``: see _sources)."""
     if not mi.periods:
         raise ValueError("no periods to lay out")
-    lay = Layout(mi)
+    from . import models
+    lay = Layout(mi, model=models.get("lenovo_isg"))
     for name in (spec.COVER, SUMMARY, "Annual", "Outlook") + spec.WORKSHEETS[1:-1] + (spec.CHART_DATA, spec.SOURCES):
         lay.sheets[name] = SheetLayout(name)
     source_rows = _sources(lay, source_order)

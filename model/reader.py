@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import spec
+from .grid import C_CODE, CODE_HEAD
 from .package import Package, check
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
@@ -173,18 +174,21 @@ class Timeline:
         return list(self.cols)
 
 
-def timeline(sheet: str, cells: Cells) -> Timeline:
-    """Find the header row (the row whose column C says 'Code') and the coded rows."""
-    header = next((r for (r, c), v in cells.items() if c == 2 and v == "Code"), None)
+def timeline(sheet: str, cells: Cells, pattern: re.Pattern | None = None) -> Timeline:
+    """Find the header row (the row whose column C says 'Code') and the coded rows;
+    ``pattern``: what a period label looks like (default: the Lenovo model's fiscal
+    quarters, 'FY2025/26 Q1')."""
+    pattern = pattern or _LABEL
+    header = next((r for (r, c), v in cells.items() if c == C_CODE and v == CODE_HEAD), None)
     if header is None:
         raise ModelNotFound(f"{sheet}: no header row with 'Code' in column C")
     cols = {}
     for c, v in sorted((c, v) for (r, c), v in cells.items() if r == header):
-        if c >= spec.FIRST_PERIOD_COL and isinstance(v, str) and _LABEL.match(v):
+        if c >= spec.FIRST_PERIOD_COL and isinstance(v, str) and pattern.match(v):
             cols[v] = c
     rows = {}
     for (r, c), v in cells.items():
-        if c == 2 and r > header and isinstance(v, str) and v:
+        if c == C_CODE and r > header and isinstance(v, str) and v:
             rows.setdefault(v, r)
     return Timeline(sheet, header, cols, rows)
 

@@ -76,10 +76,7 @@ COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES = (
     "Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks", "Sources")
 TIMELINE_SHEETS = (INPUTS, ASSUMPTIONS, CALCS, CHECKS)
 WORKSHEETS = (COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES)  # charts go before Sources
-FIRST_PERIOD_COL = 5        # column F: A label, B unit, C code, D note, E value/total
-HEADER_ROW = 3              # period labels (0-based row 3 = Excel row 4)
-PERIOD_END_ROW = 4          # period end dates, Inputs only
-FIRST_BODY_ROW = 6          # first line item on a timeline sheet
+from .grid import FIRST_BODY_ROW, FIRST_PERIOD_COL, HEADER_ROW, PERIOD_END_ROW  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
@@ -151,7 +148,7 @@ SCALARS = (
 # A person's figure that differs from its Sources row on purpose: the row's note on Inputs
 # (column E) says so, with a reason, e.g. "override: restated in the FY26 Q2 release".
 OVERRIDE_NOTE = r"^\s*override\b\s*[:\-–]?\s*\S.{2,}"
-SCALAR_FIRST_ROW = 5
+from .grid import SCALAR_FIRST_ROW  # noqa: E402,F401
 BUTTON_CELL = (2, 1)        # the .xlsm's Refresh button on the Cover (row 3, column B)
 
 

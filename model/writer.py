@@ -140,7 +140,8 @@ def _chart(wb, lay: Layout, c: spec.Chart):
     secondary = [s for s in c.series if s.secondary]
     base_kind = "column" if any(s.kind == "column" for s in primary) else primary[0].kind
     chart = wb.add_chart({"type": base_kind})
-    cats = "=" + _series_ref(lay, "sens:axis") if c.series[0].key.startswith("sens:") else "=Periods"
+    cats = ("=" + _series_ref(lay, "sens:axis") if c.series[0].key.startswith("sens:")
+            else "=" + lay.spec.period_name)
     blank = "=" + lay.blank_range
     p_cols = [s for s in primary if s.kind == "column"]
     s_cols = [s for s in secondary if s.kind == "column"]
@@ -229,6 +230,7 @@ def render(lay: Layout) -> bytes:
 
 
 STAMP_VERSION, STAMP_LAYOUT = "isg_model_version", "isg_model_layout"
+from .models import DEFAULT as DEFAULT_MODEL, STAMP_MODEL  # noqa: E402
 
 
 def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = None) -> None:
@@ -238,12 +240,15 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
         "default_date_format": "yyyy-mm-dd", "in_memory": True})
     wb.set_size(1600, 1000)
     when = _build_time(lay)
+    m = lay.spec
     wb.set_properties({
-        "title": "ISG margin model", "subject": "CSP profitability from segment data",
+        "title": m.title, "subject": m.extra.get("subject", "CSP profitability from segment data"),
         "author": "model", "company": "", "created": when,
         "comments": f"Built from {lay.inputs.provenance.get('Built from', '')}"})
     wb.set_custom_property(STAMP_VERSION, __version__)
     wb.set_custom_property(STAMP_LAYOUT, lay.digest)
+    if m.key != DEFAULT_MODEL:       # the Lenovo workbook stays as earlier releases stamped it
+        wb.set_custom_property(STAMP_MODEL, m.key)
     formats: dict[str, object] = {}
 
     def fmt(key):
@@ -251,26 +256,28 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
             formats[key] = wb.add_format(_style(key))
         return formats[key]
 
-    chart_after = spec.CHECKS
+    chart_after = m.chart_after
     for name, sh in lay.sheets.items():
         ws = wb.add_worksheet(name)
-        _fill(ws, sh, fmt, {(r, c): v for (s_, r, c), v in (cached or {}).items() if s_ == name})
+        _fill(ws, sh, fmt, {(r, c): v for (s_, r, c), v in (cached or {}).items() if s_ == name},
+              timeline=name in m.timeline_sheets, scale=m.print_scale)
         _print_setup(ws, sh, lay)
         for spec_ in sh.charts:
             make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
             ws.insert_chart(*spec_["anchor"], make(wb, name, spec_), {"x_scale": 1.6, "y_scale": 1.3})
-        if name == "Summary":
+        if name == m.active:
             ws.activate()
-        if name == spec.COVER:
+        if name == m.cover:
             if vba_project is not None:
                 from .vba import BUTTON_MACRO
                 ws.insert_button(*spec.BUTTON_CELL, {
                     "macro": BUTTON_MACRO, "caption": "Refresh", "width": 140, "height": 26,
                     "description": "Refresh from the data file, keeping your edits (xlwings)"})
         if name == chart_after:
-            for c in spec.CHARTS:
+            for c in m.charts:
                 cs = wb.add_chartsheet(c.sheet)
-                cs.set_chart(_chart(wb, lay, c))
+                drawn = m.draw_chart(wb, lay, c) if m.draw_chart else None
+                cs.set_chart(drawn or _chart(wb, lay, c))
                 cs.set_landscape()
     for name, ref in lay.names.items():
         wb.define_name(name, "=" + ref)
@@ -353,11 +360,11 @@ def _print_setup(ws, sh, lay) -> None:
     sheet name in the header, page x of y and the build stamp in the footer."""
     ws.set_landscape()
     ws.set_paper(9)                                   # A4 (Letter prints the same pages)
-    ws.set_header("&L&\"Calibri,Bold\"&A&R&\"Calibri\"ISG margin model")
+    ws.set_header(f"&L&\"Calibri,Bold\"&A&R&\"Calibri\"{lay.spec.title}")
     stamp = lay.inputs.provenance.get("Built by", "").replace("&", "&&")
     ws.set_footer(f"&LPage &P of &N&R{stamp}")
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-    if sh.name in spec.TIMELINE_SHEETS:
+    if sh.name in lay.spec.timeline_sheets:
         ws.repeat_rows(0, spec.HEADER_ROW)
         ws.repeat_columns(0, 1)
     elif sh.print_titles:
@@ -368,7 +375,7 @@ def _print_setup(ws, sh, lay) -> None:
         ws.set_h_pagebreaks(sh.page_breaks)
 
 
-def _fill(ws, sh, fmt, cached: dict | None = None) -> None:
+def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale: int = 60) -> None:
     cached = cached or {}
     for (r, c), cell in sorted(sh.cells.items()):
         f = fmt(cell.style)
@@ -401,8 +408,8 @@ def _fill(ws, sh, fmt, cached: dict | None = None) -> None:
         for ch in sh.charts:                      # an embedded chart prints with its sheet
             lr = max(lr, ch["anchor"][0] + 26)
         ws.print_area(0, 0, lr, lc)
-        if sh.name in spec.TIMELINE_SHEETS:
-            ws.fit_to_pages(0, 1) if False else ws.set_print_scale(60)   # ~8 quarters a page
+        if timeline:
+            ws.set_print_scale(scale)             # ~8 quarters a page at 60%
         else:
             ws.fit_to_pages(1, 0)
     if sh.protect:
