@@ -1,0 +1,62 @@
+"""AI server peers: Dell ISG, HPE Server, Supermicro and Lenovo ISG on one calendar.
+
+``model()`` returns the models.Model value the commands dispatch on (REGISTRY names it).
+"""
+from __future__ import annotations
+
+
+def draw_chart(wb, lay, chart):
+    """The growth-against-margin scatter: one series (one point) per company, so the legend
+    names them; the other charts are drawn by the writer (None)."""
+    from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
+    from . import spec
+    from .layout import COMPANY_COL
+    if chart.sheet != spec.CHART_SCATTER:
+        return None
+    sc = wb.add_chart({"type": "scatter"})
+    _, gr, _ = lay.scalar_at["scatter:sx_growth"]
+    _, mr, _ = lay.scalar_at["scatter:sx_margin"]
+    _, qr, _ = lay.scalar_at["latest:l_quarter"]
+    sheet = quote_sheetname(spec.CHART_DATA)
+    colours = ("#1F4E79", "#00A3A1", "#C00000", "#7F6000")
+    for c, colour in zip(spec.COMPANIES, colours):
+        col = COMPANY_COL[c.company]
+        sc.add_series({
+            "name": c.name,
+            "categories": f"={sheet}!{xl_rowcol_to_cell(gr, col, True, True)}",
+            "values": f"={sheet}!{xl_rowcol_to_cell(mr, col, True, True)}",
+            "marker": {"type": "circle", "size": 11, "fill": {"color": colour}, "border": {"color": colour}},
+            "data_labels": {"series_name": True, "position": "right"},
+        })
+    sc.set_title({"name": chart.title, "name_font": {"size": 14}})
+    sc.set_x_axis({"name": chart.x_title, "num_format": "0%", "label_position": "low",
+                   "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    sc.set_y_axis({"name": chart.y_title, "num_format": "0%", "label_position": "low",
+                   "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    sc.set_legend({"position": "bottom"})
+    sc.show_blanks_as("gap")
+    return sc
+
+
+def model():
+    from ..models import Model
+    from . import spec
+    from .data import load, parse_label
+    from .inputs import from_dataset
+    from .layout import lay_out
+    from .reader import read_inputs
+    from .reference import cached, compare, reference
+
+    return Model(
+        key="ai_server_peers", title="AI server peers", workbook="ai_server_peers.xlsx",
+        data=("peers_quarterly.csv", "lenovo_quarterly.csv"),
+        cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
+        checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
+        timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.COMPARISON,
+        active=spec.COMPARISON, period_regex=spec.PERIOD_REGEX, parse_label=parse_label,
+        names=spec.defined_names, load=load, from_dataset=from_dataset, read_inputs=read_inputs,
+        lay_out=lay_out, reference=reference, compare=compare, cached=cached,
+        check_rows=spec.CHECKS_LIST, period_name=spec.PERIOD_NAME, draw_chart=draw_chart,
+        extra={"subject": "Server-business revenue, margins and AI backlog of four companies",
+               "comparison": spec.COMPARISON, "chart_data": spec.CHART_DATA})

@@ -1,0 +1,38 @@
+"""The peers dataset as ModelInputs: what the layout and the writer see."""
+from __future__ import annotations
+
+from ..inputs import Entry, ModelInputs
+from . import spec
+
+
+def describe(ds) -> str:
+    """'peers_quarterly.csv + lenovo_quarterly.csv (181 figures, sha256 …)'."""
+    return (f"{' + '.join(p.name for p in ds.paths)} ({len(ds.figures)} figures, "
+            f"sha256 {ds.sha256[:16]})")
+
+
+def default_index_base(periods, figures) -> str:
+    """The first calendar quarter in which every company has revenue, else the first quarter."""
+    for p in periods:
+        if all((p, f"{c.code}.revenue") in figures for c in spec.COMPANIES):
+            return p.label
+    return periods[0].label if periods else ""
+
+
+def default_scalars(periods, figures) -> dict:
+    out = {s.key: s.default for s in spec.SCALARS}
+    out["index_base"] = default_index_base(periods, figures)
+    return out
+
+
+def from_dataset(ds) -> ModelInputs:
+    """Inputs for a fresh build: every figure from the data, defaults elsewhere."""
+    figures = {(f.period, f.key): Entry(f.value, f.basis, f.source_title, f.source_url, f.value, f.row,
+                                        quote=f.quote) for f in ds.figures}
+    periods = ds.periods
+    mi = ModelInputs(
+        periods=periods, period_ends=ds.period_ends(), rows=list(spec.INPUT_ROWS), figures=figures,
+        scenarios={}, scalars=default_scalars(periods, figures), sens_quarter="",
+        quotes={(f.period.label, f.key): f.quote for f in ds.figures if f.quote},
+        provenance={"Built from": describe(ds)})
+    return mi

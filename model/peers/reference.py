@@ -1,0 +1,291 @@
+"""Independent recomputation of the peers workbook with pandas.
+
+Written from the model's equations, not from its formulas: the spec is used for row
+keys, companies and check keys only; no formula is rendered or parsed here. NaN stands
+for a blank (for chart-feed cells: #N/A).
+
+    operating profit  = as given; HPE: as given, else revenue x the margin HPE gave
+    operating margin  = operating profit / revenue
+    growth            = revenue / revenue four calendar quarters earlier - 1
+    revenue index     = revenue / revenue in the base quarter x index value
+    AI backlog (x)    = AI backlog / the business's revenue that quarter
+    latest quarter    = the last calendar quarter with both growth and margin
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from .. import grid
+from ..compare import Mismatch, same
+from ..reader import find_label
+from . import spec
+from .data import fiscal_label, parse_label
+
+
+@dataclass
+class Expected:
+    labels: list[str]
+    calcs: pd.DataFrame                 # calc key x calendar label
+    flags: pd.DataFrame                 # per-period check key x label (1 = fails)
+    check_totals: dict[str, float]
+    master: float
+    comparison: pd.DataFrame            # Comparison row code x label
+    latest: dict[str, dict[str, object]]   # latest-block code -> company -> value (NaN: blank)
+    base: str                           # the index base quarter shown on Comparison
+    feeds: pd.DataFrame                 # Chart data row code x label (NaN: #N/A)
+    scatter: dict[str, dict[str, float]] = field(default_factory=dict)   # NaN: #N/A
+
+
+def _div(num: pd.Series, den: pd.Series) -> pd.Series:
+    ok = num.notna() & den.notna() & (den != 0)
+    return (num / den.where(ok)).where(ok)
+
+
+def reference(mi) -> Expected:
+    labels = [p.label for p in mi.periods]
+    nan = pd.Series(np.nan, index=labels, dtype=float)
+
+    def g(key: str) -> pd.Series:
+        s = nan.copy()
+        for (p, k), e in mi.figures.items():
+            if k == key and p.label in s.index and e.value is not None:
+                s[p.label] = float(e.value)
+        return s
+
+    sc = mi.scalars
+    base = str(sc.get("index_base") or "")
+    idx_value = float(sc["index_value"])
+    bound, tol, mtol = float(sc["margin_bound"]), float(sc["rounding_tolerance"]), float(sc["margin_tolerance"])
+    pos = pd.Series(np.arange(1, len(labels) + 1, dtype=float), index=labels)
+    c: dict[str, pd.Series] = {"t_pos": pos}
+    for co in spec.COMPANIES:
+        s, code = co.slug, co.code
+        rev, op = g(f"{code}.revenue"), g(f"{code}.operating_profit")
+        if co.company == "HPE":
+            op = op.where(op.notna(), rev * g(f"{code}.operating_margin_pct"))
+        c[f"{s}_op"] = op
+        c[f"{s}_om"] = _div(op, rev)
+        c[f"{s}_yoy"] = _div(rev, rev.shift(4)) - 1
+        b = rev[base] if base in labels else np.nan
+        c[f"{s}_index"] = (rev / b * idx_value) if (not np.isnan(b) and b != 0) else nan.copy()
+        c[f"{s}_both"] = pos.where(c[f"{s}_yoy"].notna() & c[f"{s}_om"].notna())
+        if co.company == "Dell":
+            c["dell_split_diff"] = g("Dell-ISG-SN.revenue") + g("Dell-ISG-Storage.revenue") - rev
+            c["dell_sn_share"] = _div(g("Dell-ISG-SN.revenue"), rev)
+        if co.company == "HPE":
+            c["hpe_margin_diff"] = g(f"{code}.operating_margin_pct") - _div(g(f"{code}.operating_profit"), rev)
+            c["hpe_margin_diff"] = c["hpe_margin_diff"].where(g(f"{code}.operating_margin_pct").notna()
+                                                              & g(f"{code}.operating_profit").notna()
+                                                              & rev.notna() & (rev != 0))
+        if co.company == "Supermicro":
+            c["smci_gm"] = _div(g("Supermicro.gross_profit"), rev)
+        if co.company in spec.AI_OF:
+            ai = spec.AI_OF[co.company]
+            c[f"{s}_ai_backlog_x"] = _div(g(f"{ai}.backlog"), rev)
+            c[f"{s}_ai_share"] = _div(g(f"{ai}.revenue"), rev)
+            c[f"{s}_ai_book_to_bill"] = _div(g(f"{ai}.orders"),
+                                             g(f"{ai}.shipments" if co.company == "Dell" else f"{ai}.revenue"))
+    calcs = pd.DataFrame(c).T.reindex(columns=labels)
+
+    def any_of(conds) -> pd.Series:
+        out = pd.Series(False, index=labels)
+        for cond in conds:
+            out |= cond.fillna(False).astype(bool)
+        return out.astype(float)
+
+    revs = {co.company: g(f"{co.code}.revenue") for co in spec.COMPANIES}
+    f: dict[str, pd.Series] = {}
+    f["revenue_sign"] = any_of(g(k) < 0 for k in spec.REVENUE_KEYS)
+    f["op_in_revenue"] = any_of(c[f"{co.slug}_op"] > revs[co.company] for co in spec.COMPANIES)
+    margins = [c[f"{co.slug}_om"] for co in spec.COMPANIES] + [c["smci_gm"], g("HPE-Server.operating_margin_pct")]
+    f["margin_bounds"] = any_of(m.abs() > bound for m in margins)
+    f["dell_split"] = any_of([c["dell_split_diff"].abs() > tol])
+    f["hpe_margin"] = any_of([c["hpe_margin_diff"].abs() > mtol])
+    f["ai_in_revenue"] = any_of(g(f"{ai}.revenue") > revs[co] for co, ai in spec.AI_OF.items())
+    flags = pd.DataFrame(f).T.reindex(columns=labels)
+    totals = {k: float(v.sum()) for k, v in f.items()}
+    for key in ("errors_inputs", "errors_assumptions", "errors_calcs", "errors_comparison", "text_in_inputs"):
+        totals[key] = 0.0
+    totals["index_base_ok"] = float(base not in labels or any(np.isnan(revs[co.company][base])
+                                                              for co in spec.COMPANIES))
+    master = float(sum(v for k, v in totals.items() if not spec.CHECK_KEYS[k].warning))
+
+    comparison = pd.DataFrame({code: c[key] for _, code, _, _, key in spec.COMPARISON_ROWS}).T.reindex(
+        columns=labels)
+    latest: dict[str, dict] = {code: {} for code, _, _ in spec.LATEST_ROWS}
+    for co in spec.COMPANIES:
+        both = c[f"{co.slug}_yoy"].notna() & c[f"{co.slug}_om"].notna()
+        got = [lab for lab in labels if both[lab]]
+        if not got:
+            for code in latest:
+                latest[code][co.company] = np.nan
+            continue
+        lab = got[-1]
+        latest["l_pos"][co.company] = float(labels.index(lab) + 1)
+        latest["l_quarter"][co.company] = lab
+        latest["l_fiscal"][co.company] = fiscal_label(co.company, parse_label(lab))
+        latest["l_revenue"][co.company] = revs[co.company][lab]
+        latest["l_growth"][co.company] = c[f"{co.slug}_yoy"][lab]
+        latest["l_margin"][co.company] = c[f"{co.slug}_om"][lab]
+    feeds = pd.DataFrame({code: (c[key] if key in c else g(key)) for code, _, _, key in spec.FEED_ROWS}).T.reindex(
+        columns=labels)
+    scatter = {code: {co: float(v) if isinstance(v, float) else np.nan for co, v in latest[src].items()}
+               for code, _, _, src in spec.SCATTER_ROWS}
+    return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter)
+
+
+# --- where the expected values sit in a recalculated workbook ------------------------------
+
+def _codes(cells) -> dict[str, int]:
+    out = {}
+    for (r, c), v in sorted(cells.items()):
+        if c == grid.C_CODE and isinstance(v, str) and v:
+            out.setdefault(v, r)
+    return out
+
+
+def _header(cells, codes_row: int | None = None) -> tuple[int | None, dict[str, int]]:
+    """The row whose column C says 'Code', and its period labels -> columns."""
+    import re
+    pat = re.compile(spec.PERIOD_REGEX)
+    hr = next((r for (r, c), v in sorted(cells.items()) if c == grid.C_CODE and v == grid.CODE_HEAD), None)
+    if hr is None:
+        return None, {}
+    return hr, {v: c for (r, c), v in cells.items() if r == hr and c >= grid.FIRST_PERIOD_COL
+                and isinstance(v, str) and pat.match(v)}
+
+
+def _company_cols(cells, above: int | None, below: int | None = None) -> dict[str, int]:
+    """Company name -> column in the header over a one-column-per-company block."""
+    names = {co.name: co.company for co in spec.COMPANIES}
+    out = {}
+    for (r, c), v in sorted(cells.items()):
+        if v in names and c >= grid.FIRST_PERIOD_COL and (above is None or r < above) \
+                and (below is None or r > below):
+            out.setdefault(names[v], c)
+    return out
+
+
+def _is_na(v) -> bool:
+    return isinstance(v, str) and v.strip().upper() in ("#N/A", "#NV")
+
+
+def compare(expected: Expected, values: dict, errors: dict | None = None, lay=None) -> list[Mismatch]:
+    """Every calculated cell of the recalculated ``values`` against ``expected``; rows found
+    by their code in column C, periods by their label, companies by their name."""
+    errors = errors or {}
+    out: list[Mismatch] = []
+
+    def got(sheet, r, c):
+        e = errors.get(sheet, {}).get((r, c))
+        return e if e is not None else values.get(sheet, {}).get((r, c))
+
+    def check(sheet, r, c, what, exp, na=False):
+        g_ = got(sheet, r, c)
+        if na and (exp is None or (isinstance(exp, float) and math.isnan(exp))):
+            ok = _is_na(g_)
+            exp = "#N/A"
+        else:
+            ok = same(exp, g_)
+        if not ok:
+            out.append(Mismatch(sheet, xl_rowcol_to_cell(r, c), what,
+                                None if exp is None or (isinstance(exp, float) and math.isnan(exp)) else exp, g_))
+
+    def frame(sheet, df, na=False):
+        cells = values.get(sheet, {})
+        codes = _codes(cells)
+        _, cols = _header(cells)
+        rows = df.to_dict("index")
+        for key, by in rows.items():
+            r = codes.get(key)
+            if r is None:
+                out.append(Mismatch(sheet, "?", f"row {key}", "a row coded so", None))
+                continue
+            for lab, c in cols.items():
+                if lab in by:
+                    v = by[lab]
+                    check(sheet, r, c, f"{key} {lab}", None if isinstance(v, float) and math.isnan(v) else v, na)
+
+    frame(spec.CALCS, expected.calcs)
+    frame(spec.CHECKS, expected.flags)
+    frame(spec.COMPARISON, expected.comparison)
+    frame(spec.CHART_DATA, expected.feeds, na=True)
+    checks = values.get(spec.CHECKS, {})
+    codes = _codes(checks)
+    for key, total in expected.check_totals.items():
+        if key in codes:
+            check(spec.CHECKS, codes[key], grid.C_VALUE, f"{key} failures", total)
+        else:
+            out.append(Mismatch(spec.CHECKS, "?", f"check {key}", "a row coded so", None))
+    master = find_label(checks, grid.MASTER_LABEL)
+    if master is None and lay is not None:
+        master = lay.master_check[1]
+    if master is not None:
+        check(spec.CHECKS, master, grid.C_VALUE, "master check", expected.master)
+    comp = values.get(spec.COMPARISON, {})
+    codes = _codes(comp)
+    hr, _ = _header(comp)
+    cols = _company_cols(comp, hr)
+    for code, by in expected.latest.items():
+        for company, v in by.items():
+            if code in codes and company in cols:
+                check(spec.COMPARISON, codes[code], cols[company], f"{code} {company}",
+                      None if isinstance(v, float) and math.isnan(v) else v)
+            else:
+                out.append(Mismatch(spec.COMPARISON, "?", f"{code} {company}", "a cell", None))
+    if "c_base" in codes:
+        check(spec.COMPARISON, codes["c_base"], grid.C_VALUE, "index base quarter", expected.base)
+    cd = values.get(spec.CHART_DATA, {})
+    codes = _codes(cd)
+    first = min((codes[k] for k in expected.scatter if k in codes), default=None)
+    cols = _company_cols(cd, None, first - 2 if first is not None else None)
+    for code, by in expected.scatter.items():
+        for company, v in by.items():
+            if code in codes and company in cols:
+                check(spec.CHART_DATA, codes[code], cols[company], f"{code} {company}", v, na=True)
+    return out
+
+
+def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
+    """The recompute's value of each formula cell, stored with it (#N/A for a chart gap)."""
+    from .layout import COMPANY_COL
+    out: dict[tuple[str, int, int], object] = {}
+
+    def ok(v):
+        return v is not None and not (isinstance(v, float) and math.isnan(v))
+
+    def put(sheet, r, c, v, blank=""):
+        out[(sheet, r, c)] = (v.item() if hasattr(v, "item") else v) if ok(v) else blank
+
+    for df, blank in ((expected.calcs, ""), (expected.flags, ""), (expected.comparison, ""),
+                      (expected.feeds, "#N/A")):
+        for key, by in df.to_dict("index").items():
+            if key not in lay.row_of:
+                continue
+            sheet, r = lay.row_of[key]
+            for lab in expected.labels:
+                put(sheet, r, lay.col_of(lab), by.get(lab), blank)
+    for key, total in expected.check_totals.items():
+        if key in lay.row_of:
+            put(spec.CHECKS, lay.row_of[key][1], grid.C_VALUE, total)
+    s, r, c = lay.master_check
+    put(s, r, c, expected.master)
+    put(s, r, c - 1, "OK" if expected.master == 0 else "FAIL")
+    for code, by in expected.latest.items():
+        sheet, r, _ = lay.scalar_at[f"latest:{code}"]
+        for company, v in by.items():
+            put(sheet, r, COMPANY_COL[company], v)
+    sheet, r, c = lay.scalar_at["c_base"]
+    put(sheet, r, c, expected.base)
+    for code, by in expected.scatter.items():
+        sheet, r, _ = lay.scalar_at[f"scatter:{code}"]
+        for company, v in by.items():
+            put(sheet, r, COMPANY_COL[company], v, "#N/A")
+    return {k: v for k, v in out.items()
+            if k[0] in lay.sheets and (k[1], k[2]) in lay.sheets[k[0]].cells
+            and lay.sheets[k[0]].cells[(k[1], k[2])].formula}

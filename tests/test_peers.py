@@ -1,0 +1,397 @@
+"""The AI-server peers workbook: data and calendar, the layout's public face, LibreOffice's
+recalculation against the independent recompute (and against figures computed here from
+the CSV rows themselves), random data, and the rendered pages."""
+from __future__ import annotations
+
+import csv
+import math
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl.utils.cell import range_boundaries
+
+from model import grid
+from model.calendar import CalendarQuarter
+from model.data import DataError
+from model.peers import model as peers_model
+from model.peers import spec
+
+from .conftest import ROOT
+
+PEERS = ROOT / "data" / "peers_quarterly.csv"
+LENOVO = ROOT / "data" / "lenovo_quarterly.csv"
+
+
+@pytest.fixture(scope="module")
+def m():
+    return peers_model()
+
+
+@pytest.fixture(scope="module")
+def ds(m):
+    return m.load([PEERS, LENOVO])
+
+
+@pytest.fixture(scope="module")
+def mi(m, ds):
+    return m.from_dataset(ds)
+
+
+@pytest.fixture(scope="module")
+def lay(m, mi):
+    return m.lay_out(mi)
+
+
+def _csv(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# --- data and calendar (fast) --------------------------------------------------------------
+
+def test_both_files_load_every_peer_figure_and_lenovo_isg(ds):
+    peers = _csv(PEERS)
+    lenovo_isg = [r for r in _csv(LENOVO) if r["entity"] == "ISG" and r["metric"] in ("revenue", "operating_profit")]
+    assert len(peers) == 143
+    assert len(ds.figures) == 143 + len(lenovo_isg)
+    assert sum(f.company == "Lenovo" for f in ds.figures) == len(lenovo_isg) == 38
+    assert ds.path == PEERS and ds.paths == (PEERS, LENOVO)
+    assert len(ds.sha256) == 64
+    labels = [p.label for p in ds.periods]
+    assert labels[0] == "2021 Q2" and labels[-1] == "2026 Q1"
+    assert all(b.index == a.index + 1 for a, b in zip(ds.periods, ds.periods[1:]))
+    assert ds.period_ends()[CalendarQuarter(2025, 3)] == date(2025, 9, 30)
+    assert ds.period_ends()[CalendarQuarter(2024, 4)] == date(2024, 12, 31)
+
+
+@pytest.mark.parametrize("company, fiscal, key, value, calendar", [
+    ("Dell", "FY2026 Q3", "Dell-ISG.revenue", 14107, "2025 Q3"),
+    ("Lenovo", "FY2025/26 Q1", "Lenovo-ISG.revenue", 4290, "2025 Q2"),
+    ("HPE", "FY2025 Q4", "HPE-Server.revenue", 4500, "2025 Q3"),
+    ("Supermicro", "FY2026 Q1", "Supermicro.revenue", 5017.8, "2025 Q3"),
+    # Dell's 53-week fiscal 2024: Q4 (14 weeks) ended 2 February 2024; fiscal 2025 Q4 on 31 January 2025
+    ("Dell", "FY2024 Q4", "Dell-ISG.revenue", 9300, "2023 Q4"),
+    ("Dell", "FY2025 Q1", "Dell-ISG.revenue", 9200, "2024 Q1"),
+    ("Dell", "FY2025 Q4", "Dell-ISG.revenue", 11350, "2024 Q4"),
+    ("HPE", "FY2023 Q1", "HPE-Server.revenue", 4332, "2022 Q4"),
+])
+def test_figures_sit_in_the_calendar_quarter_of_their_middle_month(ds, company, fiscal, key, value, calendar):
+    f = next(f for f in ds.figures if f.company == company and f.fiscal == fiscal and f.key == key)
+    assert f.period.label == calendar and f.value == value
+
+
+def test_dell_53_week_year_period_ends(ds):
+    ends = {f.fiscal: f.period_end for f in ds.figures if f.company == "Dell"}
+    assert ends["FY2024 Q4"] == date(2024, 2, 2) and ends["FY2025 Q4"] == date(2025, 1, 31)
+    assert (ends["FY2024 Q4"] - ends["FY2024 Q3"]).days == 91   # 13 weeks from 3 November 2023
+
+
+def test_percent_figures_are_fractions(ds):
+    f = next(f for f in ds.figures if f.key == "HPE-Server.operating_margin_pct" and f.fiscal == "FY2024 Q4")
+    assert f.value == pytest.approx(0.116) and f.period.label == "2024 Q3"
+
+
+def _bad_copy(tmp_path, lines: dict[int, str]) -> Path:
+    rows = PEERS.read_text(encoding="utf-8").splitlines(keepends=True)
+    for n, text in lines.items():
+        rows[n - 1] = text + "\n"
+    out = tmp_path / "peers_quarterly.csv"
+    out.write_text("".join(rows), encoding="utf-8")
+    return out
+
+
+def test_bad_lines_are_named_by_file_and_row_and_nothing_loads(m, tmp_path):
+    bad = _bad_copy(tmp_path, {
+        2: "Dell,FY2024,Q1,2023-05-05,ISG,operating_profit,seven,usd_m,reported,t,u,q",
+        3: "Acme,FY2024,Q1,2023-05-05,ISG,revenue,1,usd_m,reported,t,u,q",
+        4: "Dell,FY2026,Q3,2025-07-31,ISG-SN,revenue,1,usd_m,reported,t,u,q",   # end disagrees with calendar
+        5: "Dell,FY2024,Q1,2023-05-05,ISG,pipeline,1,usd_m,reported,t,u,q",
+    })
+    with pytest.raises(DataError) as exc:
+        m.load([bad, LENOVO])
+    text = "\n".join(exc.value.problems)
+    assert f"{bad}:2: value 'seven' is not a number" in text
+    assert f"{bad}:3: unknown company 'Acme'" in text
+    assert f"{bad}:4: Dell FY2026 Q3 ending 2025-07-31 falls in 2025 Q2" in text
+    assert f"{bad}:5: Dell has no series ISG.pipeline" in text
+    assert all(p.startswith(str(bad)) for p in exc.value.problems)
+
+
+def test_a_bad_lenovo_line_is_named_too(m, tmp_path):
+    rows = LENOVO.read_text(encoding="utf-8").splitlines(keepends=True)
+    n = next(i for i, r in enumerate(rows) if ",ISG,revenue," in r)
+    rows[n] = rows[n].replace(",usd_m,", ",usd_bn,", 1)
+    bad = tmp_path / "lenovo_quarterly.csv"
+    bad.write_text("".join(rows), encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        m.load([PEERS, bad])
+    assert any(p.startswith(f"{bad}:{n + 1}: unit 'usd_bn'") for p in exc.value.problems), exc.value.problems
+
+
+def test_public_names_exist_and_each_spans_the_timeline(lay, mi):
+    expected = {"CalendarQuarters", "Dell_ISG_Revenue", "Dell_ISG_OperatingMargin", "HPE_Server_Revenue",
+                "HPE_Server_OperatingMargin", "Supermicro_Revenue", "Supermicro_OperatingMargin",
+                "Lenovo_ISG_Revenue", "Lenovo_ISG_OperatingMargin"}
+    assert set(lay.names) == expected
+    n = len(mi.periods)
+    for name, ref in lay.names.items():
+        sheet, rng = ref.rsplit("!", 1)
+        c0, r0, c1, r1 = range_boundaries(rng.replace("$", ""))
+        assert r0 == r1 and c1 - c0 + 1 == n, name
+        assert c0 - 1 == grid.FIRST_PERIOD_COL, name
+    header = lay.names["CalendarQuarters"]
+    assert header.startswith("Inputs!")
+
+
+def test_every_calculated_row_and_check_has_a_reference_value(m, lay, mi):
+    exp = m.reference(mi)
+    calc_keys = {k for k, (s, _) in lay.row_of.items() if s == spec.CALCS}
+    assert calc_keys == set(exp.calcs.index)
+    comp = {k for k, (s, _) in lay.row_of.items() if s == spec.COMPARISON}
+    assert comp == set(exp.comparison.index)
+    feeds = {k for k, (s, _) in lay.row_of.items() if s == spec.CHART_DATA}
+    assert feeds == set(exp.feeds.index)
+    per_period = {c.key for c in spec.CHECKS_LIST if c.per_period}
+    assert per_period == set(exp.flags.index)
+    assert {c.key for c in spec.CHECKS_LIST} == set(exp.check_totals)
+    # every formula cell of the workbook gets a value from the recompute
+    cached = m.cached(lay, exp)
+    formulas = {(s, r, c) for s, sh in lay.sheets.items() for (r, c), cell in sh.cells.items() if cell.formula}
+    assert formulas - set(cached) == {(spec.COVER, r, c) for (s, r, c) in formulas if s == spec.COVER}
+
+
+def test_fiscal_rows_on_inputs_name_each_companys_quarter(lay):
+    sh = lay.sheets[spec.INPUTS]
+    col = lay.col_of("2025 Q3")
+    got = {c.company: sh.cells[(lay.row_of[spec.fiscal_row(c)][1], col)].value for c in spec.COMPANIES}
+    assert got == {"Dell": "FY2026 Q3", "HPE": "FY2025 Q4", "Supermicro": "FY2026 Q1", "Lenovo": "FY2025/26 Q2"}
+
+
+def test_no_number_typed_into_a_formula_except_zero_and_one(lay):
+    import re
+    for name, sh in lay.sheets.items():
+        for (r, c), cell in sh.cells.items():
+            if cell.formula:
+                text = re.sub(r'"[^"]*"', "", cell.value)                  # strings
+                text = re.sub(r"\$?[A-Z]{1,3}\$?\d+", "", text)            # cell references
+                text = re.sub(r"'[^']*'!", "", text)
+                assert not re.search(r"(?<![A-Za-z_])(?!0\b|1\b)\d+(\.\d+)?", text), (name, r, c, cell.value)
+
+
+def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
+    from model.writer import render
+    import io
+    from model.reader import read_cells
+    data = render(lay)
+    path = Path(__import__("tempfile").mkdtemp()) / "b.xlsx"
+    path.write_bytes(data)
+    got, problems, cleared = m.read_inputs(read_cells(path))
+    assert problems == [] and cleared == set()
+    assert got.periods == mi.periods and got.period_ends == mi.period_ends
+    assert got.scalars == mi.scalars
+    assert [r.key for r in got.rows] == [r.key for r in mi.rows]
+    assert set(got.figures) == set(mi.figures)
+    from dataclasses import replace
+    from model.inputs import same_value
+    for k, e in mi.figures.items():      # 11.6% reads back as 0.116, not 11.6 / 100
+        g = got.figures[k]
+        assert same_value(g.value, e.value) and same_value(g.data_value, e.data_value), k
+        assert replace(g, value=e.value, data_value=e.data_value) == e, k
+    assert got.quotes == mi.quotes
+
+
+def test_a_changed_and_an_emptied_figure_read_back(m, lay, tmp_path):
+    from model.reader import read_cells
+    from model.writer import render
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(render(lay))
+    cells = read_cells(path)
+    r = lay.row_of["Dell-ISG.revenue"][1]
+    cells[spec.INPUTS][(r, lay.col_of("2025 Q3"))] = 15000.0
+    cells[spec.INPUTS].pop((r, lay.col_of("2025 Q2")))
+    cells[spec.INPUTS][(r, lay.col_of("2025 Q1"))] = "10,3OO"
+    got, problems, cleared = m.read_inputs(cells)
+    e = got.figures[(CalendarQuarter(2025, 3), "Dell-ISG.revenue")]
+    assert e.value == 15000 and e.basis == "user" and e.data_value == 14107 and e.data_basis == "reported"
+    assert cleared == {(CalendarQuarter(2025, 2), "Dell-ISG.revenue")}
+    assert len(problems) == 1 and problems[0].startswith("Inputs!") and "not a number" in problems[0]
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+
+def _build(m, mi, out: Path) -> Path:
+    from model.build import stamp
+    from model.writer import write
+    stamp(mi)
+    lay = m.lay_out(mi)
+    return write(lay, out, None, m.cached(lay, m.reference(mi)))
+
+
+def _split(res):
+    return {k: v.values for k, v in res.items()}, {k: v.errors for k, v in res.items()}
+
+
+@pytest.fixture(scope="module")
+def book(m, mi, tmp_path_factory):
+    return _build(m, mi, tmp_path_factory.mktemp("peers") / "ai_server_peers.xlsx")
+
+
+@pytest.fixture(scope="module")
+def recalculated(lo, book):
+    return _split(lo.recalculate(book))
+
+
+def test_libreoffice_agrees_with_the_reference_everywhere(m, mi, book, recalculated):
+    values, errors = recalculated
+    exp = m.reference(mi)
+    assert m.compare(exp, values, errors) == []
+    for sheet in spec.WORKSHEETS:
+        if sheet != spec.CHART_DATA:
+            assert errors.get(sheet, {}) == {}, sheet
+    # only #N/A (a gap) on Chart data
+    assert set(errors[spec.CHART_DATA].values()) <= {"#N/A"}
+    chk = values[spec.CHECKS]
+    master_row = next(r for (r, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
+    assert chk[(master_row, 4)] == 0
+
+
+def test_the_comparison_broken_reference_is_caught(m, mi, recalculated):
+    """compare() does look: a wrong expectation is a mismatch."""
+    values, errors = recalculated
+    exp = m.reference(mi)
+    exp.calcs.loc["dell_om", "2025 Q3"] += 0.01
+    exp.latest["l_quarter"]["HPE"] = "2020 Q1"
+    exp.feeds.loc["f_om_lenovo", "2021 Q2"] = 0.5
+    got = m.compare(exp, values, errors)
+    assert {x.what for x in got} == {"dell_om 2025 Q3", "l_quarter HPE", "f_om_lenovo 2021 Q2"}
+
+
+def _csv_value(rows, company, fiscal, entity, metric):
+    fy, fq = fiscal.split()
+    r = next(r for r in rows if r["company"] == company and r["fiscal_year"] == fy and r["fiscal_quarter"] == fq
+             and r["entity"] == entity and r["metric"] == metric)
+    return float(r["value"])
+
+
+def test_hand_checked_figures(recalculated):
+    """From the CSV rows, computed here: Dell's latest operating margin (FY2027 Q1, 2026 Q1),
+    HPE's FY2024 Q1 operating profit from its given margin, Lenovo's growth, Supermicro's index."""
+    values, _ = recalculated
+    rows = _csv(PEERS)
+
+    def at(sheet, code, label):
+        cells = values[sheet]
+        r = next(r for (r, c), v in cells.items() if c == 2 and v == code)
+        hr = next(r for (r, c), v in cells.items() if c == 2 and v == "Code")
+        c = next(c for (r_, c), v in cells.items() if r_ == hr and v == label)
+        return cells.get((r, c))
+
+    dell = _csv_value(rows, "Dell", "FY2027 Q1", "ISG", "operating_profit") / _csv_value(
+        rows, "Dell", "FY2027 Q1", "ISG", "revenue")
+    assert dell == pytest.approx(3100 / 29000)
+    assert at(spec.CALCS, "dell_om", "2026 Q1") == pytest.approx(dell)
+    assert at(spec.COMPARISON, "c_om_dell", "2026 Q1") == pytest.approx(dell)
+    assert at(spec.CALCS, "hpe_op", "2023 Q4") == pytest.approx(3326 * 0.114)
+    assert at(spec.CALCS, "lenovo_yoy", "2025 Q2") == pytest.approx(4290 / 3159.8 - 1)
+    assert at(spec.CALCS, "dell_split_diff", "2023 Q4") == pytest.approx(4900 + 4500 - 9300)
+    # the first quarter all four have revenue: 2023 Q1 (Dell's first, FY2024 Q1, Feb-Apr 2023);
+    # Supermicro's FY2023 Q3 (Jan-Mar 2023)
+    base = 1283.3
+    assert at(spec.CALCS, "smci_index", "2025 Q3") == pytest.approx(5017.8 / base * 100)
+    comp = values[spec.COMPARISON]
+    r = next(r for (r, c), v in comp.items() if c == 2 and v == "l_margin")
+    rq = next(r for (r, c), v in comp.items() if c == 2 and v == "l_fiscal")
+    cols = {v: c for (r_, c), v in comp.items() if r_ == 3 and isinstance(v, str)}
+    assert comp[(r, cols["Dell ISG"])] == pytest.approx(dell)
+    assert comp[(rq, cols["Dell ISG"])] == "FY2027 Q1"
+    assert comp[(rq, cols["Lenovo ISG"])] == "FY2025/26 Q3"
+    assert comp[(r, cols["Lenovo ISG"])] == pytest.approx(-11 / 5200)
+
+
+# --- random data through LibreOffice ----------------------------------------------------------------
+
+COMPANY_SERIES = {
+    "Dell": [("ISG", "revenue"), ("ISG", "operating_profit"), ("ISG-SN", "revenue"), ("ISG-Storage", "revenue"),
+             ("ISG-AI", "backlog"), ("ISG-AI", "orders"), ("ISG-AI", "shipments"), ("ISG-AI", "revenue")],
+    "HPE": [("Server", "revenue"), ("Server", "operating_profit"), ("Server", "operating_margin_pct"),
+            ("Server-AI", "revenue"), ("Server-AI", "backlog"), ("Server-AI", "orders")],
+    "Supermicro": [("Group", "revenue"), ("Group", "gross_profit"), ("Group", "operating_profit")],
+}
+
+
+def _fiscal_of(company, p: CalendarQuarter):
+    from model.peers.data import fiscal_label
+    fy, fq = fiscal_label(company, p).split()
+    return fy, fq
+
+
+@st.composite
+def peer_data(draw):
+    start = CalendarQuarter(draw(st.integers(2018, 2030)), draw(st.integers(1, 4)))
+    n = draw(st.integers(5, 10))
+    no_ai = draw(st.sampled_from(["Dell", "HPE"]))
+    peers, lenovo = [], []
+    for i in range(n):
+        p = start.shifted(i)
+        for company, series in COMPANY_SERIES.items():
+            fy, fq = _fiscal_of(company, p)
+            for entity, metric in series:
+                if company == no_ai and "AI" in entity:
+                    continue
+                if not draw(st.booleans()) and not (i == 0 and metric == "revenue"):
+                    continue
+                if metric == "operating_margin_pct":
+                    v = draw(st.integers(-300, 300)) / 10
+                    unit = "pct"
+                elif metric == "operating_profit":
+                    v = draw(st.integers(-2000, 1500))        # losses too
+                    unit = "usd_m"
+                else:
+                    v = draw(st.sampled_from([0, draw(st.integers(1, 20000))]))
+                    unit = "usd_m"
+                peers.append([company, fy, fq, "", entity, metric, str(v), unit, "reported", "t", "https://x", "q"])
+        fy, fq = _fiscal_of("Lenovo", p)
+        for metric in ("revenue", "operating_profit"):
+            if draw(st.booleans()) or (i == 0 and metric == "revenue"):
+                v = draw(st.integers(1, 6000)) if metric == "revenue" else draw(st.integers(-200, 100))
+                lenovo.append([fy[2:], fq, "", "ISG", metric, str(v), "usd_m", "reported", "t", "https://x", "q"])
+    return peers, lenovo
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=peer_data())
+def test_random_data_libreoffice_equals_the_reference(lo, m, tmp_path_factory, data):
+    peers, lenovo = data
+    d = tmp_path_factory.mktemp("rnd")
+    with open(d / "peers.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["company", "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit",
+                    "basis", "source_title", "source_url", "quote"])
+        w.writerows(peers)
+    with open(d / "lenovo.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit", "basis",
+                    "source_title", "source_url", "quote"])
+        w.writerows(lenovo)
+    mi = m.from_dataset(m.load([d / "peers.csv", d / "lenovo.csv"]))
+    book = _build(m, mi, d / "book.xlsx")
+    values, errors = _split(lo.recalculate(book))
+    exp = m.reference(mi)
+    assert m.compare(exp, values, errors) == []
+
+
+# --- rendered pages ------------------------------------------------------------------------------
+
+def test_comparison_and_a_chart_render(lo, book, tmp_path):
+    from .render import chart_pages, page_texts
+    pdf = lo.to_pdf(book, tmp_path / "peers.pdf")
+    texts = page_texts(pdf)
+    assert any("Latest quarter of each company" in t for t in texts)
+    pix = chart_pages(lo, book, ["Operating margin by company and calendar quarter (%)"], tmp_path)
+    assert min(pix.values()) > 500
