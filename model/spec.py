@@ -51,6 +51,7 @@ FORMATS = {
     "count": '0_)',
     "text": "General",
     "%2": '0.00%_);(0.00%)',     # sensitivity axis: the exact margin (16.75%, not 16.8%)
+    "index": '0.0_);(0.0)',      # an index (base = 100), model.peers
 }
 BASIS_MARK = {  # (prefix, suffix, fill colour)
     "reported": ("", "", "#FFF2CC"),

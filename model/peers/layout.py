@@ -20,7 +20,9 @@ from .data import fiscal_label
 
 COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "peers_cover.txt"
 LATEST_HEAD_ROW = 3            # Comparison: company names over the latest-quarter block
-COMPANY_COL = {c.company: P0 + i for i, c in enumerate(spec.COMPANIES)}   # latest block / scatter columns
+# latest block / scatter: one company every second column, so its text (a fiscal label) can
+# spill into the empty column beside it
+COMPANY_COL = {c.company: P0 + 2 * i for i, c in enumerate(spec.COMPANIES)}
 
 
 def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
@@ -140,8 +142,10 @@ def _comparison(lay: Layout) -> None:
     sh.put(hr, C_LABEL, "Latest quarter of each company with both growth and margin", "header")
     for c_ in range(C_UNIT, P0):
         sh.put(hr, c_, "", "header")
+    for c_ in range(P0, max(COMPANY_COL.values()) + 2):
+        sh.put(hr, c_, "", "header")
     for c in spec.COMPANIES:
-        sh.put(hr, COMPANY_COL[c.company], c.name, "header_period")
+        sh.put(hr, COMPANY_COL[c.company], c.name, "header")
     at: dict[str, int] = {}
     for n, (code, label, unit) in enumerate(spec.LATEST_ROWS):
         at[code] = hr + 1 + n
@@ -182,8 +186,8 @@ def _comparison(lay: Layout) -> None:
         _row_head(sh, r, label, unit, code)
         for c_ in range(P0, lay.last_col + 1):
             sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), c_, spec.COMPARISON), f"calc|{unit}")
-    sh.widths = {C_LABEL: 62, C_UNIT: 6, C_CODE: 12, C_NOTE: 2, C_VALUE: 9}
-    sh.widths.update({c_: 10 for c_ in range(P0, lay.last_col + 1)})
+    sh.widths = {C_LABEL: 46, C_UNIT: 5, C_CODE: 11, C_NOTE: 1, C_VALUE: 8}
+    sh.widths.update({c_: 8.5 for c_ in range(P0, lay.last_col + 1)})
     sh.print_titles = (0, 1)
 
 

@@ -138,7 +138,7 @@ class Scalar:
 SCALARS = (
     Scalar("index_base", "Base quarter of the revenue index (calendar quarter)", "text", None,
            "Pick from the drop-down; by default the first quarter in which all four companies have revenue."),
-    Scalar("index_value", "Index value of the base quarter (index)", "x", 100.0,
+    Scalar("index_value", "Index value of the base quarter (index)", "index", 100.0,
            "Each company's revenue in the base quarter = this value."),
     Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 0.5,
            "Margins beyond +/- this fail the bounds check.", (0.0, 1.0)),
@@ -202,7 +202,7 @@ def calc_rows() -> tuple[CalcRow, ...]:
                     _ratio(f"{s}_op", f"{code}.revenue"), f"{c.names_prefix}_OperatingMargin"),
             CalcRow(f"{s}_yoy", f"{c.name} revenue growth, year on year (4 calendar quarters earlier) (%)", "%",
                     _growth(f"{code}.revenue")),
-            CalcRow(f"{s}_index", f"{c.name} revenue indexed to the base quarter (index)", "x", _index(c)),
+            CalcRow(f"{s}_index", f"{c.name} revenue indexed to the base quarter (index)", "index", _index(c)),
             CalcRow(f"{s}_both", f"{c.name}: position of a quarter with both growth and margin, else blank (count)",
                     "count", given([k(f"{s}_yoy"), k(f"{s}_om")], k("t_pos"))),
         ]
@@ -246,9 +246,9 @@ CALC_KEYS = {r.key: r for r in CALC_ROWS}
 # --- the Comparison sheet ------------------------------------------------------------
 # Latest quarter of each company (one column per company): row code, label, unit
 LATEST_ROWS = (
-    ("l_pos", "Position of its latest quarter with both growth and margin (count)", "count"),
-    ("l_quarter", "Latest calendar quarter with both revenue growth and operating margin", "text"),
-    ("l_fiscal", "The company's own fiscal quarter", "text"),
+    ("l_pos", "Its position on the timeline (count)", "count"),
+    ("l_quarter", "Latest calendar quarter with growth and margin (text)", "text"),
+    ("l_fiscal", "The company's own fiscal quarter (text)", "text"),
     ("l_revenue", "Revenue in that quarter ($M)", "$M"),
     ("l_growth", "Revenue growth, year on year (%)", "%"),
     ("l_margin", "Operating margin (%)", "%"),
@@ -256,7 +256,7 @@ LATEST_ROWS = (
 # Timeline blocks: (section, row code prefix, calc row suffix, unit, words)
 COMPARISON_BLOCKS = (
     ("Operating margin (%)", "c_om", "om", "%", "operating margin (%)"),
-    ("Revenue indexed to the base quarter (index)", "c_index", "index", "x", "revenue index"),
+    ("Revenue indexed to the base quarter (index)", "c_index", "index", "index", "revenue index"),
     ("Revenue growth, year on year (%)", "c_yoy", "yoy", "%", "revenue growth (%)"),
     ("AI backlog against quarterly revenue (x)", "c_ai", "ai_backlog_x", "x", "AI backlog / revenue (x)"),
 )
