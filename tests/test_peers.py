@@ -395,3 +395,16 @@ def test_comparison_and_a_chart_render(lo, book, tmp_path):
     assert any("Latest quarter of each company" in t for t in texts)
     pix = chart_pages(lo, book, ["Operating margin by company and calendar quarter (%)"], tmp_path)
     assert min(pix.values()) > 500
+
+
+def test_sources_rows_stay_where_a_workbook_has_them(m, mi, lay):
+    from model.reader import sources
+    cells = {rc: c.value for rc, c in lay.sheets[spec.SOURCES].cells.items()}
+    order = {k: s["row"] for k, s in sources(cells).items()}
+    assert len(order) == len(mi.figures) == 181
+    moved = dict(order)
+    a, b = list(order)[:2]
+    moved[a], moved[b] = order[b], order[a]
+    again = m.lay_out(mi, moved)
+    cells = {rc: c.value for rc, c in again.sheets[spec.SOURCES].cells.items()}
+    assert {k: s["row"] for k, s in sources(cells).items()} == moved

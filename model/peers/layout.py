@@ -48,9 +48,8 @@ def _row_head(sh: SheetLayout, r: int, label: str, unit: str, code: str) -> None
 def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
     mi = lay.inputs
     sh = _timeline_sheet(lay, spec.INPUTS, "Inputs: server-business figures by calendar quarter",
-                         "US$ millions unless marked %. Yellow cells are inputs. Each company's fiscal quarter "
-                         "sits in the calendar quarter of its middle month (rows below). Markers: e = estimate, "
-                         "~ = approximate, ≥ = lower bound, d = derived (tinted). Sources: see the Sources sheet.",
+                         "US$ millions unless marked %. Yellow cells are inputs; tinted: ~ approximate, "
+                         "d derived, e estimate, ≥ lower bound. Sources: the Sources sheet.",
                          "Your notes")
     sh.put(grid.PERIOD_END_ROW, C_LABEL, "Calendar quarter ends", "label")
     for i, p in enumerate(mi.periods):
@@ -249,8 +248,10 @@ def _chart_data(lay: Layout) -> None:
             sh.formula(r, col, f'IF({a}="",NA(),{a})', f"calc|{unit}")
 
 
-def _sources(lay: Layout) -> dict[str, int]:
-    """One line per figure: the shared Sources columns, then company, fiscal quarter, data file, quote."""
+def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
+    """One line per figure: the shared Sources columns, then company, fiscal quarter, data file,
+    quote. ``order``, the row of each (calendar label, key) already on a workbook's Sources
+    sheet, keeps those rows where they stand; other figures follow below the last of them."""
     mi = lay.inputs
     sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
     lay.sheets[spec.SOURCES] = sh
@@ -262,15 +263,20 @@ def _sources(lay: Layout) -> dict[str, int]:
     for j, (head, w) in enumerate(extra):
         sh.put(0, len(cols) + j, head, "header")
         sh.widths[len(cols) + j] = w
-    order = {r.key: n for n, r in enumerate(mi.rows)}
+    rank = {r.key: n for n, r in enumerate(mi.rows)}
     entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
                       and (e.data_value is not None or e.basis != "user")),
-                     key=lambda t: (order.get(t[1], 99), t[0]))
+                     key=lambda t: (rank.get(t[1], len(rank)), t[0]))
     first: dict[str, int] = {}
     src = grid.SRC
-    for n, (p, key, e) in enumerate(entries, start=1):
+    at = dict(order or {})
+    below = max(at.values(), default=0) + 1
+    for p, key, e in entries:
+        n = at.get((p.label, key))
+        if n is None:
+            n, below = below, below + 1
         row = spec.INPUT_KEYS[key]
-        first.setdefault(key, n)
+        first[key] = min(first.get(key, n), n)
         sh.put(n, src["period"], p.label, "text")
         sh.put(n, src["entity"], row.code, "text")
         sh.put(n, src["metric"], row.metric, "text")
@@ -317,15 +323,14 @@ def _cover(lay: Layout) -> None:
 
 
 def lay_out(mi: ModelInputs, source_order=None) -> Layout:
-    """Inputs -> every sheet's cells, names and rows. ``source_order`` is accepted for the
-    shared pipeline; the peers Sources sheet is always in series order."""
+    """Inputs -> every sheet's cells, names and rows (``source_order``: see _sources)."""
     if not mi.periods:
         raise ValueError("no periods to lay out")
     from .. import models
     lay = Layout(mi, model=models.get("ai_server_peers"))
     for name in spec.WORKSHEETS:
         lay.sheets[name] = SheetLayout(name)
-    source_rows = _sources(lay)
+    source_rows = _sources(lay, source_order)
     _inputs(lay, source_rows)
     lay.names[spec.PERIOD_NAME] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(grid.HEADER_ROW, P0, True, True)}:"
                                    f"{xl_rowcol_to_cell(grid.HEADER_ROW, lay.last_col, True, True)}")
