@@ -165,7 +165,7 @@ def _comparison(lay: Layout) -> None:
             sh.formula(at[code], col, lay.render(texts[code], col, spec.COMPARISON), f"calc|{unit}")
     lay.scalar_at.update({f"latest:{code}": (spec.COMPARISON, r, P0) for code, r in at.items()})
     r = hr + len(spec.LATEST_ROWS) + 2
-    _row_head(sh, r, "Revenue index: base quarter (= the index value; change it on Assumptions)", "text", "c_base")
+    _row_head(sh, r, "Revenue index: base quarter (set on Assumptions)", "text", "c_base")
     sh.formula(r, C_VALUE, lay.render("{$index_base}", P0, spec.COMPARISON), "calc|text")
     lay.scalar_at["c_base"] = (spec.COMPARISON, r, C_VALUE)
     r += 2
