@@ -318,8 +318,9 @@ def _cover(lay: Layout) -> None:
             sh.formula(r, 1, f'IF({total}=0,"OK: all checks pass","FAILED: "&{total}&'
                              f'" failing item(s), see the Checks sheet")', "master")
         else:
-            sh.put(r, 0, label, "label")
-            sh.put(r, 1, text.format_map(fill), "wrap")
+            if label:
+                sh.put(r, 0, label, "label")
+            sh.put(r, 1, text.format_map(fill), "text")
 
 
 def lay_out(mi: ModelInputs, source_order=None) -> Layout:

@@ -322,8 +322,7 @@ def _checks() -> tuple[Check, ...]:
         Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False),
         Check("text_in_inputs", "No text in a numeric input cell (Inputs figures)",
               "SUMPRODUCT(--ISTEXT({#figures}))", per_period=False),
-        Check("index_base_ok", "WARNING (not in the master check): the index base quarter is not a quarter "
-              "with revenue for every company",
+        Check("index_base_ok", "WARNING (not counted): index base quarter lacks a company's revenue",
               f"IF(ISNA(MATCH({{$index_base}},{PERIOD_NAME},0)),1,IF(OR({base_revenue}),1,0))",
               per_period=False, warning=True),
     )
