@@ -206,6 +206,22 @@ def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
     assert got.quotes == mi.quotes
 
 
+def test_a_bad_scalar_is_a_problem_named_by_its_cell(m, lay, tmp_path):
+    from model.reader import read_cells
+    from model.writer import render
+    path = tmp_path / "b.xlsx"
+    path.write_bytes(render(lay))
+    cells = read_cells(path)
+    _, r, c = lay.scalar_at["index_base"]
+    cells[spec.ASSUMPTIONS][(r, c)] = "2019 Q1"
+    _, r2, c2 = lay.scalar_at["margin_bound"]
+    cells[spec.ASSUMPTIONS][(r2, c2)] = "half"
+    _, problems, _ = m.read_inputs(cells)
+    assert problems == [f"Assumptions!E{r + 1}: '2019 Q1' is not a calendar quarter on the timeline "
+                        "(pick one from the drop-down, like '2026 Q1')",
+                        f"Assumptions!E{r2 + 1}: 'half' is not a number"]
+
+
 def test_a_changed_and_an_emptied_figure_read_back(m, lay, tmp_path):
     from model.reader import read_cells
     from model.writer import render
@@ -361,13 +377,15 @@ def peer_data(draw):
             if draw(st.booleans()) or (i == 0 and metric == "revenue"):
                 v = draw(st.integers(1, 6000)) if metric == "revenue" else draw(st.integers(-200, 100))
                 lenovo.append([fy[2:], fq, "", "ISG", metric, str(v), "usd_m", "reported", "t", "https://x", "q"])
-    return peers, lenovo
+    scalars = {"base_at": draw(st.integers(0, n - 1)), "margin_bound": draw(st.sampled_from([0.05, 0.5])),
+               "rounding_tolerance": draw(st.sampled_from([0.0, 100.0]))}
+    return peers, lenovo, scalars
 
 
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
 @given(data=peer_data())
 def test_random_data_libreoffice_equals_the_reference(lo, m, tmp_path_factory, data):
-    peers, lenovo = data
+    peers, lenovo, scalars = data
     d = tmp_path_factory.mktemp("rnd")
     with open(d / "peers.csv", "w", newline="") as fh:
         w = csv.writer(fh)
@@ -380,6 +398,8 @@ def test_random_data_libreoffice_equals_the_reference(lo, m, tmp_path_factory, d
                     "source_title", "source_url", "quote"])
         w.writerows(lenovo)
     mi = m.from_dataset(m.load([d / "peers.csv", d / "lenovo.csv"]))
+    mi.scalars.update(margin_bound=scalars["margin_bound"], rounding_tolerance=scalars["rounding_tolerance"],
+                      index_base=mi.periods[scalars["base_at"] % len(mi.periods)].label)
     book = _build(m, mi, d / "book.xlsx")
     values, errors = _split(lo.recalculate(book))
     exp = m.reference(mi)

@@ -255,7 +255,7 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
     mi = lay.inputs
     sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
     lay.sheets[spec.SOURCES] = sh
-    extra = (("Company", 14), ("Fiscal quarter", 14), ("Data file", 22), ("Quote read in the source", 100))
+    extra = (("Company", 14), ("Fiscal quarter", 14), ("Data file", 22), ("Quote read in the source", 80))
     cols = list(grid.SOURCES_COLUMNS)
     for c, col in enumerate(cols):
         sh.put(0, c, col.head, "header")
