@@ -256,7 +256,7 @@ LATEST_ROWS = (
 # Timeline blocks: (section, row code prefix, calc row suffix, unit, words)
 COMPARISON_BLOCKS = (
     ("Operating margin (%)", "c_om", "om", "%", "operating margin (%)"),
-    ("Revenue indexed to the base quarter (index)", "c_index", "index", "index", "revenue index"),
+    ("Revenue indexed to the base quarter (index)", "c_index", "index", "index", "revenue, indexed (index)"),
     ("Revenue growth, year on year (%)", "c_yoy", "yoy", "%", "revenue growth (%)"),
     ("AI backlog against quarterly revenue (x)", "c_ai", "ai_backlog_x", "x", "AI backlog / revenue (x)"),
 )
