@@ -129,13 +129,22 @@ def _calculations(lay: Layout) -> None:
             sh.formula(r, c, lay.render(tmpl, c, spec.CALCS), f"calc|{row.unit}")
 
 
+def comparison_quarters(lay: Layout) -> dict[int, str]:
+    """Comparison column -> the calendar quarter it shows: the latest spec.COMPARISON_QUARTERS
+    (all of them on a shorter timeline), so the meeting page prints legibly on one page;
+    the chart sheets and Calculations keep the whole history."""
+    labels = [p.label for p in lay.inputs.periods][-spec.COMPARISON_QUARTERS:]
+    return {P0 + i: label for i, label in enumerate(labels)}
+
+
 def _comparison(lay: Layout) -> None:
     mi = lay.inputs
     sh = SheetLayout(spec.COMPARISON, protect=True, freeze=(0, P0))
     lay.sheets[spec.COMPARISON] = sh
     sh.put(0, 0, "AI server peers: Dell ISG, HPE Server, Supermicro and Lenovo ISG by calendar quarter", "title")
     sh.put(1, 0, "Each company's fiscal quarter sits in the calendar quarter of its middle month (Inputs shows "
-                 "which). Operating margin = operating profit / revenue of the server business. Charts follow.",
+                 "which). Operating margin = operating profit / revenue. The latest quarters below; the "
+                 "whole history on Calculations and the charts.",
            "subtitle")
     hr = LATEST_HEAD_ROW
     sh.put(hr, C_LABEL, "Latest quarter of each company with both growth and margin", "header")
@@ -172,8 +181,10 @@ def _comparison(lay: Layout) -> None:
     th = r
     for c_, head in enumerate(grid.TIMELINE_HEADS + ("",)):
         sh.put(th, c_, head, "header")
-    for i, p in enumerate(mi.periods):
-        sh.put(th, P0 + i, p.label, "header_period")
+    shown = comparison_quarters(lay)
+    for c_, label in shown.items():
+        sh.put(th, c_, label, "header_period")
+    lay.scalar_at["comparison_header"] = (spec.COMPARISON, th, P0)
     section = None
     for sec, code, label, unit, key in spec.COMPARISON_ROWS:
         if sec != section:
@@ -183,10 +194,11 @@ def _comparison(lay: Layout) -> None:
         r += 1
         lay.row_of[code] = (spec.COMPARISON, r)
         _row_head(sh, r, label, unit, code)
-        for c_ in range(P0, lay.last_col + 1):
-            sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), c_, spec.COMPARISON), f"calc|{unit}")
+        for c_, label in shown.items():     # the formula of the timeline column of that quarter
+            sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), lay.col_of(label), spec.COMPARISON),
+                       f"calc|{unit}")
     sh.widths = {C_LABEL: 46, C_UNIT: 5, C_CODE: 11, C_NOTE: 1, C_VALUE: 8}
-    sh.widths.update({c_: 8.5 for c_ in range(P0, lay.last_col + 1)})
+    sh.widths.update({c_: 8.5 for c_ in range(P0, max(max(shown), max(COMPANY_COL.values()) + 1) + 1)})
     sh.print_titles = (0, 1)
 
 

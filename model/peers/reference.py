@@ -262,6 +262,9 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     def put(sheet, r, c, v, blank=""):
         out[(sheet, r, c)] = (v.item() if hasattr(v, "item") else v) if ok(v) else blank
 
+    _, hr, _ = lay.scalar_at["comparison_header"]
+    shown = {v.value: c for (r, c), v in lay.sheets[spec.COMPARISON].cells.items()
+             if r == hr and c >= grid.FIRST_PERIOD_COL}
     for df, blank in ((expected.calcs, ""), (expected.flags, ""), (expected.comparison, ""),
                       (expected.feeds, "#N/A")):
         for key, by in df.to_dict("index").items():
@@ -269,7 +272,10 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
                 continue
             sheet, r = lay.row_of[key]
             for lab in expected.labels:
-                put(sheet, r, lay.col_of(lab), by.get(lab), blank)
+                if sheet != spec.COMPARISON:
+                    put(sheet, r, lay.col_of(lab), by.get(lab), blank)
+                elif lab in shown:
+                    put(sheet, r, shown[lab], by.get(lab), blank)
     for key, total in expected.check_totals.items():
         if key in lay.row_of:
             put(spec.CHECKS, lay.row_of[key][1], grid.C_VALUE, total)

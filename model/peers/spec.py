@@ -253,6 +253,7 @@ LATEST_ROWS = (
     ("l_growth", "Revenue growth, year on year (%)", "%"),
     ("l_margin", "Operating margin (%)", "%"),
 )
+COMPARISON_QUARTERS = 13    # quarters the Comparison shows: three years and the quarter a year before them
 # Timeline blocks: (section, row code prefix, calc row suffix, unit, words)
 COMPARISON_BLOCKS = (
     ("Operating margin (%)", "c_om", "om", "%", "operating margin (%)"),
