@@ -428,3 +428,26 @@ def test_sources_rows_stay_where_a_workbook_has_them(m, mi, lay):
     again = m.lay_out(mi, moved)
     cells = {rc: c.value for rc, c in again.sheets[spec.SOURCES].cells.items()}
     assert {k: s["row"] for k, s in sources(cells).items()} == moved
+
+
+def test_line_charts_draw_a_missing_quarter_as_a_gap(book):
+    """LibreOffice draws #N/A in a chart of lines only as zero, and as a gap when the lines are
+    combined with columns; Excel draws #N/A as a gap when told to show it as an empty cell.
+    So each chart of lines is lines over an empty column series, with that option set."""
+    import re
+    import zipfile
+    with zipfile.ZipFile(book) as z:
+        wb = z.read("xl/workbook.xml").decode()
+        names = re.findall(r'<sheet name="([^"]+)"', wb)
+        charts = {n: z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")}
+    assert [n for n in names if n in {c.sheet for c in spec.CHARTS}] == [c.sheet for c in spec.CHARTS]
+    feeds = {c.title: [s.key for s in c.series] for c in spec.CHARTS}
+    lines_only = [c for c in spec.CHARTS if c.series and all(s.kind == "line" for s in c.series)]
+    assert len(lines_only) == 2
+    for c in lines_only:
+        xml = next(x for x in charts.values() if c.title in x)
+        assert "<c:barChart>" in xml and "<c:lineChart>" in xml
+        assert 'dispNaAsBlank val="1"' in xml
+        assert len(re.findall(r"<c:ser>", xml)) == len(feeds[c.title]) + 1
+    scatter = next(x for x in charts.values() if "<c:scatterChart>" in x)
+    assert len(re.findall(r"<c:ser>", scatter)) == len(spec.COMPANIES)

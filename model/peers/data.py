@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from .. import data as lenovo_data
-from ..calendar import CalendarQuarter, calendar_quarter, from_fiscal
+from ..calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
 from ..data import DataError
 from . import spec
 
@@ -71,18 +71,13 @@ def parse_label(label: str) -> CalendarQuarter:
 
 def fiscal_label(company: str, p: CalendarQuarter) -> str:
     """The company's fiscal quarter that sits in calendar quarter ``p`` ('FY2026 Q3')."""
-    _, naming = spec_year_naming(company)
+    _, naming = FISCAL_YEAR_END[company]
     for year in range(p.year - 1, p.year + 3):
         fy = f"{year}/{(year + 1) % 100:02d}" if naming == "start" else f"FY{year}"
         for q in range(1, 5):
             if from_fiscal(company, fy, f"Q{q}") == p:
                 return f"FY{fy} Q{q}" if naming == "start" else f"{fy} Q{q}"
     raise ValueError(f"no fiscal quarter of {company} in {p.label}")
-
-
-def spec_year_naming(company: str):
-    from ..calendar import FISCAL_YEAR_END
-    return FISCAL_YEAR_END[company]
 
 
 @dataclass(frozen=True)

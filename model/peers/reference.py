@@ -149,7 +149,7 @@ def _codes(cells) -> dict[str, int]:
     return out
 
 
-def _header(cells, codes_row: int | None = None) -> tuple[int | None, dict[str, int]]:
+def _header(cells) -> tuple[int | None, dict[str, int]]:
     """The row whose column C says 'Code', and its period labels -> columns."""
     import re
     pat = re.compile(spec.PERIOD_REGEX)
