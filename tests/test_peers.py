@@ -153,7 +153,7 @@ def test_every_calculated_row_and_check_has_a_reference_value(m, lay, mi):
     exp = m.reference(mi)
     calc_keys = {k for k, (s, _) in lay.row_of.items() if s == spec.CALCS}
     assert calc_keys == set(exp.calcs.index)
-    comp = {k for k, (s, _) in lay.row_of.items() if s == spec.COMPARISON}
+    comp = {k.split(":", 1)[1] for k in lay.scalar_at if k.startswith("comparison:")}
     assert comp == set(exp.comparison.index)
     feeds = {k for k, (s, _) in lay.row_of.items() if s == spec.CHART_DATA}
     assert feeds == set(exp.feeds.index)

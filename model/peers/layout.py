@@ -192,7 +192,8 @@ def _comparison(lay: Layout) -> None:
             sh.put(r, C_LABEL, sec, "section")
             section = sec
         r += 1
-        lay.row_of[code] = (spec.COMPARISON, r)
+        # not in row_of: these rows show only the latest quarters, not the whole timeline
+        lay.scalar_at[f"comparison:{code}"] = (spec.COMPARISON, r, P0)
         _row_head(sh, r, label, unit, code)
         for c_, label in shown.items():     # the formula of the timeline column of that quarter
             sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), lay.col_of(label), spec.COMPARISON),

@@ -265,17 +265,16 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     _, hr, _ = lay.scalar_at["comparison_header"]
     shown = {v.value: c for (r, c), v in lay.sheets[spec.COMPARISON].cells.items()
              if r == hr and c >= grid.FIRST_PERIOD_COL}
-    for df, blank in ((expected.calcs, ""), (expected.flags, ""), (expected.comparison, ""),
-                      (expected.feeds, "#N/A")):
+    for df, blank in ((expected.calcs, ""), (expected.flags, ""), (expected.feeds, "#N/A")):
         for key, by in df.to_dict("index").items():
-            if key not in lay.row_of:
-                continue
-            sheet, r = lay.row_of[key]
-            for lab in expected.labels:
-                if sheet != spec.COMPARISON:
+            if key in lay.row_of:
+                sheet, r = lay.row_of[key]
+                for lab in expected.labels:
                     put(sheet, r, lay.col_of(lab), by.get(lab), blank)
-                elif lab in shown:
-                    put(sheet, r, shown[lab], by.get(lab), blank)
+    for key, by in expected.comparison.to_dict("index").items():
+        sheet, r, _ = lay.scalar_at[f"comparison:{key}"]
+        for lab, c in shown.items():
+            put(sheet, r, c, by.get(lab))
     for key, total in expected.check_totals.items():
         if key in lay.row_of:
             put(spec.CHECKS, lay.row_of[key][1], grid.C_VALUE, total)
