@@ -451,3 +451,19 @@ def test_line_charts_draw_a_missing_quarter_as_a_gap(book):
         assert len(re.findall(r"<c:ser>", xml)) == len(feeds[c.title]) + 1
     scatter = next(x for x in charts.values() if "<c:scatterChart>" in x)
     assert len(re.findall(r"<c:ser>", scatter)) == len(spec.COMPANIES)
+
+
+def test_text_typed_into_numeric_inputs_fails_the_master_check(lo, m, mi, tmp_path):
+    from model.writer import write
+    lay = m.lay_out(mi)
+    r = lay.row_of["HPE-Server.revenue"][1]
+    lay.sheets[spec.INPUTS].cells[(r, lay.col_of("2025 Q3"))].value = "4,500"
+    _, sr, sc = lay.scalar_at["margin_bound"]
+    lay.sheets[spec.ASSUMPTIONS].cells[(sr, sc)].value = "half"
+    book = write(lay, tmp_path / "text.xlsx")
+    values, errors = _split(lo.recalculate(book))
+    chk = values[spec.CHECKS]
+    row = {v: r_ for (r_, c), v in chk.items() if c == grid.C_CODE}
+    assert chk[(row["text_in_inputs"], grid.C_VALUE)] == 2
+    master = next(r_ for (r_, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
+    assert chk[(master, grid.C_VALUE)] >= 2 and chk[(master, grid.C_NOTE)] == "FAIL"

@@ -321,8 +321,9 @@ def _checks() -> tuple[Check, ...]:
         Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False),
         Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
         Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False),
-        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures)",
-              "SUMPRODUCT(--ISTEXT({#figures}))", per_period=False),
+        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values)",
+              "SUMPRODUCT(--ISTEXT({#figures}))+" + "+".join(
+                  f"--ISTEXT({{${s.key}}})" for s in SCALARS if s.unit != "text"), per_period=False),
         Check("index_base_ok", "WARNING (not counted): index base quarter lacks a company's revenue",
               f"IF(ISNA(MATCH({{$index_base}},{PERIOD_NAME},0)),1,IF(OR({base_revenue}),1,0))",
               per_period=False, warning=True),
