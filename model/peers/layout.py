@@ -147,6 +147,7 @@ def _comparison(lay: Layout) -> None:
                  "whole history on Calculations and the charts.",
            "subtitle")
     hr = LATEST_HEAD_ROW
+    lay.scalar_at["comparison_status"] = (spec.COMPARISON, hr - 1, C_LABEL)   # filled in by _checks
     sh.put(hr, C_LABEL, "Latest quarter of each company with both growth and margin", "header")
     for c_ in range(C_UNIT, P0):
         sh.put(hr, c_, "", "header")
@@ -221,6 +222,10 @@ def _checks(lay: Layout) -> None:
     sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
     sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
                "check_total")
+    cs, cr, cc = lay.scalar_at["comparison_status"]
+    lay.sheets[cs].formula(cr, cc, f'IF({quote_sheetname(spec.CHECKS)}!{total}=0,"Checks: all pass",'
+                                   f'"Checks: "&{quote_sheetname(spec.CHECKS)}!{total}&" failing, see the Checks sheet")',
+                           "master")
     for chk in spec.CHECKS_LIST:
         r = lay.row_of[chk.key][1]
         _row_head(sh, r, chk.label, "count", chk.key)
@@ -230,7 +235,13 @@ def _checks(lay: Layout) -> None:
             sh.formula(r, C_VALUE, f"SUM({xl_rowcol_to_cell(r, P0)}:{xl_rowcol_to_cell(r, lay.last_col)})",
                        "check_total")
         else:
-            sh.formula(r, C_VALUE, lay.render(chk.formula, P0, spec.CHECKS), "check_total")
+            # the Comparison's first rows quote the master check: counting errors there would
+            # be a circular reference, so its error count starts below them
+            lr, lc = lay.sheets[spec.COMPARISON].extent
+            below = (f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(LATEST_HEAD_ROW, 0, True, True)}:"
+                     f"{xl_rowcol_to_cell(lr, lc, True, True)}")
+            sh.formula(r, C_VALUE, lay.render(chk.formula.replace("{!" + spec.COMPARISON + "}", below), P0,
+                                              spec.CHECKS), "check_total")
 
 
 def _chart_data(lay: Layout) -> None:

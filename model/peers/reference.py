@@ -139,6 +139,11 @@ def reference(mi) -> Expected:
     return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter)
 
 
+def status(master: float) -> str:
+    """The Comparison's line on the checks."""
+    return "Checks: all pass" if master == 0 else f"Checks: {master:g} failing, see the Checks sheet"
+
+
 # --- where the expected values sit in a recalculated workbook ------------------------------
 
 def _codes(cells) -> dict[str, int]:
@@ -240,6 +245,12 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
                 out.append(Mismatch(spec.COMPARISON, "?", f"{code} {company}", "a cell", None))
     if "c_base" in codes:
         check(spec.COMPARISON, codes["c_base"], grid.C_VALUE, "index base quarter", expected.base)
+    at = next((r for (r, c), v in comp.items() if c == grid.C_LABEL and isinstance(v, str)
+               and v.startswith("Checks: ")), None)
+    if at is None:
+        out.append(Mismatch(spec.COMPARISON, "?", "checks line", status(expected.master), None))
+    else:
+        check(spec.COMPARISON, at, grid.C_LABEL, "checks line", status(expected.master))
     cd = values.get(spec.CHART_DATA, {})
     codes = _codes(cd)
     first = min((codes[k] for k in expected.scatter if k in codes), default=None)
@@ -287,6 +298,8 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
             put(sheet, r, COMPANY_COL[company], v)
     sheet, r, c = lay.scalar_at["c_base"]
     put(sheet, r, c, expected.base)
+    sheet, r, c = lay.scalar_at["comparison_status"]
+    put(sheet, r, c, status(expected.master))
     for code, by in expected.scatter.items():
         sheet, r, _ = lay.scalar_at[f"scatter:{code}"]
         for company, v in by.items():
