@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import spec
-from .grid import C_CODE, CODE_HEAD
+from .grid import C_CODE, C_VALUE, CODE_HEAD, SRC
 from .package import Package, check
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
@@ -223,17 +223,19 @@ def sources(cells: Cells) -> dict[tuple[str, str], dict]:
     out = {}
     rows = sorted({r for r, _ in cells if r > 0})
     for r in rows:
-        period, entity, metric = (cells.get((r, c)) for c in range(3))
+        def at(name):
+            return cells.get((r, SRC[name]))
+        period, entity, metric = at("period"), at("entity"), at("metric")
         if not (period and entity and metric):
             continue
-        dv = cells.get((r, 3))
+        dv, row = at("data_value"), at("data_row")
         out.setdefault((str(period), f"{entity}.{metric}"), {
             "row": r,
             "data_value": float(dv) if isinstance(dv, (int, float)) and not isinstance(dv, bool) else None,
-            "basis": str(cells.get((r, 5)) or ""),
-            "source_title": str(cells.get((r, 6)) or ""),
-            "source_url": str(cells.get((r, 7)) or ""),
-            "data_row": cells.get((r, 8)) if isinstance(cells.get((r, 8)), int) else None,
+            "basis": str(at("basis") or ""),
+            "source_title": str(at("source_title") or ""),
+            "source_url": str(at("source_url") or ""),
+            "data_row": row if isinstance(row, int) else None,
         })
     return out
 
@@ -348,7 +350,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
 
     for key in keys:
         r = tl.rows[key]
-        note = inp.get((r, 4))
+        note = inp.get((r, C_VALUE))
         if note not in (None, ""):
             notes[key] = note            # text, number, date or formula: kept as it is
         for label, c in tl.cols.items():
@@ -377,8 +379,8 @@ def read_model_inputs(sheets: dict[str, Cells]):
         r = atl.rows.get(s.key)
         if r is None:
             raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.key!r} in column C")
-        v = ass.get((r, 4))
-        at = f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, 4)}"
+        v = ass.get((r, C_VALUE))
+        at = f"{spec.ASSUMPTIONS}!{xl_rowcol_to_cell(r, C_VALUE)}"
         if s.choices and v not in s.choices:
             near = [ch for ch in s.choices if isinstance(v, str) and v.strip().lower() == ch.lower()]
             problems.append(f"{at}: {v!r} is not one of {', '.join(s.choices)}"
