@@ -7,15 +7,29 @@ import sys
 import time
 from pathlib import Path
 
-from . import DEFAULT_DATA, DEFAULT_WORKBOOK
+from . import DEFAULT_WORKBOOK
+from .models import REGISTRY
 
 
 def _build(args) -> int:
+    from . import models
     from .build import build
     t = time.perf_counter()
-    outs = [args.out] if args.out else [DEFAULT_WORKBOOK, DEFAULT_WORKBOOK.with_suffix(".xlsm")]
-    for out in outs:
-        path = build(args.data, out)
+    if args.out:
+        m = models.get(args.model) if args.model else (models.of_workbook_name(args.out)
+                                                       or models.get(models.DEFAULT))
+        jobs = [(m, args.out)]
+    else:
+        chosen = [models.get(args.model)] if args.model else models.all_models()
+        jobs = [(m, out) for m in chosen for out in (
+            [m.default_workbook, m.default_workbook.with_suffix(".xlsm")]
+            if m.key == models.DEFAULT else [m.default_workbook])]
+        if args.data and len(chosen) > 1:
+            print("error: --data is one model's data; name the model with --model "
+                  f"({', '.join(REGISTRY)})", file=sys.stderr)
+            return 2
+    for m, out in jobs:
+        path = build(args.data or None, out, m.key)
         print(f"built {path}")
     print(f"in {time.perf_counter() - t:.2f} s")
     return 0
@@ -24,7 +38,7 @@ def _build(args) -> int:
 def _refresh(args) -> int:
     from .refresh import RefreshRefused, refresh
     try:
-        rep = refresh(args.workbook, args.data, take_data=args.take_data, force=args.force,
+        rep = refresh(args.workbook, args.data or None, take_data=args.take_data, force=args.force,
                       keep_backups=args.keep_backups)
     except RefreshRefused as exc:
         print(f"refused: {exc}", file=sys.stderr)
@@ -131,12 +145,18 @@ def main(argv=None) -> int:
         f"{top} build && {top} audit",
         f"{top} audit --help"))
     sub = p.add_subparsers(dest="command", required=True)
-    b = sub.add_parser("build", help="build a workbook from a data file", formatter_class=raw,
-                       epilog=examples(f"{top} build",
+    b = sub.add_parser("build", help="build the workbooks from their data files", formatter_class=raw,
+                       epilog=examples(f"{top} build --model ai_server_peers",
                                        f"{top} build --data my_figures.csv --out /tmp/mine.xlsx"))
-    b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tidy figures CSV (default: %(default)s)")
+    b.add_argument("--model", choices=tuple(REGISTRY), default=None,
+                   help="which model (default: every model; with --out, the one whose workbook "
+                        "has that name, else lenovo_isg)")
+    b.add_argument("--data", type=Path, action="append", default=None,
+                   help="tidy figures CSV; repeat for a model with several (default: the model's "
+                        "own files in data/)")
     b.add_argument("--out", type=Path, default=None,
-                   help=f"workbook to write, .xlsx or .xlsm (default: {DEFAULT_WORKBOOK} and its .xlsm twin)")
+                   help="workbook to write, .xlsx or .xlsm (default: each model's workbook in "
+                        f"{DEFAULT_WORKBOOK.parent}/, and the Lenovo one's .xlsm twin)")
     b.set_defaults(run=_build)
     r = sub.add_parser("refresh", help="bring in new figures, keeping every edit people made",
                        formatter_class=raw, epilog=examples(
@@ -144,7 +164,9 @@ def main(argv=None) -> int:
                            f"{top} refresh workbooks/lenovo_isg.xlsm --data new_figures.csv --take-data"))
     r.add_argument("workbook", type=Path, nargs="?", default=DEFAULT_WORKBOOK,
                    help="workbook to refresh (default: %(default)s)")
-    r.add_argument("--data", type=Path, default=DEFAULT_DATA, help="tidy figures CSV (default: %(default)s)")
+    r.add_argument("--data", type=Path, action="append", default=None,
+                   help="tidy figures CSV; repeat for a model with several (default: the files "
+                        "of the workbook's model in data/)")
     r.add_argument("--take-data", action="store_true",
                    help="where your value and the data file's differ, take the data file's")
     r.add_argument("--force", action="store_true",

@@ -23,12 +23,11 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import spec
+from . import models, spec
 from .charts import chart_findings
-from .compare import compare
 from .lint import lint
 from .package import Package, UnreadableFile, check
-from .reader import Book, ModelNotFound, read_book, read_model_inputs, timeline
+from .reader import Book, ModelNotFound, read_book, timeline
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
@@ -38,6 +37,13 @@ if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, 
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
 NEEDED_SHEETS = (spec.INPUTS, spec.ASSUMPTIONS, spec.CALCS, spec.SENS, spec.CHECKS, spec.SOURCES)
+
+
+def needed_sheets(m: models.Model) -> tuple[str, ...]:
+    """The sheets without which there is nothing to check the formulas against."""
+    if m.key == models.DEFAULT:
+        return NEEDED_SHEETS
+    return (m.inputs, m.assumptions, m.calcs, m.checks, m.sources)
 
 
 class Unauditable(RuntimeError):
@@ -72,15 +78,15 @@ def _outlook_drivers(mi) -> dict | None:
     return d if ok else None
 
 
-def _names(book: Book) -> list[Finding]:
+def _names(book: Book, m: models.Model) -> list[Finding]:
     """Each public name refers to its row, found by code in the workbook itself, over the
     model's timeline (model.charts.row_refs); 'Periods' to the quarter labels."""
     from .charts import norm, row_refs
     try:
-        rows = row_refs(book.cells)
+        rows = row_refs(book.cells, m)
     except ModelNotFound:
         return []           # no timeline: reported elsewhere
-    wanted = {"Periods": "Periods", **spec.defined_names()}
+    wanted = {m.period_name: "Periods", **m.names()}
     out = []
     for name, key in wanted.items():
         have, ref = book.names.get(name), rows.get(key)
@@ -110,7 +116,7 @@ class Inspection:
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
                 where = xl_rowcol_to_cell(r, c)
-                if sheet == spec.CHART_DATA and err == "#N/A":
+                if sheet == spec.CHART_DATA and err == "#N/A":   # both models name it so
                     continue            # a chart-feed row's gap, on purpose
                 if err in CIRCULAR:
                     out.append(finding("CIRCULAR-REFERENCE", sheet, where,
@@ -122,6 +128,7 @@ class Inspection:
             return out
         seen = {(f.sheet, f.cell) for f in self.findings + out}
         errors = {s: v.errors for s, v in values.items()}
+        compare = self.lay.spec.compare
         for m in compare(self.expected, {s: v.values for s, v in values.items()}, errors, self.lay):
             if (m.sheet, m.cell) not in seen:
                 seen.add((m.sheet, m.cell))
@@ -143,15 +150,16 @@ class Inspection:
     def _checks_failed(self, values) -> list[Finding]:
         """The workbook's own checks, as LibreOffice recalculated them: a failing check is
         reported at its count with the quarters that fail."""
-        sv = values.get(spec.CHECKS)
+        m = self.lay.spec if self.lay is not None else models.get(models.DEFAULT)
+        sv = values.get(m.checks)
         if sv is None:
             return []
         try:
-            tl = timeline(spec.CHECKS, sv.values)
+            tl = timeline(m.checks, sv.values, re.compile(m.period_regex))
         except ModelNotFound:
             return []
         out = []
-        for chk in spec.CHECKS_LIST:
+        for chk in m.check_rows:
             if chk.warning:         # shown on the Checks sheet, not a failure of the workbook
                 continue
             r = tl.rows.get(chk.key)
@@ -162,7 +170,7 @@ class Inspection:
                 continue
             where = [label for label, c in tl.cols.items()
                      if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
-            out.append(finding("CHECK-FAILED", spec.CHECKS, xl_rowcol_to_cell(r, 4),
+            out.append(finding("CHECK-FAILED", m.checks, xl_rowcol_to_cell(r, 4),
                                f"the check '{chk.label}' fails {v:g} time(s)"
                                + (f" ({', '.join(where)})" if where else "")))
         return out
@@ -170,13 +178,14 @@ class Inspection:
 
 def _uncovered(lay, expected: Result) -> list[Finding]:
     """Calculated rows and checks of the model that the independent recompute lacks."""
-    known = set(expected.calcs.index) | set(expected.flags.index) | set(expected.check_totals.index)
+    known = expected.covered
     out = []
+    m = lay.spec
     for key, (sheet, r) in lay.row_of.items():
-        if sheet in (spec.CALCS, spec.CHECKS) and key not in known:
+        if sheet in (m.calcs, m.checks) and key not in known:
             out.append(finding("RECOMPUTE-UNCOVERED", sheet, xl_rowcol_to_cell(r, 2),
-                               f"the row {key!r} has no independent recompute (model/reference.py), "
-                               "so no wrong value in it would be caught"))
+                               f"the row {key!r} has no independent recompute ({m.key}'s "
+                               "reference), so no wrong value in it would be caught"))
     return out
 
 
@@ -190,14 +199,18 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
         raise Unauditable(str(exc)) from exc
     except Exception as exc:
         raise Unauditable(f"{path}: not a workbook this tool can read ({type(exc).__name__}: {exc})") from exc
-    missing = [s for s in NEEDED_SHEETS if s not in book.cells]
+    try:
+        m = models.of_book(path)
+    except ValueError as exc:
+        raise Unauditable(str(exc)) from exc
+    missing = [s for s in needed_sheets(m) if s not in book.cells]
     if missing:
         raise Unauditable(f"{path}: the model's sheet(s) {', '.join(map(repr, missing))} are missing, "
                           "so there is nothing to check the formulas against; restore them from "
                           "git or rebuild with python -m model build")
     try:
-        mi, problems, _ = read_model_inputs(book.cells)
-        lay, ignore = expected_layout(book.cells, mi)
+        mi, problems, _ = m.read_inputs(book.cells)
+        lay, ignore = expected_layout(book.cells, mi, m)
     except (ModelNotFound, ValueError) as exc:
         raise Unauditable(f"{path}: {exc}") from exc
     findings = []
@@ -205,17 +218,17 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
         where, _, msg = p.partition(": ")
         sheet, _, cell = where.partition("!")
         findings.append(finding("INPUT-NOT-NUMBER", sheet, cell, msg))
-    findings += sanity(book)
+    findings += sanity(book, m)
     findings += compare_structure(book.cells, lay, ignore)
     findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
-                 for c in spec.CHARTS if c.sheet not in book.states]
-    findings += _names(book)
-    findings += chart_findings(path, book.cells)
+                 for c in m.charts if c.sheet not in book.states]
+    findings += _names(book, m)
+    findings += chart_findings(path, book.cells, m)
     findings += lint(book, lay)
     if path.suffix.lower() == ".xlsm":
         from .vba import vba_problems
         findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(path)]
-    expected = None if problems else reference_result(lay.inputs)   # the model's own timeline
+    expected = None if problems else m.reference(lay.inputs)   # the model's own timeline
     if expected is not None:
         findings += _uncovered(lay, expected)
     return Inspection(path, book, findings, expected, lay)

@@ -1,6 +1,11 @@
 """python -m model bench: build, refresh and audit timed as whole processes, at 1x to
 20x the history, against LibreOffice's own recalculation and the `formulas` engine.
 
+A developer tool: nothing in the package imports it, and its one extra dependency,
+`formulas`, comes with ``pip install .[bench]``. Cases: the Lenovo workbook ("default"),
+synthetic Lenovo histories ("20q" ...), and the peers workbook ("peers": built without
+the latest quarter's figures, which its refresh then brings in).
+
 Every figure is a median over ``--repeats`` runs of a fresh process (Python start-up
 included); peak memory is the process's own high-water mark (VmHWM). Anchors, in the
 same run and on the same files:
@@ -36,6 +41,8 @@ from pathlib import Path
 
 from . import DEFAULT_DATA
 from .progress import Progress
+
+PEERS = "ai_server_peers"
 
 HEADER = ["fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit",
           "basis", "source_title", "source_url"]
@@ -149,14 +156,15 @@ def _child(kind: str, path: str, repeats: int) -> dict:
                 "recalc_read": statistics.median(reads), "audit_kept_alive": statistics.median(audits),
                 "lo_peak_mb": peak}
     if kind == "pandas":
-        from .audit import reference_result
-        from .reader import read_book, read_model_inputs
+        from .models import of_book
+        from .reader import read_book
+        m = of_book(path)
         whole, only = [], []
         for _ in range(repeats):
             t = time.perf_counter()
-            mi, _, _ = read_model_inputs(read_book(path, styles=False).cells)
+            mi, _, _ = m.read_inputs(read_book(path, styles=False).cells)
             t1 = time.perf_counter()
-            reference_result(mi)
+            m.reference(mi)
             t2 = time.perf_counter()
             whole.append(t2 - t)
             only.append(t2 - t1)
@@ -217,14 +225,42 @@ def formula_cells(path: Path) -> int:
     return sum(isinstance(v, Formula) for cells in read_cells(path).values() for v in cells.values())
 
 
-def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: float) -> dict:
+def without_latest(data: Path, out: Path, days: int = 100) -> Path:
+    """``data`` without the figures of its last ``days`` (the peers' latest quarter)."""
+    with open(data, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    last = max(date.fromisoformat(r["period_end"]) for r in rows)
+    with open(out, "w", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(r for r in rows if (last - date.fromisoformat(r["period_end"])).days > days)
+    return out
+
+
+def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: float,
+            model: str | None = None) -> dict:
     book = tmp / f"{name}.xlsx"
-    build_s, build_mb = timed(["build", "--data", str(data), "--out", str(book)], repeats)
-    pristine = book.read_bytes()
-    newer = with_next_quarter(data, tmp / f"{name}-next.csv")
     target = tmp / f"{name}-refresh.xlsx"
-    refresh_s, refresh_mb = timed(["refresh", str(target), "--data", str(newer)], repeats,
-                                  before=lambda: target.write_bytes(pristine))
+    if model == PEERS:
+        from .models import get
+        files = get(PEERS).default_data
+        older = [without_latest(files[0], tmp / "peers-older.csv"), *files[1:]]
+        build = ["build", "--model", PEERS, "--out", str(book)]
+        build_s, build_mb = timed(build, repeats)
+        subprocess.run([sys.executable, "-m", "model", "build", "--model", PEERS, "--out", str(target),
+                        *[a for f in older for a in ("--data", str(f))]], check=True, capture_output=True)
+        old = target.read_bytes()
+        refresh_s, refresh_mb = timed(["refresh", str(target)], repeats,
+                                      before=lambda: target.write_bytes(old))
+        pristine = book.read_bytes()
+        quarters = _peer_quarters(files)
+    else:
+        build_s, build_mb = timed(["build", "--data", str(data), "--out", str(book)], repeats)
+        pristine = book.read_bytes()
+        newer = with_next_quarter(data, tmp / f"{name}-next.csv")
+        refresh_s, refresh_mb = timed(["refresh", str(target), "--data", str(newer)], repeats,
+                                      before=lambda: target.write_bytes(pristine))
+        quarters = _quarters(data)
     audit_s, audit_mb = timed(["audit", str(book)], repeats)
     from .libreoffice import stop_kept
     stop_kept()
@@ -235,7 +271,7 @@ def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: fl
     lo = child("libreoffice", book, repeats)
     pd_ = child("pandas", book, repeats)
     fx = child("formulas", book, 1, timeout=formulas_timeout)
-    return {"case": name, "quarters": _quarters(data), "formula_cells": formula_cells(book),
+    return {"case": name, "quarters": quarters, "formula_cells": formula_cells(book),
             "file_kb": len(pristine) / 1024, "build_s": build_s, "build_mb": build_mb,
             "refresh_s": refresh_s, "refresh_mb": refresh_mb, "audit_s": audit_s, "audit_mb": audit_mb,
             "audit_warm_s": warm_s, "convert_s": convert_s,
@@ -244,6 +280,11 @@ def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: fl
             "pandas_s": pd_["file_to_outputs"], "pandas_recompute_s": pd_["recompute_only"],
             "formulas_s": fx["file_to_outputs"] if fx else None,
             "formulas_calc_s": fx["calculate"] if fx else None}
+
+
+def _peer_quarters(files) -> int:
+    from .models import get
+    return len(get(PEERS).load(tuple(files)).periods)
 
 
 def _quarters(data: Path) -> int:
@@ -304,15 +345,19 @@ def run(argv=None, prog: str = "python3 -m model bench") -> int:
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
+    p.add_argument("--no-peers", action="store_true", help="leave out the peers workbook")
     args = p.parse_args(argv)
     results = []
     with tempfile.TemporaryDirectory(prefix="model-bench-") as tmp:
         tmp = Path(tmp)
-        cases = [("default", DEFAULT_DATA)] + [(f"{n}q", synthetic(n, tmp / f"{n}q.csv")) for n in args.sizes]
+        cases = [("default", DEFAULT_DATA, None)] + [
+            (f"{n}q", synthetic(n, tmp / f"{n}q.csv"), None) for n in args.sizes]
+        if not args.no_peers:
+            cases.append(("peers", None, PEERS))
         with Progress(len(cases), "measuring") as step:      # on a terminal only
-            for name, data in cases:
+            for name, data, model in cases:
                 step(name)
-                results.append(measure(name, data, tmp, args.repeats, args.formulas_timeout))
+                results.append(measure(name, data, tmp, args.repeats, args.formulas_timeout, model))
     print(f"Machine: {machine()}")
     print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d}; command: python -m model bench "
           f"--repeats {args.repeats} --sizes {' '.join(map(str, args.sizes))}; medians of {args.repeats} runs\n")

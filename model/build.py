@@ -7,9 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import DEFAULT_DATA, DEFAULT_WORKBOOK, __version__
-from .data import load
-from .inputs import ModelInputs, from_dataset
-from .layout import lay_out
+from .inputs import ModelInputs
 from .writer import atomic_path, write
 
 
@@ -51,13 +49,20 @@ def cached_for_result(lay, res) -> dict:
     return cached_values(lay, res)
 
 
-def build(data: str | Path = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK) -> Path:
-    """Build the workbook at ``out`` from the data file ``data``. An .xlsm gets the
-    Refresh button and, beside it, the .py of the same name that xlwings runs."""
+def build(data: str | Path | tuple = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK,
+          model: str | None = None) -> Path:
+    """Build the workbook at ``out`` of ``model`` (a key of model.models; default: the model
+    whose workbook has ``out``'s name, else Lenovo's) from ``data`` (a path, or several;
+    None: the model's own data files). An .xlsm gets the Refresh button and, beside it,
+    the .py of the same name that xlwings runs."""
+    from . import models
     out = Path(out)
-    mi = from_dataset(load(data))
+    m = models.get(model) if model else (models.of_workbook_name(out) or models.get(models.DEFAULT))
+    if data is None:
+        data = m.default_data
+    mi = m.from_dataset(m.load(tuple(data) if isinstance(data, (list, tuple)) else (data,)))
     stamp(mi)
-    lay = lay_out(mi)
+    lay = m.lay_out(mi)
     path = write(lay, out, vba_for(out), cached_for(lay))
     if out.suffix.lower() == ".xlsm":
         handler = out.with_suffix(".py")

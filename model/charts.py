@@ -16,7 +16,8 @@ import zipfile
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from . import spec
+from . import models, spec
+from .grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
 from .reader import Cells, ModelNotFound, sensitivity_axes, timeline
 from .rules import Finding, finding
 
@@ -55,9 +56,10 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def read_series(path) -> dict[str, list[dict]]:
+def read_series(path, m: models.Model | None = None) -> dict[str, list[dict]]:
     """Sheet name -> the series of the charts on it, each {'name', 'values', 'categories'}
     (reference text as saved, '' when absent)."""
+    m = m or models.get(models.DEFAULT)
     out: dict[str, list[dict]] = {}
     with zipfile.ZipFile(path) as z:
         wb = _xml(z, "xl/workbook.xml")
@@ -84,7 +86,7 @@ def read_series(path) -> dict[str, list[dict]]:
                             "values": _ref(ser, "c:val"),
                             "categories": _ref(ser, "c:cat"),
                         })
-            if series or name in {c.sheet for c in spec.CHARTS}:
+            if series or name in {c.sheet for c in m.charts}:
                 out[name] = series
     return out
 
@@ -115,32 +117,40 @@ def _span(sheet, r0, r1, a, b) -> str:
            f"{xl_rowcol_to_cell(r1, b, True, True)}"
 
 
-def row_refs(cells: dict[str, Cells]) -> dict[str, str]:
+def row_refs(cells: dict[str, Cells], m: models.Model | None = None) -> dict[str, str]:
     """Every coded row of Inputs and Calculations, and 'Periods' (the Inputs header), as an
     absolute reference over the model's timeline (the Calculations header), found from the
     workbook's own codes and labels: what a chart series or a defined name should refer to."""
-    cols = sorted(timeline(spec.CALCS, cells[spec.CALCS]).cols.values())
+    m = m or models.get(models.DEFAULT)
+    pattern = re.compile(m.period_regex)
+    cols = sorted(timeline(m.calcs, cells[m.calcs], pattern).cols.values())
     if not cols:
-        raise ModelNotFound(f"{spec.CALCS}: no quarters on the timeline")
+        raise ModelNotFound(f"{m.calcs}: no quarters on the timeline")
     c0, c1 = cols[0], cols[-1]
     out = {}
-    for sheet in (spec.CALCS, spec.INPUTS, spec.CHART_DATA):
+    for sheet in (m.calcs, m.inputs, spec.CHART_DATA):
         if sheet not in cells:
             continue
-        tl = timeline(sheet, cells[sheet])
+        tl = timeline(sheet, cells[sheet], pattern)
         out.update({k: _span(sheet, r, r, c0, c1) for k, r in tl.rows.items()})
-        if sheet == spec.INPUTS:
+        if sheet == m.inputs:
             out["Periods"] = _span(sheet, tl.header_row, tl.header_row, c0, c1)
     return out
 
 
-def expected_series(cells: dict[str, Cells]) -> tuple[dict[str, str], set[str]]:
+def expected_series(cells: dict[str, Cells], m: models.Model | None = None
+                    ) -> tuple[dict[str, str], set[str]]:
     """Series key -> the reference it should plot (row_refs; a sensitivity series is its
     column of the grid); and the references a category axis may use."""
-    rows = row_refs(cells)
+    m = m or models.get(models.DEFAULT)
+    rows = row_refs(cells, m)
     want = {}
+    if m.key != models.DEFAULT:
+        for ch in m.charts:
+            want.update({s.key: rows[s.key] for s in ch.series if s.key in rows})
+        return want, {m.period_name.upper(), norm(rows["Periods"])}
     _, hr, margins, _, g0 = sensitivity_axes(cells[spec.SENS])
-    for ch in spec.CHARTS:
+    for ch in m.charts:
         for s in ch.series:
             if s.key.startswith("sens:"):
                 j = int(s.key.split(":")[1])
@@ -152,18 +162,21 @@ def expected_series(cells: dict[str, Cells]) -> tuple[dict[str, str], set[str]]:
     return want, cats
 
 
-def chart_findings(path, cells: dict[str, Cells]) -> list[Finding]:
+def chart_findings(path, cells: dict[str, Cells], m: models.Model | None = None) -> list[Finding]:
     """CHART-SERIES findings: each model series present, on its row, over the whole timeline;
-    no series plotting anything else (empty spacer series excepted)."""
+    no series plotting anything else (empty spacer series excepted). A chart none of whose
+    series is a timeline row (a scatter of single cells) is left to the recompute."""
+    m = m or models.get(models.DEFAULT)
     try:
-        want, cats = expected_series(cells)
-        found = read_series(path)
+        want, cats = expected_series(cells, m)
+        found = read_series(path, m)
     except (ModelNotFound, KeyError, zipfile.BadZipFile, ValueError, SyntaxError) as exc:
         return [finding("CHART-SERIES", "", "", f"the charts could not be checked ({exc})")]
     out = []
-    r_blank = spec.FIRST_BODY_ROW - 1
-    spacer = re.compile(rf"^INPUTS!F{r_blank + 1}:[A-Z]+{r_blank + 1}$")
-    for ch in spec.CHARTS:
+    r_blank = FIRST_BODY_ROW - 1
+    first = xl_rowcol_to_cell(r_blank, FIRST_PERIOD_COL)
+    spacer = re.compile(rf"^{re.escape(norm(m.inputs))}!{first}:[A-Z]+{r_blank + 1}$")
+    for ch in m.charts:
         series = found.get(ch.sheet)
         if series is None:
             continue                    # a missing chart sheet is STRUCT-SHEET-MISSING
@@ -173,6 +186,8 @@ def chart_findings(path, cells: dict[str, Cells]) -> list[Finding]:
         plotted = [s for s in series if not spacer.match(norm(s["values"]))]
         by_ref = {norm(s["values"]): s for s in plotted}
         expected = {norm(want[s.key]): s for s in ch.series if s.key in want}
+        if not expected:
+            continue
         for ref, s in expected.items():
             if ref not in by_ref:
                 same_name = next((p for p in plotted if p["name"] == s.name), None)

@@ -18,7 +18,7 @@ from .reader import Cells, find_label, sensitivity_axes, timeline
 if TYPE_CHECKING:
     from .reference import Result
 
-MASTER_LABEL = "MASTER CHECK: failing items across all checks (count)"
+from .grid import C_VALUE, MASTER_LABEL  # noqa: E402
 REL_TOL = 1e-9
 ABS_TOL = 1e-6
 
@@ -91,12 +91,12 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
     for key, total in result.check_totals.items():
         r = row_of(spec.CHECKS, tl, key)
         if r is not None:
-            check(spec.CHECKS, r, 4, f"{key} failures", total)
+            check(spec.CHECKS, r, C_VALUE, f"{key} failures", total)
     master = find_label(values[spec.CHECKS], MASTER_LABEL)
     if master is None and lay is not None:
         master = lay.master_check[1]
     if master is not None:
-        check(spec.CHECKS, master, 4, "master check", result.master)
+        check(spec.CHECKS, master, C_VALUE, "master check", result.master)
     sens = values[spec.SENS]
     qr, hr, margins, ints, c0 = sensitivity_axes(sens)
     for n, (key, label, _) in enumerate(spec.SENS_LOOKUPS):

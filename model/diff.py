@@ -16,14 +16,9 @@ from dataclasses import asdict, dataclass
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .reader import (
-    Cells,
-    Formula,
-    ModelNotFound,
-    read_book,
-    read_model_inputs,
-    timeline,
-)
+from . import models
+from .grid import is_input
+from .reader import Cells, Formula, ModelNotFound, read_book, timeline
 from .structure import expected_layout, normalise
 
 KINDS = ("sheets", "inputs", "formulas", "values", "text")
@@ -56,20 +51,21 @@ def _show(v) -> str:
     return repr(v)
 
 
-def _input_cells(cells: dict[str, Cells]) -> set[tuple[str, int, int]]:
+def _input_cells(cells: dict[str, Cells], m: models.Model) -> set[tuple[str, int, int]]:
     """The model's input cells for this version; empty when it is not a model workbook."""
     try:
-        mi, _, _ = read_model_inputs(cells)
-        lay, _ = expected_layout(cells, mi)
+        mi, _, _ = m.read_inputs(cells)
+        lay, _ = expected_layout(cells, mi, m)
     except (ModelNotFound, KeyError, ValueError):
         return set()
     return {(name, r, c) for name, sh in lay.sheets.items()
-            for (r, c), cell in sh.cells.items() if cell.style.startswith("input|")}
+            for (r, c), cell in sh.cells.items() if is_input(cell.style)}
 
 
-def _contexts(cells: Cells, sheet: str):
+def _contexts(cells: Cells, sheet: str, m: models.Model):
+    import re
     try:
-        tl = timeline(sheet, cells)
+        tl = timeline(sheet, cells, re.compile(m.period_regex))
     except ModelNotFound:
         return lambda r, c: ""
     code = {r: k for k, r in tl.rows.items()}
@@ -88,16 +84,20 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     ``engine`` is given."""
     book_a, book_b = read_book(old_path, styles=False), read_book(new_path, styles=False)
     old, new = book_a.cells, book_b.cells
+    try:
+        ma, mb = models.of_book(old_path), models.of_book(new_path)
+    except ValueError:
+        ma = mb = models.get(models.DEFAULT)
     # sheets by name, chart sheets included: LibreOffice saves a chart sheet as a worksheet
     # holding the chart, which is the same sheet to the person reading it
     sa, sb = list(book_a.states), list(book_b.states)
     out = [Change("sheets", s, "", "", None if s not in sa else "present",
                   None if s not in sb else "present")
            for s in sa + [s for s in sb if s not in sa] if (s in sa) != (s in sb)]
-    inputs = _input_cells(old) | _input_cells(new)
+    inputs = _input_cells(old, ma) | _input_cells(new, mb)
     for sheet in (s for s in sb if s in sa):
         a, b = old.get(sheet, {}), new.get(sheet, {})
-        ctx = _contexts(b, sheet)
+        ctx = _contexts(b, sheet, mb)
         for r, c in sorted(set(a) | set(b)):
             va, vb = a.get((r, c)), b.get((r, c))
             fa, fb = isinstance(va, Formula), isinstance(vb, Formula)
@@ -110,7 +110,7 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     if engine is not None:
         va_all, vb_all = engine.recalculate(old_path), engine.recalculate(new_path)
         for sheet in (s for s in new if s in old and s in va_all and s in vb_all):
-            ctx = _contexts(new[sheet], sheet)
+            ctx = _contexts(new[sheet], sheet, mb)
             xa, xb = va_all[sheet], vb_all[sheet]
             for r, c in sorted(k for k, v in new[sheet].items() if isinstance(v, Formula)):
                 ga = xa.errors.get((r, c), xa.values.get((r, c)))

@@ -14,6 +14,7 @@ from . import DEFAULT_DATA, spec
 from .data import DataError, load
 from .inputs import from_dataset
 from .layout import lay_out
+from .grid import SOURCES_COLUMNS
 from .reader import Cells, read_model_inputs, source_order, timeline
 from .refresh import Report, _cell_of, merge
 
@@ -74,7 +75,7 @@ def refresh_book(book, data: str | Path = DEFAULT_DATA, take_data: bool = False)
     writes = [
         (spec.INPUTS, body, cols),
         (spec.ASSUMPTIONS, range(scen[0], scen[-1] + 1), cols),
-        (spec.SOURCES, range(1, src_rows + 1), range(0, 9)),
+        (spec.SOURCES, range(1, src_rows + 1), range(0, len(SOURCES_COLUMNS))),
     ]
     for sheet, rows, cs in writes:                       # one call per block
         book.sheets[sheet].range((rows.start + 1, cs.start + 1)).value = _block(

@@ -95,7 +95,9 @@ def default_sens_quarter(periods, figures: dict) -> str:
 
 def describe(ds: Dataset) -> str:
     """'file.csv (113 figures, sha256 …)': what a workbook was built or refreshed from."""
-    return f"{ds.path.name} ({len(ds.figures)} figures, sha256 {ds.sha256[:16]})"
+    paths = getattr(ds, "paths", None) or (ds.path,)
+    names = " + ".join(p.name for p in paths)
+    return f"{names} ({len(ds.figures)} figures, sha256 {ds.sha256[:16]})"
 
 
 def from_dataset(ds: Dataset) -> ModelInputs:

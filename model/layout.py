@@ -18,6 +18,7 @@ from .inputs import ModelInputs
 from .reader import Formula
 
 from .grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE  # noqa: F401 (re-exported)
+from .grid import MASTER_LABEL, SOURCES_COLUMNS, SRC, TIMELINE_HEADS
 
 P0 = spec.FIRST_PERIOD_COL
 
@@ -157,7 +158,7 @@ def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_hea
     sh.put(0, 0, title, "title")
     sh.put(1, 0, subtitle, "subtitle")
     r = spec.HEADER_ROW
-    for c, head in enumerate(("Line item", "Unit", "Code", "Note", value_head)):
+    for c, head in enumerate(TIMELINE_HEADS + (value_head,)):
         sh.put(r, c, head, "header")
     for i, p in enumerate(lay.inputs.periods):
         sh.put(r, P0 + i, p.label, "header_period")
@@ -384,7 +385,7 @@ def _checks(lay: Layout) -> None:
     last = first + len([c_ for c_ in spec.CHECKS_LIST if not c_.warning]) - 1   # warnings come last
     total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
     lay.master_check = (spec.CHECKS, mr, C_VALUE)
-    sh.put(mr, C_LABEL, "MASTER CHECK: failing items across all checks (count)", "master_label")
+    sh.put(mr, C_LABEL, MASTER_LABEL, "master_label")
     sh.put(mr, C_UNIT, "count", "unit")
     sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
     sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
@@ -410,11 +411,9 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
     mi = lay.inputs
     sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
     lay.sheets[spec.SOURCES] = sh
-    heads = ("Period", "Entity", "Metric", "Value in data file", "Unit", "Basis",
-             "Source", "Link", "Data file row")
-    sh.widths = dict(enumerate((14, 14, 18, 12, 6, 12, 70, 60, 8)))
-    for c, h in enumerate(heads):
-        sh.put(0, c, h, "header")
+    sh.widths = {i: col.width for i, col in enumerate(SOURCES_COLUMNS)}
+    for c, col in enumerate(SOURCES_COLUMNS):
+        sh.put(0, c, col.head, "header")
     entries = [(p, k, e) for (p, k), e in mi.figures.items()]
     entries += [(p, "Group-exCSP.gross_margin_pct", e) for (p, k), e in mi.scenarios.items()
                 if k == "excsp_base" and e.basis != "assumption"]
@@ -429,16 +428,16 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
         entity, metric = key.split(".")
         unit = spec.UNIT_LABEL[spec.METRICS[metric][1]]
         first[key] = min(first.get(key, n), n)
-        sh.put(n, 0, p.label, "text")
-        sh.put(n, 1, entity, "text")
-        sh.put(n, 2, metric, "text")
-        sh.put(n, 3, e.data_value, f"plain|{unit}")
-        sh.put(n, 4, unit, "text")
-        sh.put(n, 5, e.data_basis or e.basis, "text")
-        sh.put(n, 6, e.source_title, "text")
+        sh.put(n, SRC["period"], p.label, "text")
+        sh.put(n, SRC["entity"], entity, "text")
+        sh.put(n, SRC["metric"], metric, "text")
+        sh.put(n, SRC["data_value"], e.data_value, f"plain|{unit}")
+        sh.put(n, SRC["unit"], unit, "text")
+        sh.put(n, SRC["basis"], e.data_basis or e.basis, "text")
+        sh.put(n, SRC["source_title"], e.source_title, "text")
         url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
-        sh.put(n, 7, e.source_url, "link" if url else "text", url=url)
-        sh.put(n, 8, e.data_row, "plain|count")
+        sh.put(n, SRC["source_url"], e.source_url, "link" if url else "text", url=url)
+        sh.put(n, SRC["data_row"], e.data_row, "plain|count")
     return first
 
 

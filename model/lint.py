@@ -14,6 +14,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from . import spec
 from .layout import Layout
 from .reader import Book, Formula
+from .grid import is_input
 from .rules import Finding, finding
 
 VOLATILE = {"OFFSET", "INDIRECT", "NOW", "TODAY", "RAND", "RANDBETWEEN", "RANDARRAY", "CELL", "INFO"}
@@ -83,7 +84,7 @@ def lint(book: Book, lay: Layout) -> list[Finding]:
                                "(Review > Protect Sheet, no password)"))
         styles = book.styles.get(name, {})
         for (r, c), cell in sh.cells.items():
-            if not cell.style.startswith("input|"):
+            if not is_input(cell.style):
                 continue
             st = styles.get((r, c))
             where = xl_rowcol_to_cell(r, c)

@@ -53,7 +53,9 @@ class Model:
     reference: Callable           # ModelInputs -> the independent recompute
     compare: Callable             # (expected, values, errors, lay) -> [Mismatch]
     cached: Callable              # (Layout, expected) -> {(sheet, r, c): value}
-    check_rows: tuple = ()        # spec Check values (key, label, warning) on the Checks sheet
+    input_rows: Callable | None = None   # (keys, first) -> input rows in order (default Lenovo's)
+    check_rows: tuple = ()
+    scalars: tuple = ()           # spec.Scalar values on the Assumptions sheet (column E)        # spec Check values (key, label, warning) on the Checks sheet
     print_scale: int = 60         # timeline sheets: percent
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
@@ -109,9 +111,10 @@ def of_book(path) -> Model:
 
 
 def of_workbook_name(path) -> Model | None:
-    """The model whose default workbook has this file name (for a path not yet built)."""
+    """The model whose default workbook has this file name (for a path not yet built): a
+    model's workbook is named after its key (lenovo_isg.xlsx, ai_server_peers.xlsm)."""
     stem = Path(path).stem
-    return next((m for m in all_models() if Path(m.workbook).stem == stem), None)
+    return get(stem) if stem in REGISTRY else None
 
 
 def lenovo() -> Model:
@@ -133,6 +136,7 @@ def lenovo() -> Model:
 
     return Model(
         key="lenovo_isg", title="ISG margin model", workbook="lenovo_isg.xlsx",
+        extra={"subject": "CSP profitability from segment data"},
         data=("lenovo_quarterly.csv",),
         cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
         checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
@@ -140,4 +144,5 @@ def lenovo() -> Model:
         active="Summary", period_regex=r"^FY\S+ Q[1-4]$", parse_label=parse_label,
         names=spec.defined_names, load=load_one, from_dataset=from_dataset,
         read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
-        compare=compare, cached=cached_for_result, check_rows=spec.CHECKS_LIST)
+        compare=compare, cached=cached_for_result, check_rows=spec.CHECKS_LIST,
+        scalars=spec.SCALARS)

@@ -34,6 +34,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
+from .grid import is_input
 from .layout import Cell, Layout
 from .reader import Formula
 from .structure import normalise
@@ -482,13 +483,13 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
         for pos in sorted(set(sh.cells) | set(was)):
             want, before, got = sh.cells.get(pos), was.get(pos), have.get(pos)
             where = f"{name}!{_ref(*pos)}"
-            if (before is not None and not before.style.startswith("input|")
+            if (before is not None and not is_input(before.style)
                     and name not in data_sheets
                     and not same_content(got, before) and where not in force):
                 continue            # a person changed a model cell (a label, a heading): theirs
             content_same = same_content(got, want)
             if (before is None and got not in (None, "") and not content_same
-                    and not (want.style.startswith("input|") and pos[1] in mine)
+                    and not (is_input(want.style) and pos[1] in mine)
                     and where not in force):
                 # content of one's own where the model now needs the cell (the figures of
                 # a quarter the person typed in were merged already: those are theirs)

@@ -37,6 +37,11 @@ class Result:
     annual: dict = None           # Annual row code -> [value per fiscal year]
     outlook: dict = None          # Outlook row code -> [value] (drivers) or [value per quarter]
 
+    @property
+    def covered(self) -> set[str]:
+        """Row codes of Calculations and Checks this recompute gives values for."""
+        return set(self.calcs.index) | set(self.flags.index) | set(self.check_totals.index)
+
 
 def _div(num: pd.Series, den: pd.Series) -> pd.Series:
     ok = num.notna() & den.notna() & (den != 0)

@@ -26,10 +26,9 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import __version__, spec
-from .data import Dataset, Period, load
-from .inputs import Entry, ModelInputs, describe, from_dataset, input_rows, same_value
-from .layout import lay_out
+from . import __version__, models, spec
+from .data import Dataset, Period
+from .inputs import Entry, ModelInputs, describe, input_rows, same_value
 from .package import UnreadableFile
 from .patch import (
     Patch,
@@ -41,7 +40,8 @@ from .patch import (
     sheet_order,
 )
 from .releases import OLDEST, known, new_since
-from .reader import WITHDRAWN, ModelNotFound, read_book, read_model_inputs, source_order, timeline
+from .reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
+from .grid import is_input
 from .rules import Finding
 from .structure import compare_structure, expected_layout
 from .writer import STAMP_LAYOUT, STAMP_VERSION, WriteError, atomic_path, render, write_bytes
@@ -159,22 +159,24 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
 
 
 def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, rep: Report,
-          where, known: set | None = None) -> ModelInputs:
+          where, known: set | None = None, m: models.Model | None = None) -> ModelInputs:
     """The refreshed inputs: data figures where nobody typed, people's values where they did.
-    ``known`` are the quarters already on the model's timeline (default: all of ``wb``'s)."""
+    ``known`` are the quarters already on the model's timeline (default: all of ``wb``'s);
+    ``m`` the model (default: Lenovo's)."""
+    m = m or models.get(models.DEFAULT)
     periods = sorted(set(wb.periods) | set(fresh.periods))
     periods = [periods[0].shifted(i) for i in range(periods[-1].index - periods[0].index + 1)]
     known = set(wb.periods) if known is None else known
     rep.new_periods = [p.label for p in periods if p not in known]
     figures = {}
     for pk in sorted(set(wb.figures) | set(fresh.figures), key=lambda t: (t[1], t[0])):
-        e = _merge_cell(where(spec.INPUTS, *pk), f"{pk[1]} {pk[0].label}", wb.figures.get(pk),
+        e = _merge_cell(where(m.inputs, *pk), f"{pk[1]} {pk[0].label}", wb.figures.get(pk),
                         fresh.figures.get(pk), pk in cleared, take_data, rep)
         if e is not None:
             figures[pk] = e
     scenarios = {}
     for p in periods:
-        for s in spec.SCENARIO_ROWS:
+        for s in (spec.SCENARIO_ROWS if m.key == models.DEFAULT else ()):
             pk = (p, s.key)
             w, d = wb.scenarios.get(pk), fresh.scenarios.get(pk)
             d_data = d if d is not None and d.basis != "assumption" else None
@@ -195,8 +197,8 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
                    quotes=dict(fresh.quotes),
-                   rows=input_rows({r.key for r in wb.rows} | {k for _, k in figures},
-                                   [r.key for r in wb.rows]))
+                   rows=(m.input_rows or input_rows)({r.key for r in wb.rows} | {k for _, k in figures},
+                                                     [r.key for r in wb.rows]))
 
 
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
@@ -275,10 +277,11 @@ def _clean_temps(book: Path) -> None:
                 pass
 
 
-def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: bool = False,
+def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = False,
             keep_backups: int = KEEP_BACKUPS, now: datetime | None = None,
             wait: float = 30.0, _before_replace=None) -> Report:
-    """Refresh ``book`` in place from ``data``; see the module docstring."""
+    """Refresh ``book`` in place from ``data`` (a path or several; default: the data files
+    of the workbook's model); see the module docstring."""
     link = Path(book)
     rep = Report(link)
     locks = lock_files(link)
@@ -290,12 +293,18 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
     if not link.exists():
         raise RefreshRefused(f"{link}: no such workbook; build it first with python -m model build")
     book = link.resolve()          # a symlinked workbook: its target gets the update
-    ds: Dataset = load(data)
+    try:
+        m = models.of_book(book)
+    except ValueError as exc:
+        raise RefreshRefused(f"{exc}; nothing was changed") from exc
+    if data is None:
+        data = m.default_data
+    ds: Dataset = m.load(tuple(data) if isinstance(data, (list, tuple)) else (data,))
     with _exclusive(book, wait):
         _clean_temps(book)
         seen = _fingerprint(book)
         data_bytes = _refresh(book, ds, rep, take_data, force,
-                              now or datetime.now(timezone.utc).replace(tzinfo=None))
+                              now or datetime.now(timezone.utc).replace(tzinfo=None), m)
         if data_bytes is None:
             return rep
         try:
@@ -324,7 +333,7 @@ def refresh(book: str | Path, data: str | Path, take_data: bool = False, force: 
 
 
 def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
-             now: datetime):
+             now: datetime, m: models.Model):
     """Read, merge and patch; returns the new file's bytes, or None when nothing changes."""
     try:
         read = read_book(book, styles=False)
@@ -336,8 +345,8 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     pkg = ZipPackage(book)
     props = custom_properties(pkg)
     version = props.get(STAMP_VERSION)
-    release_sheets = known(version or OLDEST)["sheets"]
-    missing = [s for s in spec.WORKSHEETS if s not in sheets
+    release_sheets = known(version or OLDEST, m.key)["sheets"]
+    missing = [s for s in m.worksheets if s not in sheets
                and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
         raise RefreshRefused(
@@ -345,21 +354,21 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
             "give it back its name, or build a new workbook with python -m model build. "
             "Nothing was changed.")
     try:
-        wb, problems, cleared = read_model_inputs(sheets)
+        wb, problems, cleared = m.read_inputs(sheets)
     except ModelNotFound as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     if problems:
         raise RefreshRefused(f"{book}: input cells hold values the model cannot use; nothing "
                              "was changed:\n  " + "\n  ".join(problems))
-    old, ignore = expected_layout(sheets, wb)
-    moved = _moved(sheets, old) if all(s in sheets for s in spec.TIMELINE_SHEETS) else []
+    old, ignore = expected_layout(sheets, wb, m)
+    moved = _moved(sheets, old) if all(s in sheets for s in m.timeline_sheets) else []
     if moved:
         raise RefreshRefused(
             f"{book}: rows or columns of the model were moved (a row or column inserted, deleted "
             "or sorted); a refresh writes the model's cells where they belong, so it would "
             "write into the wrong ones. Move them back (Undo), then refresh. Nothing was "
             "changed:\n  " + "\n  ".join(moved[:12]))
-    upgrade = _old_model_cells(sheets, old, version)
+    upgrade = _old_model_cells(sheets, old, version, m)
     findings = [f for f in compare_structure(sheets, old, ignore)
                 if f.severity == "error" and f.rule in _MODEL_CELL_RULES
                 and f"{f.sheet}!{f.cell}" not in upgrade]
@@ -369,7 +378,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                              "else you did is kept, and the previous file is kept as a backup)",
                              findings)
     rep.forced_over = findings
-    fresh = from_dataset(ds)
+    fresh = m.from_dataset(ds)
     if wb.periods and fresh.periods and fresh.periods[0] < wb.periods[0]:
         early = sorted({p.label for p, _ in fresh.figures if p < wb.periods[0]})
         raise RefreshRefused(
@@ -378,37 +387,38 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
             f"{wb.periods[0].label}; a refresh adds quarters only at the right, so that nothing "
             "you placed moves. Build a new workbook for the longer history "
             "(python -m model build). Nothing was changed.")
-    timelines = {s: timeline(s, sheets[s]) for s in (spec.INPUTS, spec.ASSUMPTIONS)}
+    pattern = re.compile(m.period_regex)
+    timelines = {s: timeline(s, sheets[s], pattern) for s in (m.inputs, m.assumptions)}
 
     def where(sheet, period: Period, key):
-        return f"{sheet}!{_cell_of(timelines[sheet], period, key)}"
+        return f"{sheet}!{_cell_of(timelines[sheet], period, key, m)}"
 
-    model_labels = set(timeline(spec.CALCS, sheets[spec.CALCS]).cols)
+    model_labels = set(timeline(m.calcs, sheets[m.calcs], pattern).cols)
     merged = merge(wb, cleared, fresh, take_data, rep, where,
-                   {p for p in wb.periods if p.label in model_labels})
+                   {p for p in wb.periods if p.label in model_labels}, m)
     merged.provenance = dict(wb.provenance, built_at=(read.created or datetime(2000, 1, 1)).isoformat())
-    order = source_order(sheets[spec.SOURCES])
+    order = source_order(sheets[m.sources])
     stamp_now = {k: props[k] for k in (STAMP_VERSION, STAMP_LAYOUT) if k in props}
     same_inputs = (merged == replace(wb, provenance=merged.provenance)
                    and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
-    new = lay_out(merged, order)
+    new = m.lay_out(merged, order)
     stamp = {STAMP_VERSION: __version__, STAMP_LAYOUT: new.digest}
     if same_inputs and not findings and not upgrade and stamp_now == stamp:
         return None
     if not same_inputs:
         merged.provenance["Built from"] = describe(ds)
         merged.provenance["Last refresh"] = f"{now:%Y-%m-%d %H:%M} UTC from {describe(ds)}"
-        new = lay_out(merged, order)
+        new = m.lay_out(merged, order)
     built = render(new)
     order = sheet_order(ZipPackage(io.BytesIO(built)))
     new_sheets, new_names = new_since(version, [s for s in order if s not in sheets
-                                                and s not in _all_sheets(pkg)], new.names)
+                                                and s not in _all_sheets(pkg)], new.names, m.key)
     try:
         rep.patch = apply(pkg, sheets, old, new, built,
                           force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
                           new_sheets=new_sheets, new_names=new_names,
-                          typed={spec.INPUTS: ignore.get(spec.INPUTS, set())},
-                          data_sheets=(spec.SOURCES,))
+                          typed={m.inputs: ignore.get(m.inputs, set())},
+                          data_sheets=(m.sources,))
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     _name_new_rows(rep, new)
@@ -438,8 +448,10 @@ def _moved(sheets, lay) -> list[str]:
     """Model rows (by their code) and quarters (by their header) that are not where the
     layout has them, each as 'Sheet: what is at row/column N, expected M'."""
     out = []
-    for name in (spec.INPUTS, spec.ASSUMPTIONS, spec.CALCS, spec.CHECKS):
-        tl = timeline(name, sheets[name])
+    m = lay.spec
+    pattern = re.compile(m.period_regex)
+    for name in m.timeline_sheets:
+        tl = timeline(name, sheets[name], pattern)
         for key, (sheet, r) in lay.row_of.items():
             code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
             if sheet == name and code in tl.rows and tl.rows[code] != r:
@@ -453,7 +465,7 @@ def _moved(sheets, lay) -> list[str]:
     return out
 
 
-def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
+def _old_model_cells(sheets, lay, version: str | None, m: models.Model) -> set[str]:
     """'Sheet!A1' of model cells that differ from this release's layout but hold what the
     release that built the workbook wrote there (an older formula or label): the old
     model's, not a person's, so a refresh brings them up to date."""
@@ -463,12 +475,12 @@ def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
     for name, sh in lay.sheets.items():
         got = sheets.get(name, {})
         for (r, c), cell in sh.cells.items():
-            if cell.style.startswith("input|") or name == spec.SOURCES:
+            if is_input(cell.style) or name == m.sources:
                 continue
             have = got.get((r, c))
             if not same_content(have, cell) and (
-                    is_old_model(version, name, r, c, have)
-                    or (have in (None, "") and is_new_row(version, name, r))):
+                    is_old_model(version, name, r, c, have, m.key)
+                    or (have in (None, "") and is_new_row(version, name, r, m.key))):
                 out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
     return out
 
@@ -478,10 +490,10 @@ def _old_model_cells(sheets, lay, version: str | None) -> set[str]:
 _MODEL_CELL_RULES = {"STRUCT-OVERTYPED", "STRUCT-FORMULA"}
 
 
-def _cell_of(tl, period: Period, key: str) -> str:
+def _cell_of(tl, period: Period, key: str, m: models.Model | None = None) -> str:
     """Where a figure is (for messages): its cell, also for a quarter the refresh adds to
     the right of the timeline; '(new row KEY)' for a row the refresh adds."""
-    from .data import parse_label
+    parse_label = (m or models.get(models.DEFAULT)).parse_label
     code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
     if c is None and tl.cols:

@@ -60,11 +60,17 @@ def signature(formula: str, r: int, c: int) -> str:
     return "".join(out).replace(" ", "").replace("_XLFN.", "")
 
 
+def release_file(version: str, model: str = "lenovo_isg") -> Path:
+    """Where release ``version`` of ``model`` is recorded: the Lenovo model's releases in
+    model/releases/, every other model's in model/releases/<model>/."""
+    return HERE / f"{version}.json" if model == "lenovo_isg" else HERE / model / f"{version}.json"
+
+
 @lru_cache(maxsize=None)
-def known(version: str) -> dict:
+def known(version: str, model: str = "lenovo_isg") -> dict:
     """{'formulas': {sheet: signatures}, 'texts': {sheet: labels}, 'sheets': names,
     'names': defined names} of a recorded release (empty when it was not recorded)."""
-    path = HERE / f"{version}.json"
+    path = release_file(version, model)
     if not path.exists():
         return {"formulas": {}, "texts": {}, "rows": {}, "sheets": frozenset(), "names": frozenset()}
     raw = json.loads(path.read_text(encoding="utf-8"))
@@ -73,26 +79,27 @@ def known(version: str) -> dict:
     return out
 
 
-def new_since(version: str | None, sheets, names) -> tuple[list[str], dict]:
+def new_since(version: str | None, sheets, names, model: str = "lenovo_isg") -> tuple[list[str], dict]:
     """The sheets (in order) and public names of this release that release ``version``
     did not have: a refresh adds them to its workbooks."""
-    rel = known(version or OLDEST)
+    rel = known(version or OLDEST, model)
     if not rel["sheets"]:
         return [], {}
     return ([s for s in sheets if s not in rel["sheets"]],
             {n: r for n, r in names.items() if n not in rel["names"]})
 
 
-def is_new_row(version: str | None, sheet: str, r: int) -> bool:
+def is_new_row(version: str | None, sheet: str, r: int, model: str = "lenovo_isg") -> bool:
     """Is row ``r`` of ``sheet`` one that release ``version`` left empty (so a blank there
     is not a person's deletion but a row this release adds)?"""
-    rel = known(version or OLDEST)
+    rel = known(version or OLDEST, model)
     return bool(rel["rows"]) and sheet in rel["rows"] and r not in rel["rows"][sheet]
 
 
-def is_old_model(version: str | None, sheet: str, r: int, c: int, content) -> bool:
+def is_old_model(version: str | None, sheet: str, r: int, c: int, content,
+                 model: str = "lenovo_isg") -> bool:
     """Is ``content`` of a model cell what release ``version`` wrote there?"""
-    rel = known(version or OLDEST)
+    rel = known(version or OLDEST, model)
     from .reader import Formula
     if isinstance(content, Formula):
         return signature(str(content), r, c) in rel["formulas"].get(sheet, ())
@@ -101,8 +108,9 @@ def is_old_model(version: str | None, sheet: str, r: int, c: int, content) -> bo
 
 def record(path: str | Path) -> dict:
     """The formulas and labels of a workbook a release built, as ``known`` reads them."""
+    from .models import of_book
     from .reader import Formula, read_book
-    from .spec import SOURCES
+    SOURCES = of_book(path).sources
     formulas: dict[str, set] = {}
     texts: dict[str, set] = {}
     rows: dict[str, set] = {}
@@ -124,8 +132,9 @@ def record(path: str | Path) -> dict:
 
 
 if __name__ == "__main__":      # developer tool: record a release from a workbook it built
+    from .models import of_book
     book, version = sys.argv[1], sys.argv[2]
-    HERE.mkdir(exist_ok=True)
-    out = HERE / f"{version}.json"
+    out = release_file(version, of_book(book).key)
+    out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(record(book), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"recorded {out}")

@@ -16,9 +16,9 @@ import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import spec
-from .data import parse_label
+from . import models, spec
 from .reader import Book, ModelNotFound, sensitivity_axes, sources, timeline
+from .grid import C_UNIT, C_VALUE
 from .rules import Finding, finding
 
 MARGIN_RANGE = (-1.0, 1.0)
@@ -28,7 +28,7 @@ def _number(v) -> float | None:
     return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-def _timeline_order(sheet: str, tl) -> list[Finding]:
+def _timeline_order(sheet: str, tl, parse_label) -> list[Finding]:
     out, prev = [], None
     for label, c in tl.cols.items():
         try:
@@ -76,22 +76,26 @@ def shown_text(number_format: str) -> str:
     return "".join(out)
 
 
-def sanity(book: Book) -> list[Finding]:
-    """Input sanity findings for the Inputs, Assumptions and Sensitivity sheets."""
+def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
+    """Input sanity findings for the Inputs, Assumptions and Sensitivity sheets of the
+    model ``m`` (default: Lenovo's)."""
+    m = m or models.get(models.DEFAULT)
+    lenovo = m.key == models.DEFAULT
     out: list[Finding] = []
     try:
-        srcs = sources(book.cells.get(spec.SOURCES, {}))
-        inp, ass = book.cells[spec.INPUTS], book.cells[spec.ASSUMPTIONS]
-        tl, atl = timeline(spec.INPUTS, inp), timeline(spec.ASSUMPTIONS, ass)
+        pattern = re.compile(m.period_regex)
+        srcs = sources(book.cells.get(m.sources, {}))
+        inp, ass = book.cells[m.inputs], book.cells[m.assumptions]
+        tl, atl = timeline(m.inputs, inp, pattern), timeline(m.assumptions, ass, pattern)
     except (KeyError, ModelNotFound):
         return out      # reported by the structure check
-    out += _timeline_order(spec.INPUTS, tl) + _timeline_order(spec.ASSUMPTIONS, atl)
-    out += source_differs(book, tl, atl, srcs) + out_of_range(book, atl)
-    margin_rows = [(spec.INPUTS, tl, key, key) for key, r in tl.rows.items()
-                   if "." in key and inp.get((r, 1)) == "%"]
-    margin_rows += [(spec.ASSUMPTIONS, atl, s.scenario,
+    out += _timeline_order(m.inputs, tl, m.parse_label) + _timeline_order(m.assumptions, atl, m.parse_label)
+    out += source_differs(book, tl, atl, srcs, m) + out_of_range(book, atl, m)
+    margin_rows = [(m.inputs, tl, key, key) for key, r in tl.rows.items()
+                   if "." in key and inp.get((r, C_UNIT)) == "%"]
+    margin_rows += [(m.assumptions, atl, s.scenario,
                      "Group-exCSP.gross_margin_pct" if s.key == "excsp_base" else s.key)
-                    for s in spec.SCENARIO_ROWS if s.scenario in atl.rows]
+                    for s in (spec.SCENARIO_ROWS if lenovo else ()) if s.scenario in atl.rows]
     lo, hi = MARGIN_RANGE
     for sheet, t, code, _ in margin_rows:
         for label, c in t.cols.items():
@@ -105,10 +109,10 @@ def sanity(book: Book) -> list[Finding]:
             for label, c in tl.cols.items():
                 v = _number(inp.get((r, c)))
                 if v is not None and v < 0:
-                    out.append(finding("INPUT-NEGATIVE-REVENUE", spec.INPUTS, xl_rowcol_to_cell(r, c),
+                    out.append(finding("INPUT-NEGATIVE-REVENUE", m.inputs, xl_rowcol_to_cell(r, c),
                                        f"{key} for {label} is {v:,.1f}; revenue cannot be negative"))
-    rows = [(spec.INPUTS, tl, key, key) for key in tl.rows if "." in key] + \
-        [m for m in margin_rows if m[0] == spec.ASSUMPTIONS]
+    rows = [(m.inputs, tl, key, key) for key in tl.rows if "." in key] + \
+        [x for x in margin_rows if x[0] == m.assumptions]
     for sheet, t, code, src_key in rows:
         for label, c in t.cols.items():
             s = srcs.get((label, src_key))
@@ -130,18 +134,18 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:.1%}" if unit == "%" else f"{v:,.2f}" if unit == "x" else f"{v:,.1f}"
 
 
-def source_differs(book: Book, tl, atl, srcs) -> list[Finding]:
+def source_differs(book: Book, tl, atl, srcs, m: models.Model) -> list[Finding]:
     """Sourced figures that differ from their Sources row, with both values; quiet on an
     Inputs row whose note says 'override: <reason>'."""
     out: list[Finding] = []
-    inp, ass = book.cells[spec.INPUTS], book.cells[spec.ASSUMPTIONS]
+    inp, ass = book.cells[m.inputs], book.cells[m.assumptions]
     override = re.compile(spec.OVERRIDE_NOTE, re.I)
-    rows = [(spec.INPUTS, inp, tl, key, key) for key in tl.rows if "." in key]
-    if "Base" in atl.rows:
-        rows.append((spec.ASSUMPTIONS, ass, atl, "Base", "Group-exCSP.gross_margin_pct"))
+    rows = [(m.inputs, inp, tl, key, key) for key in tl.rows if "." in key]
+    if "Base" in atl.rows and m.key == models.DEFAULT:
+        rows.append((m.assumptions, ass, atl, "Base", "Group-exCSP.gross_margin_pct"))
     for sheet, cells, t, code, src_key in rows:
         r = t.rows[code]
-        note = cells.get((r, 4)) if sheet == spec.INPUTS else None
+        note = cells.get((r, C_VALUE)) if sheet == m.inputs else None
         if isinstance(note, str) and override.match(note):
             continue
         unit = "%" if src_key.endswith("_pct") else "$M"
@@ -159,10 +163,10 @@ def source_differs(book: Book, tl, atl, srcs) -> list[Finding]:
     return out
 
 
-def out_of_range(book: Book, atl) -> list[Finding]:
+def out_of_range(book: Book, atl, m: models.Model) -> list[Finding]:
     """Assumptions and sensitivity settings outside the ranges declared in the spec."""
     out: list[Finding] = []
-    ass = book.cells[spec.ASSUMPTIONS]
+    ass = book.cells[m.assumptions]
 
     def test(sheet, r, c, what, unit, v, valid):
         lo, hi = valid
@@ -171,19 +175,19 @@ def out_of_range(book: Book, atl) -> list[Finding]:
                                f"{what} is {_fmt(v, unit)}, outside {_fmt(lo, unit)}..{_fmt(hi, unit)}"
                                + (" (a percentage typed as a whole number?)" if unit == "%" else ""),
                                got=v))
-    for s in spec.SCALARS:
+    for s in m.scalars:
         if s.valid and s.key in atl.rows:
-            test(spec.ASSUMPTIONS, atl.rows[s.key], 4, s.key, s.unit, _number(ass.get((atl.rows[s.key], 4))),
-                 s.valid)
-    sens = book.cells.get(spec.SENS)
+            test(m.assumptions, atl.rows[s.key], C_VALUE, s.key, s.unit,
+                 _number(ass.get((atl.rows[s.key], C_VALUE))), s.valid)
+    sens = book.cells.get(spec.SENS) if m.key == models.DEFAULT else None
     if sens is None:
         return out
     try:
         _, hr, margins, ints, c0 = sensitivity_axes(sens)
     except ModelNotFound:
         return out
-    for i, m in enumerate(margins):
-        test(spec.SENS, hr + 1 + i, 4, "the sensitivity's ex-CSP margin", "%", m, spec.SENS_MARGIN_RANGE)
+    for i, mg in enumerate(margins):
+        test(spec.SENS, hr + 1 + i, 4, "the sensitivity's ex-CSP margin", "%", mg, spec.SENS_MARGIN_RANGE)
     for j, k in enumerate(ints):
         test(spec.SENS, hr, c0 + j, "the sensitivity's opex intensity", "x", k, spec.SENS_INTENSITY_RANGE)
     return out

@@ -9,14 +9,16 @@ import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import spec
+from .grid import C_NOTE, LINK_TEXT, is_input
 from .layout import Layout
 from .reader import Cells, Formula
 from .rules import Finding, finding
 
 _STRINGS = re.compile(r'("[^"]*")')
-# cells a person may fill without breaking the model: none on protected sheets
-_FREE_SHEETS = (spec.COVER, spec.SOURCES)
+
+def _free_sheets(lay) -> tuple[str, ...]:
+    """Sheets a person may fill without breaking the model (the Cover and Sources)."""
+    return (lay.spec.cover, lay.spec.sources)
 
 
 def normalise(formula: str) -> str:
@@ -45,37 +47,41 @@ def _same(have, want) -> bool:
     return have == want
 
 
-def expected_layout(sheets: dict[str, Cells], mi) -> tuple[Layout, dict[str, set[int]]]:
+def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[str, set[int]]]:
     """The layout the workbook should have for its own inputs, on the model's timeline
     (the Calculations header); quarters a person typed beyond it on Inputs are theirs,
-    returned as columns to leave out of the comparison."""
+    returned as columns to leave out of the comparison. ``m``: the model (default Lenovo's)."""
+    import re
     from dataclasses import replace
 
-    from .layout import lay_out
+    from . import models
     from .reader import source_order, timeline
-    model = set(timeline(spec.CALCS, sheets[spec.CALCS]).cols) if spec.CALCS in sheets else set()
+    m = m or models.get(models.DEFAULT)
+    pattern = re.compile(m.period_regex)
+    model = set(timeline(m.calcs, sheets[m.calcs], pattern).cols) if m.calcs in sheets else set()
     keep = [p for p in mi.periods if p.label in model] or mi.periods
     ks = set(keep)
     base = replace(mi, periods=keep,
                    figures={k: v for k, v in mi.figures.items() if k[0] in ks},
                    scenarios={k: v for k, v in mi.scenarios.items() if k[0] in ks})
-    typed = {c for label, c in timeline(spec.INPUTS, sheets[spec.INPUTS]).cols.items()
+    typed = {c for label, c in timeline(m.inputs, sheets[m.inputs], pattern).cols.items()
              if model and label not in model}
-    order = source_order(sheets[spec.SOURCES]) if spec.SOURCES in sheets else None
-    return lay_out(base, order), {spec.INPUTS: typed}
+    order = source_order(sheets[m.sources]) if m.sources in sheets else None
+    return m.lay_out(base, order), {m.inputs: typed}
 
 
-def _linked_rows(sheets: dict[str, Cells]) -> set[tuple[int, int]]:
+def _linked_rows(sheets: dict[str, Cells], lay) -> set[tuple[int, int]]:
     """Inputs' 'Sources' link cells of rows the Sources sheet holds figures for: the link
     stays when a person clears every figure of the row."""
     from .reader import ModelNotFound, sources, timeline
+    m = lay.spec
     try:
-        tl = timeline(spec.INPUTS, sheets[spec.INPUTS])
+        tl = timeline(m.inputs, sheets[m.inputs])
     except (KeyError, ModelNotFound):
         return set()
-    keys = {k for _, k in sources(sheets.get(spec.SOURCES, {}))}
-    return {(r, 3) for k, r in tl.rows.items()
-            if k in keys and sheets[spec.INPUTS].get((r, 3)) == "Sources"}
+    keys = {k for _, k in sources(sheets.get(m.sources, {}))}
+    return {(r, C_NOTE) for k, r in tl.rows.items()
+            if k in keys and sheets[m.inputs].get((r, C_NOTE)) == LINK_TEXT}
 
 
 def compare_structure(sheets: dict[str, Cells], lay: Layout,
@@ -88,7 +94,8 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
         if name not in sheets:
             out.append(finding("STRUCT-SHEET-MISSING", name, "",
                                f"the sheet {name!r} is missing"))
-    charts = {c.sheet for c in spec.CHARTS}
+    charts = {c.sheet for c in lay.spec.charts}
+    free = _free_sheets(lay)
     for name in sheets:
         if name in charts and not sheets[name]:
             continue        # a chart sheet that LibreOffice saved as an empty sheet with a chart
@@ -97,10 +104,10 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
                                f"a sheet {name!r} was added; the model does not know it"))
     for name, sh in lay.sheets.items():
         got = sheets.get(name)
-        if got is None or name == spec.SOURCES:
+        if got is None or name == lay.spec.sources:
             continue
         for (r, c), cell in sh.cells.items():
-            if cell.style.startswith("input|"):
+            if is_input(cell.style):
                 continue
             have = got.get((r, c))
             where = xl_rowcol_to_cell(r, c)
@@ -114,14 +121,14 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
                     out.append(finding("STRUCT-FORMULA", name, where,
                                        f"formula {_show(have)} differs from its row's "
                                        f"={_show(Formula(cell.value))}", got=have, expected="=" + cell.value))
-            elif name not in _FREE_SHEETS and cell.value not in (None, "") and not _same(have, cell.value):
+            elif name not in free and cell.value not in (None, "") and not _same(have, cell.value):
                 out.append(finding("STRUCT-LABEL", name, where,
                                    f"label {_show(have)} was {_show(cell.value)}",
                                    got=have, expected=cell.value))
-        if name in _FREE_SHEETS:
+        if name in free:
             continue
         skip = ignore.get(name, set())
-        linked = _linked_rows(sheets) if name == spec.INPUTS else set()
+        linked = _linked_rows(sheets, lay) if name == lay.spec.inputs else set()
         for (r, c), v in got.items():
             if (r, c) not in sh.cells and c not in skip and (r, c) not in linked:
                 kind = "a formula" if isinstance(v, Formula) else "a value"

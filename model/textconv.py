@@ -110,7 +110,7 @@ def lines(path: str | Path) -> list[str]:
     path = Path(path)
     package = check(path)                 # hostile or damaged files are refused first
     try:
-        with open(path, "rb") as fh:      # a file object: openpyxl then ignores the suffix
+        with open(path, "rb") as fh:      # a file object: whatever its suffix, read as a zip
             book = read_book(fh, styles=False, package=package)
         order = _sheet_order(path)
     except Exception as exc:

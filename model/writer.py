@@ -16,7 +16,9 @@ import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from . import spec
+from .grid import Role, parse_style
 from .layout import Layout
+from .models import DEFAULT as DEFAULT_MODEL, STAMP_MODEL
 
 INPUT_FONT = "#0000FF"
 
@@ -27,21 +29,20 @@ class WriteError(OSError):
 
 def _style(key: str) -> dict:
     base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
-    kind, _, rest = key.partition("|")
-    if kind == "input":
-        unit, basis = rest.split("|")
-        fmt = {"font_color": INPUT_FONT, "bg_color": spec.BASIS_MARK[basis][2], "locked": False,
+    st = parse_style(key)
+    if st.role is Role.INPUT:
+        fmt = {"font_color": INPUT_FONT, "bg_color": spec.BASIS_MARK[st.basis][2], "locked": False,
                "border": 1, "border_color": "#BFBFBF"}
-        if unit != "text":
-            fmt["num_format"] = spec.input_format(unit, basis)
+        if st.unit != "text":
+            fmt["num_format"] = spec.input_format(st.unit, st.basis)
         return base | fmt
-    if kind == "calc":
-        return base | {"num_format": spec.FORMATS[rest]}
-    if kind == "forecast":          # visibly forecast: shaded, italic
-        return base | {"num_format": spec.FORMATS[rest], "italic": True, "bg_color": "#DDEBF7",
+    if st.role is Role.CALC:
+        return base | {"num_format": spec.FORMATS[st.unit]}
+    if st.role is Role.FORECAST:          # visibly forecast: shaded, italic
+        return base | {"num_format": spec.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
                        "font_color": "#1F4E79"}
-    if kind == "plain":
-        return base | {"num_format": spec.FORMATS[rest]}
+    if st.role is Role.PLAIN:
+        return base | {"num_format": spec.FORMATS[st.unit]}
     return base | {
         "title": {"bold": True, "font_size": 14},
         "subtitle": {"italic": True, "font_color": "#595959"},
@@ -230,7 +231,6 @@ def render(lay: Layout) -> bytes:
 
 
 STAMP_VERSION, STAMP_LAYOUT = "isg_model_version", "isg_model_layout"
-from .models import DEFAULT as DEFAULT_MODEL, STAMP_MODEL  # noqa: E402
 
 
 def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = None) -> None:

@@ -383,7 +383,7 @@ def test_a_release_that_adds_sheets_charts_and_names_adds_them_to_old_workbooks(
                                                                               monkeypatch):
     """Pretend the next release adds a Summary sheet in front, a chart sheet and a public
     name: a 0.1.0 workbook gets them at their places, everything else stays."""
-    from model import layout, refresh as refresh_mod, spec
+    from model import layout, spec
     from model.layout import SheetLayout
 
     from .render import chart_pages
@@ -399,11 +399,14 @@ def test_a_release_that_adds_sheets_charts_and_names_adds_them_to_old_workbooks(
         lay.sheets = {"Front": sh, **lay.sheets}
         lay.names["Front_CSP_OperatingProfit"] = "Front!$B$3"
         return lay
-    monkeypatch.setattr(layout, "lay_out", lay_out)
-    monkeypatch.setattr(refresh_mod, "lay_out", lay_out)
     extra = spec.Chart("Chart Extra", "An extra chart of ISG revenue", "Revenue ($M)",
                        spec.FORMATS["$M"], (spec.Series("ISG.revenue", "ISG revenue ($M)"),))
-    monkeypatch.setattr(spec, "CHARTS", spec.CHARTS + (extra,))
+    # the next release is the Lenovo model value with another layout and one more chart
+    from dataclasses import replace
+
+    from model import models
+    next_release = replace(models.get("lenovo_isg"), lay_out=lay_out, charts=spec.CHARTS + (extra,))
+    monkeypatch.setitem(models._CACHE, "lenovo_isg", next_release)
     book, rep = refreshed(edited, tmp_path, "upgrade")
     assert rep.written
     wb = openpyxl.load_workbook(book)
