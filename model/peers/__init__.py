@@ -68,6 +68,12 @@ def draw_chart(wb, lay, chart):
     return sc
 
 
+def input_rows(keys=(), first=()):
+    """The Inputs rows, in order: the peers model has a fixed set (every series its data may hold)."""
+    from . import spec
+    return list(spec.INPUT_ROWS)
+
+
 def model():
     from ..models import Model
     from . import spec
@@ -86,7 +92,8 @@ def model():
         active=spec.COMPARISON, period_regex=spec.PERIOD_REGEX, parse_label=parse_label,
         names=spec.defined_names, load=load, from_dataset=from_dataset, read_inputs=read_inputs,
         lay_out=lay_out, reference=reference, compare=compare, cached=cached,
-        check_rows=spec.CHECKS_LIST, period_name=spec.PERIOD_NAME, draw_chart=draw_chart,
+        check_rows=spec.CHECKS_LIST, scalars=spec.SCALARS, input_rows=input_rows,
+        period_name=spec.PERIOD_NAME, draw_chart=draw_chart,
         extra={"subject": "Server-business revenue, margins and AI backlog of four companies",
                "comparison": spec.COMPARISON, "chart_data": spec.CHART_DATA})
 

@@ -40,6 +40,11 @@ class Expected:
     feeds: pd.DataFrame                 # Chart data row code x label (NaN: #N/A)
     scatter: dict[str, dict[str, float]] = field(default_factory=dict)   # NaN: #N/A
 
+    @property
+    def covered(self) -> set[str]:
+        """Row codes of Calculations and Checks this recompute gives values for."""
+        return set(self.calcs.index) | set(self.flags.index) | set(self.check_totals)
+
 
 def _div(num: pd.Series, den: pd.Series) -> pd.Series:
     ok = num.notna() & den.notna() & (den != 0)

@@ -300,10 +300,10 @@ MARGIN_ROWS = tuple(f"{c.slug}_om" for c in COMPANIES) + ("smci_gm", "HPE-Server
 
 def _checks() -> tuple[Check, ...]:
     op_in_rev = [given([k(f"{c.slug}_op"), k(f"{c.code}.revenue")],
-                       f"{k(f'{c.slug}_op')}>{k(f'{c.code}.revenue')}", blank="FALSE") for c in COMPANIES]
-    bounds = [given([k(m)], f"ABS({k(m)})>{{$margin_bound}}", blank="FALSE") for m in MARGIN_ROWS]
+                       f"{k(f'{c.slug}_op')}>{k(f'{c.code}.revenue')}", blank="0") for c in COMPANIES]
+    bounds = [given([k(m)], f"ABS({k(m)})>{{$margin_bound}}", blank="0") for m in MARGIN_ROWS]
     ai_in = [given([k(f"{ai}.revenue"), k(f"{BY_COMPANY[co].code}.revenue")],
-                   f"{k(f'{ai}.revenue')}>{k(f'{BY_COMPANY[co].code}.revenue')}", blank="FALSE")
+                   f"{k(f'{ai}.revenue')}>{k(f'{BY_COMPANY[co].code}.revenue')}", blank="0")
              for co, ai in AI_OF.items()]
     base_revenue = ",".join(f'INDEX({{={c.code}.revenue}},MATCH({{$index_base}},{PERIOD_NAME},0))=""'
                             for c in COMPANIES)
