@@ -469,3 +469,15 @@ def test_text_typed_into_numeric_inputs_fails_the_master_check(lo, m, mi, tmp_pa
     assert chk[(row["text_in_inputs"], grid.C_VALUE)] == 2
     master = next(r_ for (r_, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
     assert chk[(master, grid.C_VALUE)] >= 2 and chk[(master, grid.C_NOTE)] == "FAIL"
+
+
+def test_the_commands_build_and_audit_the_peers_workbook(lo, tmp_path):
+    import subprocess
+    import sys
+    out = tmp_path / "ai_server_peers.xlsx"
+    done = subprocess.run([sys.executable, "-m", "model", "build", "--model", "ai_server_peers", "--out", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-m", "model", "audit", str(out)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0 and f"{out}: clean" in done.stdout, done.stdout + done.stderr
