@@ -4,13 +4,10 @@ the CSV rows themselves), random data, and the rendered pages."""
 from __future__ import annotations
 
 import csv
-import math
-import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -188,7 +185,6 @@ def test_no_number_typed_into_a_formula_except_zero_and_one(lay):
 
 def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
     from model.writer import render
-    import io
     from model.reader import read_cells
     data = render(lay)
     path = Path(__import__("tempfile").mkdtemp()) / "b.xlsx"
