@@ -97,16 +97,3 @@ def model():
         extra={"subject": "Server-business revenue, margins and AI backlog of four companies",
                "comparison": spec.COMPARISON, "chart_data": spec.CHART_DATA})
 
-
-def build(data=None, out=None):
-    """Build the peers workbook (default: data/peers_quarterly.csv and data/lenovo_quarterly.csv
-    to workbooks/ai_server_peers.xlsx), as model.build does for the Lenovo workbook."""
-    from pathlib import Path
-
-    from ..build import cached_for, stamp
-    from ..writer import write
-    m = model()
-    mi = m.from_dataset(m.load(list(data) if data else list(m.default_data)))
-    stamp(mi)
-    lay = m.lay_out(mi)
-    return write(lay, Path(out) if out else m.default_workbook, None, cached_for(lay))
