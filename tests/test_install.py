@@ -18,7 +18,7 @@ def run(*cmd, cwd, env=None):
     return done
 
 
-def test_a_wheel_installs_the_isg_model_command_which_builds_a_workbook(tmp_path):
+def test_a_wheel_installs_the_isg_model_command_which_builds_both_workbooks(tmp_path):
     src = tmp_path / "src"          # a copy, so the build leaves nothing in the checkout
     src.mkdir()
     for name in ("pyproject.toml", "README.md"):
@@ -30,7 +30,8 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_a_workbook(tmp_path
     wheel, = (tmp_path / "dist").glob("isg_margin_model-*.whl")
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-    assert {"model/templates/cover.txt", "model/templates/xlwings_main.py"} <= names
+    assert {"model/templates/cover.txt", "model/templates/xlwings_main.py",
+            "model/templates/peers_cover.txt", "model/peers/spec.py", "model/peers/reference.py"} <= names
     assert any(n.startswith("model/releases/") and n.endswith(".json") for n in names)
 
     venv = tmp_path / "venv"        # dependencies come from the system site, not the network
@@ -61,3 +62,21 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_a_workbook(tmp_path
     # the macro-enabled twin gets the Refresh handler from the packaged template
     run(exe, "build", "--data", str(DATA), "--out", "book.xlsm", cwd=work, env=env)
     assert (work / "book.py").read_text() == (ROOT / "model" / "templates" / "xlwings_main.py").read_text()
+    # with the data files in data/ under the current folder, a plain build makes every
+    # workbook: both Lenovo ones and the peers one (its Cover from the packaged template)
+    shutil.copytree(ROOT / "data", work / "data")
+    out = run(exe, "build", cwd=work, env=env).stdout
+    books = {p.name for p in (work / "workbooks").glob("*.xls[xm]")}
+    assert books == {"lenovo_isg.xlsx", "lenovo_isg.xlsm", "ai_server_peers.xlsx"}, out
+    wb = openpyxl.load_workbook(work / "workbooks" / "ai_server_peers.xlsx", read_only=True)
+    try:
+        title = wb["Cover"]["A1"].value
+        names = set(wb.defined_names)
+    finally:
+        wb.close()
+    assert title.startswith("AI server peers")
+    assert {"CalendarQuarters", "Dell_ISG_Revenue", "Lenovo_ISG_OperatingMargin"} <= names
+    peers = work / "workbooks" / "ai_server_peers.xlsx"
+    before = peers.read_bytes()
+    run(exe, "refresh", str(peers), cwd=work, env=env)       # finds its model and its two files
+    assert peers.read_bytes() == before
