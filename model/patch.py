@@ -658,7 +658,8 @@ def grown_ranges(old: Layout, new: Layout) -> dict[tuple[str, str], str]:
                 a, b = old.row_range(key), new.row_range(key)
                 if a != b:
                     out[_norm_range(a)] = b
-        a, b = old.names.get("Periods"), new.names.get("Periods")
+        period_name = new.spec.period_name        # 'Periods', 'CalendarQuarters'
+        a, b = old.names.get(period_name), new.names.get(period_name)
         if a and b and a != b:
             out[_norm_range(a)] = b
         out[_norm_range(old.blank_range)] = new.blank_range

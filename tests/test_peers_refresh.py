@@ -1,0 +1,170 @@
+"""Refresh and audit of the peers workbook, as for the Lenovo one: a person edits it in
+LibreOffice, the latest quarter's figures arrive, and the refresh brings them in without
+dropping anything the person did; the audit names the cell of a real fault."""
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+
+import openpyxl
+import pytest
+
+from model import models
+from model.audit import audit
+from model.build import build
+from model.reader import read_book
+from model.refresh import RefreshRefused, refresh
+
+from .conftest import ROOT
+from .test_keep import _struct
+
+PEERS, LENOVO = ROOT / "data" / "peers_quarterly.csv", ROOT / "data" / "lenovo_quarterly.csv"
+NEW_Q = "2026 Q1"          # Dell FY2027 Q1, HPE FY2026 Q2, Supermicro FY2026 Q3
+EDITED_Q = "2025 Q3"
+COMMENT = "Ties to HPE's 10-K segment table (AB)"
+OVERRIDE = 4600.0           # HPE Server revenue 2025 Q3 as a person restated it (data: 4500)
+
+
+def _older(path, out):
+    """A data file without its figures of 2026 Q1 on (rows ending from March 2026)."""
+    rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
+    end = rows[0].index("period_end")
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([rows[0]] + [r for r in rows[1:] if r[end] < "2026-03-01"])
+    return out
+
+
+def _latest_rows():
+    """The figures the refresh brings: every peer figure of 2026 Q1, and Lenovo's ISG ones."""
+    peers = list(csv.DictReader(open(PEERS, newline="", encoding="utf-8")))
+    lenovo = [r for r in csv.DictReader(open(LENOVO, newline="", encoding="utf-8"))
+              if r["entity"] == "ISG" and r["metric"] in ("revenue", "operating_profit")]
+    return [r for r in peers + lenovo if date.fromisoformat(r["period_end"]) >= date(2026, 3, 1)]
+
+
+def _edits(lo):
+    uno = lo.uno
+
+    def find(sheet, code, label=None):
+        r = next(r for r in range(300) if sheet.getCellByPosition(2, r).getString() == code)
+        if label is None:
+            return r, None
+        c = next(c for c in range(5, 80) if sheet.getCellByPosition(c, 3).getString() == label)
+        return r, c
+
+    def edit(doc):
+        sheets = doc.Sheets
+        inp, calc, src = (sheets.getByName(n) for n in ("Inputs", "Calculations", "Sources"))
+        r, c = find(inp, "HPE-Server.revenue", EDITED_Q)
+        cell = inp.getCellByPosition(c, r)
+        inp.getAnnotations().insertNew(cell.getCellAddress(), COMMENT)
+        cell.CellBackColor = 0xFFC000
+        cell.setValue(OVERRIDE)
+        inp.getCellByPosition(4, r).setString("override: restated in the FY2025 10-K")
+        rc, _ = find(calc, "dell_om")
+        addr = _struct(uno, "com.sun.star.table.CellAddress", Sheet=0, Column=0, Row=0)
+        doc.NamedRanges.addNewByName("My_Dell_Margin", f"$Calculations.$F${rc + 1}:$H${rc + 1}", addr, 0)
+        src.getCellByPosition(14, 0).setString("Checked by")
+        src.getCellByPosition(14, 1).setString("AB 2026-01-05")
+        sheets.insertNewByName("My notes", sheets.getCount())
+        sheets.getByName("My notes").getCellByPosition(0, 0).setString("Dell vs HPE, for the board pack")
+    return edit
+
+
+@pytest.fixture(scope="module")
+def edited(lo, tmp_path_factory):
+    d = tmp_path_factory.mktemp("peers_edit")
+    built = build([_older(PEERS, d / "peers.csv"), _older(LENOVO, d / "lenovo.csv")],
+                  d / "ai_server_peers.xlsx", "ai_server_peers")
+    return lo.save_as(built, d / "edited.xlsx", edit=_edits(lo))
+
+
+def _copy(edited, tmp_path):
+    book = tmp_path / "ai_server_peers.xlsx"
+    shutil.copy(edited, book)
+    return book
+
+
+def test_the_latest_quarter_arrives_and_every_edit_stays(lo, edited, tmp_path):
+    book = _copy(edited, tmp_path)
+    rep = refresh(book, now=datetime(2026, 6, 1))         # the model's own data files
+    assert rep.written
+    assert rep.new_periods == [NEW_Q]
+    assert len(rep.added) == len(_latest_rows())          # every figure of the new quarter, by cell
+    conflict, = rep.conflicts                             # the person's restatement, kept
+    assert conflict.kept == "yours" and conflict.yours == OVERRIDE and conflict.data == 4500
+    wb = openpyxl.load_workbook(book)
+    inp = wb["Inputs"]
+    r = next(r for r in range(1, 200) if inp.cell(r, 3).value == "HPE-Server.revenue")
+    c = next(c for c in range(6, 60) if inp.cell(4, c).value == EDITED_Q)
+    assert inp.cell(r, c).value == OVERRIDE and COMMENT in inp.cell(r, c).comment.text
+    assert inp.cell(r, 5).value.startswith("override:")
+    assert "My_Dell_Margin" in wb.defined_names and "My notes" in wb.sheetnames
+    assert wb["My notes"]["A1"].value == "Dell vs HPE, for the board pack"
+    assert wb["Sources"].cell(1, 15).value == "Checked by" and wb["Sources"].cell(2, 15).value == "AB 2026-01-05"
+    # the public names grew with the new quarter
+    names = {n: d.attr_text for n, d in wb.defined_names.items()}
+    last = [inp.cell(4, x).value for x in range(6, 60)].index(NEW_Q) + 6
+    from openpyxl.utils import get_column_letter
+    assert names["CalendarQuarters"].endswith(f"${get_column_letter(last)}$4")
+    assert names["Dell_ISG_OperatingMargin"].split(":")[-1].startswith(f"${get_column_letter(last)}$")
+    # every formula recalculates to the independent recompute; no error-severity finding
+    # but the one the audit gives every sheet of one's own (it is not the model's)
+    errors = [f for f in audit(book, lo) if f.severity == "error"
+              and (f.rule, f.sheet) != ("STRUCT-SHEET-ADDED", "My notes")]
+    assert errors == [], "\n".join(map(str, errors))
+    # and a second refresh has nothing to do
+    before = book.read_bytes()
+    assert not refresh(book, now=datetime(2026, 6, 2)).written
+    assert book.read_bytes() == before
+
+
+def test_a_number_over_a_formula_is_refused_by_cell_and_force_restores_it(edited, tmp_path):
+    book = _copy(edited, tmp_path)
+    from model.reader import timeline
+    cells = read_book(book, styles=False).cells["Calculations"]
+    import re
+    tl = timeline("Calculations", cells, re.compile(models.get("ai_server_peers").period_regex))
+    r, c = tl.rows["hpe_om"], tl.cols[EDITED_Q]
+    from xlsxwriter.utility import xl_rowcol_to_cell
+    where = xl_rowcol_to_cell(r, c)
+    # type a number over the formula, as a person would (LibreOffice-saved file, edited in place)
+    wb = openpyxl.load_workbook(book)
+    wb["Calculations"][where].value = 0.12
+    wb.save(book)
+    before = book.read_bytes()
+    with pytest.raises(RefreshRefused) as exc:
+        refresh(book)
+    assert any(f.cell == where and f.sheet == "Calculations" for f in exc.value.findings)
+    assert book.read_bytes() == before
+    rep = refresh(book, force=True)
+    assert rep.written and any(f.cell == where for f in rep.forced_over)
+    got = openpyxl.load_workbook(book)["Calculations"][where].value
+    assert isinstance(got, str) and got.startswith("=")
+
+
+def test_the_audit_names_the_cell_of_a_changed_formula_and_of_a_typed_number(lo, tmp_path):
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    cells = read_book(book, styles=False).cells["Calculations"]
+    import re
+
+    from model.reader import timeline
+    from xlsxwriter.utility import xl_rowcol_to_cell
+    tl = timeline("Calculations", cells, re.compile(models.get("ai_server_peers").period_regex))
+    wrong = xl_rowcol_to_cell(tl.rows["dell_yoy"], tl.cols["2025 Q3"])
+    typed = xl_rowcol_to_cell(tl.rows["smci_om"], tl.cols["2025 Q2"])
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Calculations"]
+    ws[wrong].value = str(ws[wrong].value) + "*1.1"      # a slip: growth overstated by 10%
+    ws[typed].value = 0.05
+    wb.save(book)
+    found = {(f.rule, f.sheet, f.cell) for f in audit(book, lo)}
+    assert ("STRUCT-FORMULA", "Calculations", wrong) in found
+    assert ("LINT-HARDCODED-NUMBER", "Calculations", wrong) in found
+    assert ("STRUCT-OVERTYPED", "Calculations", typed) in found
+    done = subprocess.run([sys.executable, "-m", "model", "audit", str(book)], capture_output=True,
+                          text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 1 and f"Calculations!{typed}" in done.stdout, done.stdout
