@@ -70,7 +70,9 @@ def _contexts(cells: Cells, sheet: str, m: models.Model):
         return lambda r, c: ""
     code = {r: k for k, r in tl.rows.items()}
     label = {c: p for p, c in tl.cols.items()}
-    return lambda r, c: " ".join(x for x in (code.get(r, ""), label.get(c, "")) if x)
+    # a quarter names the cells below its header only (a block above it is not the timeline)
+    return lambda r, c: " ".join(x for x in (code.get(r, ""), label.get(c, "") if r > tl.header_row else "")
+                                 if x)
 
 
 def _moved(a, b) -> bool:
