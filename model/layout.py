@@ -258,24 +258,33 @@ def _calculations(lay: Layout) -> None:
                          "Every cell is a formula; one formula across each row. "
                          "Blank where an input is missing. US$ millions unless marked.")
     sh.protect = True
+    calc_rows(lay, sh, spec.CALC_ROWS)
+
+
+def calc_rows(lay: Layout, sh: SheetLayout, rows, expand=None, text_unit: str = "text") -> None:
+    """Calculated rows (spec.CalcRow) on a timeline sheet from its first body row, a blank
+    row and a heading before each section; one formula across each row. ``expand(template,
+    column)``: a model's own tokens, replaced before the template is rendered;
+    ``text_unit``: what the unit column says for a row of text."""
     r = spec.FIRST_BODY_ROW
-    for row in spec.CALC_ROWS:
+    for row in rows:
         if row.section:
             if r > spec.FIRST_BODY_ROW:
                 r += 1
             sh.put(r, C_LABEL, row.section, "section")
             r += 1
-        lay.row_of[row.key] = (spec.CALCS, r)
+        lay.row_of[row.key] = (sh.name, r)
         r += 1
-    for row in spec.CALC_ROWS:
+    for row in rows:
         r = lay.row_of[row.key][1]
         sh.put(r, C_LABEL, row.label, "label")
-        sh.put(r, C_UNIT, row.unit, "unit")
+        sh.put(r, C_UNIT, text_unit if row.unit == "text" else row.unit, "unit")
         sh.put(r, C_CODE, row.key, "code")
         if row.name:
             sh.put(r, C_NOTE, row.name, "code")
         for c in range(P0, lay.last_col + 1):
-            sh.formula(r, c, lay.render(row.formula, c, spec.CALCS), f"calc|{row.unit}")
+            tmpl = expand(row.formula, c) if expand else row.formula
+            sh.formula(r, c, lay.render(tmpl, c, sh.name), f"calc|{row.unit}")
 
 
 def _sensitivity(lay: Layout) -> None:

@@ -13,7 +13,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from .. import grid
 from ..grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..inputs import ModelInputs
-from ..layout import Layout, SheetLayout
+from ..layout import Layout, SheetLayout, calc_rows
 from ..spec import BASIS_MARK, given
 from . import spec
 from .data import fiscal_label
@@ -108,25 +108,12 @@ def _calculations(lay: Layout) -> None:
                          "Every cell is a formula; one formula across each row. Blank where an input is "
                          "missing. US$ millions unless marked.")
     sh.protect = True
-    r = grid.FIRST_BODY_ROW
-    for row in spec.CALC_ROWS:
-        if row.section:
-            if r > grid.FIRST_BODY_ROW:
-                r += 1
-            sh.put(r, C_LABEL, row.section, "section")
-            r += 1
-        lay.row_of[row.key] = (spec.CALCS, r)
-        r += 1
     first = xl_rowcol_to_cell(grid.HEADER_ROW, P0, True, True)
-    for row in spec.CALC_ROWS:
-        r = lay.row_of[row.key][1]
-        _row_head(sh, r, row.label, row.unit, row.key)
-        if row.name:
-            sh.put(r, C_NOTE, row.name, "code")
-        for c in range(P0, lay.last_col + 1):
-            tmpl = row.formula.replace("{t_first}", first).replace(
-                "{t_here}", xl_rowcol_to_cell(grid.HEADER_ROW, c, True, False))
-            sh.formula(r, c, lay.render(tmpl, c, spec.CALCS), f"calc|{row.unit}")
+
+    def expand(tmpl: str, c: int) -> str:       # the timeline's first and this column's header
+        return tmpl.replace("{t_first}", first).replace(
+            "{t_here}", xl_rowcol_to_cell(grid.HEADER_ROW, c, True, False))
+    calc_rows(lay, sh, spec.CALC_ROWS, expand, text_unit="")
 
 
 def comparison_quarters(lay: Layout) -> dict[int, str]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spec import Chart, Check, Series, given, k
+from ..spec import CalcRow, Chart, Check, Scalar, Series, given, k
 
 # --- sheets -------------------------------------------------------------------
 COVER, COMPARISON, INPUTS, ASSUMPTIONS, CALCS, CHECKS, CHART_DATA, SOURCES = (
@@ -125,41 +125,23 @@ def fiscal_row(c: Company) -> str:
 
 
 # --- scalars (Assumptions, column E) ------------------------------------------------
-@dataclass(frozen=True)
-class Scalar:
-    key: str
-    label: str
-    unit: str
-    default: object
-    note: str
-    valid: tuple[float, float] | None = None
-
-
 SCALARS = (
     Scalar("index_base", "Base quarter of the revenue index (calendar quarter)", "text", None,
            "Pick from the drop-down; by default the first quarter in which all four companies have revenue."),
     Scalar("index_value", "Index value of the base quarter (index)", "index", 100.0,
            "Each company's revenue in the base quarter = this value."),
     Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 0.5,
-           "Margins beyond +/- this fail the bounds check.", (0.0, 1.0)),
+           "Margins beyond +/- this fail the bounds check.", valid=(0.0, 1.0)),
     Scalar("rounding_tolerance", "Rounding tolerance for reported splits ($M)", "$M", 100.0,
            "Dell gives segment revenue in $0.1 billion steps: two rounded parts may differ from "
-           "their rounded total by up to $100M.", (0.0, 1000.0)),
+           "their rounded total by up to $100M.", valid=(0.0, 1000.0)),
     Scalar("margin_tolerance", "Tolerance between a given margin and profit / revenue (%)", "%", 0.005,
-           "A margin given to 0.1 point agrees with profit / revenue within this.", (0.0, 0.1)),
+           "A margin given to 0.1 point agrees with profit / revenue within this.", valid=(0.0, 0.1)),
 )
 SCALAR_KEYS = {s.key: s for s in SCALARS}
 
 
-# --- calculated rows (Calculations) ----------------------------------------------
-@dataclass(frozen=True)
-class CalcRow:
-    key: str
-    label: str
-    unit: str
-    formula: str
-    name: str | None = None
-    section: str = ""
+# --- calculated rows (Calculations): model.spec.CalcRow ------------------------------
 
 
 def _ratio(num: str, den: str) -> str:
