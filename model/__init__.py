@@ -1,6 +1,6 @@
 """ISG margin model: builds, refreshes and audits a formula-driven Excel workbook."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 from pathlib import Path
 
