@@ -326,6 +326,22 @@ def test_hand_checked_figures(recalculated):
     assert comp[(rq, cols["Dell ISG"])] == "FY2027 Q1"
     assert comp[(rq, cols["Lenovo ISG"])] == "FY2025/26 Q3"
     assert comp[(r, cols["Lenovo ISG"])] == pytest.approx(-11 / 5200)
+    # the latest quarter with revenue, which may be newer than the one with a margin:
+    # Supermicro's FY2026 Q3 (Jan-Mar 2026) against its FY2025 Q3, from the CSV rows
+    def latest(code, company):
+        row = next(r_ for (r_, c), v in comp.items() if c == 2 and v == code)
+        return comp.get((row, cols[company]))
+    smci = _csv_value(rows, "Supermicro", "FY2026 Q3", "Group", "revenue")
+    assert (latest("r_quarter", "Supermicro"), latest("r_fiscal", "Supermicro")) == ("2026 Q1", "FY2026 Q3")
+    assert latest("r_revenue", "Supermicro") == pytest.approx(smci)
+    assert latest("r_growth", "Supermicro") == pytest.approx(
+        smci / _csv_value(rows, "Supermicro", "FY2025 Q3", "Group", "revenue") - 1)
+    assert latest("r_margin", "Supermicro") in (None, "")       # its operating profit is not in yet
+    assert latest("l_quarter", "Supermicro") == "2025 Q3"
+    names = values[spec.CHART_DATA]
+    rn = next(r_ for (r_, c), v in names.items() if c == 2 and v == "sx_name")
+    assert {v for (r_, c), v in names.items() if r_ == rn and c > 4} == {
+        "Dell ISG (2026 Q1)", "HPE Server (2025 Q3)", "Supermicro (2025 Q3)", "Lenovo ISG (2025 Q4)"}
 
 
 # --- random data through LibreOffice ----------------------------------------------------------------
@@ -410,7 +426,7 @@ def test_comparison_and_a_chart_render(lo, book, tmp_path):
     from .render import chart_pages, page_texts
     pdf = lo.to_pdf(book, tmp_path / "peers.pdf")
     texts = page_texts(pdf)
-    assert any("Latest quarter of each company" in t for t in texts)
+    assert any("Latest quarters of each company" in t and "Like for like?" in t for t in texts)
     pix = chart_pages(lo, book, ["Operating margin by company and calendar quarter (%)"], tmp_path)
     assert min(pix.values()) > 500
 

@@ -49,10 +49,11 @@ def draw_chart(wb, lay, chart):
     _, mr, _ = lay.scalar_at["scatter:sx_margin"]
     _, qr, _ = lay.scalar_at["latest:l_quarter"]
     sheet = quote_sheetname(spec.CHART_DATA)
+    _, nr, _ = lay.scalar_at["scatter:sx_name"]
     for c, colour in zip(spec.COMPANIES, COLOURS):
         col = COMPANY_COL[c.company]
         sc.add_series({
-            "name": c.name,
+            "name": f"={sheet}!{xl_rowcol_to_cell(nr, col, True, True)}",     # 'Dell ISG (2026 Q1)'
             "categories": f"={sheet}!{xl_rowcol_to_cell(gr, col, True, True)}",
             "values": f"={sheet}!{xl_rowcol_to_cell(mr, col, True, True)}",
             "marker": {"type": "circle", "size": 11, "fill": {"color": colour}, "border": {"color": colour}},

@@ -135,7 +135,7 @@ def _comparison(lay: Layout) -> None:
            "subtitle")
     hr = LATEST_HEAD_ROW
     lay.scalar_at["comparison_status"] = (spec.COMPARISON, hr - 1, C_LABEL)   # filled in by _checks
-    sh.put(hr, C_LABEL, "Latest quarter of each company with both growth and margin", "header")
+    sh.put(hr, C_LABEL, "Latest quarters of each company", "header")
     for c_ in range(C_UNIT, P0):
         sh.put(hr, c_, "", "header")
     for c_ in range(P0, max(COMPANY_COL.values()) + 2):
@@ -149,15 +149,17 @@ def _comparison(lay: Layout) -> None:
     cq = spec.PERIOD_NAME
     for c in spec.COMPANIES:
         col = COMPANY_COL[c.company]
-        pos = xl_rowcol_to_cell(at["l_pos"], col)
-        texts = {
-            "l_pos": f'IF(MAX({{={c.slug}_both}})=0,"",MAX({{={c.slug}_both}}))',
-            "l_quarter": given([pos], f"INDEX({cq},{pos})"),
-            "l_fiscal": given([pos], f"INDEX({{={spec.fiscal_row(c)}}},{pos})"),
-            "l_revenue": given([pos], f"INDEX({{={c.code}.revenue}},{pos})"),
-            "l_growth": given([pos], f"INDEX({{={c.slug}_yoy}},{pos})"),
-            "l_margin": given([pos], f"INDEX({{={c.slug}_om}},{pos})"),
-        }
+        texts = {}
+        for prefix, positions in (("r", f"{c.slug}_rev_pos"), ("l", f"{c.slug}_both")):
+            pos = xl_rowcol_to_cell(at[f"{prefix}_pos"], col)
+            texts.update({
+                f"{prefix}_pos": f'IF(MAX({{={positions}}})=0,"",MAX({{={positions}}}))',
+                f"{prefix}_quarter": given([pos], f"INDEX({cq},{pos})"),
+                f"{prefix}_fiscal": given([pos], f"INDEX({{={spec.fiscal_row(c)}}},{pos})"),
+                f"{prefix}_revenue": given([pos], f"INDEX({{={c.code}.revenue}},{pos})"),
+                f"{prefix}_growth": given([pos], f"INDEX({{={c.slug}_yoy}},{pos})"),
+                f"{prefix}_margin": given([pos], f"INDEX({{={c.slug}_om}},{pos})"),
+            })
         for code, label, unit in spec.LATEST_ROWS:
             sh.formula(at[code], col, lay.render(texts[code], col, spec.COMPARISON), f"calc|{unit}")
     lay.scalar_at.update({f"latest:{code}": (spec.COMPARISON, r, P0) for code, r in at.items()})
@@ -186,6 +188,10 @@ def _comparison(lay: Layout) -> None:
         for c_, label in shown.items():     # the formula of the timeline column of that quarter
             sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), lay.col_of(label), spec.COMPARISON),
                        f"calc|{unit}")
+    r += 2
+    for line in spec.COMPARABILITY:
+        sh.put(r, C_LABEL, line, "note")
+        r += 1
     sh.widths = {C_LABEL: 46, C_UNIT: 5, C_CODE: 11, C_NOTE: 1, C_VALUE: 8}
     sh.widths.update({c_: 8.5 for c_ in range(P0, max(max(shown), max(COMPANY_COL.values()) + 1) + 1)})
     sh.print_titles = (0, 1)
@@ -256,7 +262,11 @@ def _chart_data(lay: Layout) -> None:
             col = COMPANY_COL[c.company]
             _, sr, _ = lay.scalar_at[f"latest:{src}"]
             a = f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(sr, col)}"
-            sh.formula(r, col, f'IF({a}="",NA(),{a})', f"calc|{unit}")
+            if code == "sx_name":           # the company's name over its column, and the quarter
+                name = f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(LATEST_HEAD_ROW, col)}"
+                sh.formula(r, col, f'IF({a}="",{name},{name}&" ("&{a}&")")', "calc|text")
+            else:
+                sh.formula(r, col, f'IF({a}="",NA(),{a})', f"calc|{unit}")
 
 
 def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> dict[str, int]:

@@ -79,6 +79,7 @@ def reference(mi) -> Expected:
         b = rev[base] if base in labels else np.nan
         c[f"{s}_index"] = (rev / b * idx_value) if (not np.isnan(b) and b != 0) else nan.copy()
         c[f"{s}_both"] = pos.where(c[f"{s}_yoy"].notna() & c[f"{s}_om"].notna())
+        c[f"{s}_rev_pos"] = pos.where(rev.notna())
         if co.company == "Dell":
             c["dell_split_diff"] = g("Dell-ISG-SN.revenue") + g("Dell-ISG-Storage.revenue") - rev
             c["dell_sn_share"] = _div(g("Dell-ISG-SN.revenue"), rev)
@@ -120,27 +121,33 @@ def reference(mi) -> Expected:
                                                               for co in spec.COMPANIES))
     master = float(sum(v for k, v in totals.items() if not spec.CHECK_KEYS[k].warning))
 
-    comparison = pd.DataFrame({code: c[key] for _, code, _, _, key in spec.COMPARISON_ROWS}).T.reindex(
+    comparison = pd.DataFrame({code: c[key] if key in c else g(key)
+                               for _, code, _, _, key in spec.COMPARISON_ROWS}).T.reindex(
         columns=labels)
     latest: dict[str, dict] = {code: {} for code, _, _ in spec.LATEST_ROWS}
     for co in spec.COMPANIES:
+        with_revenue = revs[co.company].notna()
         both = c[f"{co.slug}_yoy"].notna() & c[f"{co.slug}_om"].notna()
-        got = [lab for lab in labels if both[lab]]
-        if not got:
-            for code in latest:
-                latest[code][co.company] = np.nan
-            continue
-        lab = got[-1]
-        latest["l_pos"][co.company] = float(labels.index(lab) + 1)
-        latest["l_quarter"][co.company] = lab
-        latest["l_fiscal"][co.company] = fiscal_label(co.company, parse_label(lab))
-        latest["l_revenue"][co.company] = revs[co.company][lab]
-        latest["l_growth"][co.company] = c[f"{co.slug}_yoy"][lab]
-        latest["l_margin"][co.company] = c[f"{co.slug}_om"][lab]
+        for prefix, which in (("r", with_revenue), ("l", both)):
+            got = [lab for lab in labels if which[lab]]
+            if not got:
+                for code in latest:
+                    if code.startswith(prefix + "_"):
+                        latest[code][co.company] = np.nan
+                continue
+            lab = got[-1]
+            latest[f"{prefix}_pos"][co.company] = float(labels.index(lab) + 1)
+            latest[f"{prefix}_quarter"][co.company] = lab
+            latest[f"{prefix}_fiscal"][co.company] = fiscal_label(co.company, parse_label(lab))
+            latest[f"{prefix}_revenue"][co.company] = revs[co.company][lab]
+            latest[f"{prefix}_growth"][co.company] = c[f"{co.slug}_yoy"][lab]
+            latest[f"{prefix}_margin"][co.company] = c[f"{co.slug}_om"][lab]
     feeds = pd.DataFrame({code: (c[key] if key in c else g(key)) for code, _, _, key in spec.FEED_ROWS}).T.reindex(
         columns=labels)
     scatter = {code: {co: float(v) if isinstance(v, float) else np.nan for co, v in latest[src].items()}
-               for code, _, _, src in spec.SCATTER_ROWS}
+               for code, _, _, src in spec.SCATTER_ROWS if code != "sx_name"}
+    scatter["sx_name"] = {co.company: co.name if not isinstance(latest["l_quarter"][co.company], str)
+                          else f"{co.name} ({latest['l_quarter'][co.company]})" for co in spec.COMPANIES}
     return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter)
 
 

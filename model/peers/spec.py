@@ -187,6 +187,8 @@ def calc_rows() -> tuple[CalcRow, ...]:
             CalcRow(f"{s}_index", f"{c.name} revenue indexed to the base quarter (index)", "index", _index(c)),
             CalcRow(f"{s}_both", f"{c.name}: position of a quarter with both growth and margin, else blank (count)",
                     "count", given([k(f"{s}_yoy"), k(f"{s}_om")], k("t_pos"))),
+            CalcRow(f"{s}_rev_pos", f"{c.name}: position of a quarter with revenue, else blank (count)",
+                    "count", given([k(f"{code}.revenue")], k("t_pos"))),
         ]
         if c.company == "Dell":
             rows += [
@@ -227,17 +229,26 @@ CALC_KEYS = {r.key: r for r in CALC_ROWS}
 
 # --- the Comparison sheet ------------------------------------------------------------
 # Latest quarter of each company (one column per company): row code, label, unit
+# (the latest quarter with revenue: how recent each company's figures are; the latest with
+# both growth and margin: the growth-against-margin chart's point, which may be older)
 LATEST_ROWS = (
-    ("l_pos", "Its position on the timeline (count)", "count"),
-    ("l_quarter", "Latest calendar quarter with growth and margin (text)", "text"),
-    ("l_fiscal", "The company's own fiscal quarter (text)", "text"),
-    ("l_revenue", "Revenue in that quarter ($M)", "$M"),
-    ("l_growth", "Revenue growth, year on year (%)", "%"),
-    ("l_margin", "Operating margin (%)", "%"),
+    ("r_pos", "Latest with revenue: position on the timeline (count)", "count"),
+    ("r_quarter", "Latest calendar quarter with revenue (text)", "text"),
+    ("r_fiscal", "... the company's own fiscal quarter (text)", "text"),
+    ("r_revenue", "... revenue ($M)", "$M"),
+    ("r_growth", "... revenue growth, year on year (%)", "%"),
+    ("r_margin", "... operating margin, blank where not yet reported (%)", "%"),
+    ("l_pos", "Latest with growth and margin: position (count)", "count"),
+    ("l_quarter", "Latest quarter with growth and margin, charted (text)", "text"),
+    ("l_fiscal", "... the company's own fiscal quarter (text)", "text"),
+    ("l_revenue", "... revenue ($M)", "$M"),
+    ("l_growth", "... revenue growth, year on year (%)", "%"),
+    ("l_margin", "... operating margin (%)", "%"),
 )
 COMPARISON_QUARTERS = 13    # quarters the Comparison shows: three years and the quarter a year before them
 # Timeline blocks: (section, row code prefix, calc row suffix, unit, words)
 COMPARISON_BLOCKS = (
+    ("Revenue ($M)", "c_rev", ".revenue", "$M", "revenue ($M)"),
     ("Operating margin (%)", "c_om", "om", "%", "operating margin (%)"),
     ("Revenue indexed to the base quarter (index)", "c_index", "index", "index", "revenue, indexed (index)"),
     ("Revenue growth, year on year (%)", "c_yoy", "yoy", "%", "revenue growth (%)"),
@@ -250,8 +261,8 @@ def comparison_rows() -> list[tuple[str, str, str, str, str]]:
     out = []
     for section, prefix, suffix, unit, words in COMPARISON_BLOCKS:
         for c in COMPANIES:
-            key = f"{c.slug}_{suffix}"
-            if key in CALC_KEYS:
+            key = f"{c.code}{suffix}" if suffix.startswith(".") else f"{c.slug}_{suffix}"
+            if key in CALC_KEYS or key in INPUT_KEYS:
                 out.append((section, f"{prefix}_{c.slug}", f"{c.name} {words}", unit, key))
     return out
 
@@ -260,12 +271,23 @@ COMPARISON_ROWS = comparison_rows()
 
 # Chart-feed rows (Chart data): a row where it has a value, else #N/A (a gap, not a zero)
 FEED_ROWS = tuple((f"f_{code[2:]}", f"{label}, #N/A where missing", unit, key)
-                  for _, code, label, unit, key in COMPARISON_ROWS if not code.startswith("c_yoy")) + tuple(
+                  for _, code, label, unit, key in COMPARISON_ROWS if not code.startswith(("c_yoy", "c_rev"))) + tuple(
     (f"f_ai_backlog_{c.slug}", f"{c.name} AI backlog ($M), #N/A where missing", "$M", f"{AI_OF[c.company]}.backlog")
     for c in COMPANIES if c.company in AI_OF)
 # The scatter's points (Chart data, one column per company): growth (x) and margin (y), #N/A when none
 SCATTER_ROWS = (("sx_growth", "Latest revenue growth, #N/A when none (%)", "%", "l_growth"),
-                ("sx_margin", "Latest operating margin, #N/A when none (%)", "%", "l_margin"))
+                ("sx_margin", "Latest operating margin, #N/A when none (%)", "%", "l_margin"),
+                ("sx_name", "The point's label: company and quarter (text)", "text", "l_quarter"))
+# Printed under the Comparison: what is and is not like for like
+COMPARABILITY = (
+    "Like for like? Dell ISG, HPE Server and Lenovo ISG are segments: their operating profit is before "
+    "corporate costs (and, at Dell and HPE, before stock-based compensation); Supermicro is the whole "
+    "company (GAAP operating income).",
+    "Dell ISG and Lenovo ISG include storage; HPE Server does not. HPE's fiscal 2026 server revenue is "
+    "given within its Cloud and AI segment, so it may not be on the basis of the Server segment before it.",
+    "Calendar quarters: each company's fiscal quarter sits in the calendar quarter of its middle month; "
+    "Dell's and HPE's quarters end a month (Dell: up to five weeks) after the calendar quarter's.",
+)
 
 
 # --- checks -------------------------------------------------------------------------
@@ -336,7 +358,7 @@ CHARTS = (
     Chart(CHART_INDEX, "Revenue indexed to the base quarter on Assumptions (base = 100)", "Revenue index",
           "0", tuple(Series(f"f_index_{c.slug}", c.name, "line") for c in COMPANIES),
           x_title="Calendar quarter"),
-    Chart(CHART_SCATTER, "Latest quarter: revenue growth year on year against operating margin",
+    Chart(CHART_SCATTER, "Latest quarter with both: revenue growth year on year against operating margin",
           "Operating margin (%)", "0%", (), x_title="Revenue growth, year on year (%)", x_format="0%"),
     Chart(CHART_AI, "AI backlog ($M, columns) and AI backlog / quarterly revenue (x, lines)",
           "AI backlog ($M)", WHOLE_M,
