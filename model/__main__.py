@@ -227,8 +227,12 @@ def main(argv=None) -> int:
             pass
         return 0
     except Exception as exc:     # imported here so that start-up stays light
+        from .build import BuildRefused
         from .data import DataError
         from .writer import WriteError
+        if isinstance(exc, BuildRefused):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
         if isinstance(exc, DataError):
             print("error: the data file has problems; no workbook was written", file=sys.stderr)
             for line in exc.problems:

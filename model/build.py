@@ -11,6 +11,10 @@ from .inputs import ModelInputs
 from .writer import atomic_path, write
 
 
+class BuildRefused(ValueError):
+    """The build cannot make what was asked; nothing was written."""
+
+
 def stamp(mi: ModelInputs) -> None:
     """Record the model version and build time (SOURCE_DATE_EPOCH, else the
     latest period end), so the same inputs give the same bytes."""
@@ -58,6 +62,9 @@ def build(data: str | Path | tuple = DEFAULT_DATA, out: str | Path = DEFAULT_WOR
     from . import models
     out = Path(out)
     m = models.get(model) if model else (models.of_workbook_name(out) or models.get(models.DEFAULT))
+    if out.suffix.lower() == ".xlsm" and m.key != models.DEFAULT:
+        raise BuildRefused(f"{out}: the {m.key} model has no Refresh button (only the Lenovo "
+                           "workbook has an .xlsm twin); write an .xlsx. Nothing was written.")
     if data is None:
         data = m.default_data
     mi = m.from_dataset(m.load(tuple(data) if isinstance(data, (list, tuple)) else (data,)))

@@ -142,6 +142,10 @@ def load(path: str | Path) -> Dataset:
     if len(header) == 1 and header[0].count(";") >= len(spec.DATA_COLUMNS) - 1:
         raise DataError([f"{path}:1: the columns are separated by semicolons (;), not commas; "
                          "save the file as CSV with commas (Excel: 'CSV UTF-8 (Comma delimited)')"])
+    if "company" in header:
+        raise DataError([f"{path}:1: this is a peers data file (it has a company column); the Lenovo "
+                         "workbook reads a file like data/lenovo_quarterly.csv, the peers workbook "
+                         "(workbooks/ai_server_peers.xlsx) reads this one"])
     missing = [c for c in spec.DATA_COLUMNS if c not in header]
     if missing:
         raise DataError([f"{path}:1: missing column(s) {', '.join(missing)}"])

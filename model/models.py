@@ -104,10 +104,25 @@ def of_book(path) -> Model:
     except Exception:            # unreadable: the caller's own read reports why
         props = {}
     key = key_of(props)
+    if STAMP_MODEL not in props:         # unstamped (or the stamp was lost): by its sheets
+        key = _by_sheets(path) or key
     if key not in REGISTRY:
         raise ValueError(f"{path}: built by a model this version does not know ({key!r}); "
                          f"known: {', '.join(REGISTRY)}")
     return get(key)
+
+
+def _by_sheets(path) -> str | None:
+    """The model whose worksheets the workbook at ``path`` has, when it is not Lenovo's
+    (a stamp dropped by some program must not make the peers workbook a broken Lenovo one)."""
+    from .patch import ZipPackage, sheet_order
+    try:
+        have = set(sheet_order(ZipPackage(Path(path))))
+    except Exception:
+        return None
+    if set(get(DEFAULT).worksheets) <= have:
+        return DEFAULT
+    return next((k for k in REGISTRY if k != DEFAULT and set(get(k).worksheets) <= have), None)
 
 
 def of_workbook_name(path) -> Model | None:

@@ -345,8 +345,13 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     pkg = ZipPackage(book)
     props = custom_properties(pkg)
     version = props.get(STAMP_VERSION)
+    if version and _newer(version, __version__):
+        raise RefreshRefused(f"{book}: built by model {version}, newer than this one ({__version__}); "
+                             "refresh it with that version (pip install -U), so nothing it added is "
+                             "lost. Nothing was changed.")
     release_sheets = known(version or OLDEST, m.key)["sheets"]
-    missing = [s for s in m.worksheets if s not in sheets
+    missing = [s for s in m.worksheets + tuple(c.sheet for c in m.charts) if s not in sheets
+               and s not in _all_sheets(pkg)
                and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
         raise RefreshRefused(
@@ -426,6 +431,13 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     if not rep.patch and not stamped:
         return None                     # the same workbook: nothing to write
     return pkg.to_bytes()
+
+
+def _newer(a: str, b: str) -> bool:
+    """Is version ``a`` later than ``b`` ('0.10.0' > '0.9.1')?"""
+    def parts(v):
+        return tuple(int(x) if x.isdigit() else 0 for x in re.split(r"[.+-]", v)[:3])
+    return parts(a) > parts(b)
 
 
 def _name_new_rows(rep: Report, lay) -> None:

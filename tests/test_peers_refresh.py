@@ -168,3 +168,82 @@ def test_the_audit_names_the_cell_of_a_changed_formula_and_of_a_typed_number(lo,
     done = subprocess.run([sys.executable, "-m", "model", "audit", str(book)], capture_output=True,
                           text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 1 and f"Calculations!{typed}" in done.stdout, done.stdout
+
+
+# --- what an adversarial tester tried (review of 0.3.0) -------------------------------------------
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "model", *map(str, args)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+def test_the_peers_model_has_no_xlsm_and_says_so(tmp_path):
+    done = _cli("build", "--model", "ai_server_peers", "--out", tmp_path / "peers.xlsm")
+    assert done.returncode == 2 and "no Refresh button" in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_implausible_peer_figures_are_named_by_file_and_row(tmp_path):
+    rows = list(csv.reader(open(PEERS, newline="", encoding="utf-8")))
+    head = rows[0]
+    i_metric, i_unit, i_value = (head.index(c) for c in ("metric", "unit", "value"))
+    rev = next(n for n, r in enumerate(rows) if n and r[i_metric] == "revenue")
+    pct = next(n for n, r in enumerate(rows) if n and r[i_unit] == "pct")
+    rows[rev][i_value], rows[pct][i_value] = "-7600", "1140"
+    bad = tmp_path / "peers.csv"
+    csv.writer(open(bad, "w", newline="", encoding="utf-8")).writerows(rows)
+    done = _cli("build", "--model", "ai_server_peers", "--data", bad, "--data", LENOVO, "--out", tmp_path / "p.xlsx")
+    assert done.returncode == 2
+    assert f"peers.csv:{rev + 1}: revenue -7600 is negative" in done.stderr
+    assert f"peers.csv:{pct + 1}: value 1140 is outside -100..100" in done.stderr
+    assert not (tmp_path / "p.xlsx").exists()
+
+
+def test_a_mistyped_quarter_a_newer_release_and_a_deleted_chart_sheet_are_refused(tmp_path):
+    from model.patch import ZipPackage, set_custom_properties
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    typed = tmp_path / "typed.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb["Inputs"]["AA4"] = "2026q2"
+    wb["Inputs"]["AA14"] = 31000
+    wb.save(typed)
+    with pytest.raises(RefreshRefused) as exc:
+        refresh(typed)
+    assert "Inputs!AA4: '2026q2' is not a calendar quarter label" in str(exc.value)
+    assert "'2026 Q2'" in str(exc.value)
+    newer = tmp_path / "newer.xlsx"
+    pkg = ZipPackage(book)
+    set_custom_properties(pkg, {"isg_model_version": "9.9.9"})
+    newer.write_bytes(pkg.to_bytes())
+    with pytest.raises(RefreshRefused, match="built by model 9.9.9, newer than this one"):
+        refresh(newer)
+    gone = tmp_path / "gone.xlsx"
+    wb = openpyxl.load_workbook(book)
+    del wb["Chart Margins"]
+    wb.save(gone)
+    before = gone.read_bytes()
+    with pytest.raises(RefreshRefused, match="'Chart Margins' is missing"):
+        refresh(gone)
+    assert gone.read_bytes() == before
+
+
+def test_a_workbook_that_lost_its_stamp_is_still_the_peers_one(tmp_path):
+    from model.patch import ZipPackage
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    pkg = ZipPackage(book)
+    root = pkg.xml("docProps/custom.xml")
+    for p in list(root):
+        if p.get("name") == models.STAMP_MODEL:
+            root.remove(p)
+    pkg.touch("docProps/custom.xml")
+    bare = tmp_path / "bare.xlsx"
+    bare.write_bytes(pkg.to_bytes())
+    assert models.of_book(bare).key == "ai_server_peers"
+    assert _cli("audit", bare).returncode == 0
+
+
+def test_the_lenovo_workbook_given_the_peers_file_says_which_file_it_is(tmp_path):
+    book = build(None, tmp_path / "lenovo_isg.xlsx", "lenovo_isg")
+    done = _cli("refresh", book, "--data", PEERS)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 2 and "this is a peers data file" in done.stderr

@@ -166,6 +166,10 @@ def _load_peers(path: Path, header: list[str], rows, problems: list[str]) -> lis
         except ValueError:
             bad.append(f"value {get['value']!r} is not a number")
             value = math.nan
+        if math.isfinite(value) and get["unit"] == "pct" and not -100 <= value <= 100:
+            bad.append(f"value {value:g} is outside -100..100 (a percentage is given as 11.4 for 11.4%)")
+        elif math.isfinite(value) and get["metric"] in _NOT_NEGATIVE and value < 0:
+            bad.append(f"{get['metric']} {value:g} is negative")
         end = None
         if get["period_end"]:             # optional: the fiscal calendar alone places the quarter
             try:
@@ -211,6 +215,9 @@ def _load_lenovo(path: Path, problems: list[str]) -> list[Figure]:
         out.append(Figure(period, "Lenovo", f.entity, f.metric, f.value, f.unit, f.basis, f.source_title,
                           f.source_url, f.period_end, f.row, f.period.label, path.name, f.quote))
     return out
+
+
+_NOT_NEGATIVE = ("revenue", "orders", "shipments", "backlog")
 
 
 def load(paths) -> Dataset:

@@ -52,6 +52,13 @@ def read_inputs(sheets):
             periods_by_label[label] = parse_label(label)
         except ValueError as exc:
             problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(tl.header_row, c)}: {exc}")
+    for (r, c), v in sorted(inp.items()):      # a quarter typed (or autofilled) wrongly
+        if r == tl.header_row and c >= grid.FIRST_PERIOD_COL and isinstance(v, str) and v not in tl.cols \
+                and re.search(r"(?i)\bQ\s*\d|\d{4}\s*Q", v):
+            last = max(tl.cols, key=tl.cols.get) if tl.cols else None
+            nxt = f"; the quarter after {last} is {parse_label(last).shifted(1).label!r}" if last else ""
+            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a calendar quarter "
+                            f"label (labels look like '2025 Q3'{nxt})")
     srcs = sources(sheets[spec.SOURCES])
     quotes = _quotes(sheets[spec.SOURCES])
     figures: dict = {}
