@@ -91,6 +91,30 @@ def read_series(path, m: models.Model | None = None) -> dict[str, list[dict]]:
     return out
 
 
+_XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+
+
+def zero_size(path) -> list[str]:
+    """Chart sheets whose chart is anchored at zero size, so that no program shows it (what
+    an openpyxl load-and-save leaves of XlsxWriter's chart sheets); a refresh restores it."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        wb = _xml(z, "xl/workbook.xml")
+        if wb is None:
+            return out
+        wb_rels = _rels(z, "xl/workbook.xml")
+        for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
+            kind, part = wb_rels.get(sh.get(f"{{{_NS['r']}}}id", ""), ("", ""))
+            if kind != "chartsheet":
+                continue
+            for kind2, drawing in _rels(z, part).values():
+                root = _xml(z, drawing) if kind2 == "drawing" else None
+                for ext in [] if root is None else root.findall(f"{{{_XDR}}}absoluteAnchor/{{{_XDR}}}ext"):
+                    if ext.get("cx") == "0" and ext.get("cy") == "0":
+                        out.append(sh.get("name", ""))
+    return out
+
+
 def _ref(ser, tag: str) -> str:
     f = ser.find(f"{tag}//c:f", _NS)
     return (f.text or "") if f is not None else ""
@@ -172,7 +196,9 @@ def chart_findings(path, cells: dict[str, Cells], m: models.Model | None = None)
         found = read_series(path, m)
     except (ModelNotFound, KeyError, zipfile.BadZipFile, ValueError, SyntaxError) as exc:
         return [finding("CHART-SERIES", "", "", f"the charts could not be checked ({exc})")]
-    out = []
+    out = [finding("CHART-SERIES", name, "", "the chart is anchored at zero size, so no program shows "
+                   "it (an openpyxl save does this to chart sheets); a refresh restores its size")
+           for name in zero_size(path)]
     r_blank = FIRST_BODY_ROW - 1
     first = xl_rowcol_to_cell(r_blank, FIRST_PERIOD_COL)
     spacer = re.compile(rf"^{re.escape(norm(m.inputs))}!{first}:[A-Z]+{r_blank + 1}$")

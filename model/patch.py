@@ -490,6 +490,7 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
             content_same = same_content(got, want)
             if (before is None and got not in (None, "") and not content_same
                     and not (is_input(want.style) and pos[1] in mine)
+                    and not (name in data_sheets and _same_record(have, sh.cells, pos))
                     and where not in force):
                 # content of one's own where the model now needs the cell (the figures of
                 # a quarter the person typed in were merged already: those are theirs)
@@ -534,6 +535,18 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
     if patch:
         _recalculate_on_open(pkg)
     return patch
+
+
+def _same_record(have: dict, want: dict, pos: tuple[int, int]) -> bool:
+    """On a data sheet (Sources): is ``pos`` one of the model's columns of a row that already
+    records the same figure (period, entity, metric)? Then the cell is the model's even where
+    the workbook's own layout lacks the row (a figure a person cleared keeps its Sources row)."""
+    from .grid import SOURCES_COLUMNS, SRC
+    r, c = pos
+    if c >= len(SOURCES_COLUMNS):
+        return False
+    keys = [(r, SRC[f]) for f in ("period", "entity", "metric")]
+    return all(want.get(k) is not None and have.get(k) == want[k].value for k in keys)
 
 
 def _brief(v) -> str:

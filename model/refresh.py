@@ -41,6 +41,7 @@ from .patch import (
 )
 from .releases import OLDEST, known, new_since
 from .reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
+from .charts import zero_size
 from .grid import is_input
 from .rules import Finding
 from .structure import compare_structure, expected_layout
@@ -408,7 +409,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                    and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
     new = m.lay_out(merged, order)
     stamp = {STAMP_VERSION: __version__, STAMP_LAYOUT: new.digest}
-    if same_inputs and not findings and not upgrade and stamp_now == stamp:
+    if same_inputs and not findings and not upgrade and stamp_now == stamp and not zero_size(book):
         return None
     if not same_inputs:
         merged.provenance["Built from"] = describe(ds)

@@ -16,6 +16,7 @@ from model.audit import audit
 from model.build import build
 from model.rules import RULES
 
+from .excel_like import save_like_excel
 from .conftest import DATA
 
 
@@ -47,8 +48,7 @@ def test_a_clean_workbook_saved_by_libreoffice_has_no_findings(lo, clean, tmp_pa
 def edit(book, fn):
     wb = openpyxl.load_workbook(book)
     fn(wb)
-    wb.save(book)
-    return book
+    return save_like_excel(wb, book)
 
 
 def put(sheet, cell, value):

@@ -22,6 +22,7 @@ from model.audit import audit
 from model.build import build
 from model.rules import RULES
 
+from .excel_like import chart_sizes_kept
 from .conftest import DATA
 
 Q = "V"     # FY2025/26 Q1, the Next Platform quarter
@@ -45,8 +46,10 @@ def op(*edits):
                 sheet, cell, value = e
                 wb[sheet][cell] = value
         wb.save(dst)
-        return dst
+        return chart_sizes_kept(src, dst)
     return make
+
+
 
 
 def calc(fn):

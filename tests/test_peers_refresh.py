@@ -247,3 +247,43 @@ def test_the_lenovo_workbook_given_the_peers_file_says_which_file_it_is(tmp_path
     done = _cli("refresh", book, "--data", PEERS)
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 2 and "this is a peers data file" in done.stderr
+
+
+def test_chart_sheets_an_openpyxl_save_shrank_are_named_and_restored(lo, tmp_path):
+    from model.charts import zero_size
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    wb = openpyxl.load_workbook(book)
+    wb.save(book)                                   # shrinks XlsxWriter's chart sheets to nothing
+    m = models.get("ai_server_peers")
+    assert sorted(zero_size(book)) == sorted(c.sheet for c in m.charts)
+    shrunk = {f.sheet for f in audit(book, lo) if f.rule == "CHART-SERIES" and "zero size" in f.message}
+    assert shrunk == {c.sheet for c in m.charts}
+    assert refresh(book).written                    # nothing else changed, the sizes are put back
+    assert zero_size(book) == []
+    assert not [f for f in audit(book, lo) if f.rule == "CHART-SERIES"]
+
+
+def test_take_data_over_a_cleared_figure_when_the_data_rows_shift(tmp_path):
+    """A person cleared a figure; the new data file drops its first row, so every later row
+    number moves. --take-data brings the figure back and renumbers its Sources row, which is
+    the model's row of that figure, not the person's content."""
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    r = next(r for r in range(1, 99) if ws.cell(r, 3).value == "Supermicro.revenue")
+    c = next(c for c in range(6, 60) if ws.cell(4, c).value == NEW_Q)
+    ws.cell(r, c).value = None
+    wb.save(book)
+    rows = list(csv.reader(open(PEERS, newline="", encoding="utf-8")))
+    fewer = tmp_path / "peers.csv"
+    csv.writer(open(fewer, "w", newline="", encoding="utf-8")).writerows([rows[0]] + rows[2:])
+    rep = refresh(book, [fewer, LENOVO], take_data=True)
+    assert rep.written and len(rep.withdrawn) == 1
+    got = openpyxl.load_workbook(book)
+    assert got["Inputs"].cell(r, c).value == 10243
+    src = got["Sources"]
+    line = next(n for n in range(2, 300) if (src.cell(n, 1).value, src.cell(n, 2).value,
+                                            src.cell(n, 3).value) == (NEW_Q, "Supermicro", "revenue"))
+    wanted = next(n for n, row in enumerate(rows[2:], start=2)
+                  if row[0] == "Supermicro" and row[1:3] == ["FY2026", "Q3"] and row[5] == "revenue")
+    assert src.cell(line, 9).value == wanted      # its row in the new file (header = row 1)
