@@ -287,3 +287,19 @@ def test_take_data_over_a_cleared_figure_when_the_data_rows_shift(tmp_path):
     wanted = next(n for n, row in enumerate(rows[2:], start=2)
                   if row[0] == "Supermicro" and row[1:3] == ["FY2026", "Q3"] and row[5] == "revenue")
     assert src.cell(line, 9).value == wanted      # its row in the new file (header = row 1)
+
+
+def test_diff_compares_the_comparison_window_quarter_by_quarter(lo, tmp_path):
+    """A new quarter shifts the Comparison's 13 quarters one column left; the diff matches them
+    by quarter, so only the new quarter's cells (and the latest-quarter block) show as moved."""
+    from model.diff import diff
+    old = build([_older(PEERS, tmp_path / "p.csv"), _older(LENOVO, tmp_path / "l.csv")],
+                tmp_path / "old.xlsx", "ai_server_peers")
+    new = tmp_path / "ai_server_peers.xlsx"
+    shutil.copy(old, new)
+    assert refresh(new).written
+    changes = diff(old, new, lo)
+    window = [c for c in changes if c.sheet == "Comparison" and c.kind == "values" and c.context]
+    assert window and all(c.context.endswith(NEW_Q) for c in window), [str(c) for c in window]
+    gone = [c for c in changes if c.sheet == "Comparison" and c.context.endswith("(no longer shown)")]
+    assert gone and all("2022 Q4" in c.context or c.old == "2022 Q4" for c in gone)   # left the window
