@@ -303,3 +303,18 @@ def test_diff_compares_the_comparison_window_quarter_by_quarter(lo, tmp_path):
     assert window and all(c.context.endswith(NEW_Q) for c in window), [str(c) for c in window]
     gone = [c for c in changes if c.sheet == "Comparison" and c.context.endswith("(no longer shown)")]
     assert gone and all("2022 Q4" in c.context or c.old == "2022 Q4" for c in gone)   # left the window
+
+
+def test_a_warning_shows_on_the_comparison_line(lo, tmp_path):
+    """An index base quarter in which Dell, HPE and Supermicro have no revenue: the warning
+    on Checks is counted on the Comparison's checks line, not hidden behind 'all pass'."""
+    from .excel_like import save_like_excel
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Assumptions"]
+    r = next(r for r in range(1, 40) if ws.cell(r, 3).value == "index_base")
+    ws.cell(r, 5).value = "2021 Q2"                     # only Lenovo reports in 2021
+    save_like_excel(wb, book)
+    comp = lo.recalculate(book)["Comparison"].values
+    line = next(v for (r_, c), v in comp.items() if c == 0 and isinstance(v, str) and v.startswith("Checks:"))
+    assert line == "Checks: all pass; warnings: 1, see the Checks sheet"

@@ -216,8 +216,12 @@ def _checks(lay: Layout) -> None:
     sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
                "check_total")
     cs, cr, cc = lay.scalar_at["comparison_status"]
-    lay.sheets[cs].formula(cr, cc, f'IF({quote_sheetname(spec.CHECKS)}!{total}=0,"Checks: all pass",'
-                                   f'"Checks: "&{quote_sheetname(spec.CHECKS)}!{total}&" failing, see the Checks sheet")',
+    chk_sheet = quote_sheetname(spec.CHECKS)
+    warn = ",".join(f"{chk_sheet}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE)}"
+                    for c in spec.CHECKS_LIST if c.warning)
+    lay.sheets[cs].formula(cr, cc, f'IF({chk_sheet}!{total}=0,"Checks: all pass",'
+                                   f'"Checks: "&{chk_sheet}!{total}&" failing, see the Checks sheet")'
+                                   f'&IF(SUM({warn})=0,"","; warnings: "&SUM({warn})&", see the Checks sheet")',
                            "master")
     for chk in spec.CHECKS_LIST:
         r = lay.row_of[chk.key][1]

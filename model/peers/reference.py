@@ -151,9 +151,14 @@ def reference(mi) -> Expected:
     return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter)
 
 
-def status(master: float) -> str:
+def status(master: float, warnings: float = 0.0) -> str:
     """The Comparison's line on the checks."""
-    return "Checks: all pass" if master == 0 else f"Checks: {master:g} failing, see the Checks sheet"
+    line = "Checks: all pass" if master == 0 else f"Checks: {master:g} failing, see the Checks sheet"
+    return line + (f"; warnings: {warnings:g}, see the Checks sheet" if warnings else "")
+
+
+def _warnings(expected) -> float:
+    return float(sum(v for k, v in expected.check_totals.items() if spec.CHECK_KEYS[k].warning))
 
 
 # --- where the expected values sit in a recalculated workbook ------------------------------
@@ -260,9 +265,10 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     at = next((r for (r, c), v in comp.items() if c == grid.C_LABEL and isinstance(v, str)
                and v.startswith("Checks: ")), None)
     if at is None:
-        out.append(Mismatch(spec.COMPARISON, "?", "checks line", status(expected.master), None))
+        out.append(Mismatch(spec.COMPARISON, "?", "checks line",
+                            status(expected.master, _warnings(expected)), None))
     else:
-        check(spec.COMPARISON, at, grid.C_LABEL, "checks line", status(expected.master))
+        check(spec.COMPARISON, at, grid.C_LABEL, "checks line", status(expected.master, _warnings(expected)))
     cd = values.get(spec.CHART_DATA, {})
     codes = _codes(cd)
     first = min((codes[k] for k in expected.scatter if k in codes), default=None)
@@ -311,7 +317,7 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     sheet, r, c = lay.scalar_at["c_base"]
     put(sheet, r, c, expected.base)
     sheet, r, c = lay.scalar_at["comparison_status"]
-    put(sheet, r, c, status(expected.master))
+    put(sheet, r, c, status(expected.master, _warnings(expected)))
     for code, by in expected.scatter.items():
         sheet, r, _ = lay.scalar_at[f"scatter:{code}"]
         for company, v in by.items():
