@@ -158,7 +158,8 @@ def _chart(wb, lay: Layout, c: spec.Chart):
         else:
             opts = {"name": s.name, "categories": cats, "values": "=" + _series_ref(lay, s.key)}
             if s.kind == "line":
-                opts["marker"] = {"type": "circle", "size": 5}
+                opts["marker"] = {"type": "circle", "size": 7}
+                opts.setdefault("line", {"width": 2.25})
                 if "assumed" in s.name:
                     opts["line"] = {"dash_type": "dash", "width": 2}
             if s.secondary:
@@ -167,8 +168,19 @@ def _chart(wb, lay: Layout, c: spec.Chart):
         n += 1
 
     others = {}
+    if base_kind == "line" and not c.series[0].key.startswith("sens:"):
+        # lines over the quarters, drawn on an empty column series: LibreOffice draws a #N/A
+        # of a chart of lines only as zero, but as a gap once lines are combined with columns
+        chart = wb.add_chart({"type": "column"})
+        chart.add_series({"values": blank, "categories": cats, "name": " ",
+                          "fill": {"none": True}, "border": {"none": True}})
+        legend_drop.append(n)
+        n += 1
+        primary_kind = None
+    else:
+        primary_kind = base_kind
     for s in primary:
-        if s.kind == base_kind:
+        if s.kind == primary_kind:
             add(chart, s)
         else:
             others.setdefault((s.kind, False), []).append(s)
@@ -205,6 +217,7 @@ def _chart(wb, lay: Layout, c: spec.Chart):
         chart.set_y2_axis({"name": c.y2_title, "num_format": c.y2_format})
     chart.set_legend({"position": "bottom", "delete_series": legend_drop})
     chart.show_blanks_as("gap")
+    chart.show_na_as_empty_cell()       # Excel: a #N/A feed cell is a gap too
     return chart
 
 

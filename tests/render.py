@@ -41,6 +41,12 @@ def coloured_pixels(pdf: Path, page: int, dpi: int = 40) -> int:
     return n
 
 
+# Coloured pixels at 40 dpi above which a chart page is drawn: a chart sheet shrunk to nothing
+# draws 0, a legend alone about 30; the sparsest model chart (the Lenovo AI chart, whose few
+# figures leave gaps rather than zeros) about 160.
+DRAWN = 100
+
+
 def chart_pages(lo, book: Path, titles, tmp: Path) -> dict[str, int]:
     """Each chart title -> coloured pixels on the PDF page that carries it."""
     pdf = lo.to_pdf(book, tmp / (book.stem + ".pdf"))
