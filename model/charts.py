@@ -227,7 +227,7 @@ def chart_findings(path, cells: dict[str, Cells], m: models.Model | None = None)
                 out.append(finding("CHART-SERIES", ch.sheet, "",
                                    f"the series '{p['name']}' plots {p['values']}, which is not one of "
                                    "the chart's model rows over the whole timeline", got=p["values"]))
-        for p in plotted:
+        for p in series:        # spacers too: the first series' labels are the chart's axis
             if p["categories"] and norm(p["categories"]) not in cats:
                 out.append(finding("CHART-SERIES", ch.sheet, "",
                                    f"the series '{p['name']}' is labelled by {p['categories']}, not by "
