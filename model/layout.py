@@ -455,15 +455,23 @@ COVER_TEMPLATE = Path(__file__).resolve().parent / "templates" / "cover.txt"
 
 def _cover(lay: Layout) -> None:
     """The Cover sheet from templates/cover.txt, with the master check's formula."""
+    cover_sheet(lay, spec.COVER, COVER_TEMPLATE)
+
+
+def cover_sheet(lay: Layout, name: str, template: Path, text_style: str = "wrap",
+                empty_labels: bool = True) -> None:
+    """A Cover sheet from a template of 'label | text' lines ('#' lines are comments; 'title'
+    and 'subtitle' are styled so; the text MASTER CHECK becomes the master check's verdict),
+    filled from the inputs' provenance and periods."""
     mi = lay.inputs
-    sh = SheetLayout(spec.COVER, protect=True)
-    lay.sheets[spec.COVER] = sh
+    sh = SheetLayout(name, protect=True)
+    lay.sheets[name] = sh
     sh.widths = {0: 30, 1: 110}
     s, r, c = lay.master_check
     total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(r, c, True, True)}"
     fill = defaultdict(str, mi.provenance, first_period=mi.periods[0].label,
                        last_period=mi.periods[-1].label, n_periods=len(mi.periods))
-    lines = [ln for ln in COVER_TEMPLATE.read_text(encoding="utf-8").splitlines()
+    lines = [ln for ln in template.read_text(encoding="utf-8").splitlines()
              if not ln.startswith("#")]
     if mi.provenance.get("Last refresh"):
         lines.append("Last refresh | {Last refresh}")
@@ -478,8 +486,9 @@ def _cover(lay: Layout) -> None:
             sh.formula(r, 1, f'IF({total}=0,"OK: all checks pass","FAILED: "&{total}&'
                              f'" failing item(s), see the Checks sheet")', "master")
         else:
-            sh.put(r, 0, label, "label")
-            sh.put(r, 1, text.format_map(fill), "wrap")
+            if label or empty_labels:
+                sh.put(r, 0, label, "label")
+            sh.put(r, 1, text.format_map(fill), text_style)
 
 
 def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = None) -> Layout:

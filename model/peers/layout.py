@@ -13,7 +13,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from .. import grid
 from ..grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..inputs import ModelInputs
-from ..layout import Layout, SheetLayout, calc_rows
+from ..layout import Layout, SheetLayout, calc_rows, cover_sheet
 from ..spec import BASIS_MARK, given
 from . import spec
 from .data import fiscal_label
@@ -321,31 +321,9 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
 
 
 def _cover(lay: Layout) -> None:
-    mi = lay.inputs
-    sh = SheetLayout(spec.COVER, protect=True)
-    lay.sheets[spec.COVER] = sh
-    sh.widths = {0: 30, 1: 110}
-    s, r, c = lay.master_check
-    total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(r, c, True, True)}"
-    fill = defaultdict(str, mi.provenance, first_period=mi.periods[0].label,
-                       last_period=mi.periods[-1].label, n_periods=len(mi.periods))
-    lines = [ln for ln in COVER_TEMPLATE.read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
-    if mi.provenance.get("Last refresh"):
-        lines.append("Last refresh | {Last refresh}")
-    for r, line in enumerate(lines):
-        if not line.strip():
-            continue
-        label, _, text = (part.strip() for part in line.partition("|"))
-        if label in ("title", "subtitle"):
-            sh.put(r, 0, text.format_map(fill), label)
-        elif text == "MASTER CHECK":
-            sh.put(r, 0, label, "label")
-            sh.formula(r, 1, f'IF({total}=0,"OK: all checks pass","FAILED: "&{total}&'
-                             f'" failing item(s), see the Checks sheet")', "master")
-        else:
-            if label:
-                sh.put(r, 0, label, "label")
-            sh.put(r, 1, text.format_map(fill), "text")
+    """The Cover from templates/peers_cover.txt (short lines, continued on the next row:
+    LibreOffice does not grow a row for wrapped text)."""
+    cover_sheet(lay, spec.COVER, COVER_TEMPLATE, text_style="text", empty_labels=False)
 
 
 def lay_out(mi: ModelInputs, source_order=None) -> Layout:
