@@ -56,26 +56,33 @@ def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
+def _sheets(z: zipfile.ZipFile):
+    """(name, kind, part) of each sheet in the workbook, in tab order ('worksheet', 'chartsheet')."""
+    wb = _xml(z, "xl/workbook.xml")
+    if wb is None:
+        return
+    wb_rels = _rels(z, "xl/workbook.xml")
+    for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
+        rid = sh.get(f"{{{_NS['r']}}}id", "")
+        if rid in wb_rels:
+            kind, part = wb_rels[rid]
+            yield sh.get("name", ""), kind, part
+
+
+def _drawings(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
+    """The drawing parts of a sheet."""
+    return [drawing for kind, drawing in _rels(z, sheet_part).values() if kind == "drawing"]
+
+
 def read_series(path, m: models.Model | None = None) -> dict[str, list[dict]]:
     """Sheet name -> the series of the charts on it, each {'name', 'values', 'categories'}
     (reference text as saved, '' when absent)."""
     m = m or models.get(models.DEFAULT)
     out: dict[str, list[dict]] = {}
     with zipfile.ZipFile(path) as z:
-        wb = _xml(z, "xl/workbook.xml")
-        if wb is None:
-            return out
-        wb_rels = _rels(z, "xl/workbook.xml")
-        for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
-            name = sh.get("name", "")
-            rid = sh.get(f"{{{_NS['r']}}}id", "")
-            if rid not in wb_rels:
-                continue
-            sheet_part = wb_rels[rid][1]
+        for name, _, sheet_part in _sheets(z):
             series = []
-            for kind, drawing in _rels(z, sheet_part).values():
-                if kind != "drawing":
-                    continue
+            for drawing in _drawings(z, sheet_part):
                 for kind2, chart in _rels(z, drawing).values():
                     if kind2 != "chart":
                         continue
@@ -99,19 +106,14 @@ def zero_size(path) -> list[str]:
     an openpyxl load-and-save leaves of XlsxWriter's chart sheets); a refresh restores it."""
     out = []
     with zipfile.ZipFile(path) as z:
-        wb = _xml(z, "xl/workbook.xml")
-        if wb is None:
-            return out
-        wb_rels = _rels(z, "xl/workbook.xml")
-        for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
-            kind, part = wb_rels.get(sh.get(f"{{{_NS['r']}}}id", ""), ("", ""))
+        for name, kind, part in _sheets(z):
             if kind != "chartsheet":
                 continue
-            for kind2, drawing in _rels(z, part).values():
-                root = _xml(z, drawing) if kind2 == "drawing" else None
+            for drawing in _drawings(z, part):
+                root = _xml(z, drawing)
                 for ext in [] if root is None else root.findall(f"{{{_XDR}}}absoluteAnchor/{{{_XDR}}}ext"):
                     if ext.get("cx") == "0" and ext.get("cy") == "0":
-                        out.append(sh.get("name", ""))
+                        out.append(name)
     return out
 
 
