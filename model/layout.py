@@ -153,6 +153,27 @@ _TOKEN = re.compile(r"\{([^{}]+)\}")
 _LAG = re.compile(r"\{[^{}$!:]+@(-?\d+)\}")
 
 
+def row_head(sh: SheetLayout, r: int, label: str, unit: str, code: str, text_unit: str = "text") -> None:
+    """A model row's label, unit and code (columns A to C); ``text_unit``: what the unit
+    column says for a row of text."""
+    sh.put(r, C_LABEL, label, "label")
+    sh.put(r, C_UNIT, text_unit if unit == "text" else unit, "unit")
+    sh.put(r, C_CODE, code, "code")
+
+
+def check_row(lay: Layout, sh: SheetLayout, r: int, chk, whole: str | None = None) -> None:
+    """One check (spec.Check) on a Checks sheet: a flag per period and their total in
+    column E, or one whole-workbook formula there (``whole``: its template, if not the check's)."""
+    row_head(sh, r, chk.label, "count", chk.key)
+    if chk.per_period:
+        for c in range(P0, lay.last_col + 1):
+            sh.formula(r, c, lay.render(chk.formula, c, sh.name), "check_flag")
+        sh.formula(r, C_VALUE, f"SUM({xl_rowcol_to_cell(r, P0)}:{xl_rowcol_to_cell(r, lay.last_col)})",
+                   "check_total")
+    else:
+        sh.formula(r, C_VALUE, lay.render(whole or chk.formula, P0, sh.name), "check_total")
+
+
 def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
     sh = SheetLayout(name, freeze=(spec.HEADER_ROW + 1, P0))
     sh.put(0, 0, title, "title")
@@ -180,9 +201,7 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
     for n, row in enumerate(mi.rows):
         r = spec.FIRST_BODY_ROW + n
         lay.row_of[row.key] = (spec.INPUTS, r)
-        sh.put(r, C_LABEL, row.label, "label")
-        sh.put(r, C_UNIT, row.unit, "unit")
-        sh.put(r, C_CODE, row.key, "code")
+        row_head(sh, r, row.label, row.unit, row.key)
         if row.key in source_rows:
             sh.put(r, C_NOTE, "Sources", "link",
                    url=f"internal:{spec.SOURCES}!A{source_rows[row.key] + 1}")
@@ -205,9 +224,7 @@ def _assumptions(lay: Layout) -> None:
     for n, s in enumerate(spec.SCALARS):
         r = spec.SCALAR_FIRST_ROW + n
         lay.scalar_at[s.key] = (spec.ASSUMPTIONS, r, C_VALUE)
-        sh.put(r, C_LABEL, s.label, "label")
-        sh.put(r, C_UNIT, "" if s.unit == "text" else s.unit, "unit")
-        sh.put(r, C_CODE, s.key, "code")
+        row_head(sh, r, s.label, s.unit, s.key, text_unit="")
         sh.put(r, P0, s.note, "note")
         sh.put(r, C_VALUE, mi.scalars[s.key], f"input|{s.unit}|reported")
     r = spec.SCALAR_FIRST_ROW + len(spec.SCALARS) + 1
@@ -277,9 +294,7 @@ def calc_rows(lay: Layout, sh: SheetLayout, rows, expand=None, text_unit: str = 
         r += 1
     for row in rows:
         r = lay.row_of[row.key][1]
-        sh.put(r, C_LABEL, row.label, "label")
-        sh.put(r, C_UNIT, text_unit if row.unit == "text" else row.unit, "unit")
-        sh.put(r, C_CODE, row.key, "code")
+        row_head(sh, r, row.label, row.unit, row.key, text_unit)
         if row.name:
             sh.put(r, C_NOTE, row.name, "code")
         for c in range(P0, lay.last_col + 1):
@@ -363,9 +378,7 @@ def _sensitivity_extras(lay: Layout, sh: SheetLayout, q: str, hr: int, s_op: str
     }
     for i, (key, label, unit) in enumerate(SENS_EXTRAS):
         r = r0 + i
-        sh.put(r, C_LABEL, label, "label")
-        sh.put(r, C_UNIT, "" if unit == "text" else unit, "unit")
-        sh.put(r, C_CODE, key, "code")
+        row_head(sh, r, label, unit, key, text_unit="")
         sh.formula(r, C_VALUE, text[key], f"calc|{unit}")
     lay.scalar_at["sens_diff"] = (spec.SENS, r0 + 2, C_VALUE)
     # the chart's title names the quarter shown
@@ -400,17 +413,7 @@ def _checks(lay: Layout) -> None:
     sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
                "check_total")
     for chk in spec.CHECKS_LIST:
-        r = lay.row_of[chk.key][1]
-        sh.put(r, C_LABEL, chk.label, "label")
-        sh.put(r, C_UNIT, "count", "unit")
-        sh.put(r, C_CODE, chk.key, "code")
-        if chk.per_period:
-            for c in range(P0, lay.last_col + 1):
-                sh.formula(r, c, lay.render(chk.formula, c, spec.CHECKS), "check_flag")
-            sh.formula(r, C_VALUE, f"SUM({xl_rowcol_to_cell(r, P0)}:{xl_rowcol_to_cell(r, lay.last_col)})",
-                       "check_total")
-        else:
-            sh.formula(r, C_VALUE, lay.render(chk.formula, P0, spec.CHECKS), "check_total")
+        check_row(lay, sh, lay.row_of[chk.key][1], chk)
 
 
 def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
@@ -615,9 +618,7 @@ def _summary(lay: Layout) -> None:
     sh.put(r, S_VAL, "Value", "header")
     for code, label, unit, key in SUMMARY_HEADLINE:
         r += 1
-        sh.put(r, 0, label, "label")
-        sh.put(r, 1, unit, "unit")
-        sh.put(r, 2, code, "code")
+        row_head(sh, r, label, unit, code)
         sh.formula(r, S_VAL, pick(key), f"calc|{unit}")
         if code == "h_csp_op":
             lay.names["Summary_CSP_OperatingProfit"] = f"{SUMMARY}!{xl_rowcol_to_cell(r, S_VAL, True, True)}"
@@ -667,9 +668,7 @@ def _summary(lay: Layout) -> None:
     for code, label, unit in SUMMARY_SCEN:
         r += 1
         rows[code] = r
-        sh.put(r, 0, label, "label")
-        sh.put(r, 1, unit, "unit")
-        sh.put(r, 2, code, "code")
+        row_head(sh, r, label, unit, code)
     for j, srow in enumerate(spec.SCENARIO_ROWS):
         s_key = srow.key.split("_")[1]
         c = S_VAL + j
@@ -773,9 +772,7 @@ def _chart_data(lay: Layout) -> None:
     for n, (code, label, unit, key, cond) in enumerate(spec.FEED_ROWS):
         r = spec.FIRST_BODY_ROW + n
         lay.row_of[code] = (spec.CHART_DATA, r)
-        sh.put(r, C_LABEL, label, "label")
-        sh.put(r, C_UNIT, unit, "unit")
-        sh.put(r, C_CODE, code, "code")
+        row_head(sh, r, label, unit, code)
         for c in range(P0, lay.last_col + 1):
             sh.formula(r, c, lay.render(f'IF({{{cond}}}="",NA(),{{{key}}})', c, spec.CHART_DATA),
                        f"calc|{unit}")
@@ -926,9 +923,7 @@ def _outlook(lay: Layout) -> None:
     }
     for code, label, unit in OUTLOOK_CALC:
         cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)
-        sh.put(r, 0, label, "label")
-        sh.put(r, 1, unit, "unit")
-        sh.put(r, 2, code, "code")
+        row_head(sh, r, label, unit, code)
         sh.formula(r, O_VAL, formulas[code], f"calc|{unit}")
         r += 1
     r += 1
@@ -947,9 +942,7 @@ def _outlook(lay: Layout) -> None:
     for code, label, unit in OUTLOOK_ROWS:
         r += 1
         rows[code] = r
-        sh.put(r, 0, label, "label")
-        sh.put(r, 1, unit, "unit")
-        sh.put(r, 2, code, "code")
+        row_head(sh, r, label, unit, code)
     for i in range(OUTLOOK_QUARTERS):
         c = O_VAL + i
         at = {code: xl_rowcol_to_cell(rr, c) for code, rr in rows.items()}

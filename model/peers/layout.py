@@ -13,7 +13,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from .. import grid
 from ..grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..inputs import ModelInputs
-from ..layout import Layout, SheetLayout, calc_rows, cover_sheet
+from ..layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
 from ..spec import BASIS_MARK, given
 from . import spec
 from .data import fiscal_label
@@ -40,9 +40,7 @@ def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_hea
 
 
 def _row_head(sh: SheetLayout, r: int, label: str, unit: str, code: str) -> None:
-    sh.put(r, C_LABEL, label, "label")
-    sh.put(r, C_UNIT, "" if unit == "text" else unit, "unit")
-    sh.put(r, C_CODE, code, "code")
+    row_head(sh, r, label, unit, code, text_unit="")
 
 
 def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
@@ -223,22 +221,14 @@ def _checks(lay: Layout) -> None:
                                    f'"Checks: "&{chk_sheet}!{total}&" failing, see the Checks sheet")'
                                    f'&IF(SUM({warn})=0,"","; warnings: "&SUM({warn})&", see the Checks sheet")',
                            "master")
+    # the Comparison's first rows quote the master check: counting errors there would be a
+    # circular reference, so its error count starts below them
+    lr, lc = lay.sheets[spec.COMPARISON].extent
+    below = (f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(LATEST_HEAD_ROW, 0, True, True)}:"
+             f"{xl_rowcol_to_cell(lr, lc, True, True)}")
     for chk in spec.CHECKS_LIST:
-        r = lay.row_of[chk.key][1]
-        _row_head(sh, r, chk.label, "count", chk.key)
-        if chk.per_period:
-            for c in range(P0, lay.last_col + 1):
-                sh.formula(r, c, lay.render(chk.formula, c, spec.CHECKS), "check_flag")
-            sh.formula(r, C_VALUE, f"SUM({xl_rowcol_to_cell(r, P0)}:{xl_rowcol_to_cell(r, lay.last_col)})",
-                       "check_total")
-        else:
-            # the Comparison's first rows quote the master check: counting errors there would
-            # be a circular reference, so its error count starts below them
-            lr, lc = lay.sheets[spec.COMPARISON].extent
-            below = (f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(LATEST_HEAD_ROW, 0, True, True)}:"
-                     f"{xl_rowcol_to_cell(lr, lc, True, True)}")
-            sh.formula(r, C_VALUE, lay.render(chk.formula.replace("{!" + spec.COMPARISON + "}", below), P0,
-                                              spec.CHECKS), "check_total")
+        check_row(lay, sh, lay.row_of[chk.key][1], chk,
+                  whole=chk.formula.replace("{!" + spec.COMPARISON + "}", below))
 
 
 def _chart_data(lay: Layout) -> None:
