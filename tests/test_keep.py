@@ -53,17 +53,21 @@ def _struct(uno, name, **kw):
     return s
 
 
+def uno_find(sheet, code, label=None):
+    """(row, column), 0-based, of a coded row (column C) and a period label (row 4) on a
+    Calc sheet over UNO, as a person finds them by eye; column None without a label."""
+    r = next(r for r in range(300) if sheet.getCellByPosition(2, r).getString() == code)
+    if label is None:
+        return r, None
+    c = next(c for c in range(5, 80) if sheet.getCellByPosition(c, 3).getString() == label)
+    return r, c
+
+
 def person_edits(lo):
     """Everything a person does in Calc, as UNO calls (the sheet names and cells are the
     ones a person sees; rows are found by their code like a person would by eye)."""
     uno = lo.uno
-
-    def find(sheet, code, label=None):
-        r = next(r for r in range(200) if sheet.getCellByPosition(2, r).getString() == code)
-        if label is None:
-            return r, None
-        c = next(c for c in range(5, 80) if sheet.getCellByPosition(c, 3).getString() == label)
-        return r, c
+    find = uno_find
 
     def edit(doc):
         sheets = doc.Sheets

@@ -19,7 +19,7 @@ from model.reader import read_book
 from model.refresh import RefreshRefused, refresh
 
 from .conftest import ROOT
-from .test_keep import _struct
+from .test_keep import _struct, uno_find
 
 PEERS, LENOVO = ROOT / "data" / "peers_quarterly.csv", ROOT / "data" / "lenovo_quarterly.csv"
 NEW_Q = "2026 Q1"          # Dell FY2027 Q1, HPE FY2026 Q2, Supermicro FY2026 Q3
@@ -47,13 +47,7 @@ def _latest_rows():
 
 def _edits(lo):
     uno = lo.uno
-
-    def find(sheet, code, label=None):
-        r = next(r for r in range(300) if sheet.getCellByPosition(2, r).getString() == code)
-        if label is None:
-            return r, None
-        c = next(c for c in range(5, 80) if sheet.getCellByPosition(c, 3).getString() == label)
-        return r, c
+    find = uno_find
 
     def edit(doc):
         sheets = doc.Sheets
