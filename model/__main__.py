@@ -23,7 +23,7 @@ def _build(args) -> int:
         chosen = [models.get(args.model)] if args.model else models.all_models()
         jobs = [(m, out) for m in chosen for out in (
             [m.default_workbook, m.default_workbook.with_suffix(".xlsm")]
-            if m.key == models.DEFAULT else [m.default_workbook])]
+            if m.macro_twin else [m.default_workbook])]
         if args.data and len(chosen) > 1:
             print("error: --data is one model's data; name the model with --model "
                   f"({', '.join(REGISTRY)})", file=sys.stderr)

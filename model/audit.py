@@ -36,14 +36,11 @@ if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, 
     from .reference import Result
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
-NEEDED_SHEETS = (spec.INPUTS, spec.ASSUMPTIONS, spec.CALCS, spec.SENS, spec.CHECKS, spec.SOURCES)
 
 
 def needed_sheets(m: models.Model) -> tuple[str, ...]:
     """The sheets without which there is nothing to check the formulas against."""
-    if m.key == models.DEFAULT:
-        return NEEDED_SHEETS
-    return (m.inputs, m.assumptions, m.calcs, m.checks, m.sources)
+    return tuple(s for s in (m.inputs, m.assumptions, m.calcs, m.sensitivity, m.checks, m.sources) if s)
 
 
 class Unauditable(RuntimeError):

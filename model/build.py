@@ -62,7 +62,7 @@ def build(data: str | Path | tuple = DEFAULT_DATA, out: str | Path = DEFAULT_WOR
     from . import models
     out = Path(out)
     m = models.get(model) if model else (models.of_workbook_name(out) or models.get(models.DEFAULT))
-    if out.suffix.lower() == ".xlsm" and m.key != models.DEFAULT:
+    if out.suffix.lower() == ".xlsm" and not m.macro_twin:
         raise BuildRefused(f"{out}: the {m.key} model has no Refresh button (only the Lenovo "
                            "workbook has an .xlsm twin); write an .xlsx. Nothing was written.")
     if data is None:

@@ -171,7 +171,7 @@ def expected_series(cells: dict[str, Cells], m: models.Model | None = None
     m = m or models.get(models.DEFAULT)
     rows = row_refs(cells, m)
     want = {}
-    if m.key != models.DEFAULT:
+    if not m.sensitivity:
         for ch in m.charts:
             want.update({s.key: rows[s.key] for s in ch.series if s.key in rows})
         return want, {m.period_name.upper(), norm(rows["Periods"])}

@@ -55,7 +55,10 @@ class Model:
     cached: Callable              # (Layout, expected) -> {(sheet, r, c): value}
     input_rows: Callable | None = None   # (keys, first) -> input rows in order (default Lenovo's)
     check_rows: tuple = ()
-    scalars: tuple = ()           # spec.Scalar values on the Assumptions sheet (column E)        # spec Check values (key, label, warning) on the Checks sheet
+    scalars: tuple = ()           # spec.Scalar values on the Assumptions sheet (column E)
+    scenario_rows: tuple = ()     # spec.ScenarioRow values: margin rows per quarter on Assumptions
+    sensitivity: str | None = None   # the sensitivity sheet, if the model has one
+    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button        # spec Check values (key, label, warning) on the Checks sheet
     print_scale: int = 60         # timeline sheets: percent
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
@@ -160,4 +163,5 @@ def lenovo() -> Model:
         names=spec.defined_names, load=load_one, from_dataset=from_dataset,
         read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
         compare=compare, cached=cached_for_result, check_rows=spec.CHECKS_LIST,
-        scalars=spec.SCALARS)
+        scalars=spec.SCALARS, scenario_rows=spec.SCENARIO_ROWS, sensitivity=spec.SENS,
+        macro_twin=True)

@@ -177,7 +177,7 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
             figures[pk] = e
     scenarios = {}
     for p in periods:
-        for s in (spec.SCENARIO_ROWS if m.key == models.DEFAULT else ()):
+        for s in m.scenario_rows:
             pk = (p, s.key)
             w, d = wb.scenarios.get(pk), fresh.scenarios.get(pk)
             d_data = d if d is not None and d.basis != "assumption" else None

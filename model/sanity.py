@@ -80,7 +80,6 @@ def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
     """Input sanity findings for the Inputs, Assumptions and Sensitivity sheets of the
     model ``m`` (default: Lenovo's)."""
     m = m or models.get(models.DEFAULT)
-    lenovo = m.key == models.DEFAULT
     out: list[Finding] = []
     try:
         pattern = re.compile(m.period_regex)
@@ -95,7 +94,7 @@ def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
                    if "." in key and inp.get((r, C_UNIT)) == "%"]
     margin_rows += [(m.assumptions, atl, s.scenario,
                      "Group-exCSP.gross_margin_pct" if s.key == "excsp_base" else s.key)
-                    for s in (spec.SCENARIO_ROWS if lenovo else ()) if s.scenario in atl.rows]
+                    for s in m.scenario_rows if s.scenario in atl.rows]
     lo, hi = MARGIN_RANGE
     for sheet, t, code, _ in margin_rows:
         for label, c in t.cols.items():
@@ -141,7 +140,7 @@ def source_differs(book: Book, tl, atl, srcs, m: models.Model) -> list[Finding]:
     inp, ass = book.cells[m.inputs], book.cells[m.assumptions]
     override = re.compile(spec.OVERRIDE_NOTE, re.I)
     rows = [(m.inputs, inp, tl, key, key) for key in tl.rows if "." in key]
-    if "Base" in atl.rows and m.key == models.DEFAULT:
+    if "Base" in atl.rows and m.scenario_rows:
         rows.append((m.assumptions, ass, atl, "Base", "Group-exCSP.gross_margin_pct"))
     for sheet, cells, t, code, src_key in rows:
         r = t.rows[code]
@@ -179,7 +178,7 @@ def out_of_range(book: Book, atl, m: models.Model) -> list[Finding]:
         if s.valid and s.key in atl.rows:
             test(m.assumptions, atl.rows[s.key], C_VALUE, s.key, s.unit,
                  _number(ass.get((atl.rows[s.key], C_VALUE))), s.valid)
-    sens = book.cells.get(spec.SENS) if m.key == models.DEFAULT else None
+    sens = book.cells.get(m.sensitivity) if m.sensitivity else None
     if sens is None:
         return out
     try:
