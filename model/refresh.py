@@ -351,8 +351,8 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                              "refresh it with that version (pip install -U), so nothing it added is "
                              "lost. Nothing was changed.")
     release_sheets = known(version or OLDEST, m.key)["sheets"]
-    missing = [s for s in m.worksheets + tuple(c.sheet for c in m.charts) if s not in sheets
-               and s not in _all_sheets(pkg)
+    present = set(sheets) | _all_sheets(pkg)
+    missing = [s for s in m.worksheets + tuple(c.sheet for c in m.charts) if s not in present
                and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
         raise RefreshRefused(
