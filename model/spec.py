@@ -450,6 +450,7 @@ class Series:
     name: str
     kind: str = "column"         # column | line
     secondary: bool = False
+    colour: str = ""             # a line's colour ('#1F4E79'); default: the chart's palette
 
 
 @dataclass(frozen=True)

@@ -160,6 +160,9 @@ def _chart(wb, lay: Layout, c: spec.Chart):
             if s.kind == "line":
                 opts["marker"] = {"type": "circle", "size": 7}
                 opts.setdefault("line", {"width": 2.25})
+                if s.colour:
+                    opts["line"]["color"] = s.colour
+                    opts["marker"].update(fill={"color": s.colour}, border={"color": s.colour})
                 if "assumed" in s.name:
                     opts["line"] = {"dash_type": "dash", "width": 2}
             if s.secondary:

@@ -5,43 +5,13 @@
 from __future__ import annotations
 
 
-COLOURS = ("#1F4E79", "#00A3A1", "#C00000", "#7F6000")    # one per company, in spec.COMPANIES order
-
-
-def _lines(wb, lay, chart):
-    """A chart of lines only, drawn on an empty column chart: LibreOffice draws a #N/A in a
-    line-only chart as zero, but as a gap when the lines are combined with columns (and
-    Excel is told to show #N/A as an empty cell, i.e. a gap)."""
-    base = wb.add_chart({"type": "column"})
-    base.add_series({"name": " ", "categories": "=" + lay.spec.period_name, "values": "=" + lay.blank_range,
-                     "fill": {"none": True}, "border": {"none": True}})
-    line = wb.add_chart({"type": "line"})
-    for s, colour in zip(chart.series, COLOURS):
-        line.add_series({"name": s.name, "categories": "=" + lay.spec.period_name,
-                         "values": "=" + lay.row_range(s.key),
-                         "line": {"color": colour, "width": 2.25},
-                         "marker": {"type": "circle", "size": 5, "fill": {"color": colour},
-                                    "border": {"color": colour}}})
-    base.combine(line)
-    base.set_title({"name": chart.title, "name_font": {"size": 14}})
-    base.set_x_axis({"name": chart.x_title, "label_position": "low", "num_font": {"rotation": -45}})
-    base.set_y_axis({"name": chart.y_title, "num_format": chart.y_format,
-                     "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
-    base.set_legend({"position": "bottom", "delete_series": [0]})
-    base.show_blanks_as("gap")
-    base.show_na_as_empty_cell()
-    return base
-
-
 def draw_chart(wb, lay, chart):
     """The growth-against-margin scatter (one series, one point, per company, so the legend
-    names them) and the line charts (see _lines); the writer draws the rest (None)."""
+    names them); the writer draws the rest (None)."""
     from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
     from . import spec
     from .layout import COMPANY_COL
-    if chart.series and all(s.kind == "line" and not s.secondary for s in chart.series):
-        return _lines(wb, lay, chart)
     if chart.sheet != spec.CHART_SCATTER:
         return None
     sc = wb.add_chart({"type": "scatter"})
@@ -50,7 +20,7 @@ def draw_chart(wb, lay, chart):
     _, qr, _ = lay.scalar_at["latest:l_quarter"]
     sheet = quote_sheetname(spec.CHART_DATA)
     _, nr, _ = lay.scalar_at["scatter:sx_name"]
-    for c, colour in zip(spec.COMPANIES, COLOURS):
+    for c, colour in zip(spec.COMPANIES, spec.COLOURS):
         col = COMPANY_COL[c.company]
         sc.add_series({
             "name": f"={sheet}!{xl_rowcol_to_cell(nr, col, True, True)}",     # 'Dell ISG (2026 Q1)'

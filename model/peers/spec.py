@@ -44,6 +44,7 @@ COMPANIES = (
             "Supermicro"),
     Company("Lenovo", "Lenovo ISG", "Lenovo-ISG", "lenovo", "Infrastructure Solutions Group", "Lenovo_ISG"),
 )
+COLOURS = ("#1F4E79", "#00A3A1", "#C00000", "#7F6000")    # one per company, in COMPANIES order
 BY_COMPANY = {c.company: c for c in COMPANIES}
 
 
@@ -354,9 +355,10 @@ CHART_MARGINS, CHART_INDEX, CHART_SCATTER, CHART_AI = (
     "Chart Margins", "Chart Revenue index", "Chart Growth v margin", "Chart AI backlog")
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by company and calendar quarter (%)", "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{c.slug}", c.name, "line") for c in COMPANIES), x_title="Calendar quarter"),
+          tuple(Series(f"f_om_{c.slug}", c.name, "line", colour=col) for c, col in zip(COMPANIES, COLOURS)),
+          x_title="Calendar quarter"),
     Chart(CHART_INDEX, "Revenue indexed to the base quarter on Assumptions (base = 100)", "Revenue index",
-          "0", tuple(Series(f"f_index_{c.slug}", c.name, "line") for c in COMPANIES),
+          "0", tuple(Series(f"f_index_{c.slug}", c.name, "line", colour=col) for c, col in zip(COMPANIES, COLOURS)),
           x_title="Calendar quarter"),
     Chart(CHART_SCATTER, "Latest quarter with both: revenue growth year on year against operating margin",
           "Operating margin (%)", "0%", (), x_title="Revenue growth, year on year (%)", x_format="0%"),
