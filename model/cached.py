@@ -6,6 +6,7 @@ on open; a cell the recompute does not cover is stored with no value, as before.
 from __future__ import annotations
 
 import math
+import re
 
 from . import spec
 
@@ -62,7 +63,68 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
                     put(sheet, r, 3 + j, v)
     for i, q in enumerate(res.summary_list or []):
         put("Summary", 3 + i, 10, q)
+    _texts(lay, res, put)
     # only formula cells take a cached value
     return {k: v for k, v in out.items()
             if k[0] in lay.sheets and (k[1], k[2]) in lay.sheets[k[0]].cells
             and lay.sheets[k[0]].cells[(k[1], k[2])].formula}
+
+
+def master_text(master) -> str:
+    """The Cover's verdict as its formula shows it: a number joined to text reads as Excel
+    writes it (3, not 3.0)."""
+    if not _ok(master):
+        return ""
+    if master == 0:
+        return "OK: all checks pass"
+    n = int(master) if float(master).is_integer() else master
+    return f"FAILED: {n} failing item(s), see the Checks sheet"
+
+
+def put_master_text(lay, master, put) -> None:
+    """The Cover's verdict cell (the formula that says whether all checks pass)."""
+    cover = lay.sheets.get(lay.spec.cover)
+    for (r, c), cell in (cover.cells.items() if cover is not None else ()):
+        if cell.formula and "all checks pass" in str(cell.value):
+            put(lay.spec.cover, r, c, master_text(master))
+
+
+# headings that name the quarter shown: (sheet, how the formula's text begins, the text after it)
+_HEADINGS = (("Summary", '"Headline for "', lambda q, s: f"Headline for {q}, ex-CSP margin scenario in use: {s}"),
+             ("Summary", '"Scenarios side by side, "', lambda q, s: f"Scenarios side by side, {q}"),
+             ("Summary", '"Bridge from group gross profit to CSP operating profit, "',
+              lambda q, s: f"Bridge from group gross profit to CSP operating profit, {q}"),
+             ("Summary", '"CSP bridge, "',
+              lambda q, s: f"CSP bridge, {q} ($M): group gross profit to CSP operating profit"))
+
+
+def _texts(lay, res, put) -> None:
+    """The text cells a fresh recalculation shows besides the numbers: the master check's
+    verdict on the Cover, headings naming the quarter and scenario in use, the scenario
+    names above the side-by-side columns, whether the Base margin in use is sourced."""
+    mi = lay.inputs
+    q, scen = mi.summary_quarter, mi.scalars.get("scenario")
+    put_master_text(lay, res.master, put)
+    if "sens_title" in lay.scalar_at:
+        s, r, c = lay.scalar_at["sens_title"]
+        put(s, r, c, "CSP operating profit by ex-CSP margin and opex intensity ($M), "
+                     f"{mi.sens_quarter}")
+    summary, ass = lay.sheets.get("Summary"), lay.sheets.get(spec.ASSUMPTIONS)
+    if summary is None or ass is None:
+        return
+    for (r, c), cell in summary.cells.items():
+        if not cell.formula:
+            continue
+        text = str(cell.value)
+        for sheet, head, fill in _HEADINGS:
+            if text.startswith(head):
+                put(sheet, r, c, fill(q, scen))
+        ref = re.fullmatch(r"Assumptions!\$C\$(\d+)", text)
+        if ref:                                 # a scenario's name, as Assumptions codes it
+            put("Summary", r, c, ass.cells.get((int(ref.group(1)) - 1, 2)).value)
+    src = next((r for (r, c), v in ass.cells.items() if c == 2 and v.value == "excsp_base_source"), None)
+    if src is not None and q:
+        basis = ass.cells.get((src, lay.col_of(q)))
+        for (r, c), cell in summary.cells.items():
+            if cell.formula and f"INDEX(Assumptions!$F${src + 1}:" in str(cell.value):
+                put("Summary", r, c, "" if basis is None else basis.value)

@@ -410,6 +410,7 @@ class Patch:
     replaced: list[str] = field(default_factory=list)   # 'Sheet!A1: old -> new' (not blank before)
     styles_imported: int = 0
     references: list[str] = field(default_factory=list)  # names / chart series / formulas extended
+    formulas: set = field(default_factory=set)          # (sheet, r, c) holding the model's formula now
 
     def __bool__(self) -> bool:
         return bool(self.cells or self.references)
@@ -464,6 +465,8 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
     conflicts: list[str] = []
     if new_sheets:
         add_sheets(pkg, built, list(new_sheets), patch, ref, styles, imported)
+        patch.formulas |= {(n, *pos) for n in new_sheets if n in new.sheets
+                           for pos, c in new.sheets[n].cells.items() if c.formula}
     parts = pkg.worksheet_parts()
     for name, sh in new.sheets.items():
         part = parts.get(name)
@@ -496,6 +499,8 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
                 # a quarter the person typed in were merged already: those are theirs)
                 conflicts.append(where)
                 continue
+            if want is not None and want.formula:
+                patch.formulas.add((name, *pos))    # the model's formula, kept or written
             style = None
             restyle = (want is not None and before is not None and want.style != before.style
                        and xml.style(*pos) == _mode(usual.get(before.style)))
@@ -765,6 +770,60 @@ def _repair_chart_sizes(pkg: ZipPackage, built: ZipPackage, patch: Patch) -> Non
                     ext.set("cy", size[1])
                     pkg.touch(target)
                     patch.references.append(f"chart size {target}")
+
+
+def store_values(pkg: ZipPackage, formulas: set, values: dict) -> int:
+    """Give every formula cell of every worksheet its stored (cached) value: ``values``
+    ((sheet, r, c) -> value, from the independent recompute) where the cell holds the
+    model's formula (``formulas``), else no value at all (a person's own formula, whose
+    value the refresh cannot know), never the stale one it had. Returns the cells changed."""
+    n = 0
+    for name, part in pkg.worksheet_parts().items():
+        if not pkg.has(part):
+            continue
+        root = pkg.xml(part)
+        touched = False
+        for c_el in root.iter(q("c")):
+            if c_el.find(q("f")) is None:
+                continue
+            r, c = _split(c_el.get("r"))
+            key = (name, r, c)
+            v_el = c_el.find(q("v"))
+            old = (c_el.get("t"), None if v_el is None else (v_el.text or ""))
+            if key in formulas and key in values:
+                new = _cached_xml(values[key])
+            else:
+                new = (None, None)
+            if new == old:
+                continue
+            if v_el is not None:
+                c_el.remove(v_el)
+            c_el.attrib.pop("t", None)
+            t, text = new
+            if t:
+                c_el.set("t", t)
+            if text is not None:
+                etree.SubElement(c_el, q("v")).text = text
+                _first(c_el, ("f", "v"))
+            touched = True
+            n += 1
+        if touched:
+            pkg.touch(part)
+    return n
+
+
+_ERRORS = ("#N/A", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!")
+
+
+def _cached_xml(v) -> tuple[str | None, str]:
+    """(the cell's t attribute, the text of its <v>) for a formula's value."""
+    if isinstance(v, bool):
+        return "b", "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return None, repr(float(v)) if isinstance(v, float) else str(v)
+    if v in _ERRORS:
+        return "e", v
+    return "str", "" if v is None else str(v)
 
 
 def _recalculate_on_open(pkg: ZipPackage) -> None:

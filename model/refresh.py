@@ -38,6 +38,7 @@ from .patch import (
     custom_properties,
     set_custom_properties,
     sheet_order,
+    store_values,
 )
 from .releases import OLDEST, known, new_since
 from .reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
@@ -428,6 +429,9 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     _name_new_rows(rep, new)
+    if rep.patch:
+        from .build import cached_for
+        store_values(pkg, rep.patch.formulas, cached_for(new))
     stamped = set_custom_properties(pkg, stamp)
     if not rep.patch and not stamped:
         return None                     # the same workbook: nothing to write
