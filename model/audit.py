@@ -127,7 +127,7 @@ class Inspection:
         errors = {s: v.errors for s, v in values.items()}
         compare = self.lay.spec.compare
         for m in compare(self.expected, {s: v.values for s, v in values.items()}, errors, self.lay):
-            if (m.sheet, m.cell) not in seen:
+            if (m.sheet, m.cell) not in seen and not same_as_stored(m.expected, m.got):
                 seen.add((m.sheet, m.cell))
                 out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
                                    f"{m.what}: the independent recompute gives {m.expected!r}, "
@@ -137,7 +137,7 @@ class Inspection:
             cached = read_book(self.path, data_only=True, styles=False,
                                package=self.book.package).cells
             for m in compare(self.expected, cached, lay=self.lay):
-                if (m.sheet, m.cell) not in seen:
+                if (m.sheet, m.cell) not in seen and not same_as_stored(m.expected, m.got):
                     out.append(finding("CACHED-STALE", m.sheet, m.cell,
                                        f"{m.what}: {program} showed {m.got!r} when the file was "
                                        f"saved; the recompute gives {m.expected!r}"))
@@ -171,6 +171,39 @@ class Inspection:
                                f"the check '{chk.label}' fails {v:g} time(s)"
                                + (f" ({', '.join(where)})" if where else "")))
         return out
+
+
+def _older_release(findings: list[Finding], cells, path, m: models.Model) -> list[Finding]:
+    """A formula the release that built the workbook wrote (this release changed it) is not a
+    person's edit: a warning that a refresh brings it up to date, not STRUCT-FORMULA."""
+    from .patch import ZipPackage, custom_properties
+    from .releases import is_old_model
+    from .writer import STAMP_VERSION
+    if not any(f.rule == "STRUCT-FORMULA" for f in findings):
+        return findings
+    version = custom_properties(ZipPackage(path)).get(STAMP_VERSION)
+    out = []
+    for f in findings:
+        cr = _cell_row(f.cell) if f.rule == "STRUCT-FORMULA" else None
+        if cr is not None:
+            from openpyxl.utils.cell import column_index_from_string
+            r, c = cr[1] - 1, column_index_from_string(cr[0]) - 1
+            if is_old_model(version, f.sheet, r, c, cells.get(f.sheet, {}).get((r, c)), m.key):
+                f = finding("STRUCT-OLD-RELEASE", f.sheet, f.cell,
+                            f"the formula release {version or 'before 0.3.0'} wrote here; this "
+                            "release's differs (python -m model refresh brings it up to date)",
+                            got=f.got, expected=f.expected)
+        out.append(f)
+    return out
+
+
+def same_as_stored(expected, got) -> bool:
+    """Is ``got``, a formula's value as a program stored it, ``expected`` as that program
+    stores it? LibreOffice drops leading and trailing spaces, tabs and line breaks from a
+    stored text result (a plain open-and-save, no recalculation, stores 'a' for 'a ');
+    numbers it stores to 15 significant digits, which the comparison's tolerance allows;
+    booleans, errors and blanks it keeps. Excel stores text as computed."""
+    return isinstance(expected, str) and isinstance(got, str) and expected.strip() == got.strip()
 
 
 def _uncovered(lay, expected: Result) -> list[Finding]:
@@ -216,7 +249,7 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
         sheet, _, cell = where.partition("!")
         findings.append(finding("INPUT-NOT-NUMBER", sheet, cell, msg))
     findings += sanity(book, m)
-    findings += compare_structure(book.cells, lay, ignore)
+    findings += _older_release(compare_structure(book.cells, lay, ignore), book.cells, path, m)
     findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
                  for c in m.charts if c.sheet not in book.states]
     findings += _names(book, m)

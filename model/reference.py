@@ -128,7 +128,8 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
             why.append("CSP revenue (or ISG and enterprise/SMB revenue)")
         if np.isnan(c["excsp_gm"][p]):
             why.append("ex-CSP gross margin")
-        reasons.append("missing: " + "".join(w + "; " for w in why))
+        # TRIM in the formula: no trailing space, which LibreOffice drops from stored text
+        reasons.append(("missing: " + "".join(w + "; " for w in why)).strip())
     c["csp_missing"] = pd.Series(reasons, index=periods, dtype=object)
     c["csp_answered"] = answered.astype(float)
     c["csp_answer_rank"] = answered.cumsum().astype(float).where(answered)

@@ -55,6 +55,9 @@ RULES = {r.id: r for r in (
          "structure:compare_structure"),
     Rule("STRUCT-SHEET-MISSING", "error", "structure", "a chart sheet of the model was deleted",
          "audit:inspect"),
+    Rule("STRUCT-OLD-RELEASE", "warning", "structure",
+         "a model formula as the earlier release that built the workbook wrote it; a refresh "
+         "brings it up to date", "audit:_older_release"),
     Rule("STRUCT-LABEL", "warning", "structure", "a label or heading was changed",
          "structure:compare_structure"),
     Rule("NAME-MISSING", "error", "structure", "a defined name of the public interface is missing",

@@ -301,12 +301,12 @@ CALC_ROWS = (
     # --- added in 0.2.0, below every earlier row so no row of an existing workbook moves ---
     CalcRow("csp_missing", "CSP answer: the inputs this quarter lacks, blank when answered (text)", "text",
             (
-                'IF({csp_op}<>"","","missing: "'
+                'IF({csp_op}<>"","",TRIM("missing: "'
                 '&IF({Group.revenue}="","group revenue; ",IF({Group.revenue}=0,"group revenue is zero; ",""))'
                 '&IF({group_gross_profit}="","group gross profit (or group gross margin); ","")'
                 '&IF({Group.operating_profit}="","group operating profit; ","")'
                 '&IF({csp_revenue}="","CSP revenue (or ISG and enterprise/SMB revenue); ","")'
-                '&IF({excsp_gm}="","ex-CSP gross margin; ",""))'),
+                '&IF({excsp_gm}="","ex-CSP gross margin; ","")))'),
             section="Answer and reconciliation"),
     CalcRow("csp_answered", "Quarter has a CSP answer, 1 = yes (count)", "count",
             'IF({csp_op}="",0,1)'),
