@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 
+from ..core.cached import put_master_text
 from . import spec
 
 
@@ -68,25 +69,6 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
     return {k: v for k, v in out.items()
             if k[0] in lay.sheets and (k[1], k[2]) in lay.sheets[k[0]].cells
             and lay.sheets[k[0]].cells[(k[1], k[2])].formula}
-
-
-def master_text(master) -> str:
-    """The Cover's verdict as its formula shows it: a number joined to text reads as Excel
-    writes it (3, not 3.0)."""
-    if not _ok(master):
-        return ""
-    if master == 0:
-        return "OK: all checks pass"
-    n = int(master) if float(master).is_integer() else master
-    return f"FAILED: {n} failing item(s), see the Checks sheet"
-
-
-def put_master_text(lay, master, put) -> None:
-    """The Cover's verdict cell (the formula that says whether all checks pass)."""
-    cover = lay.sheets.get(lay.spec.cover)
-    for (r, c), cell in (cover.cells.items() if cover is not None else ()):
-        if cell.formula and "all checks pass" in str(cell.value):
-            put(lay.spec.cover, r, c, master_text(master))
 
 
 # headings that name the quarter shown: (sheet, how the formula's text begins, the text after it)

@@ -310,7 +310,7 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     s, r, c = lay.master_check
     put(s, r, c, expected.master)
     put(s, r, c - 1, "OK" if expected.master == 0 else "FAIL")
-    from ..cached import put_master_text
+    from ..core.cached import put_master_text
     put_master_text(lay, expected.master, put)
     for code, by in expected.latest.items():
         sheet, r, _ = lay.scalar_at[f"latest:{code}"]
