@@ -45,7 +45,11 @@ def _refresh(args) -> int:
         for f in exc.findings:
             print(f"  {f}", file=sys.stderr)
         return 1
-    print("\n".join(rep.lines()))
+    if args.json:
+        import json
+        print(json.dumps(rep.as_json(), indent=2, default=str))
+    else:
+        print("\n".join(rep.lines(verbose=args.verbose)))
     return 0
 
 
@@ -172,6 +176,10 @@ def main(argv=None) -> int:
     r.add_argument("--force", action="store_true",
                    help="rebuild even over edits outside the input cells (a backup is kept)")
     r.add_argument("--keep-backups", type=int, default=5, help="previous versions kept in .backup/")
+    r.add_argument("--verbose", "-v", action="store_true",
+                   help="list every figure added or updated and every cell written, not only "
+                        "what you should look at")
+    r.add_argument("--json", action="store_true", help="everything the refresh did, as JSON")
     r.set_defaults(run=_refresh)
     a = sub.add_parser("audit", help="check edited workbooks: structure, errors, and every formula "
                                      "recomputed independently", formatter_class=raw, epilog=examples(

@@ -15,7 +15,7 @@ from .lenovo import spec
 from .core.dataset import DataError
 from .lenovo.data import load
 from .lenovo.inputs import from_dataset
-from .lenovo.layout import lay_out
+from .lenovo.layout import QUOTES, lay_out
 from .core.grid import SOURCES_COLUMNS
 from .core.reader import Cells, source_order, timeline
 from .lenovo.reader import read_model_inputs
@@ -63,7 +63,7 @@ def refresh_book(book, data: str | Path = DEFAULT_DATA, take_data: bool = False)
     timelines = {s: timeline(s, sheets[s]) for s in (spec.INPUTS, spec.ASSUMPTIONS)}
     merged = merge(wb, cleared, fresh, take_data, rep,
                    lambda s, p, k: f"{s}!{_cell_of(timelines[s], p, k)}")
-    lay = lay_out(merged, source_order(sheets[spec.SOURCES]))
+    lay = lay_out(merged, source_order(sheets[spec.SOURCES], sheets.get(QUOTES)))
     old = timeline(spec.INPUTS, sheets[spec.INPUTS])
     if rep.new_periods or [r.key for r in merged.rows] != [k for k in old.rows if "." in k]:
         book.app.alert("New quarters or rows arrived. Save and close the workbook, then run\n"

@@ -63,6 +63,7 @@ class Model:
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
                                          # None to draw it as columns/lines over the periods
+    quotes: str | None = None     # a sheet of the sources' words, one row a figure, kept in place
     extra: dict = field(default_factory=dict)
 
     @property

@@ -411,6 +411,7 @@ class Patch:
     styles_imported: int = 0
     references: list[str] = field(default_factory=list)  # names / chart series / formulas extended
     formulas: set = field(default_factory=set)          # (sheet, r, c) holding the model's formula now
+    overwritten: list[str] = field(default_factory=list)  # of ``replaced``: what a person should look at
 
     def __bool__(self) -> bool:
         return bool(self.cells or self.references)
@@ -448,7 +449,7 @@ class _Built:
 def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, built: bytes,
           force: set[str] | None = None, new_sheets: list[str] = (),
           new_names: dict[str, str] | None = None, typed: dict[str, set[int]] | None = None,
-          data_sheets: tuple[str, ...] = ()) -> Patch:
+          data_sheets: tuple[str, ...] = (), quiet_sheets: tuple[str, ...] = ()) -> Patch:
     """Change ``pkg`` (the person's workbook, whose cells as read are ``cells``) from the
     model content of ``old`` to that of ``new``. ``built`` is ``new`` written by the
     writer (for styles, hyperlinks and the sheets a new release adds: ``new_sheets``,
@@ -456,7 +457,12 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
     PatchConflict unless its 'Sheet!A1' is in ``force``, or unless it is an input cell in
     a column ``typed`` (sheet -> columns where a person typed a quarter, whose figures
     the refresh merged). On ``data_sheets`` (Sources) the model's cells record the data
-    file and are always brought up to date; what they held is listed in ``replaced``."""
+    file and are always brought up to date; what they held is listed in ``replaced``.
+    ``overwritten`` lists, of those, what a person should look at: content that was not the
+    old model's (theirs, restored or forced), and data values written over model values
+    other than a figure's (a period end); not a model formula or label brought up to date,
+    a figure (the refresh reports those by kind), nor text on ``quiet_sheets`` (Cover,
+    Quotes) or ``data_sheets`` that followed the data file."""
     force = force or set()
     patch = Patch()
     ref = _Built(built)
@@ -514,7 +520,12 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
             else:
                 if not content_same and got not in (None, ""):
                     patch.replaced.append(f"{where}: {_brief(got)} -> "
-                                          f"{_brief(None if want is None else want.value)}")
+                                          f"{_brief(_content(want))}")
+                    routine = before is not None and same_content(got, before) and (
+                        before.formula or (want is not None and (want.formula or is_input(want.style)))
+                        or name in quiet_sheets or name in data_sheets)
+                    if not routine:
+                        patch.overwritten.append(patch.replaced[-1])
                 xml.set(*pos, want, style)
                 if (want is not None and want.url) or (before is not None and before.url):
                     _link(pkg, part, xml, pos, ref.links.get(name, {}).get(pos))
@@ -552,6 +563,13 @@ def _same_record(have: dict, want: dict, pos: tuple[int, int]) -> bool:
         return False
     keys = [(r, SRC[f]) for f in ("period", "entity", "metric")]
     return all(want.get(k) is not None and have.get(k) == want[k].value for k in keys)
+
+
+def _content(want: Cell | None):
+    """A model cell's content as a person reads it: a formula with its '=' (not as text)."""
+    if want is None:
+        return None
+    return Formula("=" + str(want.value)) if want.formula else want.value
 
 
 def _brief(v) -> str:

@@ -91,25 +91,61 @@ class Report:
     forced_over: list[Finding] = field(default_factory=list)
     patch: Patch | None = None
 
-    def lines(self) -> list[str]:
+    def lines(self, verbose: bool = False) -> list[str]:
+        """The report: a summary by kind, then only what a person should look at (conflicts,
+        withdrawn figures, cells forced over, their content the refresh wrote over);
+        ``verbose``: every figure and cell as well."""
         out = [f"{self.path}: " + ("refreshed" if self.written else "already up to date; nothing written")]
         if self.new_periods:
             out.append(f"  new quarters: {', '.join(self.new_periods)}")
         out.append(f"  figures added from data: {len(self.added)}, updated from data: "
                    f"{len(self.updated)}, withdrawn from data: {len(self.withdrawn)}, your edits "
                    f"kept: {len(self.kept_edits)}, conflicts: {len(self.conflicts)}")
-        out += [f"  added {a}" for a in self.added]
-        out += [f"  updated {u}" for u in self.updated]
-        out += [f"  withdrawn {w}" for w in self.withdrawn]
-        out += [f"  conflict {c}" for c in self.conflicts]
-        out += [f"  forced over {f}" for f in self.forced_over]
-        if self.patch is not None and self.written:
-            out += [f"  replaced {r}" for r in self.patch.replaced]
-            out.append(f"  cells written: {len(self.patch.cells)}; everything else in the file "
-                       "(comments, formats, names, charts, sheets, macros) kept as it was")
+        written = self.patch is not None and self.written
+        if written:
+            by_sheet: dict[str, int] = {}
+            for c in self.patch.cells:
+                by_sheet[c.partition("!")[0]] = by_sheet.get(c.partition("!")[0], 0) + 1
+            out.append(f"  cells written: {len(self.patch.cells)} ("
+                       + ", ".join(f"{s} {n}" for s, n in by_sheet.items()) + ")"
+                       + (f"; references extended: {len(self.patch.references)}" if self.patch.references else ""))
+            out.append("  everything else in the file (comments, formats, names, charts, sheets, "
+                       "macros) kept as it was")
+        look = ([f"  conflict {c}" for c in self.conflicts]
+                + [f"  withdrawn {w}" for w in self.withdrawn]
+                + [f"  forced over {f}" for f in self.forced_over]
+                + ([f"  replaced {r}" for r in self.patch.overwritten] if written else []))
+        if look:
+            out.append("  to look at:")
+            out += look
+        if verbose:
+            out += [f"  added {a}" for a in self.added]
+            out += [f"  updated {u}" for u in self.updated]
+            out += [f"  kept your edit {k}" for k in self.kept_edits]
+            if written:
+                quiet = set(self.patch.overwritten)
+                out += [f"  replaced {r}" for r in self.patch.replaced if r not in quiet]
+                out += [f"  extended {r}" for r in self.patch.references]
+        elif written and (self.added or self.updated or len(self.patch.replaced) > len(self.patch.overwritten)):
+            out.append("  (every figure and cell: --verbose, or --json)")
         if self.backup:
             out.append(f"  previous version kept as {self.backup}")
         return out
+
+
+    def as_json(self) -> dict:
+        """Everything the refresh did, for --json."""
+        p = self.patch if self.written else None
+        return {"workbook": str(self.path), "written": self.written,
+                "backup": str(self.backup) if self.backup else None,
+                "new_quarters": self.new_periods, "added": self.added, "updated": self.updated,
+                "withdrawn": self.withdrawn, "kept_edits": self.kept_edits,
+                "conflicts": [dict(vars(c)) for c in self.conflicts],
+                "forced_over": [f"{f.sheet}!{f.cell}: {f.message}" for f in self.forced_over],
+                "to_look_at": [] if p is None else p.overwritten,
+                "replaced": [] if p is None else p.replaced,
+                "cells_written": [] if p is None else p.cells,
+                "references_extended": [] if p is None else p.references}
 
 
 def lock_files(book: Path) -> list[Path]:
@@ -406,7 +442,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     merged = merge(wb, cleared, fresh, take_data, rep, where,
                    {p for p in wb.periods if p.label in model_labels}, m)
     merged.provenance = dict(wb.provenance, built_at=(read.created or datetime(2000, 1, 1)).isoformat())
-    order = source_order(sheets[m.sources])
+    order = source_order(sheets[m.sources], sheets.get(m.quotes) if m.quotes else None)
     stamp_now = {k: props[k] for k in (STAMP_VERSION, STAMP_LAYOUT) if k in props}
     same_inputs = (merged == replace(wb, provenance=merged.provenance)
                    and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
@@ -427,7 +463,8 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                           force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
                           new_sheets=new_sheets, new_names=new_names,
                           typed={m.inputs: ignore.get(m.inputs, set())},
-                          data_sheets=(m.sources,))
+                          data_sheets=(m.sources,),
+                          quiet_sheets=tuple(s for s in (m.cover, m.quotes) if s))
     except PatchConflict as exc:
         raise RefreshRefused(f"{book}: {exc}; nothing was changed") from exc
     _name_new_rows(rep, new)

@@ -15,8 +15,8 @@ from .core.formula import normalise
 
 
 def _free_sheets(lay) -> tuple[str, ...]:
-    """Sheets a person may fill without breaking the model (the Cover and Sources)."""
-    return (lay.spec.cover, lay.spec.sources)
+    """Sheets a person may fill without breaking the model (the Cover, Sources, Quotes)."""
+    return (lay.spec.cover, lay.spec.sources) + ((lay.spec.quotes,) if lay.spec.quotes else ())
 
 
 def _show(v) -> str:
@@ -56,7 +56,8 @@ def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[
                    scenarios={k: v for k, v in mi.scenarios.items() if k[0] in ks})
     typed = {c for label, c in timeline(m.inputs, sheets[m.inputs], pattern).cols.items()
              if model and label not in model}
-    order = source_order(sheets[m.sources]) if m.sources in sheets else None
+    order = (source_order(sheets[m.sources], sheets.get(m.quotes) if m.quotes else None)
+             if m.sources in sheets else None)
     return m.lay_out(base, order), {m.inputs: typed}
 
 

@@ -560,10 +560,23 @@ def sources(cells: Cells) -> dict[tuple[str, str], dict]:
 WITHDRAWN = "withdrawn from data file"
 
 
-def source_order(cells: Cells) -> dict[tuple[str, str], int]:
+class RowOrder(dict):
+    """(period label, 'Entity.metric') -> row of each Sources row; ``quotes``: the same for
+    each row of a Quotes sheet (period in column A, series in column B)."""
+    quotes: dict = {}
+
+
+def source_order(cells: Cells, quotes: Cells | None = None) -> RowOrder:
     """(period label, 'Entity.metric') -> row of each Sources row, so a refresh keeps them
-    where they stand (a person may have sorted them, or noted beside them)."""
-    return {k: s["row"] for k, s in sources(cells).items()}
+    where they stand (a person may have sorted them, or noted beside them); ``quotes``, the
+    cells of a Quotes sheet, whose rows are kept in place the same way."""
+    out = RowOrder((k, s["row"]) for k, s in sources(cells).items())
+    out.quotes = {}
+    for (r, c), v in (quotes or {}).items():
+        key = quotes.get((r, 1))
+        if c == 0 and r > 0 and isinstance(v, str) and isinstance(key, str):
+            out.quotes[(v, key)] = r
+    return out
 
 
 def provenance(cells: Cells) -> dict[str, str]:

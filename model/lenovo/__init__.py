@@ -56,7 +56,7 @@ def model():
         extra={"subject": "CSP profitability from segment data"},
         data=("lenovo_quarterly.csv",),
         cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
-        checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
+        checks=spec.CHECKS, sources=spec.SOURCES, quotes="Quotes", worksheets=spec.WORKSHEETS,
         timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.CHECKS,
         active="Summary", period_regex=r"^FY\S+ Q[1-4]$", parse_label=parse_label,
         names=spec.defined_names, load=load_one, from_dataset=from_dataset,

@@ -304,7 +304,7 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     _summary(lay)
     _annual(lay)
     _outlook(lay)
-    _quotes(lay)
+    _quotes(lay, getattr(source_order, "quotes", None))
     _cover(lay)
     lay.names["Periods"] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(spec.HEADER_ROW, P0, True, True)}:"
                             f"{xl_rowcol_to_cell(spec.HEADER_ROW, lay.last_col, True, True)}")
@@ -539,16 +539,23 @@ def _summary(lay: Layout) -> None:
 QUOTES = "Quotes"
 
 
-def _quotes(lay: Layout) -> None:
+def _quotes(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> None:
     """What each source says, word for word (the data file's quote column), on a sheet of its
-    own: Sources' columns beyond I may hold a person's notes, which a refresh keeps."""
+    own: Sources' columns beyond I may hold a person's notes, which a refresh keeps. ``order``,
+    the row of each (period label, key) already on a workbook's Quotes sheet, keeps those
+    rows where they stand, like Sources (a note beside a quote stays beside it); other
+    quotes follow below the last of them."""
     sh = SheetLayout(QUOTES, freeze=(1, 0), protect=True)
     lay.sheets[QUOTES] = sh
     sh.widths = {0: 14, 1: 30, 2: 120}
     for c, h in enumerate(("Period", "Series (Entity.metric)", "Quote read in the source")):
         sh.put(0, c, h, "header")
-    for n, ((label, key), quote) in enumerate(sorted(lay.inputs.quotes.items(),
-                                                      key=lambda t: (t[0][1], t[0][0])), start=1):
+    at = dict(order or {})
+    below = max(at.values(), default=0) + 1
+    for (label, key), quote in sorted(lay.inputs.quotes.items(), key=lambda t: (t[0][1], t[0][0])):
+        n = at.get((label, key))
+        if n is None:
+            n, below = below, below + 1
         sh.put(n, 0, label, "text")
         sh.put(n, 1, key, "text")
         sh.put(n, 2, quote, "wrap")
