@@ -29,6 +29,7 @@ from .charts import chart_findings
 from .lint import lint
 from .core.package import Package, UnreadableFile, check
 from .core.reader import Book, ModelNotFound, read_book, timeline
+from .core.grid import C_VALUE
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
@@ -142,7 +143,8 @@ class Inspection:
                      if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
             out.append(finding("CHECK-FAILED", m.checks, xl_rowcol_to_cell(r, 4),
                                f"the check '{chk.label}' fails {v:g} time(s)"
-                               + (f" ({', '.join(where)})" if where else "")))
+                               + (f" ({', '.join(where)})" if where else "")
+                               + _inputs_of_check(self.lay, chk.key, tl.cols.get(where[0]) if where else None)))
         return out
 
 
@@ -177,6 +179,17 @@ def same_as_stored(expected, got) -> bool:
     numbers it stores to 15 significant digits, which the comparison's tolerance allows;
     booleans, errors and blanks it keeps. Excel stores text as computed."""
     return isinstance(expected, str) and isinstance(got, str) and expected.strip() == got.strip()
+
+
+def _inputs_of_check(lay, key: str, col: int | None) -> str:
+    """'; it depends on Inputs!V12 (IDG.revenue FY2025/26 Q1), ...': the inputs behind a
+    check in its first failing quarter (``col``), traced through the model's formulas."""
+    from .precedents import describe, inputs_behind
+    if lay is None or key not in lay.row_of:
+        return ""
+    sheet, r = lay.row_of[key]
+    cells = inputs_behind(lay, sheet, r, col if col is not None else C_VALUE)
+    return f"; it depends on {describe(lay, cells)}" if cells else ""
 
 
 def _uncovered(lay, expected: Result) -> list[Finding]:
@@ -364,7 +377,8 @@ def report(results: dict[str, list[Finding]], as_json: bool = False) -> str:
         lines.append(f"{p}: {len(fs)} finding(s), {errors} error(s)" if fs else f"{p}: clean")
         for f, n, where in grouped(fs):
             more = f" [{n} cells like it]" if n > 1 else ""
-            lines.append(_clip(f"  {f.severity.upper():7} {f.rule:22} {where:18} {f.message}") + more)
+            width = 480 if f.rule == "CHECK-FAILED" else 200     # whole, with the inputs it names
+            lines.append(_clip(f"  {f.severity.upper():7} {f.rule:22} {where:18} {f.message}", width) + more)
     return "\n".join(lines)
 
 

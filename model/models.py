@@ -64,6 +64,8 @@ class Model:
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
                                          # None to draw it as columns/lines over the periods
     quotes: str | None = None     # a sheet of the sources' words, one row a figure, kept in place
+    figure_ranges: dict = field(default_factory=dict)   # metric -> (lo, hi) an Inputs figure may take
+    drivers: tuple = ()           # core.spec.Driver values: inputs beside the timeline, with ranges
     extra: dict = field(default_factory=dict)
 
     @property

@@ -87,11 +87,18 @@ RULES = {r.id: r for r in (
     Rule("INPUT-NEGATIVE-REVENUE", "error", "input", "a revenue figure below zero", "sanity:sanity"),
     Rule("INPUT-MARGIN-RANGE", "error", "input", "a margin outside -100%..100%", "sanity:sanity"),
     Rule("INPUT-OUT-OF-RANGE", "error", "input",
-         "an assumption or sensitivity setting outside the valid range the spec declares for it",
-         "sanity:out_of_range"),
+         "an input outside the valid range the spec declares for it (a figure by its metric, an "
+         "assumption, an Outlook driver, a sensitivity setting)", "sanity:out_of_range"),
     Rule("INPUT-SOURCE-DIFFERS", "warning", "input",
          "a sourced figure differs from the value its Sources row gives (quiet when the row's note "
          "says 'override: <reason>')", "sanity:source_differs"),
+    Rule("INPUT-SOURCE-SCALE", "error", "input",
+         "a sourced figure is about 1,000 times (or 1/1,000 of) its Sources row's value: typed in "
+         "the wrong unit (quiet when the row's note says 'override: <reason>')", "sanity:source_differs"),
+    Rule("INPUT-SOURCE-SIGN", "error", "input",
+         "a sourced figure has the opposite sign of its Sources row's value: a loss typed as a "
+         "profit, or the reverse (quiet when the row's note says 'override: <reason>')",
+         "sanity:source_differs"),
     Rule("INPUT-BASIS-HIDDEN", "error", "input",
          "a figure the sources call an estimate, approximation or lower bound is shown as reported",
          "sanity:sanity"),

@@ -21,7 +21,7 @@ from .core import formats
 from .lenovo import spec
 from .core.reader import Book, ModelNotFound, sources, timeline
 from .lenovo.reader import sensitivity_axes
-from .core.grid import C_UNIT, C_VALUE
+from .core.grid import C_CODE, C_UNIT, C_VALUE
 from .rules import Finding, finding
 
 MARGIN_RANGE = (-1.0, 1.0)
@@ -92,7 +92,9 @@ def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
     except (KeyError, ModelNotFound):
         return out      # reported by the structure check
     out += _timeline_order(m.inputs, tl, m.parse_label) + _timeline_order(m.assumptions, atl, m.parse_label)
-    out += source_differs(book, tl, atl, srcs, m) + out_of_range(book, atl, m)
+    slips = source_differs(book, tl, atl, srcs, m)
+    at = {(f.sheet, f.cell) for f in slips if f.rule != "INPUT-SOURCE-DIFFERS"}
+    out += slips + [f for f in out_of_range(book, atl, m) if (f.sheet, f.cell) not in at]
     margin_rows = [(m.inputs, tl, key, key) for key, r in tl.rows.items()
                    if "." in key and inp.get((r, C_UNIT)) == "%"]
     margin_rows += [(m.assumptions, atl, s.scenario,
@@ -136,6 +138,30 @@ def _fmt(v: float, unit: str) -> str:
     return f"{v:.1%}" if unit == "%" else f"{v:,.2f}" if unit == "x" else f"{v:,.1f}"
 
 
+def _figures_out_of_range(book: Book, m: models.Model) -> list[Finding]:
+    """Figures on Inputs outside their metric's declared range (margins and a revenue below
+    zero have their own rules)."""
+    out: list[Finding] = []
+    inp = book.cells.get(m.inputs, {})
+    try:
+        tl = timeline(m.inputs, inp, re.compile(m.period_regex))
+    except ModelNotFound:
+        return out
+    for key, r in tl.rows.items():
+        valid = m.figure_ranges.get(key.rpartition(".")[2]) if "." in key else None
+        if valid is None or key.endswith("_pct"):
+            continue
+        lo, hi = valid
+        for label, c in tl.cols.items():
+            v = _number(inp.get((r, c)))
+            if v is None or lo <= v <= hi or (v < 0 and key.endswith(".revenue")):
+                continue
+            out.append(finding("INPUT-OUT-OF-RANGE", m.inputs, xl_rowcol_to_cell(r, c),
+                               f"{key} for {label} is {v:,.1f}, outside {lo:,.0f}..{hi:,.0f} "
+                               "(US$ millions: typed in dollars or thousands?)", got=v))
+    return out
+
+
 def source_differs(book: Book, tl, atl, srcs, m: models.Model) -> list[Finding]:
     """Sourced figures that differ from their Sources row, with both values; quiet on an
     Inputs row whose note says 'override: <reason>'."""
@@ -157,12 +183,36 @@ def source_differs(book: Book, tl, atl, srcs, m: models.Model) -> list[Finding]:
             if not s or s["data_value"] is None or v is None:
                 continue
             if not math.isclose(v, s["data_value"], rel_tol=1e-9, abs_tol=1e-9):
-                out.append(finding("INPUT-SOURCE-DIFFERS", sheet, xl_rowcol_to_cell(r, c),
-                                   f"{src_key} for {label} is {_fmt(v, unit)} but its Sources row gives "
-                                   f"{_fmt(s['data_value'], unit)} (if on purpose, note 'override: <reason>' "
-                                   "in column E)",
-                                   got=v, expected=s["data_value"]))
+                kind, why = slip(v, s["data_value"])
+                text = (f"{src_key} for {label} is {_fmt(v, unit)} but its Sources row gives "
+                        f"{_fmt(s['data_value'], unit)}{why} (if on purpose, note 'override: "
+                        "<reason>' in column E)")
+                where = xl_rowcol_to_cell(r, c)
+                if kind == "sign":
+                    out.append(finding("INPUT-SOURCE-SIGN", sheet, where, text, got=v, expected=s["data_value"]))
+                elif kind == "scale":
+                    out.append(finding("INPUT-SOURCE-SCALE", sheet, where, text, got=v, expected=s["data_value"]))
+                else:
+                    out.append(finding("INPUT-SOURCE-DIFFERS", sheet, where, text, got=v, expected=s["data_value"]))
     return out
+
+
+SCALE_SLIP = (500.0, 2000.0)     # |typed / sourced| this far from 1 (either way): a unit slip
+
+
+def slip(v: float, d: float) -> tuple[str, str]:
+    """What kind of difference a figure ``v`` has from its source ``d``, and why in words:
+    'sign' (a loss typed as a profit) and 'scale' (a factor of about 1,000 either way: $
+    thousands or billions typed for $ millions) are errors; '' any other difference."""
+    if v * d < 0:
+        return "sign", ": the opposite sign (a loss typed as a profit, or the reverse?)"
+    if v and d:
+        ratio = abs(v / d)
+        lo, hi = SCALE_SLIP
+        if lo <= ratio <= hi or lo <= 1 / ratio <= hi:
+            return "scale", (f": {ratio:,.0f} times as much (typed in thousands?)" if ratio > 1
+                             else f": 1/{1 / ratio:,.0f} of it (typed in billions?)")
+    return "", ""
 
 
 def out_of_range(book: Book, atl, m: models.Model) -> list[Finding]:
@@ -181,6 +231,12 @@ def out_of_range(book: Book, atl, m: models.Model) -> list[Finding]:
         if s.valid and s.key in atl.rows:
             test(m.assumptions, atl.rows[s.key], C_VALUE, s.key, s.unit,
                  _number(ass.get((atl.rows[s.key], C_VALUE))), s.valid)
+    for d in m.drivers:                 # inputs beside the timeline (the Outlook's drivers)
+        cells = book.cells.get(d.sheet, {})
+        r = next((r for (r, c), v in cells.items() if c == C_CODE and v == d.key), None)
+        if r is not None:
+            test(d.sheet, r, d.col, f"the driver {d.key}", d.unit, _number(cells.get((r, d.col))), d.valid)
+    out += _figures_out_of_range(book, m)
     sens = book.cells.get(m.sensitivity) if m.sensitivity else None
     if sens is None:
         return out

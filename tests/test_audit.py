@@ -167,7 +167,9 @@ def test_the_catalogue_has_at_least_15_faults_and_covers_most_rules():
     assert untested_here <= {"STRUCT-LABEL", "STRUCT-SHEET-MISSING", "VBA-UNEXPECTED",
                              "RECOMPUTE-MISMATCH", "CACHED-STALE", "UNAUDITABLE", "CHECK-FAILED",
                              "RECOMPUTE-UNCOVERED", "CHART-SERIES", "LINT-HIDDEN-ROWCOL",
-                             "INPUT-OUT-OF-RANGE", "INPUT-SOURCE-DIFFERS"}   # in test_catalogue.py
+                             "INPUT-OUT-OF-RANGE", "INPUT-SOURCE-DIFFERS",   # in test_catalogue.py
+                             "INPUT-SOURCE-SCALE", "INPUT-SOURCE-SIGN",     # and test_input_slips.py
+                             "STRUCT-OLD-RELEASE"}                           # test_plain_save.py
 
 
 def test_a_changed_label_and_a_deleted_chart_sheet_are_reported(lo, book):

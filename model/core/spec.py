@@ -24,6 +24,17 @@ class Scalar:
 
 
 @dataclass(frozen=True)
+class Driver:
+    """An input cell beside the timeline, found by its code in column C of ``sheet``, with
+    its value in column ``col`` (the Outlook's drivers): the range the audit accepts."""
+    sheet: str
+    key: str
+    unit: str
+    valid: tuple[float, float]
+    col: int
+
+
+@dataclass(frozen=True)
 class ScenarioRow:
     """An ex-CSP gross margin row per quarter on the Assumptions sheet."""
     key: str

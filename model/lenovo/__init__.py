@@ -34,6 +34,13 @@ def _outlook_drivers(mi) -> dict | None:
     return d if ok else None
 
 
+def _drivers() -> tuple:
+    from ..core.spec import Driver
+    from .layout import O_VAL, OUTLOOK, OUTLOOK_DRIVERS, OUTLOOK_VALID
+    return tuple(Driver(OUTLOOK, code, unit, OUTLOOK_VALID[code], O_VAL)
+                 for code, _, unit, default, _ in OUTLOOK_DRIVERS if default is not None)
+
+
 def model():
     """Lenovo ISG: CSP profitability from segment data (model.lenovo.spec)."""
     from ..models import Model
@@ -63,4 +70,4 @@ def model():
         read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
         compare=compare, cached=cached_values, check_rows=spec.CHECKS_LIST,
         scalars=spec.SCALARS, scenario_rows=spec.SCENARIO_ROWS, sensitivity=spec.SENS,
-        macro_twin=True)
+        macro_twin=True, figure_ranges=spec.FIGURE_RANGES, drivers=_drivers())

@@ -667,6 +667,11 @@ OUTLOOK_DRIVERS = (  # (code, label, unit, default or None for a formula, note)
     ("o_lag", "Quarters before the pipeline starts converting (count)", "count", 1, "Assumption."),
     ("o_spread", "Quarters over which it converts (count)", "count", 4, "Assumption."),
 )
+# the range each driver may take (the audit flags a value outside it: 5 typed for 5%)
+OUTLOOK_VALID = {"o_qpy": (1, 12), "o_multiple": (0.1, 20.0), "o_years": (0.25, 30.0),
+                 "o_gm_step": (-0.05, 0.05), "o_opex_growth": (-0.5, 0.5),
+                 "o_pipeline": (0.0, 1_000_000.0), "o_conversion": (0.0, 1.0),
+                 "o_lag": (0, 40), "o_spread": (1, 40)}
 OUTLOOK_CALC = (  # (code, label, unit) of the derived drivers
     ("o_growth", "CSP revenue growth per quarter implied by the multiple (%)", "%"),
     ("o_rev0", "CSP revenue in the base quarter ($M)", "$M"),

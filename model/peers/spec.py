@@ -63,6 +63,10 @@ METRICS = {  # metric -> (words, data unit)
     "backlog": ("backlog", "usd_m"),
 }
 UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
+# the range a figure of each metric may take on Inputs ($M: at most $1 trillion a quarter)
+FIGURE_RANGES = {"revenue": (0.0, 1e6), "operating_profit": (-1e6, 1e6), "operating_margin_pct": (-1.0, 1.0),
+                 "gross_profit": (-1e6, 1e6), "orders": (0.0, 1e6), "shipments": (0.0, 1e6),
+                 "backlog": (0.0, 1e6)}
 
 
 @dataclass(frozen=True)
@@ -130,7 +134,7 @@ SCALARS = (
     Scalar("index_base", "Base quarter of the revenue index (calendar quarter)", "text", None,
            "Pick from the drop-down; by default the first quarter in which all four companies have revenue."),
     Scalar("index_value", "Index value of the base quarter (index)", "index", 100.0,
-           "Each company's revenue in the base quarter = this value."),
+           "Each company's revenue in the base quarter = this value.", valid=(1.0, 10000.0)),
     Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 0.5,
            "Margins beyond +/- this fail the bounds check.", valid=(0.0, 1.0)),
     Scalar("rounding_tolerance", "Rounding tolerance for reported splits ($M)", "$M", 100.0,
