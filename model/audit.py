@@ -19,12 +19,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import models
-from .lenovo import spec
 from .charts import chart_findings
 from .lint import lint
 from .core.package import Package, UnreadableFile, check
@@ -33,8 +31,6 @@ from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
-if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
-    from .lenovo.reference import Result
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
 
@@ -77,7 +73,8 @@ class Inspection:
     path: Path
     book: Book
     findings: list[Finding]
-    expected: Result | None       # None when inputs are unusable: nothing to recompute
+    expected: object | None       # the model's independent recompute (its reference.Result);
+                                  # None when inputs are unusable: nothing to recompute
     lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
 
     def recalculated(self, values) -> list[Finding]:
@@ -86,7 +83,7 @@ class Inspection:
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
                 where = xl_rowcol_to_cell(r, c)
-                if sheet == spec.CHART_DATA and err == "#N/A":   # both models name it so
+                if sheet == self.lay.spec.chart_data and err == "#N/A":
                     continue            # a chart-feed row's gap, on purpose
                 if err in CIRCULAR:
                     out.append(finding("CIRCULAR-REFERENCE", sheet, where,
@@ -120,7 +117,7 @@ class Inspection:
     def _checks_failed(self, values) -> list[Finding]:
         """The workbook's own checks, as LibreOffice recalculated them: a failing check is
         reported at its count with the quarters that fail."""
-        m = self.lay.spec if self.lay is not None else models.get(models.DEFAULT)
+        m = self.lay.spec
         sv = values.get(m.checks)
         if sv is None:
             return []
@@ -146,7 +143,7 @@ class Inspection:
         return out
 
 
-def _uncovered(lay, expected: Result) -> list[Finding]:
+def _uncovered(lay, expected) -> list[Finding]:
     """Calculated rows and checks of the model that the independent recompute lacks."""
     known = expected.covered
     out = []

@@ -126,10 +126,7 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     ``engine`` is given."""
     book_a, book_b = read_book(old_path, styles=False), read_book(new_path, styles=False)
     old, new = book_a.cells, book_b.cells
-    try:
-        ma, mb = models.of_book(old_path), models.of_book(new_path)
-    except ValueError:
-        ma = mb = models.get(models.DEFAULT)
+    ma, mb = models.of_book(old_path), models.of_book(new_path)
     # sheets by name, chart sheets included: LibreOffice saves a chart sheet as a worksheet
     # holding the chart, which is the same sheet to the person reading it
     sa, sb = list(book_a.states), list(book_b.states)

@@ -53,12 +53,21 @@ class Model:
     reference: Callable           # ModelInputs -> the independent recompute
     compare: Callable             # (expected, values, errors, lay) -> [Mismatch]
     cached: Callable              # (Layout, expected) -> {(sheet, r, c): value}
-    input_rows: Callable | None = None   # (keys, first) -> input rows in order (default Lenovo's)
+    input_rows: Callable          # (keys, first) -> input rows in order
     check_rows: tuple = ()
     scalars: tuple = ()           # spec.Scalar values on the Assumptions sheet (column E)
     scenario_rows: tuple = ()     # spec.ScenarioRow values: margin rows per quarter on Assumptions
     sensitivity: str | None = None   # the sensitivity sheet, if the model has one
-    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button        # spec Check values (key, label, warning) on the Checks sheet
+    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button
+    button_cell: tuple = (2, 1)   # the twin's Refresh button on the Cover (row, column; 0-based)
+    stamped: bool = True          # writes its key into the workbook (STAMP_MODEL); the Lenovo
+                                  # workbook stays as releases before 0.3.0 stamped it (without)
+    chart_data: str = "Chart data"   # the sheet the charts plot (#N/A there is a gap, on purpose)
+    sensitivity_axes: Callable | None = None   # sensitivity cells -> (quarter row, header row,
+                                               # margins, intensities, first grid column)
+    sensitivity_ranges: tuple = ()   # valid (margin range, intensity range) of the grid's axes
+    assumption_figures: dict = field(default_factory=dict)   # scenario row key -> the data
+                                  # figure (Sources key) that feeds it, e.g. Lenovo's Base margin
     print_scale: int = 60         # timeline sheets: percent
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
