@@ -25,8 +25,9 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from . import models
 from .charts import chart_findings
 from .lint import lint
-from .core.package import Package, UnreadableFile, check
-from .core.reader import Book, ModelNotFound, read_book, timeline
+from .core.package import UnreadableFile
+from .core.reader import Book, ModelNotFound, timeline
+from .core.workbook import Workbook
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
@@ -76,6 +77,7 @@ class Inspection:
     expected: object | None       # the model's independent recompute (its reference.Result);
                                   # None when inputs are unusable: nothing to recompute
     lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
+    wb: Workbook | None = None    # the file as read, once
 
     def recalculated(self, values) -> list[Finding]:
         """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
@@ -104,8 +106,7 @@ class Inspection:
                                    f"LibreOffice's recalculation {m.got!r}"))
         if self.book.package.cached_values_trusted:
             program = self.book.package.application.split("/")[0]
-            cached = read_book(self.path, data_only=True, styles=False,
-                               package=self.book.package).cells
+            cached = self.wb.book(data_only=True, styles=False).cells
             for m in compare(self.expected, cached, lay=self.lay):
                 if (m.sheet, m.cell) not in seen:
                     out.append(finding("CACHED-STALE", m.sheet, m.cell,
@@ -156,18 +157,22 @@ def _uncovered(lay, expected) -> list[Finding]:
     return out
 
 
-def inspect(path: str | Path, package: Package | None = None) -> Inspection:
-    """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
-    ``package``: its model.core.package check, when already done."""
-    path = Path(path)
+def inspect(source) -> Inspection:
+    """Read and check ``source`` (a path, or the Workbook already read) without a
+    spreadsheet engine; Unauditable if it cannot be. The file is read once."""
     try:
-        book = read_book(path, package=package)
+        wb = Workbook.of(source)
+    except UnreadableFile as exc:
+        raise Unauditable(str(exc)) from exc
+    path = wb.path
+    try:
+        book = wb.book()
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
     except Exception as exc:
         raise Unauditable(f"{path}: not a workbook this tool can read ({type(exc).__name__}: {exc})") from exc
     try:
-        m = models.of_book(path)
+        m = models.of_book(wb)
     except ValueError as exc:
         raise Unauditable(str(exc)) from exc
     missing = [s for s in needed_sheets(m) if s not in book.cells]
@@ -190,29 +195,29 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
                  for c in m.charts if c.sheet not in book.states]
     findings += _names(book, m)
-    findings += chart_findings(path, book.cells, m)
+    findings += chart_findings(wb, book.cells, m)
     findings += lint(book, lay)
     if path.suffix.lower() == ".xlsm":
         from .vba import vba_problems
-        findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(path)]
+        findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(wb)]
     expected = None if problems else m.reference(lay.inputs)   # the model's own timeline
     if expected is not None:
         findings += _uncovered(lay, expected)
-    return Inspection(path, book, findings, expected, lay)
+    return Inspection(path, book, findings, expected, lay, wb)
 
 
-def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]:
-    """All findings for one workbook. Once the file has passed the package check
-    (``package``, when the caller did it), LibreOffice loads and recalculates it in a
-    worker thread while Python inspects it."""
-    path = Path(path)
+def audit(source, lo) -> list[Finding]:
+    """All findings for one workbook (a path, or the Workbook already read). Once the file
+    has passed the package check, LibreOffice loads and recalculates it in a worker thread
+    while Python inspects the bytes read once."""
     try:
-        package = package or check(path)
+        wb = Workbook.of(source)
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
+    path = wb.path
     with ThreadPoolExecutor(1) as pool:
         values = pool.submit(lo.recalculate, path)
-        insp = inspect(path, package)
+        insp = inspect(wb)
         try:
             recalculated = values.result()
         except Exception as exc:
@@ -252,7 +257,7 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     safe = []
     for p in paths:               # hostile files are refused before anything parses them
         try:
-            safe.append((p, check(p)))
+            safe.append((p, Workbook.read(p)))
         except UnreadableFile as exc:
             results[str(p)] = [_unauditable(p, str(exc))]
         except Exception as exc:
@@ -268,11 +273,11 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
             results[str(p)] = [_unauditable(p, f"{p}: {exc}")]
         return results
     try:
-        for p, package in safe:
+        for p, wb in safe:
             if progress is not None:
                 progress(str(p))
             try:
-                results[str(p)] = audit(p, lo, package)
+                results[str(p)] = audit(wb, lo)
             except Unauditable as exc:
                 results[str(p)] = [_unauditable(p, str(exc))]
             except Exception as exc:

@@ -10,7 +10,6 @@ the row whose code (column C) is the series' key, across the model's timeline
 """
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 
@@ -19,6 +18,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from . import models
 from .core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
 from .core.reader import Cells, ModelNotFound, timeline
+from .core.workbook import Workbook
 from .rules import Finding, finding
 
 _NS = {
@@ -30,89 +30,55 @@ _NS = {
 _MAX_PART = 16 * 2**20
 
 
-def _xml(z: zipfile.ZipFile, name: str):
-    from defusedxml.ElementTree import fromstring
-    try:
-        info = z.getinfo(name)
-    except KeyError:
+def _xml(wb, name: str):
+    """A part of at most _MAX_PART bytes, parsed (None when absent or larger)."""
+    if not wb.has(name) or wb.info(name).file_size > _MAX_PART:
         return None
-    if info.file_size > _MAX_PART:
-        return None
-    return fromstring(z.read(info))
+    return wb.xml(name)
 
 
-def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type suffix, target part) of ``part``."""
-    folder, name = posixpath.split(part)
-    root = _xml(z, posixpath.join(folder, "_rels", name + ".rels"))
-    out = {}
-    for rel in [] if root is None else root.findall("rel:Relationship", _NS):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-        out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], full)
-    return out
-
-
-def _sheets(z: zipfile.ZipFile):
-    """(name, kind, part) of each sheet in the workbook, in tab order ('worksheet', 'chartsheet')."""
-    wb = _xml(z, "xl/workbook.xml")
-    if wb is None:
-        return
-    wb_rels = _rels(z, "xl/workbook.xml")
-    for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
-        rid = sh.get(f"{{{_NS['r']}}}id", "")
-        if rid in wb_rels:
-            kind, part = wb_rels[rid]
-            yield sh.get("name", ""), kind, part
-
-
-def _drawings(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
-    """The drawing parts of a sheet."""
-    return [drawing for kind, drawing in _rels(z, sheet_part).values() if kind == "drawing"]
-
-
-def read_series(path, m: models.Model) -> dict[str, list[dict]]:
+def read_series(source, m: models.Model) -> dict[str, list[dict]]:
     """Sheet name -> the series of the charts on it, each {'name', 'values', 'categories'}
-    (reference text as saved, '' when absent)."""
+    (reference text as saved, '' when absent); ``source``: a path or the Workbook read."""
+    wb = Workbook.of(source)
     out: dict[str, list[dict]] = {}
-    with zipfile.ZipFile(path) as z:
-        for name, _, sheet_part in _sheets(z):
-            series = []
-            for drawing in _drawings(z, sheet_part):
-                for kind2, chart in _rels(z, drawing).values():
-                    if kind2 != "chart":
-                        continue
-                    root = _xml(z, chart)
-                    for ser in [] if root is None else root.iter(f"{{{_NS['c']}}}ser"):
-                        series.append({
-                            "name": _text(ser, "c:tx"),
-                            "values": _ref(ser, "c:val"),
-                            "categories": _ref(ser, "c:cat"),
-                        })
-            if series or name in {c.sheet for c in m.charts}:
-                out[name] = series
+    for sheet in wb.sheets:
+        name, sheet_part = sheet.name, sheet.part
+        if not sheet_part:
+            continue
+        series = []
+        for drawing in wb.related(sheet_part, "drawing"):
+            for chart in wb.related(drawing, "chart"):
+                root = _xml(wb, chart)
+                for ser in [] if root is None else root.iter(f"{{{_NS['c']}}}ser"):
+                    series.append({
+                        "name": _text(ser, "c:tx"),
+                        "values": _ref(ser, "c:val"),
+                        "categories": _ref(ser, "c:cat"),
+                    })
+        if series or name in {c.sheet for c in m.charts}:
+            out[name] = series
     return out
 
 
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 
-def zero_size(path) -> list[str]:
+def zero_size(source) -> list[str]:
     """Chart sheets whose chart is anchored at zero size, so that no program shows it (what
-    an openpyxl load-and-save leaves of XlsxWriter's chart sheets); a refresh restores it."""
+    an openpyxl load-and-save leaves of XlsxWriter's chart sheets); a refresh restores it.
+    ``source``: a path or the Workbook read."""
+    wb = Workbook.of(source)
     out = []
-    with zipfile.ZipFile(path) as z:
-        for name, kind, part in _sheets(z):
-            if kind != "chartsheet":
-                continue
-            for drawing in _drawings(z, part):
-                root = _xml(z, drawing)
-                for ext in [] if root is None else root.findall(f"{{{_XDR}}}absoluteAnchor/{{{_XDR}}}ext"):
-                    if ext.get("cx") == "0" and ext.get("cy") == "0":
-                        out.append(name)
+    for sheet in wb.sheets:
+        name, kind, part = sheet.name, sheet.kind, sheet.part
+        if kind != "chartsheet" or not part:
+            continue
+        for drawing in wb.related(part, "drawing"):
+            root = _xml(wb, drawing)
+            for ext in [] if root is None else root.findall(f"{{{_XDR}}}absoluteAnchor/{{{_XDR}}}ext"):
+                if ext.get("cx") == "0" and ext.get("cy") == "0":
+                    out.append(name)
     return out
 
 
@@ -185,18 +151,19 @@ def expected_series(cells: dict[str, Cells], m: models.Model
     return want, cats
 
 
-def chart_findings(path, cells: dict[str, Cells], m: models.Model) -> list[Finding]:
+def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Finding]:
     """CHART-SERIES findings: each model series present, on its row, over the whole timeline;
     no series plotting anything else (empty spacer series excepted). A chart none of whose
     series is a timeline row (a scatter of single cells) is left to the recompute."""
     try:
         want, cats = expected_series(cells, m)
-        found = read_series(path, m)
+        wb = Workbook.of(source)
+        found = read_series(wb, m)
     except (ModelNotFound, KeyError, zipfile.BadZipFile, ValueError, SyntaxError) as exc:
         return [finding("CHART-SERIES", "", "", f"the charts could not be checked ({exc})")]
     out = [finding("CHART-SERIES", name, "", "the chart is anchored at zero size, so no program shows "
                    "it (an openpyxl save does this to chart sheets); a refresh restores its size")
-           for name in zero_size(path)]
+           for name in zero_size(wb)]
     r_blank = FIRST_BODY_ROW - 1
     first = xl_rowcol_to_cell(r_blank, FIRST_PERIOD_COL)
     spacer = re.compile(rf"^{re.escape(norm(m.inputs))}!{first}:[A-Z]+{r_blank + 1}$")

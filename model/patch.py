@@ -80,6 +80,17 @@ class ZipPackage:
         self.dirty: set[str] = set()
         self.removed: set[str] = set()
 
+    @classmethod
+    def of(cls, wb) -> "ZipPackage":
+        """The package of a workbook already read (model.core.workbook.Workbook): its parts
+        as inflated there, no second read of the file."""
+        import copy
+        self = cls.__new__(cls)
+        self.infos = [copy.copy(i) for i in wb.infos.values()]
+        self.raw = dict(wb.parts())
+        self._xml, self.dirty, self.removed = {}, set(), set()
+        return self
+
     def has(self, part: str) -> bool:
         return part in self.raw and part not in self.removed
 

@@ -35,12 +35,12 @@ from .patch import (
     PatchConflict,
     ZipPackage,
     apply,
-    custom_properties,
     set_custom_properties,
     sheet_order,
 )
 from .releases import OLDEST, known, new_since
-from .core.reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
+from .core.reader import WITHDRAWN, ModelNotFound, source_order, timeline
+from .core.workbook import Workbook
 from .charts import zero_size
 from .core.grid import is_input
 from .rules import Finding
@@ -203,9 +203,11 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
 
 
-def _backup(book: Path, now: datetime) -> Path:
-    """Copy ``book`` to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix>, never
-    over another backup."""
+def _backup(wb: Workbook, now: datetime) -> Path:
+    """Copy the workbook (its bytes as read, which the lock and the fingerprint show are the
+    file's) to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix>, never over another
+    backup."""
+    book = wb.path
     folder = book.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     base = f"{book.stem}.{now:%Y%m%d-%H%M%S-%f}"
@@ -214,7 +216,8 @@ def _backup(book: Path, now: datetime) -> Path:
         n += 1
         dest = folder / f"{base}-{n}{book.suffix}"
     with atomic_path(dest) as tmp:
-        shutil.copy2(book, tmp)
+        Path(tmp).write_bytes(wb.data)
+        shutil.copystat(book, tmp)
     return dest
 
 
@@ -292,8 +295,13 @@ def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = 
     if not link.exists():
         raise RefreshRefused(f"{link}: no such workbook; build it first with python -m model build")
     book = link.resolve()          # a symlinked workbook: its target gets the update
+    seen = _fingerprint(book)
     try:
-        m = models.of_book(book)
+        wb = Workbook.read(book)   # the one read of the file (again only if it changes below)
+    except UnreadableFile as exc:
+        raise RefreshRefused(f"{exc}; nothing was changed") from exc
+    try:
+        m = models.of_book(wb)
     except ValueError as exc:
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     if data is None:
@@ -301,13 +309,15 @@ def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = 
     ds: Dataset = m.load(tuple(data) if isinstance(data, (list, tuple)) else (data,))
     with _exclusive(book, wait):
         _clean_temps(book)
-        seen = _fingerprint(book)
-        data_bytes = _refresh(book, ds, rep, take_data, force,
+        if _fingerprint(book) != seen:        # saved again before we held the lock: read that
+            seen = _fingerprint(book)
+            wb = Workbook.read(book)
+        data_bytes = _refresh(wb, ds, rep, take_data, force,
                               now or datetime.now(timezone.utc).replace(tzinfo=None), m)
         if data_bytes is None:
             return rep
         try:
-            rep.backup = _backup(book, now or datetime.now(timezone.utc).replace(tzinfo=None))
+            rep.backup = _backup(wb, now or datetime.now(timezone.utc).replace(tzinfo=None))
         except OSError as exc:
             raise WriteError(f"{book}: cannot keep a backup before refreshing ({exc.strerror or exc}); "
                              "the workbook is unchanged") from exc
@@ -331,25 +341,27 @@ def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = 
         return rep
 
 
-def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
+def _refresh(file: Workbook, ds: Dataset, rep: Report, take_data: bool, force: bool,
              now: datetime, m: models.Model):
-    """Read, merge and patch; returns the new file's bytes, or None when nothing changes."""
+    """Merge and patch the workbook read once (``file``); returns the new file's bytes, or
+    None when nothing changes."""
+    book = file.path
     try:
-        read = read_book(book, styles=False)
+        read = file.book(styles=False)
         sheets = read.cells
     except UnreadableFile as exc:
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
         raise RefreshRefused(f"{book}: cannot be read as a workbook ({exc})") from exc
-    pkg = ZipPackage(book)
-    props = custom_properties(pkg)
+    pkg = ZipPackage.of(file)
+    props = file.custom_properties
     version = props.get(STAMP_VERSION)
     if version and _newer(version, __version__):
         raise RefreshRefused(f"{book}: built by model {version}, newer than this one ({__version__}); "
                              "refresh it with that version (pip install -U), so nothing it added is "
                              "lost. Nothing was changed.")
     release_sheets = known(version or OLDEST, m.key)["sheets"]
-    present = set(sheets) | _all_sheets(pkg)
+    present = set(sheets) | set(file.sheet_names)
     missing = [s for s in m.worksheets + tuple(c.sheet for c in m.charts) if s not in present
                and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
@@ -407,7 +419,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                    and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
     new = m.lay_out(merged, order)
     stamp = {STAMP_VERSION: __version__, STAMP_LAYOUT: new.digest}
-    if same_inputs and not findings and not upgrade and stamp_now == stamp and not zero_size(book):
+    if same_inputs and not findings and not upgrade and stamp_now == stamp and not zero_size(file):
         return None
     if not same_inputs:
         merged.provenance["Built from"] = describe(ds)
@@ -416,7 +428,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     built = render(new)
     order = sheet_order(ZipPackage(io.BytesIO(built)))
     new_sheets, new_names = new_since(version, [s for s in order if s not in sheets
-                                                and s not in _all_sheets(pkg)], new.names, m.key)
+                                                and s not in file.sheet_names], new.names, m.key)
     try:
         rep.patch = apply(pkg, sheets, old, new, built,
                           force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
@@ -449,10 +461,6 @@ def _name_new_rows(rep: Report, lay) -> None:
         return m.group(0)
     pat = re.compile(r"\(new row ([^,]+), ([^)]+)\)")
     rep.added = [pat.sub(cell, a) for a in rep.added]
-
-
-def _all_sheets(pkg: ZipPackage) -> set[str]:
-    return set(sheet_order(pkg))
 
 
 def _moved(sheets, lay) -> list[str]:

@@ -8,7 +8,7 @@ from model.lenovo import spec
 from model.audit import _uncovered
 from model.charts import expected_series, row_refs
 from model.lenovo.layout import lay_out
-from model.core.reader import read_book
+from model.core.workbook import read_book
 from model.lenovo.reader import read_model_inputs
 from model.lenovo.reference import recompute
 from model.rules import RULES, SEVERITIES
