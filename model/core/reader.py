@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..errors import ModelError
 from .grid import C_CODE, CODE_HEAD, FIRST_PERIOD_COL, SRC
 from .package import Package
 
@@ -24,7 +25,7 @@ class Formula(str):
     """A cell's formula text as saved ('=...'), told apart from text that merely starts with '='."""
 
 
-class ModelNotFound(ValueError):
+class ModelNotFound(ModelError, ValueError):
     """The workbook does not hold the model's sheets or rows; says where."""
 
 
