@@ -130,7 +130,7 @@ def _older_release(findings: list[Finding], insp: Inspection) -> list[Finding]:
     from .writer import STAMP_VERSION
     if not any(f.rule == "STRUCT-FORMULA" for f in findings):
         return findings
-    version = insp.wb.custom_properties().get(STAMP_VERSION)
+    version = insp.wb.custom_properties.get(STAMP_VERSION)
     cells = insp.book.cells
     out = []
     for f in findings:
