@@ -1,15 +1,27 @@
 """Command line: python -m model (or isg-model) {build,refresh,audit,diff,textconv,bench}."""
 from __future__ import annotations
 
-import argparse
-import os
+import signal
 import sys
-import time
-from pathlib import Path
 
-from . import DEFAULT_WORKBOOK
-from .errors import ModelError
-from .models import REGISTRY
+
+def _starting_up(*_):
+    """Ctrl-C while the command is still importing: nothing has begun, nothing to undo."""
+    print("\ninterrupted while starting; nothing was done", file=sys.stderr)
+    raise SystemExit(130)
+
+
+if __name__ == "__main__":          # before the imports below, which take a while on a busy machine
+    signal.signal(signal.SIGINT, _starting_up)
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import DEFAULT_WORKBOOK  # noqa: E402
+from .errors import ModelError  # noqa: E402
+from .models import REGISTRY  # noqa: E402
 
 
 def _build(args) -> int:
@@ -136,6 +148,8 @@ def examples(*lines: str) -> str:
 
 
 def main(argv=None) -> int:
+    if signal.getsignal(signal.SIGINT) is _starting_up:      # from here on: KeyboardInterrupt
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     argv = sys.argv[1:] if argv is None else argv
     top = prog_name()
     if argv[:1] == ["bench"]:
