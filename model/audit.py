@@ -266,15 +266,15 @@ def _recompute(insp: Inspection, values, so_far) -> list[Finding]:
 
 
 def _inputs_of_check(lay, key: str, col: int | None) -> str:
-    """'; it depends on Inputs!V12 (IDG.revenue FY2025/26 Q1), ...': the inputs behind a
-    check in its first failing quarter (``col``), traced through the model's formulas."""
+    """'; inputs: Inputs!V12 (IDG.revenue), ...': the inputs behind a check in its first
+    failing quarter (``col``, which the message names), traced through the model's formulas."""
     from .core.grid import C_VALUE
     from .precedents import describe, inputs_behind
     if lay is None or key not in lay.row_of:
         return ""
     sheet, r = lay.row_of[key]
     cells = inputs_behind(lay, sheet, r, col if col is not None else C_VALUE)
-    return f"; it depends on {describe(lay, cells)}" if cells else ""
+    return f"; inputs: {describe(lay, cells, quarter=False)}" if cells else ""
 
 
 def _uncovered(lay, expected) -> list[Finding]:
@@ -455,7 +455,7 @@ def report(results: dict[str, list[Finding]], as_json: bool = False) -> str:
         lines.append(f"{p}: {len(fs)} finding(s), {errors} error(s)" if fs else f"{p}: clean")
         for f, n, where in grouped(fs):
             more = f" [{n} cells like it]" if n > 1 else ""
-            width = 480 if f.rule == "CHECK-FAILED" else 200     # whole, with the inputs it names
+            width = 250 if f.rule == "CHECK-FAILED" else 200     # room for the inputs it names
             lines.append(_clip(f"  {f.severity.upper():7} {f.rule:22} {where:18} {f.message}", width) + more)
     return "\n".join(lines)
 

@@ -56,14 +56,15 @@ def inputs_behind(lay, sheet: str, r: int, c: int) -> list[tuple[str, int, int]]
     return out
 
 
-def describe(lay, cells: list[tuple[str, int, int]], limit: int = 8) -> str:
-    """'Inputs!V12 (ISG.revenue FY2025/26 Q1), Assumptions!E8 (segment_tolerance)' ..."""
+def describe(lay, cells: list[tuple[str, int, int]], limit: int = 8, quarter: bool = True) -> str:
+    """'Inputs!V12 (ISG.revenue FY2025/26 Q1), Assumptions!E8 (segment_tolerance)' ...;
+    without the quarter's label when ``quarter`` is False."""
     parts = []
     for s, r, c in cells[:limit]:
         sh = lay.sheets[s].cells
         code = sh.get((r, C_CODE))
         head = sh.get((HEADER_ROW, c))
-        bits = [x.value for x in (code, head if c >= FIRST_PERIOD_COL else None)
+        bits = [x.value for x in (code, head if quarter and c >= FIRST_PERIOD_COL else None)
                 if x is not None and isinstance(x.value, str) and x.value]
         what = " ".join(bits)
         parts.append(f"{s}!{xl_rowcol_to_cell(r, c)}" + (f" ({what})" if what else ""))
