@@ -9,6 +9,7 @@ per-$1 block on Calculations: the same case's column, or the named case's).
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
@@ -26,6 +27,7 @@ COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "value_c
 DATA_FILE = {**{c: "value_chain_quarterly.csv" for c in spec.VALUE_CHAIN_COMPANIES},
              "Dell": "peers_quarterly.csv", "HPE": "peers_quarterly.csv", "Supermicro": "peers_quarterly.csv",
              "Lenovo": "lenovo_quarterly.csv"}
+NOTE_WIDTH = 160                    # characters of a note line (a long note goes on several rows)
 STATUS_ROW = 2                      # Meeting: the checks line
 CASE_COL = {sc: P0 + i for i, sc in enumerate(spec.SCENARIOS)}      # per-$1 block: Low, Base, High
 _RACK = re.compile(r"\{rack:(\w+)(?::(\w+))?\}")
@@ -185,8 +187,8 @@ def _calculations(lay: Layout) -> None:
     for sc, c_ in CASE_COL.items():
         sh.formula(rr, c_, "+".join(xl_rowcol_to_cell(rows[sl], c_) for sl, _ in spec.SLICES), "calc|%")
     lay.scalar_at["rack:total"] = (spec.CALCS, rr, P0)
-    sh.put(rr + 1, C_LABEL, spec.OVERLAP[:200], "note")
-    sh.put(rr + 2, C_LABEL, spec.OVERLAP[200:], "note")
+    for n, part in enumerate(textwrap.wrap(spec.OVERLAP, NOTE_WIDTH)):
+        sh.put(rr + 1 + n, C_LABEL, part, "note")
 
 
 def _meeting(lay: Layout) -> None:
@@ -207,10 +209,12 @@ def _meeting(lay: Layout) -> None:
             sh.put(r, c_, "", "header")
         sh.put(r, C_VALUE, "Layer" if "Latest" in title else "", "header")
         for i, h in enumerate(heads):
-            sh.put(r, P0 + i, h, "header_wrap")
+            sh.put(r, P0 + i, h, "header_period")
 
     # 1. the latest quarter each company reported
     r = 4
+    sh.put(r - 1, P0, "Latest quarter with an operating margin", "section")
+    sh.put(r - 1, P0 + 6, "First quarter from 2023 with one", "section")
     header(r, "Latest quarter each company reported", [h for _, h, _ in spec.LATEST_FIELDS])
     col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
     unit = {code: u for code, _, u in spec.LATEST_FIELDS}
@@ -237,6 +241,8 @@ def _meeting(lay: Layout) -> None:
         }
         if m is not None:
             f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},{pos})")
+        else:
+            f["fiscal"] = given([pos], f'"companies: "&INDEX({{=oem_n}},{pos})')
         if slug != "skh":
             rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{slug}_rev", f"{slug}_op")
             f["rev"] = given([pos], f"INDEX({{={rev}}},{pos})")
@@ -251,6 +257,7 @@ def _meeting(lay: Layout) -> None:
 
     # 2. the profit pool
     r += 2
+    sh.put(r - 1, P0, "Complete quarters: first and latest", "section")
     header(r, "The chain's operating profit pool by layer", [h for _, h, _ in spec.POOL_FIELDS])
     r += 1
     _row_head(sh, r, "Position of the first and the latest complete quarter (count)", "count", "pool_qpos")
@@ -282,8 +289,7 @@ def _meeting(lay: Layout) -> None:
 
     # 3. per $1 of AI rack
     r += 2
-    header(r, "Per $1 of AI rack: who is paid what (analysts' estimates)", list(spec.SCENARIOS)
-           + ["Statements (Assumptions, Quotes)"])
+    header(r, "Per $1 of AI rack: who is paid what (analysts' estimates)", list(spec.SCENARIOS) + ["Rests on"])
     for sl, words in spec.SLICES:
         r += 1
         _row_head(sh, r, words, "%", f"rack_m_{sl}")
@@ -299,18 +305,17 @@ def _meeting(lay: Layout) -> None:
         lay.scalar_at[f"ctx:{s.key}"] = (spec.MEETING, r, CASE_COL["Base"])
         sh.formula(r, CASE_COL["Base"], lay.render(f"{{${s.key}}}", P0, spec.MEETING), "calc|%")
     r += 1
-    sh.put(r, C_LABEL, spec.OVERLAP[:150], "note")
-    sh.put(r + 1, C_LABEL, spec.OVERLAP[150:], "note")
-    r += 3
-    for line in spec.NOTES:
-        sh.put(r, C_LABEL, line[:150], "note")
-        if len(line) > 150:
-            r += 1
-            sh.put(r, C_LABEL, line[150:], "note")
+    for part in textwrap.wrap(spec.OVERLAP, NOTE_WIDTH):
+        sh.put(r, C_LABEL, part, "note")
         r += 1
-    sh.widths = {C_LABEL: 50, C_UNIT: 4, C_CODE: 9, C_NOTE: 1, C_VALUE: 12}
-    sh.widths.update({c_: 10.5 for c_ in range(P0, P0 + len(spec.LATEST_FIELDS))})
-    sh.widths[P0 + 1] = 12.5
+    r += 1
+    for line in spec.NOTES:
+        for part in textwrap.wrap(line, NOTE_WIDTH):
+            sh.put(r, C_LABEL, part, "note")
+            r += 1
+    sh.widths = {C_LABEL: 52, C_UNIT: 4, C_CODE: 9, C_NOTE: 1, C_VALUE: 12}
+    sh.widths.update({c_: 11.5 for c_ in range(P0, P0 + len(spec.LATEST_FIELDS))})
+    sh.widths[P0 + 1] = 13
 
 
 def _checks(lay: Layout) -> None:

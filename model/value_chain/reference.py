@@ -154,6 +154,7 @@ def reference(mi) -> Expected:
     both = {s: op_of[s].notna() & rev_of[s].notna() for s in spec.LAYER_MEMBERS["oem"]}
     c["oem_both_op"] = sum(op_of[s].where(both[s], 0.0) for s in both)
     c["oem_both_rev"] = sum(rev_of[s].where(both[s], 0.0) for s in both)
+    c["oem_n"] = sum(both[s].astype(float) for s in both)
     c["oem_om"] = _div(c["oem_both_op"], c["oem_both_rev"])
     c["oem_pos"] = pos.where(c["oem_om"].notna())
     calcs = pd.DataFrame(c).T.reindex(columns=labels)
@@ -208,6 +209,8 @@ def reference(mi) -> Expected:
             d["d"] = d["om"] - d["om0"]
             if m is not None:
                 d["fiscal"] = fiscal_label(m.company, parse_label(lab))
+            else:
+                d["fiscal"] = f"companies: {c['oem_n'][lab]:g}"
             if s != "skh":
                 rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{s}_rev", f"{s}_op")
                 d["rev"], d["op"] = c[rev][lab], c[op][lab]
@@ -215,8 +218,7 @@ def reference(mi) -> Expected:
                 d["gm"] = c[f"{s}_gm"][lab]
         else:
             d.update({x: np.nan for x in ("pos", "pos0", "q", "q0", "om", "om0", "d")})
-            if m is not None:
-                d["fiscal"] = np.nan
+            d["fiscal"] = np.nan
             if s != "skh":
                 d.update(rev=np.nan, op=np.nan)
             if s in spec.WITH_GROSS:

@@ -224,13 +224,13 @@ STATEMENTS = (
               "Dell AI servers, high"),
     Statement("ue_ctx_vr_gpu", "context",
               "Vera Rubin NVL72: GPUs' share of rack cost (72 x $55,000 = $3.96M / $7,803,148)",
-              "Next rack (Vera Rubin NVL72): GPUs' share"),
+              "Vera Rubin NVL72 rack: GPUs' share"),
     Statement("ue_ctx_vr_mem", "context",
               "Vera Rubin NVL72: memory share of rack cost (2,001,600 / 7,803,148)",
-              "Next rack (Vera Rubin NVL72): memory share"),
+              "Vera Rubin NVL72 rack: memory share"),
     Statement("ue_ctx_lenovo_csp", "context",
               "Lenovo CSP operating margin, FY2025/26 Q1 (-305 / 2,410)",
-              "A server maker's loss case: Lenovo CSP operating margin"),
+              "Lenovo CSP operating margin (loss case)"),
 )
 STATEMENT_KEYS = {s.key: s for s in STATEMENTS}
 SLICES = (("acc", "Accelerator (GPUs; holds TSMC's and HBM makers' margins)"),
@@ -431,6 +431,8 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("oem_both_op", "Server makers with both revenue and operating profit: their operating profit ($M)",
                 "$M", both_op, section="Server makers together (revenue-weighted)"),
         CalcRow("oem_both_rev", "... their revenue ($M)", "$M", both_rev),
+        CalcRow("oem_n", "... how many they are (count)", "count",
+                "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,1)' for s in oem)),
         CalcRow("oem_om", "Server makers' operating margin, revenue-weighted (%)", "%",
                 'IF({oem_both_rev}=0,"",{oem_both_op}/{oem_both_rev})', "ServerMakers_OperatingMargin"),
         CalcRow("oem_pos", "Server makers: position of a quarter with a weighted margin, else blank (count)",
@@ -464,21 +466,21 @@ def slice_formula(slice_key: str, scenario: str) -> str:
 
 # --- the Meeting sheet ---------------------------------------------------------------------
 # Latest quarter each company reported (one row per company): field code, header, unit
-LATEST_FIELDS = (
-    ("q", "Latest quarter with a margin", "text"),
-    ("fiscal", "Its fiscal quarter", "text"),
-    ("rev", "Revenue ($M)", "$M"),
-    ("gm", "Gross margin (%)", "%"),
-    ("om", "Operating margin (%)", "%"),
-    ("op", "Operating profit ($M)", "$M"),
-    ("q0", "First quarter from 2023", "text"),
-    ("om0", "Operating margin then (%)", "%"),
-    ("d", "Change (margin points, %)", "%"),
-    ("pos", "Position, latest (count)", "count"),
-    ("pos0", "Position, first (count)", "count"),
+LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for wrapped text
+    ("q", "Latest", "text"),
+    ("fiscal", "Fiscal qtr", "text"),
+    ("rev", "Revenue $M", "$M"),
+    ("gm", "Gross mgn %", "%"),
+    ("om", "Op. margin %", "%"),
+    ("op", "Op. profit $M", "$M"),
+    ("q0", "From 2023", "text"),
+    ("om0", "Op. margin %", "%"),
+    ("d", "Change, pts %", "%"),
+    ("pos", "Pos. (count)", "count"),
+    ("pos0", "Pos. (count)", "count"),
 )
-POOL_FIELDS = (("op0", "First complete quarter ($M)", "$M"), ("sh0", "... share (%)", "%"),
-               ("op1", "Latest complete quarter ($M)", "$M"), ("sh1", "... share (%)", "%"))
+POOL_FIELDS = (("op0", "First: $M", "$M"), ("sh0", "share %", "%"),
+               ("op1", "Latest: $M", "$M"), ("sh1", "share %", "%"))
 NOTES = (
     "Like for like? NVIDIA, TSMC, Micron and Supermicro are whole companies; AMD Data Center, Dell ISG, HPE and "
     "Lenovo ISG are segments (before corporate costs). NVIDIA publishes no Data Center operating profit.",
