@@ -326,7 +326,8 @@ def _member_rows(m: Member) -> list[CalcRow]:
                 CalcRow("hpe_rev", "HPE revenue: Server, else Cloud & AI where only it has a profit ($M)", "$M",
                         'IF({hpe_srv_op}="",IF({hpe_ca_op}="",'
                         + given([k("HPE-Server.revenue")], k("HPE-Server.revenue"))
-                        + ',{HPE-Cloud-AI.revenue}),{HPE-Server.revenue})'),
+                        + ',{HPE-Cloud-AI.revenue}),'
+                        + given([k("HPE-Server.revenue")], k("HPE-Server.revenue")) + ')'),
                 CalcRow("hpe_op", "HPE operating profit: Server, else Cloud & AI ($M)", "$M",
                         'IF({hpe_srv_op}="",{hpe_ca_op},{hpe_srv_op})'),
             ]
