@@ -16,9 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import grid
-from model.calendar import CalendarQuarter
-from model.data import DataError
+from model.core import grid
+from model.core.calendar import CalendarQuarter
+from model.core.dataset import DataError
 from model.value_chain import model as vc_model
 from model.value_chain import spec
 

@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .. import calendar as cal
-from ..calendar import CalendarQuarter
-from ..data import DataError
+from ..core import calendar as cal
+from ..core.calendar import CalendarQuarter
+from ..core.dataset import DataError
 from . import spec
 
 TIDY_COLUMNS = ("fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",

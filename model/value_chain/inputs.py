@@ -6,7 +6,7 @@ statements the per-$1 split uses are also scalars on Assumptions (a fraction: 0.
 """
 from __future__ import annotations
 
-from ..inputs import Entry, ModelInputs
+from ..core.inputs import Entry, ModelInputs
 from . import spec
 
 STATEMENT = "statement"

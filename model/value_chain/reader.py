@@ -11,9 +11,9 @@ import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .. import grid
-from ..inputs import Entry, ModelInputs, same_value
-from ..reader import WITHDRAWN, ModelNotFound, _provenance, not_a_figure, sources, timeline
+from ..core import grid
+from ..core.inputs import Entry, ModelInputs, same_value
+from ..core.reader import WITHDRAWN, ModelNotFound, provenance, not_a_figure, sources, timeline
 from . import spec
 from .data import BASES, parse_label, quarter_end
 from .inputs import STATEMENT
@@ -137,5 +137,5 @@ def read_inputs(sheets):
         quotes.update(_statements(sheets[spec.QUOTES]))
     mi = ModelInputs(periods=periods, period_ends={p: quarter_end(p) for p in periods},
                      rows=list(spec.INPUT_ROWS), figures=figures, scenarios={}, scalars=scalars, sens_quarter="",
-                     notes=notes, quotes=quotes, provenance=_provenance(sheets.get(spec.COVER, {})))
+                     notes=notes, quotes=quotes, provenance=provenance(sheets.get(spec.COVER, {})))
     return mi, problems, cleared

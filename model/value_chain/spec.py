@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spec import CalcRow, Chart, Check, Scalar, Series, given, k
+from ..core.spec import CalcRow, Chart, Check, Scalar, Series, given, k
 
 # --- sheets -------------------------------------------------------------------
 COVER, MEETING, INPUTS, ASSUMPTIONS, CALCS, CHECKS, CHART_DATA, SOURCES, QUOTES = (
