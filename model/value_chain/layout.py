@@ -253,8 +253,11 @@ def _meeting(lay: Layout) -> None:
         for code_, text in f.items():
             sh.formula(r, col[code_], lay.render(text, P0, spec.MEETING), f"calc|{unit[code_]}")
     r += 1
+    _row_head(sh, r, "One-off items in these margins (with = as reported; set on Assumptions)", "", "oneoff_line")
+    sh.formula(r, P0, lay.render("{$one_offs}", P0, spec.MEETING), "calc|text")
+    r += 1
     sh.put(r, C_LABEL, "Blank: not given (AMD, Dell, HPE and Lenovo give no segment gross margin; SK hynix no "
-                       "dollar figures).", "note")
+                       "dollar figures). Lenovo CSP: estimates, inside Lenovo ISG.", "note")
 
     # 2. the profit pool
     r += 2

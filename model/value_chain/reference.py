@@ -43,6 +43,7 @@ class Expected:
     latest: dict[str, dict[str, object]] = field(default_factory=dict)   # member slug -> field -> value
     pool: dict[str, list] = field(default_factory=dict)    # 'qpos', 'q', layer / 'total' -> 4 cells
     context: dict[str, float] = field(default_factory=dict)
+    one_offs: str = "with"
 
     @property
     def covered(self) -> set[str]:
@@ -239,7 +240,8 @@ def reference(mi) -> Expected:
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [np.nan] * 4
         pool_cells["total"] = [np.nan, None, np.nan, None]
-    return Expected(labels, calcs, flags, totals, master, feeds, rack, latest, pool_cells, context)
+    return Expected(labels, calcs, flags, totals, master, feeds, rack, latest, pool_cells, context,
+                    str(sc.get("one_offs") or ""))
 
 
 def status(master: float, warnings: float = 0.0) -> str:
@@ -298,6 +300,7 @@ def _cells(expected: Expected):
         yield spec.CALCS, "rack_total", j, f"rack total {case}", expected.rack["total"][case]
     for key, v in expected.context.items():
         yield spec.MEETING, f"ctx_{key}", 1, f"context {key}", v
+    yield spec.MEETING, "oneoff_line", 0, "one-off items line", expected.one_offs or None
 
 
 def compare(expected: Expected, values: dict, errors: dict | None = None, lay=None) -> list[Mismatch]:

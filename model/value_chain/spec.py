@@ -132,6 +132,8 @@ INPUT_ROWS = (
             ("gross_margin_pct", "gross margin as given (where the profit is not)"),
             ("operating_profit", "operating profit"))
     + _rows("Lenovo", "ISG", ("revenue", "ISG revenue"), ("operating_profit", "ISG operating profit"))
+    + _rows("Lenovo", "ISG-CSP", ("revenue", "CSP (cloud service provider) revenue within ISG, an estimate"),
+            ("operating_profit", "CSP operating profit, The Next Platform's estimate"))
 )
 INPUT_KEYS = {r.key: r for r in INPUT_ROWS}
 ALLOWED = {(r.company, r.entity, r.metric) for r in INPUT_ROWS}
@@ -173,17 +175,20 @@ MEMBERS = (
     Member("hpe", "HPE Server / Cloud & AI", "HPE", "oem", "", "segment"),
     Member("smci", "Supermicro", "Supermicro", "oem", "Supermicro.revenue", "whole company"),
     Member("lenovo", "Lenovo ISG", "Lenovo", "oem", "Lenovo-ISG.revenue", "segment"),
+    Member("lcsp", "Lenovo CSP business", "Lenovo", "oem", "Lenovo-ISG-CSP.revenue", "estimate, inside ISG"),
 )
 BY_SLUG = {m.slug: m for m in MEMBERS}
 LAYERS = (("acc", "Accelerators"), ("fab", "Foundry"), ("mem", "Memory"), ("oem", "Server makers"))
 LAYER_NAME = dict(LAYERS)
 # members whose operating profit is in dollars (the pool); SK hynix gives a margin only
-POOL_MEMBERS = tuple(m for m in MEMBERS if m.slug != "skh")
+# (Lenovo's CSP business is inside Lenovo ISG: shown beside it, never added again)
+POOL_MEMBERS = tuple(m for m in MEMBERS if m.slug not in ("skh", "lcsp"))
 LAYER_MEMBERS = {lk: tuple(m.slug for m in POOL_MEMBERS if m.layer == lk) for lk, _ in LAYERS}
 WITH_ONE_OFFS = ("nvda", "amd")
 WITH_GROSS = ("nvda", "tsmc", "mu", "smci")
 COLOURS = {"nvda": "#76B900", "amd": "#C00000", "tsmc": "#7F7F7F", "mu": "#1F4E79", "skh": "#F4B183",
-           "dell": "#2E75B6", "hpe": "#00A3A1", "smci": "#7030A0", "lenovo": "#7F6000", "oem": "#000000"}
+           "dell": "#2E75B6", "hpe": "#00A3A1", "smci": "#7030A0", "lenovo": "#7F6000", "lcsp": "#BF9000",
+           "oem": "#000000"}
 LAYER_COLOURS = {"acc": "#76B900", "fab": "#7F7F7F", "mem": "#1F4E79", "oem": "#C55A11"}
 
 
@@ -306,7 +311,9 @@ def _one_off(key: str) -> str:
 
 def _member_rows(m: Member) -> list[CalcRow]:
     s = m.slug
-    sec = f"{m.name} ({LAYER_NAME[m.layer].lower()}): {COMPANY_NOTE[m.company]}"
+    sec = f"{m.name} ({LAYER_NAME[m.layer].lower()}): " + (
+        "an estimate of the cloud-service-provider business inside Lenovo ISG (The Next Platform's method): "
+        "shown, not added to the pool again" if s == "lcsp" else COMPANY_NOTE[m.company])
     rows: list[CalcRow] = []
     if s == "skh":
         rows += [
@@ -489,6 +496,9 @@ NOTES = (
     "no growth is computed across it). SK hynix reports in won: its margin is shown, not in the dollar pool.",
     "Calendar quarters: each fiscal quarter sits in the calendar quarter of its middle month (Inputs shows which). "
     "A complete quarter has every pool company's operating profit; the newest quarters are not complete yet.",
+    "One-off items in the margins: NVIDIA 2025 Q1 holds its US$4.5bn H20 charge, AMD Data Center 2025 Q2 about "
+    "US$800m of MI308 charges and 2025 Q4 a US$360m release, Micron 2023 its inventory write-downs (amount not "
+    "given). Assumptions takes the first three out ('without').",
     "The per-$1 slices are analysts' estimates of a Grace Blackwell NVL72 rack (unit_economics.csv), not reported "
     "figures: read them as ranges. The Quotes sheet gives every statement and the sentence read.",
 )
@@ -555,7 +565,7 @@ CELL_NAMES = {"Rack_ServerMaker_Share_Base": ("oem", "Base"), "Rack_Accelerator_
 
 # --- chart feeds and charts ---------------------------------------------------------------
 SUPPLIERS = ("nvda", "amd", "tsmc", "mu", "skh")
-SERVER_MAKERS = ("dell", "hpe", "smci", "lenovo")
+SERVER_MAKERS = ("dell", "hpe", "smci", "lenovo", "lcsp")
 FEED_ROWS = (tuple((f"f_om_{s}", f"{BY_SLUG[s].name} operating margin, #N/A where missing (%)", "%", f"{s}_om")
                    for s in SUPPLIERS + SERVER_MAKERS)
              + (("f_om_oem", "Server makers' operating margin, revenue-weighted, #N/A where missing (%)", "%",
