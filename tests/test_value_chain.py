@@ -390,13 +390,37 @@ def test_refresh_brings_the_new_quarters_and_the_audit_is_clean(lo, m, tmp_path)
     from model.refresh import refresh
     old = [_older(VC, tmp_path / "vc.csv"), UE, _older(PEERS, tmp_path / "peers.csv"), LENOVO]
     book = build(old, tmp_path / "ai_value_chain.xlsx", "ai_value_chain")
+    # a person's work: the one-off choice, a restated figure with its reason, a comment, a note sheet
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from .excel_like import save_like_excel
+    wb = openpyxl.load_workbook(book)
+    ass, inp = wb["Assumptions"], wb["Inputs"]
+    r_oo = next(r for r in range(1, 80) if ass.cell(r, 3).value == "one_offs")
+    ass.cell(r_oo, 5).value = "without"
+    r_dell = next(r for r in range(1, 200) if inp.cell(r, 3).value == "Dell-ISG.revenue")
+    c_q = next(c for c in range(6, 40) if inp.cell(4, c).value == "2025 Q3")
+    inp.cell(r_dell, c_q).value = 14000
+    inp.cell(r_dell, c_q).comment = Comment("restated in the 10-Q", "AB")
+    inp.cell(r_dell, 5).value = "override: restated"
+    wb.create_sheet("My notes")["A1"] = "for the board pack"
+    save_like_excel(wb, book)
     new_rows = [r for r in _csv(VC) + _csv(PEERS) if r["period_end"] >= "2026-05-01"
                 and (r["company"], r["entity"], r["metric"]) in spec.ALLOWED]
     rep = refresh(book, FILES, now=datetime(2026, 10, 1))
-    assert rep.written and rep.conflicts == []
+    assert rep.written
+    conflict, = rep.conflicts                             # the person's restatement, kept
+    assert (conflict.kept, conflict.yours, conflict.data) == ("yours", 14000, 14107)
     assert rep.new_periods == ["2026 Q2", "2026 Q3"]
     assert len(rep.added) == len(new_rows)
-    errors = [f for f in audit(book, lo) if f.severity == "error"]
+    wb = openpyxl.load_workbook(book)
+    assert wb["Assumptions"].cell(r_oo, 5).value == "without"
+    assert wb["Inputs"].cell(r_dell, c_q).value == 14000
+    assert "restated" in wb["Inputs"].cell(r_dell, c_q).comment.text
+    assert wb["My notes"]["A1"].value == "for the board pack"
+    errors = [f for f in audit(book, lo) if f.severity == "error"
+              and (f.rule, f.sheet) != ("STRUCT-SHEET-ADDED", "My notes")]
     assert errors == [], "\n".join(map(str, errors))
     before = book.read_bytes()
     assert not refresh(book, FILES, now=datetime(2026, 10, 2)).written
