@@ -379,7 +379,7 @@ def _sources(lay: Layout, order=None) -> dict[str, int]:
     mi = lay.inputs
     sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
     lay.sheets[spec.SOURCES] = sh
-    extra = (("Company", 12), ("Fiscal quarter", 14), ("Data file", 24), ("Quote read in the source", 90))
+    extra = (("Company", 10), ("Fiscal quarter", 11), ("Data file", 20), ("Quote read in the source", 60))
     cols = list(grid.SOURCES_COLUMNS)
     for c, col in enumerate(cols):
         sh.put(0, c, col.head, "header")
@@ -387,6 +387,8 @@ def _sources(lay: Layout, order=None) -> dict[str, int]:
     for j, (head, w) in enumerate(extra):
         sh.put(0, len(cols) + j, head, "header")
         sh.widths[len(cols) + j] = w
+    # narrower than the shared widths, so the sheet prints legibly (fit to the page's width)
+    sh.widths.update({grid.SRC["source_title"]: 40, grid.SRC["source_url"]: 28})
     rank = {r.key: n for n, r in enumerate(mi.rows)}
     entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
                       and (e.data_value is not None or e.basis != "user")),
@@ -420,8 +422,8 @@ def _sources(lay: Layout, order=None) -> dict[str, int]:
     return first
 
 
-QUOTES_HEADS = (("Statement", 60), ("Value in data file", 10), ("Unit", 7), ("Basis", 11), ("Source", 50),
-                ("Link", 40), ("Quote read in the source", 80), ("Data file row", 8), ("Used in", 22))
+QUOTES_HEADS = (("Statement", 50), ("Value in data file", 9), ("Unit", 6), ("Basis", 9), ("Source", 28),
+                ("Link", 20), ("Quote read in the source", 55), ("Data file row", 6), ("Used in", 20))
 
 
 def _quotes(lay: Layout) -> None:
