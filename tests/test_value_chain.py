@@ -455,3 +455,18 @@ def test_the_meeting_page_prints_on_one_page(lo, book, tmp_path):
     assert "The chain's operating profit pool by layer" in meeting[0] and "Per $1 of AI rack" in meeting[0]
     pix = chart_pages(lo, book, [c.title for c in spec.CHARTS], tmp_path)
     assert all(v > 100 for v in pix.values()), pix
+
+
+def test_text_typed_into_numeric_inputs_fails_the_master_check(lo, m, mi, tmp_path):
+    from model.writer import write
+    lay = m.lay_out(mi)
+    r = lay.row_of["TSMC-Group.revenue"][1]
+    lay.sheets[spec.INPUTS].cells[(r, lay.col_of("2025 Q3"))].value = "33,100"
+    _, sr, sc = lay.scalar_at["ue_oem_dell_lo"]
+    lay.sheets[spec.ASSUMPTIONS].cells[(sr, sc)].value = "five"
+    values, _ = _split(lo.recalculate(write(lay, tmp_path / "text.xlsx")))
+    chk = values[spec.CHECKS]
+    row = {v: r_ for (r_, c), v in chk.items() if c == grid.C_CODE}
+    assert chk[(row["text_in_inputs"], grid.C_VALUE)] == 2
+    master = next(r_ for (r_, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
+    assert chk[(master, grid.C_VALUE)] >= 2 and chk[(master, grid.C_NOTE)] == "FAIL"

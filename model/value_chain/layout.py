@@ -234,22 +234,22 @@ def _meeting(lay: Layout) -> None:
         f = {
             "pos": f'IF(COUNT({{={pos_row}}})=0,"",MAX({{={pos_row}}}))',
             "pos0": f'IF(COUNT({{={pos_row}}})=0,"",MIN({{={pos_row}}}))',
-            "q": given([pos], f"INDEX({cq},{pos})"),
-            "q0": given([pos0], f"INDEX({cq},{pos0})"),
-            "om": given([pos], f"INDEX({{={slug}_om}},{pos})"),
-            "om0": given([pos0], f"INDEX({{={slug}_om}},{pos0})"),
+            "q": given([pos], f"INDEX({cq},1,{pos})"),
+            "q0": given([pos0], f"INDEX({cq},1,{pos0})"),
+            "om": given([pos], f"INDEX({{={slug}_om}},1,{pos})"),
+            "om0": given([pos0], f"INDEX({{={slug}_om}},1,{pos0})"),
             "d": given([om, om0], f"{om}-{om0}"),
         }
         if m is not None:
-            f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},{pos})")
+            f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
         else:
-            f["fiscal"] = given([pos], f'"companies: "&INDEX({{=oem_n}},{pos})')
+            f["fiscal"] = given([pos], f'"companies: "&INDEX({{=oem_n}},1,{pos})')
         if slug != "skh":
             rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{slug}_rev", f"{slug}_op")
-            f["rev"] = given([pos], f"INDEX({{={rev}}},{pos})")
-            f["op"] = given([pos], f"INDEX({{={op}}},{pos})")
+            f["rev"] = given([pos], f"INDEX({{={rev}}},1,{pos})")
+            f["op"] = given([pos], f"INDEX({{={op}}},1,{pos})")
         if slug in spec.WITH_GROSS:
-            f["gm"] = given([pos], f"INDEX({{={slug}_gm}},{pos})")
+            f["gm"] = given([pos], f"INDEX({{={slug}_gm}},1,{pos})")
         for code_, text in f.items():
             sh.formula(r, col[code_], lay.render(text, P0, spec.MEETING), f"calc|{unit[code_]}")
     r += 1
@@ -272,8 +272,8 @@ def _meeting(lay: Layout) -> None:
     lay.scalar_at["pool:qpos"] = (spec.MEETING, r, P0)
     r += 1
     _row_head(sh, r, "First and latest complete quarter (every pool company reported)", "", "pool_q")
-    sh.formula(r, P0, given([p0], f"INDEX({cq},{p0})"), "calc|text")
-    sh.formula(r, P0 + 2, given([p1], f"INDEX({cq},{p1})"), "calc|text")
+    sh.formula(r, P0, given([p0], f"INDEX({cq},1,{p0})"), "calc|text")
+    sh.formula(r, P0 + 2, given([p1], f"INDEX({cq},1,{p1})"), "calc|text")
     lay.scalar_at["pool:q"] = (spec.MEETING, r, P0)
     for lk, ln in list(spec.LAYERS) + [("total", "The pool")]:
         r += 1
@@ -283,9 +283,9 @@ def _meeting(lay: Layout) -> None:
         lay.scalar_at[f"pool:{lk}"] = (spec.MEETING, r, P0)
         for i, p in ((0, p0), (2, p1)):
             op_row = "pool_op" if lk == "total" else f"{lk}_op"
-            sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{={op_row}}},{p})"), P0, spec.MEETING), "calc|$M")
+            sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{={op_row}}},1,{p})"), P0, spec.MEETING), "calc|$M")
             if lk != "total":
-                sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},{p})"), P0, spec.MEETING),
+                sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
                            "calc|%")
     r += 1
     sh.put(r, C_LABEL, "SK hynix (memory) reports in won and gives only its margin: it is left out of the pool, not "

@@ -541,11 +541,11 @@ def _checks() -> tuple[Check, ...]:
         Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
         Check("errors_meeting", "No error values on Meeting", _err_count(MEETING), per_period=False),
         Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values)",
-              "SUMPRODUCT(--ISTEXT({#figures}))+" + "+".join(
+              "COUNTA({#figures})-COUNT({#figures})+" + "+".join(
                   f"--ISTEXT({{${s.key}}})" for s in SCALARS if s.unit != "text"), per_period=False),
         Check("latest_incomplete", "WARNING (not counted): the latest quarter is not complete (a pool company "
                                    "has not reported its operating profit yet)",
-              "IF(INDEX({=pool_complete},COLUMNS({=pool_complete}))=1,0,1)", per_period=False, warning=True),
+              "IF(INDEX({=pool_complete},1,COLUMNS({=pool_complete}))=1,0,1)", per_period=False, warning=True),
     )
 
 
