@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from . import DEFAULT_WORKBOOK
+from .errors import ModelError
 from .models import REGISTRY
 
 
@@ -226,22 +227,10 @@ def main(argv=None) -> int:
         except OSError:
             pass
         return 0
-    except Exception as exc:     # imported here so that start-up stays light
-        from .build import BuildRefused
-        from .core.dataset import DataError
-        from .writer import WriteError
-        if isinstance(exc, BuildRefused):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if isinstance(exc, DataError):
-            print("error: the data file has problems; no workbook was written", file=sys.stderr)
-            for line in exc.problems:
-                print(f"  {line}", file=sys.stderr)
-            return 2
-        if isinstance(exc, WriteError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except ModelError as exc:    # every refusal: its message, no traceback
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
 
 if __name__ == "__main__":
     sys.exit(main())
