@@ -73,6 +73,6 @@ def model():
         names=spec.defined_names, load=load, from_dataset=from_dataset, read_inputs=read_inputs,
         lay_out=lay_out, reference=reference, compare=compare, cached=cached,
         check_rows=spec.CHECKS_LIST, scalars=spec.SCALARS, input_rows=input_rows,
-        period_name=spec.PERIOD_NAME, draw_chart=draw_chart,
+        period_name=spec.PERIOD_NAME, draw_chart=draw_chart, chart_data=spec.CHART_DATA,
         extra={"subject": "Where the AI-server profit goes: margins and profit pool along the chain",
                "comparison": spec.MEETING, "chart_data": spec.CHART_DATA})
