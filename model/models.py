@@ -25,6 +25,7 @@ DEFAULT = "lenovo_isg"            # a workbook without the stamp (0.1.0, 0.2.0) 
 REGISTRY = {
     "lenovo_isg": "model.lenovo:model",
     "ai_server_peers": "model.peers:model",
+    "ai_value_chain": "model.value_chain:model",
 }
 
 

@@ -64,11 +64,11 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_both_workbooks(tmp_
     run(exe, "build", "--data", str(DATA), "--out", "book.xlsm", cwd=work, env=env)
     assert (work / "book.py").read_text() == (ROOT / "model" / "templates" / "xlwings_main.py").read_text()
     # with the data files in data/ under the current folder, a plain build makes every
-    # workbook: both Lenovo ones and the peers one (its Cover from the packaged template)
+    # workbook: both Lenovo ones, the peers one and the value-chain one (Covers from the packaged templates)
     shutil.copytree(ROOT / "data", work / "data")
     out = run(exe, "build", cwd=work, env=env).stdout
     books = {p.name for p in (work / "workbooks").glob("*.xls[xm]")}
-    assert books == {"lenovo_isg.xlsx", "lenovo_isg.xlsm", "ai_server_peers.xlsx"}, out
+    assert books == {"lenovo_isg.xlsx", "lenovo_isg.xlsm", "ai_server_peers.xlsx", "ai_value_chain.xlsx"}, out
     wb = openpyxl.load_workbook(work / "workbooks" / "ai_server_peers.xlsx", read_only=True)
     try:
         title = wb["Cover"]["A1"].value

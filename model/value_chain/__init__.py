@@ -1,0 +1,78 @@
+"""Where the AI-server profit goes: accelerators, foundry, memory and server makers on one
+calendar, their margins, the chain's operating-profit pool and the split of $1 of AI rack.
+
+``model()`` returns the models.Model value the commands dispatch on (REGISTRY names it).
+"""
+from __future__ import annotations
+
+
+def draw_chart(wb, lay, chart):
+    """The two stacked charts (the profit pool by layer over the quarters; the per-$1 split by
+    case); the writer draws the lines (None)."""
+    from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
+    from . import spec
+    from .layout import CASE_COL
+    if chart.sheet == spec.CHART_POOL:
+        ch = wb.add_chart({"type": "column", "subtype": "stacked"})
+        for s in chart.series:
+            lk = s.key.removeprefix("f_pool_")
+            ch.add_series({"name": s.name, "categories": "=" + spec.PERIOD_NAME,
+                           "values": "=" + lay.row_range(s.key), "gap": 60,
+                           "fill": {"color": spec.LAYER_COLOURS[lk]}, "border": {"none": True}})
+        ch.set_x_axis({"name": chart.x_title, "label_position": "low", "num_font": {"rotation": -45}})
+    elif chart.sheet == spec.CHART_RACK:
+        ch = wb.add_chart({"type": "column", "subtype": "percent_stacked"})
+        sheet = quote_sheetname(spec.CALCS)
+        _, hr, _ = lay.scalar_at["rack_header"]
+        lo, hi = min(CASE_COL.values()), max(CASE_COL.values())
+        cats = f"={sheet}!{xl_rowcol_to_cell(hr, lo, True, True)}:{xl_rowcol_to_cell(hr, hi, True, True)}"
+        colours = {"acc": spec.LAYER_COLOURS["acc"], "mem": spec.LAYER_COLOURS["mem"], "other": "#BFBFBF",
+                   "oem": spec.LAYER_COLOURS["oem"]}
+        for sl, words in spec.SLICES:
+            _, r, _ = lay.scalar_at[f"rack:{sl}:Low"]
+            ch.add_series({"name": words, "categories": cats,
+                           "values": f"={sheet}!{xl_rowcol_to_cell(r, lo, True, True)}:"
+                                     f"{xl_rowcol_to_cell(r, hi, True, True)}",
+                           "fill": {"color": colours[sl]}, "border": {"color": "#FFFFFF"}, "gap": 80,
+                           "data_labels": {"value": True, "num_format": "0%", "font": {"bold": True}}})
+        ch.set_x_axis({"name": chart.x_title, "label_position": "low"})
+    else:
+        return None
+    ch.set_title({"name": chart.title, "name_font": {"size": 14}})
+    ch.set_y_axis({"name": chart.y_title, "num_format": chart.y_format,
+                   "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+    ch.set_legend({"position": "bottom"})
+    ch.show_blanks_as("gap")
+    ch.show_na_as_empty_cell()
+    return ch
+
+
+def input_rows(keys=(), first=()):
+    """The Inputs rows, in order: a fixed set (every series its data may hold)."""
+    from . import spec
+    return list(spec.INPUT_ROWS)
+
+
+def model():
+    from ..models import Model
+    from . import spec
+    from .data import load, parse_label
+    from .inputs import from_dataset
+    from .layout import lay_out
+    from .reader import read_inputs
+    from .reference import cached, compare, reference
+
+    return Model(
+        key="ai_value_chain", title="AI value chain", workbook="ai_value_chain.xlsx",
+        data=("value_chain_quarterly.csv", "unit_economics.csv", "peers_quarterly.csv", "lenovo_quarterly.csv"),
+        cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
+        checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
+        timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.MEETING,
+        active=spec.MEETING, period_regex=spec.PERIOD_REGEX, parse_label=parse_label,
+        names=spec.defined_names, load=load, from_dataset=from_dataset, read_inputs=read_inputs,
+        lay_out=lay_out, reference=reference, compare=compare, cached=cached,
+        check_rows=spec.CHECKS_LIST, scalars=spec.SCALARS, input_rows=input_rows,
+        period_name=spec.PERIOD_NAME, draw_chart=draw_chart, chart_data=spec.CHART_DATA,
+        extra={"subject": "Where the AI-server profit goes: margins and profit pool along the chain",
+               "comparison": spec.MEETING, "chart_data": spec.CHART_DATA})

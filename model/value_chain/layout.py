@@ -1,0 +1,483 @@
+"""Lay the value-chain model out on sheets: every cell's address, content and style.
+
+Uses the shared Layout (model.layout) and its template renderer; the rows, checks and
+charts come from model.value_chain.spec, the grid from model.grid. Two tokens are this
+model's own, replaced before a template is rendered: ``{t_first}`` / ``{t_here}`` (the
+timeline's first header and this column's) and ``{rack:<slice>[:<case>]}`` (a cell of the
+per-$1 block on Calculations: the same case's column, or the named case's).
+"""
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
+
+from ..core import grid
+from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
+from ..core.inputs import ModelInputs
+from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
+from ..core.formats import BASIS_MARK
+from ..core.spec import given
+from . import spec
+from .data import fiscal_label
+from .inputs import STATEMENT
+
+COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "value_chain_cover.txt"
+DATA_FILE = {**{c: "value_chain_quarterly.csv" for c in spec.VALUE_CHAIN_COMPANIES},
+             "Dell": "peers_quarterly.csv", "HPE": "peers_quarterly.csv", "Supermicro": "peers_quarterly.csv",
+             "Lenovo": "lenovo_quarterly.csv"}
+NOTE_WIDTH = 160                    # characters of a note line (a long note goes on several rows)
+STATUS_ROW = 2                      # Meeting: the checks line
+CASE_COL = {sc: P0 + i for i, sc in enumerate(spec.SCENARIOS)}      # per-$1 block: Low, Base, High
+_RACK = re.compile(r"\{rack:(\w+)(?::(\w+))?\}")
+
+
+def _row_head(sh: SheetLayout, r: int, label: str, unit: str, code: str) -> None:
+    row_head(sh, r, label, unit, code, text_unit="")
+
+
+def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
+    sh = SheetLayout(name, freeze=(grid.HEADER_ROW + 1, P0))
+    sh.put(0, 0, title, "title")
+    sh.put(1, 0, subtitle, "subtitle")
+    for c, head in enumerate(grid.TIMELINE_HEADS + (value_head,)):
+        sh.put(grid.HEADER_ROW, c, head, "header")
+    for i, p in enumerate(lay.inputs.periods):
+        sh.put(grid.HEADER_ROW, P0 + i, p.label, "header_period")
+    sh.widths = {C_LABEL: 66, C_UNIT: 6, C_CODE: 26, C_NOTE: 8, C_VALUE: 12}
+    sh.widths.update({c: 11 for c in range(P0, lay.last_col + 1)})
+    lay.sheets[name] = sh
+    return sh
+
+
+def rack(lay: Layout, tmpl: str, here: str, case: str | None = None) -> str:
+    """Replace ``{rack:slice}`` (the ``case`` column) and ``{rack:slice:case}`` by cells."""
+    def sub(m):
+        sheet, r, c = lay.scalar_at[f"rack:{m.group(1)}:{m.group(2) or case}"]
+        a = xl_rowcol_to_cell(r, c, True, True)
+        return a if sheet == here else f"{quote_sheetname(sheet)}!{a}"
+    return _RACK.sub(sub, tmpl)
+
+
+def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
+    mi = lay.inputs
+    sh = _timeline_sheet(lay, spec.INPUTS, "Inputs: AI-server chain figures by calendar quarter",
+                         "US$ millions unless marked %. Yellow cells are inputs; tinted: ~ approximate, "
+                         "d derived, e estimate, ≥ lower bound. Sources: the Sources sheet.", "Your notes")
+    sh.put(grid.PERIOD_END_ROW, C_LABEL, "Calendar quarter ends", "label")
+    for i, p in enumerate(mi.periods):
+        sh.put(grid.PERIOD_END_ROW, P0 + i, mi.period_ends.get(p), "date")
+    r = grid.FIRST_BODY_ROW
+    sh.put(r, C_LABEL, "Each company's own fiscal quarter in this calendar quarter (the middle month's) (text)",
+           "section")
+    for company in spec.INPUT_COMPANIES:
+        r += 1
+        code = spec.fiscal_row(company)
+        lay.row_of[code] = (spec.INPUTS, r)
+        _row_head(sh, r, f"{company} fiscal quarter (text)", "text", code)
+        for i, p in enumerate(mi.periods):
+            sh.put(r, P0 + i, fiscal_label(company, p), "plain|text")
+    for company in spec.INPUT_COMPANIES:
+        r += 2
+        sh.put(r, C_LABEL, f"{company}: {spec.COMPANY_NOTE[company]}", "section")
+        for row in (x for x in mi.rows if x.company == company):
+            r += 1
+            lay.row_of[row.key] = (spec.INPUTS, r)
+            _row_head(sh, r, row.label, row.unit, row.key)
+            if row.key in source_rows:
+                sh.put(r, C_NOTE, grid.LINK_TEXT, "link", url=f"internal:{spec.SOURCES}!A{source_rows[row.key] + 1}")
+            sh.put(r, C_VALUE, mi.notes.get(row.key), "input|text|reported")
+            for i, p in enumerate(mi.periods):
+                e = mi.figures.get((p, row.key))
+                basis = e.basis if e and e.basis in BASIS_MARK else "reported"
+                sh.put(r, P0 + i, e.value if e else None, f"input|{row.unit}|{basis}")
+
+
+def statement_of(mi: ModelInputs, text: str):
+    """(value, unit, basis, source title, link, quote, data row) of a unit-economics statement, or None."""
+    return mi.quotes.get((STATEMENT, text))
+
+
+def _assumptions(lay: Layout) -> None:
+    mi = lay.inputs
+    sh = SheetLayout(spec.ASSUMPTIONS, freeze=(grid.HEADER_ROW + 1, 0))
+    lay.sheets[spec.ASSUMPTIONS] = sh
+    sh.put(0, 0, "Assumptions", "title")
+    sh.put(1, 0, "Yellow (or tinted) cells are inputs: change them and every calculation, the Meeting page and the "
+                 "charts follow.", "subtitle")
+    for c, head in enumerate(grid.TIMELINE_HEADS + ("Value",)):
+        sh.put(grid.HEADER_ROW, c, head, "header")
+    sh.put(grid.HEADER_ROW, P0, "Why, and where from", "header")
+    sh.widths = {C_LABEL: 80, C_UNIT: 6, C_CODE: 20, C_NOTE: 4, C_VALUE: 12, P0: 110}
+    r = grid.SCALAR_FIRST_ROW
+    groups = (("One-off items: shown, and a choice to take them out", lambda s: s.key == "one_offs"
+               or s.key.startswith("oo_")),
+              ("Tolerances", lambda s: s.key in ("margin_bound", "margin_tolerance")),
+              ("Per $1 of AI rack: the statements each slice rests on (Low = the lowest, Base = the median, "
+               "High = the highest of a slice's statements)", lambda s: s.key.startswith("ue_")))
+    for title, pick in groups:
+        sh.put(r, C_LABEL, title, "section")
+        r += 1
+        for s in (x for x in spec.SCALARS if pick(x)):
+            lay.scalar_at[s.key] = (spec.ASSUMPTIONS, r, C_VALUE)
+            basis, note = "reported", s.note
+            if s.key in spec.STATEMENT_KEYS:
+                st = spec.STATEMENT_KEYS[s.key]
+                got = statement_of(mi, st.text)
+                slice_name = dict(spec.SLICES).get(st.slice, "context, not in the split")
+                if got is not None:
+                    basis = got[2] if got[2] in BASIS_MARK else "reported"
+                    note = f"{slice_name.split(' (')[0]}; {got[2]}; {got[3]} (unit_economics.csv row {got[6]})"
+                else:
+                    note = f"{slice_name.split(' (')[0]}; not in the data file"
+            _row_head(sh, r, s.label, s.unit, s.key)
+            sh.put(r, P0, note, "note")
+            sh.put(r, C_VALUE, mi.scalars.get(s.key), f"input|{s.unit}|{basis}")
+            if s.choices:
+                sh.validations.append((r, C_VALUE, {"validate": "list", "source": list(s.choices)}))
+            elif s.key in spec.QUARTER_SCALARS:
+                sh.validations.append((r, C_VALUE, {"validate": "list", "source": f"={spec.PERIOD_NAME}"}))
+            r += 1
+        if title.startswith("One-off"):
+            sh.put(r, C_LABEL, "Micron fiscal 2023 (2023 Q1 to Q3): inventory write-downs are in its reported "
+                               "margins; the data do not give their amount, so they are not taken out.", "note")
+            r += 1
+        r += 1
+
+
+def _calculations(lay: Layout) -> None:
+    sh = _timeline_sheet(lay, spec.CALCS, "Calculations",
+                         "Every cell is a formula; one formula across each row. Blank where an input is "
+                         "missing. US$ millions unless marked. The per-$1 block is below the quarters.")
+    sh.protect = True
+    first = xl_rowcol_to_cell(grid.HEADER_ROW, P0, True, True)
+
+    def expand(tmpl: str, c: int) -> str:
+        return tmpl.replace("{t_first}", first).replace(
+            "{t_here}", xl_rowcol_to_cell(grid.HEADER_ROW, c, True, False))
+    calc_rows(lay, sh, spec.CALC_ROWS, expand, text_unit="")
+    r = max(r_ for s_, r_ in lay.row_of.values() if s_ == spec.CALCS) + 3
+    sh.put(r, C_LABEL, "Per $1 of AI rack (Grace Blackwell NVL72), analysts' estimates: not over quarters", "section")
+    r += 1
+    hr = r
+    lay.scalar_at["rack_header"] = (spec.CALCS, hr, P0)
+    sh.put(hr, C_LABEL, "Slice of the rack's price", "header")
+    for c_ in range(C_UNIT, P0):
+        sh.put(hr, c_, "", "header")
+    for sc, c_ in CASE_COL.items():
+        sh.put(hr, c_, sc, "header_period")
+    sh.put(hr, P0 + len(spec.SCENARIOS), "How", "header")
+    rows = {}
+    for n, (sl, words) in enumerate(spec.SLICES):
+        rows[sl] = hr + 1 + n
+        for sc, c_ in CASE_COL.items():
+            lay.scalar_at[f"rack:{sl}:{sc}"] = (spec.CALCS, rows[sl], c_)
+    for sl, words in spec.SLICES:
+        rr = rows[sl]
+        _row_head(sh, rr, f"{words} (%)", "%", f"rack_{sl}")
+        how = ("1 less the three other slices" if sl == "other" else
+               "MIN / MEDIAN / MAX of: " + "; ".join(s.short for s in spec.STATEMENTS if s.slice == sl))
+        sh.put(rr, P0 + len(spec.SCENARIOS), how, "note")
+        for sc, c_ in CASE_COL.items():
+            tmpl = rack(lay, spec.slice_formula(sl, sc), spec.CALCS, sc)
+            sh.formula(rr, c_, lay.render(tmpl, c_, spec.CALCS), "calc|%")
+    rr = hr + 1 + len(spec.SLICES)
+    _row_head(sh, rr, "Total of the slices (%)", "%", "rack_total")
+    for sc, c_ in CASE_COL.items():
+        sh.formula(rr, c_, "+".join(xl_rowcol_to_cell(rows[sl], c_) for sl, _ in spec.SLICES), "calc|%")
+    lay.scalar_at["rack:total"] = (spec.CALCS, rr, P0)
+    for n, part in enumerate(textwrap.wrap(spec.OVERLAP, NOTE_WIDTH)):
+        sh.put(rr + 1 + n, C_LABEL, part, "note")
+
+
+def _meeting(lay: Layout) -> None:
+    sh = SheetLayout(spec.MEETING, protect=True, freeze=(0, 0))
+    lay.sheets[spec.MEETING] = sh
+    last = lay.inputs.periods[-1].label
+    sh.put(0, 0, "Where the AI-server profit goes: who earned what margin, how it moved since 2023, "
+                 "and what is left for the server maker per $1", "title")
+    sh.put(1, 0, f"Calendar quarters 2023 Q1 to {last}; each company's fiscal quarter sits in the calendar quarter "
+                 "of its middle month. Operating margin = operating profit / revenue. Whole history: Calculations "
+                 "and the chart sheets.", "subtitle")
+    lay.scalar_at["meeting_status"] = (spec.MEETING, STATUS_ROW, C_LABEL)
+    cq = spec.PERIOD_NAME
+
+    def header(r, title, heads):
+        sh.put(r, C_LABEL, title, "header")
+        for c_ in range(C_UNIT, P0):
+            sh.put(r, c_, "", "header")
+        sh.put(r, C_VALUE, "Layer" if "Latest" in title else "", "header")
+        for i, h in enumerate(heads):
+            sh.put(r, P0 + i, h, "header_period")
+
+    # 1. the latest quarter each company reported
+    r = 4
+    sh.put(r - 1, P0, "Latest quarter with an operating margin", "section")
+    sh.put(r - 1, P0 + 6, "First quarter from 2023 with one", "section")
+    header(r, "Latest quarter each company reported", [h for _, h, _ in spec.LATEST_FIELDS])
+    col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
+    unit = {code: u for code, _, u in spec.LATEST_FIELDS}
+    members = list(spec.MEMBERS) + [None]
+    for m in members:
+        r += 1
+        slug = m.slug if m else "oem"
+        name = (f"{m.name} ({m.scope})" if m else "Server makers, revenue-weighted (those with both figures)")
+        code = f"m_{slug}"
+        _row_head(sh, r, name, "", code)
+        sh.put(r, C_VALUE, spec.LAYER_NAME[m.layer if m else "oem"], "text")
+        lay.scalar_at[f"latest:{slug}"] = (spec.MEETING, r, P0)
+        pos, pos0 = (xl_rowcol_to_cell(r, col[x]) for x in ("pos", "pos0"))
+        om, om0 = (xl_rowcol_to_cell(r, col[x]) for x in ("om", "om0"))
+        pos_row = f"{slug}_pos"
+        f = {
+            "pos": f'IF(COUNT({{={pos_row}}})=0,"",MAX({{={pos_row}}}))',
+            "pos0": f'IF(COUNT({{={pos_row}}})=0,"",MIN({{={pos_row}}}))',
+            "q": given([pos], f"INDEX({cq},1,{pos})"),
+            "q0": given([pos0], f"INDEX({cq},1,{pos0})"),
+            "om": given([pos], f"INDEX({{={slug}_om}},1,{pos})"),
+            "om0": given([pos0], f"INDEX({{={slug}_om}},1,{pos0})"),
+            "d": given([om, om0], f"{om}-{om0}"),
+        }
+        if m is not None:
+            f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
+        else:
+            f["fiscal"] = given([pos], f'"companies: "&INDEX({{=oem_n}},1,{pos})')
+        if slug != "skh":
+            rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{slug}_rev", f"{slug}_op")
+            f["rev"] = given([pos], f"INDEX({{={rev}}},1,{pos})")
+            f["op"] = given([pos], f"INDEX({{={op}}},1,{pos})")
+        if slug in spec.WITH_GROSS:
+            f["gm"] = given([pos], f"INDEX({{={slug}_gm}},1,{pos})")
+        for code_, text in f.items():
+            sh.formula(r, col[code_], lay.render(text, P0, spec.MEETING), f"calc|{unit[code_]}")
+    r += 1
+    _row_head(sh, r, "One-off items in these margins (with = as reported; set on Assumptions)", "", "oneoff_line")
+    sh.formula(r, P0, lay.render("{$one_offs}", P0, spec.MEETING), "calc|text")
+    r += 1
+    sh.put(r, C_LABEL, "Blank: not given (AMD, Dell, HPE and Lenovo give no segment gross margin; SK hynix no "
+                       "dollar figures). Lenovo CSP: estimates, inside Lenovo ISG.", "note")
+
+    # 2. the profit pool
+    r += 2
+    sh.put(r - 1, P0, "Complete quarters: first and latest", "section")
+    header(r, "The chain's operating profit pool by layer", [h for _, h, _ in spec.POOL_FIELDS])
+    r += 1
+    _row_head(sh, r, "Position of the first and the latest complete quarter (count)", "count", "pool_qpos")
+    p0, p1 = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
+    sh.formula(r, P0, lay.render('IF(COUNT({=pool_pos})=0,"",MIN({=pool_pos}))', P0, spec.MEETING), "calc|count")
+    sh.formula(r, P0 + 2, lay.render('IF(COUNT({=pool_pos})=0,"",MAX({=pool_pos}))', P0, spec.MEETING),
+               "calc|count")
+    lay.scalar_at["pool:qpos"] = (spec.MEETING, r, P0)
+    r += 1
+    _row_head(sh, r, "First and latest complete quarter (every pool company reported)", "", "pool_q")
+    sh.formula(r, P0, given([p0], f"INDEX({cq},1,{p0})"), "calc|text")
+    sh.formula(r, P0 + 2, given([p1], f"INDEX({cq},1,{p1})"), "calc|text")
+    lay.scalar_at["pool:q"] = (spec.MEETING, r, P0)
+    for lk, ln in list(spec.LAYERS) + [("total", "The pool")]:
+        r += 1
+        members = ", ".join(spec.BY_SLUG[s].name for s in spec.LAYER_MEMBERS[lk]) if lk != "total" else \
+            "all the companies above but SK hynix"
+        _row_head(sh, r, f"{ln} ({members})", "", f"pool_{lk}")
+        lay.scalar_at[f"pool:{lk}"] = (spec.MEETING, r, P0)
+        for i, p in ((0, p0), (2, p1)):
+            op_row = "pool_op" if lk == "total" else f"{lk}_op"
+            sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{={op_row}}},1,{p})"), P0, spec.MEETING), "calc|$M")
+            if lk != "total":
+                sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
+                           "calc|%")
+    r += 1
+    sh.put(r, C_LABEL, "SK hynix (memory) reports in won and gives only its margin: it is left out of the pool, not "
+                       "guessed. NVIDIA is the whole company.", "note")
+
+    # 3. per $1 of AI rack
+    r += 2
+    header(r, "Per $1 of AI rack: who is paid what (analysts' estimates)", list(spec.SCENARIOS) + ["Rests on"])
+    for sl, words in spec.SLICES:
+        r += 1
+        _row_head(sh, r, words, "%", f"rack_m_{sl}")
+        lay.scalar_at[f"rack_m:{sl}"] = (spec.MEETING, r, P0)
+        for sc, c_ in CASE_COL.items():
+            sh.formula(r, c_, rack(lay, f"{{rack:{sl}:{sc}}}", spec.MEETING), "calc|%")
+        names = ("what is left" if sl == "other" else
+                 "; ".join(s.short for s in spec.STATEMENTS if s.slice == sl))
+        sh.put(r, P0 + len(spec.SCENARIOS), names, "note")
+    for s in (x for x in spec.STATEMENTS if x.slice == "context"):
+        r += 1
+        _row_head(sh, r, f"For comparison: {s.short}", "%", f"ctx_{s.key}")
+        lay.scalar_at[f"ctx:{s.key}"] = (spec.MEETING, r, CASE_COL["Base"])
+        sh.formula(r, CASE_COL["Base"], lay.render(f"{{${s.key}}}", P0, spec.MEETING), "calc|%")
+    r += 1
+    for part in textwrap.wrap(spec.OVERLAP, NOTE_WIDTH):
+        sh.put(r, C_LABEL, part, "note")
+        r += 1
+    r += 1
+    for line in spec.NOTES:
+        for part in textwrap.wrap(line, NOTE_WIDTH):
+            sh.put(r, C_LABEL, part, "note")
+            r += 1
+    sh.widths = {C_LABEL: 52, C_UNIT: 4, C_CODE: 9, C_NOTE: 1, C_VALUE: 12}
+    sh.widths.update({c_: 11.5 for c_ in range(P0, P0 + len(spec.LATEST_FIELDS))})
+    sh.widths[P0 + 1] = 13
+
+
+def _checks(lay: Layout) -> None:
+    sh = _timeline_sheet(lay, spec.CHECKS, "Checks",
+                         "Each flag is 1 where a check fails. The master check must be 0.", "Failures")
+    sh.protect = True
+    mr = grid.HEADER_ROW + 1
+    first = grid.FIRST_BODY_ROW
+    counted = [c for c in spec.CHECKS_LIST if not c.warning]
+    ordered = counted + [c for c in spec.CHECKS_LIST if c.warning]
+    for n, chk in enumerate(ordered):
+        lay.row_of[chk.key] = (spec.CHECKS, first + n + (1 if chk.warning else 0))
+    last = first + len(counted) - 1
+    total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
+    lay.master_check = (spec.CHECKS, mr, C_VALUE)
+    sh.put(mr, C_LABEL, grid.MASTER_LABEL, "master_label")
+    sh.put(mr, C_UNIT, "count", "unit")
+    sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
+    sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
+               "check_total")
+    cs, cr, cc = lay.scalar_at["meeting_status"]
+    chk_sheet = quote_sheetname(spec.CHECKS)
+    warn = ",".join(f"{chk_sheet}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE)}"
+                    for c in spec.CHECKS_LIST if c.warning)
+    lay.sheets[cs].formula(cr, cc, f'IF({chk_sheet}!{total}=0,"Checks: all pass",'
+                                   f'"Checks: "&{chk_sheet}!{total}&" failing, see the Checks sheet")'
+                                   f'&IF(SUM({warn})=0,"","; warnings: "&SUM({warn})&", see the Checks sheet")',
+                           "master")
+    lr, lc = lay.sheets[spec.MEETING].extent
+    below = (f"{quote_sheetname(spec.MEETING)}!{xl_rowcol_to_cell(STATUS_ROW + 1, 0, True, True)}:"
+             f"{xl_rowcol_to_cell(lr, lc, True, True)}")
+    for chk in spec.CHECKS_LIST:
+        whole = rack(lay, chk.formula, spec.CHECKS).replace("{!" + spec.MEETING + "}", below)
+        if chk.per_period:
+            check_row(lay, sh, lay.row_of[chk.key][1], chk)
+        else:
+            check_row(lay, sh, lay.row_of[chk.key][1], chk, whole=whole)
+
+
+def _chart_data(lay: Layout) -> None:
+    sh = _timeline_sheet(lay, spec.CHART_DATA, "Chart data",
+                         "What the chart sheets plot: a model row where it has a value, else #N/A, which "
+                         "charts draw as a gap rather than a zero. Not for reading.")
+    sh.protect = True
+    r = grid.FIRST_BODY_ROW
+    for code, label, unit, key in spec.FEED_ROWS:
+        lay.row_of[code] = (spec.CHART_DATA, r)
+        _row_head(sh, r, label, unit, code)
+        for c in range(P0, lay.last_col + 1):
+            sh.formula(r, c, lay.render(f'IF({{{key}}}="",NA(),{{{key}}})', c, spec.CHART_DATA), f"calc|{unit}")
+        r += 1
+
+
+def _sources(lay: Layout, order=None) -> dict[str, int]:
+    """One line per figure: the shared Sources columns, then company, fiscal quarter, data file,
+    quote. ``order`` keeps rows already on a workbook's Sources sheet where they stand."""
+    mi = lay.inputs
+    sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
+    lay.sheets[spec.SOURCES] = sh
+    extra = (("Company", 10), ("Fiscal quarter", 11), ("Data file", 20), ("Quote read in the source", 60))
+    cols = list(grid.SOURCES_COLUMNS)
+    for c, col in enumerate(cols):
+        sh.put(0, c, col.head, "header")
+        sh.widths[c] = col.width
+    for j, (head, w) in enumerate(extra):
+        sh.put(0, len(cols) + j, head, "header")
+        sh.widths[len(cols) + j] = w
+    # narrower than the shared widths, so the sheet prints legibly (fit to the page's width)
+    sh.widths.update({grid.SRC["source_title"]: 40, grid.SRC["source_url"]: 28})
+    rank = {r.key: n for n, r in enumerate(mi.rows)}
+    entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
+                      and (e.data_value is not None or e.basis != "user")),
+                     key=lambda t: (rank.get(t[1], len(rank)), t[0]))
+    first: dict[str, int] = {}
+    src = grid.SRC
+    at = dict(order or {})
+    below = max(at.values(), default=0) + 1
+    for p, key, e in entries:
+        n = at.get((p.label, key))
+        if n is None:
+            n, below = below, below + 1
+        row = spec.INPUT_KEYS[key]
+        first[key] = min(first.get(key, n), n)
+        sh.put(n, src["period"], p.label, "text")
+        sh.put(n, src["entity"], row.code, "text")
+        sh.put(n, src["metric"], row.metric, "text")
+        sh.put(n, src["data_value"], e.data_value, f"plain|{row.unit}")
+        sh.put(n, src["unit"], row.unit, "text")
+        sh.put(n, src["basis"], e.data_basis or e.basis, "text")
+        sh.put(n, src["source_title"], e.source_title, "text")
+        url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
+        sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
+        sh.put(n, src["data_row"], e.data_row, "plain|count")
+        c0 = len(cols)
+        sh.put(n, c0, row.company, "text")
+        sh.put(n, c0 + 1, fiscal_label(row.company, p), "text")
+        sh.put(n, c0 + 2, DATA_FILE[row.company], "text")
+        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "text")
+    sh.print_titles = (0, 0)
+    return first
+
+
+QUOTES_HEADS = (("Statement", 50), ("Value in data file", 9), ("Unit", 6), ("Basis", 9), ("Source", 28),
+                ("Link", 20), ("Quote read in the source", 55), ("Data file row", 6), ("Used in", 20))
+
+
+def _quotes(lay: Layout) -> None:
+    """Every unit-economics statement, with its quote and the slice that uses it."""
+    mi = lay.inputs
+    sh = SheetLayout(spec.QUOTES, freeze=(1, 0))
+    lay.sheets[spec.QUOTES] = sh
+    for c, (head, w) in enumerate(QUOTES_HEADS):
+        sh.put(0, c, head, "header")
+        sh.widths[c] = w
+    used = {s.text: s for s in spec.STATEMENTS}
+    rows = sorted(((text, v) for (kind, text), v in mi.quotes.items() if kind == STATEMENT), key=lambda t: t[1][6])
+    for n, (text, (value, unit, basis, title, url, quote, row)) in enumerate(rows, start=1):
+        sh.put(n, 0, text, "text")
+        sh.put(n, 1, value, "plain|count" if unit not in ("pct", "pct_pt", "usd_m") else "plain|$M")
+        sh.put(n, 2, unit, "text")
+        sh.put(n, 3, basis, "text")
+        sh.put(n, 4, title, "text")
+        link = url if str(url).lower().startswith(("http://", "https://")) else None
+        sh.put(n, 5, url, "link" if link else "text", url=link)
+        sh.put(n, 6, quote, "text")
+        sh.put(n, 7, row, "plain|count")
+        s = used.get(text)
+        sh.put(n, 8, ("" if s is None else
+                      dict(spec.SLICES).get(s.slice, "context on Meeting").split(" (")[0] + f" ({s.key})"), "text")
+    sh.print_titles = (0, 0)
+
+
+def _cover(lay: Layout) -> None:
+    cover_sheet(lay, spec.COVER, COVER_TEMPLATE, text_style="text", empty_labels=False)
+
+
+def lay_out(mi: ModelInputs, source_order=None) -> Layout:
+    """Inputs -> every sheet's cells, names and rows (``source_order``: see _sources)."""
+    if not mi.periods:
+        raise ValueError("no periods to lay out")
+    from .. import models
+    lay = Layout(mi, model=models.get("ai_value_chain"))
+    for name in spec.WORKSHEETS:
+        lay.sheets[name] = SheetLayout(name)
+    source_rows = _sources(lay, source_order)
+    _inputs(lay, source_rows)
+    lay.names[spec.PERIOD_NAME] = (f"{spec.INPUTS}!{xl_rowcol_to_cell(grid.HEADER_ROW, P0, True, True)}:"
+                                   f"{xl_rowcol_to_cell(grid.HEADER_ROW, lay.last_col, True, True)}")
+    _assumptions(lay)
+    _calculations(lay)
+    _meeting(lay)
+    _checks(lay)
+    _chart_data(lay)
+    _quotes(lay)
+    _cover(lay)
+    for name, key in spec.defined_names().items():
+        lay.names[name] = lay.row_range(key)
+    for name, (sl, sc) in spec.CELL_NAMES.items():
+        sheet, r, c = lay.scalar_at[f"rack:{sl}:{sc}"]
+        lay.names[name] = f"{quote_sheetname(sheet)}!{xl_rowcol_to_cell(r, c, True, True)}"
+    return lay

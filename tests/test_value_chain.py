@@ -1,0 +1,472 @@
+"""The AI value-chain workbook: data and calendar, LibreOffice's recalculation against the
+independent recompute (model/value_chain/reference.py) and against figures computed here
+from the CSV rows themselves, the one-off switch, random data (a layer with no dollar
+profit, a company with one quarter, gaps), refresh and audit, and the rendered Meeting page."""
+from __future__ import annotations
+
+import csv
+import shutil
+import statistics
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model.core import grid
+from model.core.calendar import CalendarQuarter
+from model.core.dataset import DataError
+from model.value_chain import model as vc_model
+from model.value_chain import spec
+
+from .conftest import ROOT
+
+VC = ROOT / "data" / "value_chain_quarterly.csv"
+UE = ROOT / "data" / "unit_economics.csv"
+PEERS = ROOT / "data" / "peers_quarterly.csv"
+LENOVO = ROOT / "data" / "lenovo_quarterly.csv"
+FILES = [VC, UE, PEERS, LENOVO]
+
+
+@pytest.fixture(scope="module")
+def m():
+    return vc_model()
+
+
+@pytest.fixture(scope="module")
+def ds(m):
+    return m.load(FILES)
+
+
+@pytest.fixture(scope="module")
+def mi(m, ds):
+    return m.from_dataset(ds)
+
+
+def _csv(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _row(rows, company, fy, fq, entity, metric):
+    r = [r for r in rows if r.get("company", "Lenovo") == company and r["fiscal_year"] == fy
+         and r["fiscal_quarter"] == fq and r["entity"] == entity and r["metric"] == metric]
+    assert len(r) == 1, (company, fy, fq, entity, metric)
+    return float(r[0]["value"])
+
+
+# --- data and calendar (fast) --------------------------------------------------------------
+
+def test_the_four_files_load_and_the_timeline_runs_from_2023_q1(ds):
+    vc = _csv(VC)
+    assert len(vc) == 277
+    assert sum(f.file == VC.name for f in ds.figures) == 277       # every value-chain figure is 2023 or later
+    assert len(ds.statements) == len(_csv(UE)) == 61
+    labels = [p.label for p in ds.periods]
+    assert labels[0] == "2023 Q1" and labels[-1] == "2026 Q3"     # Micron's fiscal 2026 Q4 (Jun-Aug 2026)
+    assert all(f.period >= CalendarQuarter(2023, 1) for f in ds.figures)
+
+
+@pytest.mark.parametrize("company, fiscal, key, value, calendar", [
+    ("NVIDIA", "FY2026 Q1", "NVIDIA-Group.revenue", 44062, "2025 Q1"),        # Feb-Apr 2025
+    ("NVIDIA", "FY2024 Q1", "NVIDIA-Data-Center.revenue", 4284, "2023 Q1"),
+    ("Micron", "FY2026 Q4", "Micron-Group.revenue", 54200, "2026 Q3"),        # Jun-Aug 2026
+    ("Micron", "FY2023 Q2", "Micron-Group.revenue", 3693, "2023 Q1"),         # Dec 2022-Feb 2023
+    ("Broadcom", "FY2026 Q1", "Broadcom-AI-Semiconductor.revenue", 8400, "2025 Q4"),   # Nov 2025-Jan 2026
+    ("AMD", "FY2025 Q2", "AMD-Data-Center.revenue", 3240, "2025 Q2"),
+    ("TSMC", "FY2026 Q2", "TSMC-Group.revenue", 40200, "2026 Q2"),
+    ("Dell", "FY2027 Q1", "Dell-ISG.revenue", 29000, "2026 Q1"),
+    ("Lenovo", "FY2025/26 Q1", "Lenovo-ISG.revenue", 4290, "2025 Q2"),
+])
+def test_figures_sit_in_the_calendar_quarter_of_their_middle_month(ds, company, fiscal, key, value, calendar):
+    f = next(f for f in ds.figures if f.key == key and f.fiscal == fiscal)
+    assert (f.period.label, f.value, f.company) == (calendar, value, company)
+
+
+def test_fiscal_labels_on_inputs(m, mi):
+    from model.value_chain.data import fiscal_label
+    assert fiscal_label("NVIDIA", CalendarQuarter(2025, 1)) == "FY2026 Q1"
+    assert fiscal_label("Micron", CalendarQuarter(2026, 3)) == "FY2026 Q4"
+    assert fiscal_label("Lenovo", CalendarQuarter(2025, 2)) == "FY2025/26 Q1"
+    assert fiscal_label("SK hynix", CalendarQuarter(2024, 4)) == "FY2024 Q4"
+    lay = m.lay_out(mi)
+    sheet, r = lay.row_of[spec.fiscal_row("Micron")]
+    assert lay.sheets[sheet].cells[(r, lay.col_of("2023 Q1"))].value == "FY2023 Q2"
+
+
+def test_bad_lines_are_named_by_file_and_row_and_nothing_loads(m, tmp_path):
+    rows = list(csv.reader(open(VC, newline="", encoding="utf-8")))
+    rows[3][5] = "ebitda"                                    # a series this model does not have
+    rows[10][3] = "2023-12-31"                               # a period end in another quarter
+    bad = tmp_path / "vc.csv"
+    with open(bad, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+    ue = [r for r in csv.reader(open(UE, newline="", encoding="utf-8"))
+          if not r[0].startswith("Dell AI-server business operating margin, high end")]
+    ue_bad = tmp_path / "ue.csv"
+    with open(ue_bad, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(ue)
+    with pytest.raises(DataError) as err:
+        m.load([bad, ue_bad, PEERS, LENOVO])
+    text = "\n".join(err.value.problems)
+    assert f"{bad}:4: NVIDIA has no series Group.ebitda" in text
+    assert f"{bad}:11: NVIDIA FY2024 Q2 ending 2023-12-31 falls in 2023 Q4" in text
+    assert "no statement 'Dell AI-server business operating margin, high end (analyst view)'" in text
+    with pytest.raises(DataError, match="expected the value-chain, unit-economics, peers and Lenovo files"):
+        m.load([VC, UE, PEERS])
+
+
+def test_v2_and_v3_peers_and_lenovo_rows_both_load(m, tmp_path):
+    """v3 adds HPE's Cloud & AI segment, Supermicro's gross margin and orders, HPE Server growth,
+    Lenovo's adjusted operating profit: the model takes what it uses and skips the rest."""
+    peers = tmp_path / "peers.csv"
+    shutil.copy(PEERS, peers)
+    with open(peers, "a", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
+                    "t", "https://x", "q"])
+        w.writerow(["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
+                    "t", "https://x", "q"])
+        w.writerow(["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
+                    "t", "https://x", "q"])
+        w.writerow(["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
+                    "t", "https://x", "q"])
+    lenovo = tmp_path / "lenovo.csv"
+    shutil.copy(LENOVO, lenovo)
+    with open(lenovo, "a", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerow(["2026/27", "Q1", "2026-06-30", "ISG", "operating_profit_adjusted", "1523", "usd_m",
+                                 "reported", "t", "https://x", "q"])
+    ds = m.load([VC, UE, peers, lenovo])
+    got = {(f.key, f.period.label): f.value for f in ds.figures}
+    assert got[("HPE-Cloud-AI.revenue", "2025 Q4")] == 6334
+    assert got[("HPE-Cloud-AI.operating_margin_pct", "2025 Q4")] == pytest.approx(0.10)
+    assert not any(f.metric in ("revenue_yoy_pct", "orders", "operating_profit_adjusted") for f in ds.figures)
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+
+def _build(m, mi, out: Path) -> Path:
+    from model.build import stamp
+    from model.writer import write
+    stamp(mi)
+    lay = m.lay_out(mi)
+    return write(lay, out, None, m.cached(lay, m.reference(mi)))
+
+
+def _split(res):
+    return {k: v.values for k, v in res.items()}, {k: v.errors for k, v in res.items()}
+
+
+@pytest.fixture(scope="module")
+def book(m, mi, tmp_path_factory):
+    return _build(m, mi, tmp_path_factory.mktemp("vc") / "ai_value_chain.xlsx")
+
+
+@pytest.fixture(scope="module")
+def recalculated(lo, book):
+    return _split(lo.recalculate(book))
+
+
+def test_libreoffice_agrees_with_the_reference_cell_by_cell(m, mi, recalculated):
+    values, errors = recalculated
+    assert m.compare(m.reference(mi), values, errors) == []
+    for sheet in spec.WORKSHEETS:
+        if sheet != spec.CHART_DATA:
+            assert errors.get(sheet, {}) == {}, sheet
+    assert set(errors[spec.CHART_DATA].values()) <= {"#N/A"}
+    chk = values[spec.CHECKS]
+    master_row = next(r for (r, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
+    assert chk[(master_row, 4)] == 0
+
+
+def test_the_comparison_does_look(m, mi, recalculated):
+    values, errors = recalculated
+    exp = m.reference(mi)
+    exp.calcs.loc["oem_om", "2025 Q3"] += 0.01
+    exp.latest["mu"]["om"] = 0.5
+    exp.pool["acc"][3] = 0.99
+    exp.rack["oem"]["Base"] = 0.06
+    got = {x.what for x in m.compare(exp, values, errors)}
+    assert got == {"oem_om 2025 Q3", "om mu", "pool acc 3", "rack oem Base", "meeting rack oem Base"}
+
+
+def _at(values, sheet, code, label):
+    cells = values[sheet]
+    r = next(r for (r, c), v in cells.items() if c == 2 and v == code)
+    hr = next(r for (r, c), v in cells.items() if c == 2 and v == "Code")
+    c = next(c for (r_, c), v in cells.items() if r_ == hr and v == label)
+    return cells.get((r, c))
+
+
+def _named(values, lay, name):
+    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+    sheet, ref = lay.names[name].split("!")
+    col, row = coordinate_from_string(ref.replace("$", ""))
+    return values[sheet.strip("'")][(row - 1, column_index_from_string(col) - 1)]
+
+
+def test_hand_checked_figures(m, mi, recalculated):
+    """From the CSV rows, computed here: NVIDIA's latest margin, TSMC's profit from its margin,
+    the 2025 Q3 pool and its shares, the server makers' weighted margin, the per-$1 Base split."""
+    values, _ = recalculated
+    vc, peers, lenovo, ue = _csv(VC), _csv(PEERS), _csv(LENOVO), _csv(UE)
+    nv = _row(vc, "NVIDIA", "FY2027", "Q2", "Group", "operating_profit") / _row(
+        vc, "NVIDIA", "FY2027", "Q2", "Group", "revenue")
+    assert nv == pytest.approx(63700 / 96200)
+    assert _at(values, spec.CALCS, "nvda_om", "2026 Q2") == pytest.approx(nv)
+    assert _at(values, spec.CALCS, "tsmc_op", "2026 Q2") == pytest.approx(40200 * 0.60)
+    assert _at(values, spec.CALCS, "amd_op", "2023 Q2") == pytest.approx(1320 * 0.11)    # margin x revenue
+    assert _at(values, spec.CALCS, "skh_om", "2026 Q1") == pytest.approx(0.72)
+    # 2025 Q3: NVIDIA FY2026 Q3, AMD 2025 Q3, TSMC 2025 Q3, Micron FY2025 Q4, Dell FY2026 Q3, HPE FY2025 Q4,
+    # Supermicro FY2026 Q1, Lenovo FY2025/26 Q2
+    acc = _row(vc, "NVIDIA", "FY2026", "Q3", "Group", "operating_profit") + _row(
+        vc, "AMD", "FY2025", "Q3", "Data-Center", "operating_profit")
+    fab = _row(vc, "TSMC", "FY2025", "Q3", "Group", "revenue") * _row(
+        vc, "TSMC", "FY2025", "Q3", "Group", "operating_margin_pct") / 100
+    mem = _row(vc, "Micron", "FY2025", "Q4", "Group", "operating_profit")
+    oem_parts = [(_row(peers, "Dell", "FY2026", "Q3", "ISG", "operating_profit"),
+                  _row(peers, "Dell", "FY2026", "Q3", "ISG", "revenue")),
+                 (_row(peers, "HPE", "FY2025", "Q4", "Server", "operating_profit"),
+                  _row(peers, "HPE", "FY2025", "Q4", "Server", "revenue")),
+                 (_row(peers, "Supermicro", "FY2026", "Q1", "Group", "operating_profit"),
+                  _row(peers, "Supermicro", "FY2026", "Q1", "Group", "revenue")),
+                 (_row(lenovo, "Lenovo", "2025/26", "Q2", "ISG", "operating_profit"),
+                  _row(lenovo, "Lenovo", "2025/26", "Q2", "ISG", "revenue"))]
+    oem = sum(op for op, _ in oem_parts)
+    pool = acc + fab + mem + oem
+    assert (acc, fab) == (pytest.approx(37110), pytest.approx(16748.6))
+    assert _at(values, spec.CALCS, "pool_op", "2025 Q3") == pytest.approx(pool)
+    for key, part in (("acc", acc), ("fab", fab), ("mem", mem), ("oem", oem)):
+        assert _at(values, spec.CALCS, f"{key}_share", "2025 Q3") == pytest.approx(part / pool)
+    assert _at(values, spec.CALCS, "oem_om", "2025 Q3") == pytest.approx(oem / sum(r for _, r in oem_parts))
+    assert _at(values, spec.CALCS, "pool_op", "2023 Q4") in (None, "")     # AMD gave no 2023 Q4 profit
+    # the Meeting: the latest complete quarter is 2025 Q3 (Supermicro's newest operating profit)
+    meet = values[spec.MEETING]
+    rq = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_q")
+    ra = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_acc")
+    assert meet[(rq, grid.FIRST_PERIOD_COL + 2)] == "2025 Q3"
+    assert meet[(ra, grid.FIRST_PERIOD_COL + 3)] == pytest.approx(acc / pool)
+    rn = next(r for (r, c), v in meet.items() if c == 2 and v == "m_nvda")
+    cols = {h: grid.FIRST_PERIOD_COL + i for i, (h, _, _) in enumerate(spec.LATEST_FIELDS)}
+    assert (meet[(rn, cols["q"])], meet[(rn, cols["fiscal"])]) == ("2026 Q2", "FY2027 Q2")
+    assert meet[(rn, cols["om"])] == pytest.approx(nv)
+    first = _row(vc, "NVIDIA", "FY2024", "Q1", "Group", "operating_profit") / _row(
+        vc, "NVIDIA", "FY2024", "Q1", "Group", "revenue")
+    assert meet[(rn, cols["d"])] == pytest.approx(nv - first)
+    # per $1: the median of the accelerator's statements and of the server maker's
+    by = {r["statement"]: float(r["value"]) / 100 for r in ue}
+    lay = m.lay_out(mi)
+    acc_base = statistics.median(by[s.text] for s in spec.STATEMENTS if s.slice == "acc")
+    oem_base = statistics.median(by[s.text] for s in spec.STATEMENTS if s.slice == "oem")
+    assert (acc_base, oem_base) == (pytest.approx(0.647), pytest.approx(0.05))
+    assert _named(values, lay, "Rack_Accelerator_Share_Base") == pytest.approx(acc_base)
+    assert _named(values, lay, "Rack_ServerMaker_Share_Base") == pytest.approx(oem_base)
+
+
+def test_one_off_items_taken_out(lo, m, mi, tmp_path):
+    """'without': NVIDIA's 2025 Q1 operating profit gains its US$4.5bn H20 charge back, AMD's
+    2025 Q2 its MI308 charges; the 2025 Q4 release comes out."""
+    from dataclasses import replace
+    mi2 = replace(mi, scalars=dict(mi.scalars, one_offs="without"), provenance=dict(mi.provenance))
+    values, errors = _split(lo.recalculate(_build(m, mi2, tmp_path / "without.xlsx")))
+    assert m.compare(m.reference(mi2), values, errors) == []
+    vc = _csv(VC)
+    nv_op = _row(vc, "NVIDIA", "FY2026", "Q1", "Group", "operating_profit") + 4500
+    assert _at(values, spec.CALCS, "nvda_op", "2025 Q1") == pytest.approx(nv_op)
+    assert _at(values, spec.CALCS, "nvda_om", "2025 Q1") == pytest.approx(nv_op / 44062)
+    assert _at(values, spec.CALCS, "nvda_gm", "2025 Q1") == pytest.approx(0.605 + 4500 / 44062)
+    assert _at(values, spec.CALCS, "amd_op", "2025 Q2") == pytest.approx(-155 + 800)
+    assert _at(values, spec.CALCS, "amd_op", "2025 Q4") == pytest.approx(1800 - 360)
+    assert _at(values, spec.CALCS, "amd_op_rep", "2025 Q2") == pytest.approx(-155)
+
+
+# --- random data through LibreOffice ----------------------------------------------------------------
+
+TIDY = ["fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit", "basis",
+        "source_title", "source_url", "quote"]
+VC_SERIES = {
+    "NVIDIA": [("Group", "revenue"), ("Group", "operating_profit"), ("Group", "gross_margin_pct"),
+               ("Data-Center", "revenue")],
+    "AMD": [("Data-Center", "revenue"), ("Data-Center", "operating_profit"), ("Data-Center", "operating_margin_pct")],
+    "TSMC": [("Group", "revenue"), ("Group", "operating_margin_pct"), ("Group", "gross_margin_pct")],
+    "Micron": [("Group", "revenue"), ("Group", "operating_profit"), ("Group", "operating_margin_pct")],
+    "SK hynix": [("Group", "operating_margin_pct")],
+    "Broadcom": [("AI-Semiconductor", "revenue")],
+}
+PEER_SERIES = {
+    "Dell": [("ISG", "revenue"), ("ISG", "operating_profit")],
+    "HPE": [("Server", "revenue"), ("Server", "operating_profit"), ("Cloud-AI", "revenue"),
+            ("Cloud-AI", "operating_margin_pct")],
+    "Supermicro": [("Group", "revenue"), ("Group", "gross_profit"), ("Group", "operating_profit")],
+}
+
+
+def _fiscal(company, p):
+    from model.value_chain.data import fiscal_label
+    fy, fq = fiscal_label(company, p).split()
+    return fy, fq
+
+
+@st.composite
+def chain_data(draw):
+    n = draw(st.integers(3, 7))
+    start = CalendarQuarter(2023, 1)
+    no_dollars = draw(st.sampled_from(["Micron", "TSMC", None]))   # a layer with no dollar profit
+    single = draw(st.sampled_from(["AMD", "Dell", "Broadcom"]))     # a company with one quarter
+    vc, peers, lenovo = [], [], []
+
+    def value(metric):
+        if metric.endswith("_pct"):
+            return draw(st.integers(-400, 800)) / 10, "pct"
+        if metric == "operating_profit":
+            return draw(st.integers(-3000, 9000)), "usd_m"
+        return draw(st.integers(1, 50000)), "usd_m"
+
+    for i in range(n):
+        p = start.shifted(i)
+        for table, series, out in ((VC_SERIES, "vc", vc), (PEER_SERIES, "peers", peers)):
+            for company, pairs in table.items():
+                if company == single and i != n - 1:
+                    continue
+                fy, fq = _fiscal(company, p)
+                for entity, metric in pairs:
+                    if company == no_dollars and metric in ("operating_profit", "operating_margin_pct"):
+                        continue
+                    if not draw(st.booleans()) and not (metric == "revenue" and entity in ("Group", "Data-Center")):
+                        continue                                   # gaps
+                    v, unit = value(metric)
+                    out.append([company, fy, fq, "", entity, metric, str(v), unit, "reported", "t", "https://x", "q"])
+        fy, fq = _fiscal("Lenovo", p)
+        for metric in ("revenue", "operating_profit"):
+            if draw(st.booleans()):
+                v = draw(st.integers(1, 6000)) if metric == "revenue" else draw(st.integers(-300, 400))
+                lenovo.append([fy[2:], fq, "", "ISG", metric, str(v), "usd_m", "reported", "t", "https://x", "q"])
+    without = draw(st.booleans())
+    return vc, peers, lenovo, no_dollars, without
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=chain_data())
+def test_random_data_libreoffice_equals_the_reference(lo, m, tmp_path_factory, data):
+    vc, peers, lenovo, no_dollars, without = data
+    d = tmp_path_factory.mktemp("rnd")
+    for name, head, rows in (("vc.csv", ["company"] + TIDY, vc), ("peers.csv", ["company"] + TIDY, peers),
+                             ("lenovo.csv", TIDY, lenovo)):
+        with open(d / name, "w", newline="") as fh:
+            w = csv.writer(fh)
+            w.writerow(head)
+            w.writerows(rows)
+    mi = m.from_dataset(m.load([d / "vc.csv", UE, d / "peers.csv", d / "lenovo.csv"]))
+    if without:
+        mi.scalars["one_offs"] = "without"
+        mi.scalars["oo_nvda_h20_q"] = mi.periods[0].label          # a charge inside the short timeline
+    values, errors = _split(lo.recalculate(_build(m, mi, d / "book.xlsx")))
+    exp = m.reference(mi)
+    assert m.compare(exp, values, errors) == []
+    if no_dollars is not None:         # that layer never reports a dollar profit: no complete quarter
+        layer = {"Micron": "mem", "TSMC": "fab"}[no_dollars]
+        for lab in exp.labels:
+            assert _at(values, spec.CALCS, "pool_op", lab) in (None, "")
+            assert _at(values, spec.CALCS, f"{layer}_op", lab) in (None, "")
+            assert _at(values, spec.CALCS, f"{layer}_share", lab) in (None, "")
+
+
+# --- refresh, audit and the commands -------------------------------------------------------------
+
+def _older(path, out, before="2026-05-01"):
+    rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
+    end = rows[0].index("period_end")
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([rows[0]] + [r for r in rows[1:] if r[end] < before])
+    return out
+
+
+def test_refresh_brings_the_new_quarters_and_the_audit_is_clean(lo, m, tmp_path):
+    from model.audit import audit
+    from model.build import build
+    from model.refresh import refresh
+    old = [_older(VC, tmp_path / "vc.csv"), UE, _older(PEERS, tmp_path / "peers.csv"), LENOVO]
+    book = build(old, tmp_path / "ai_value_chain.xlsx", "ai_value_chain")
+    # a person's work: the one-off choice, a restated figure with its reason, a comment, a note sheet
+    import openpyxl
+    from openpyxl.comments import Comment
+
+    from .excel_like import save_like_excel
+    wb = openpyxl.load_workbook(book)
+    ass, inp = wb["Assumptions"], wb["Inputs"]
+    r_oo = next(r for r in range(1, 80) if ass.cell(r, 3).value == "one_offs")
+    ass.cell(r_oo, 5).value = "without"
+    r_dell = next(r for r in range(1, 200) if inp.cell(r, 3).value == "Dell-ISG.revenue")
+    c_q = next(c for c in range(6, 40) if inp.cell(4, c).value == "2025 Q3")
+    inp.cell(r_dell, c_q).value = 14000
+    inp.cell(r_dell, c_q).comment = Comment("restated in the 10-Q", "AB")
+    inp.cell(r_dell, 5).value = "override: restated"
+    wb.create_sheet("My notes")["A1"] = "for the board pack"
+    save_like_excel(wb, book)
+    new_rows = [r for r in _csv(VC) + _csv(PEERS) if r["period_end"] >= "2026-05-01"
+                and (r["company"], r["entity"], r["metric"]) in spec.ALLOWED]
+    rep = refresh(book, FILES, now=datetime(2026, 10, 1))
+    assert rep.written
+    conflict, = rep.conflicts                             # the person's restatement, kept
+    assert (conflict.kept, conflict.yours, conflict.data) == ("yours", 14000, 14107)
+    assert rep.new_periods == ["2026 Q2", "2026 Q3"]
+    assert len(rep.added) == len(new_rows)
+    wb = openpyxl.load_workbook(book)
+    assert wb["Assumptions"].cell(r_oo, 5).value == "without"
+    assert wb["Inputs"].cell(r_dell, c_q).value == 14000
+    assert "restated" in wb["Inputs"].cell(r_dell, c_q).comment.text
+    assert wb["My notes"]["A1"].value == "for the board pack"
+    errors = [f for f in audit(book, lo) if f.severity == "error"
+              and (f.rule, f.sheet) != ("STRUCT-SHEET-ADDED", "My notes")]
+    assert errors == [], "\n".join(map(str, errors))
+    before = book.read_bytes()
+    assert not refresh(book, FILES, now=datetime(2026, 10, 2)).written
+    assert book.read_bytes() == before
+
+
+def test_the_commands_build_audit_diff_and_textconv_it(lo, tmp_path):
+    out = tmp_path / "ai_value_chain.xlsx"
+    run = dict(cwd=ROOT, capture_output=True, text=True, timeout=600)
+    done = subprocess.run([sys.executable, "-m", "model", "build", "--model", "ai_value_chain", "--out", str(out)],
+                          **run)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-m", "model", "audit", str(out)], **run)
+    assert done.returncode == 0 and f"{out}: clean" in done.stdout, done.stdout + done.stderr
+    done = subprocess.run([sys.executable, "-m", "model", "textconv", str(out)], **run)
+    assert done.returncode == 0 and "NVIDIA-Data-Center.revenue" in done.stdout, done.stderr
+    older = tmp_path / "older.xlsx"
+    vc = _older(VC, tmp_path / "vc.csv")
+    done = subprocess.run([sys.executable, "-m", "model", "build", "--model", "ai_value_chain", "--out", str(older),
+                           "--data", str(vc), "--data", str(UE), "--data", str(PEERS), "--data", str(LENOVO)], **run)
+    assert done.returncode == 0, done.stderr
+    done = subprocess.run([sys.executable, "-m", "model", "diff", str(older), str(out)], **run)
+    assert done.returncode in (0, 1) and "NVIDIA-Data-Center.revenue" in done.stdout, done.stdout + done.stderr
+
+
+def test_the_meeting_page_prints_on_one_page(lo, book, tmp_path):
+    from .render import chart_pages, page_texts
+    pdf = lo.to_pdf(book, tmp_path / "vc.pdf")
+    texts = page_texts(pdf)
+    meeting = [t for t in texts if "Latest quarter each company reported" in t]
+    assert len(meeting) == 1
+    assert "The chain's operating profit pool by layer" in meeting[0] and "Per $1 of AI rack" in meeting[0]
+    pix = chart_pages(lo, book, [c.title for c in spec.CHARTS], tmp_path)
+    assert all(v > 100 for v in pix.values()), pix
+
+
+def test_text_typed_into_numeric_inputs_fails_the_master_check(lo, m, mi, tmp_path):
+    from model.writer import write
+    lay = m.lay_out(mi)
+    r = lay.row_of["TSMC-Group.revenue"][1]
+    lay.sheets[spec.INPUTS].cells[(r, lay.col_of("2025 Q3"))].value = "33,100"
+    _, sr, sc = lay.scalar_at["ue_oem_dell_lo"]
+    lay.sheets[spec.ASSUMPTIONS].cells[(sr, sc)].value = "five"
+    values, _ = _split(lo.recalculate(write(lay, tmp_path / "text.xlsx")))
+    chk = values[spec.CHECKS]
+    row = {v: r_ for (r_, c), v in chk.items() if c == grid.C_CODE}
+    assert chk[(row["text_in_inputs"], grid.C_VALUE)] == 2
+    master = next(r_ for (r_, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
+    assert chk[(master, grid.C_VALUE)] >= 2 and chk[(master, grid.C_NOTE)] == "FAIL"
