@@ -68,11 +68,41 @@ def _audit_report(args, results, unauditable=None) -> bool:
     return True
 
 
+def unwritable(path: str, option: str, makes_folder: bool = False) -> str | None:
+    """Why ``path`` (given to ``option``) cannot be written as a file, in one line, or None;
+    ``makes_folder``: a missing folder is created on writing."""
+    p = Path(path)
+    if p.is_dir():
+        return f"{option} {path}: that is a folder, not a file; name a file in it"
+    parent = p.parent
+    while makes_folder and not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{option} {path}: the folder {parent} does not exist; create it first"
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return f"{option} {path}: not writable (permission denied)"
+    return None
+
+
 def _audit(args) -> int:
     from .audit import audit_files, junit, report
     from .rules import exit_code
+    if args.summary == "":      # "$GITHUB_STEP_SUMMARY" outside GitHub Actions: no summary wanted
+        print("note: --summary is empty ($GITHUB_STEP_SUMMARY is set only on GitHub Actions); "
+              "no summary is written", file=sys.stderr)
+        args.summary = None
+    for option, path in (("--junit", args.junit), ("--summary", args.summary)):
+        why = unwritable(path, option, makes_folder=option == "--junit") if path is not None else None
+        if why:             # before anything is audited: a CI step that cannot report fails at once
+            print(f"error: {why}", file=sys.stderr)
+            return 2
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
+    if not books and not args.allow_empty:
+        print(f"error: no workbooks to audit in {DEFAULT_WORKBOOK.parent}/ (build them with "
+              f"{prog_name()} build, name them, or pass --allow-empty when none is expected)",
+              file=sys.stderr)
+        return 2
     from .progress import Progress
     with Progress(len(books), "auditing") as step:
         results = audit_files(books, warm=args.warm, progress=step)
@@ -147,7 +177,7 @@ def main(argv=None) -> int:
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build the workbooks from their data files", formatter_class=raw,
                        epilog=examples(f"{top} build --model ai_server_peers",
-                                       f"{top} build --data my_figures.csv --out /tmp/mine.xlsx"))
+                                       f"{top} build --data data/lenovo_quarterly.csv --out mine.xlsx"))
     b.add_argument("--model", choices=tuple(REGISTRY), default=None,
                    help="which model (default: every model; with --out, the one whose workbook "
                         "has that name, else lenovo_isg)")
@@ -161,7 +191,7 @@ def main(argv=None) -> int:
     r = sub.add_parser("refresh", help="bring in new figures, keeping every edit people made",
                        formatter_class=raw, epilog=examples(
                            f"{top} refresh",
-                           f"{top} refresh workbooks/lenovo_isg.xlsm --data new_figures.csv --take-data"))
+                           f"{top} refresh workbooks/lenovo_isg.xlsm --data data/lenovo_quarterly.csv --take-data"))
     r.add_argument("workbook", type=Path, nargs="?", default=DEFAULT_WORKBOOK,
                    help="workbook to refresh (default: %(default)s)")
     r.add_argument("--data", type=Path, action="append", default=None,
@@ -181,17 +211,20 @@ def main(argv=None) -> int:
     a.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="report on stdout as text (default), JSON or a Markdown table")
     a.add_argument("--json", action="store_true", help="findings as JSON (same as --format json)")
-    a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
-    a.add_argument("--summary", type=Path, metavar="FILE",
-                   help="also append a short Markdown findings table to FILE (a CI job summary)")
+    a.add_argument("--junit", metavar="FILE", help="also write the findings as JUnit XML")
+    a.add_argument("--summary", metavar="FILE",
+                   help="also append a short Markdown findings table to FILE (a CI job summary; "
+                        "an empty FILE, as $GITHUB_STEP_SUMMARY outside GitHub Actions, writes none)")
+    a.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 when there is no workbook to audit (else that is exit 2)")
     a.add_argument("--warm", action="store_true",
                    help="use (or start) your kept-alive LibreOffice, which stops after 10 minutes "
                         "unused; stop it now with: python -m model.libreoffice stop")
     a.set_defaults(run=_audit)
     d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook",
                        formatter_class=raw, epilog=examples(
-                           "git show HEAD~1:workbooks/lenovo_isg.xlsx > /tmp/before.xlsx",
-                           f"{top} diff /tmp/before.xlsx workbooks/lenovo_isg.xlsx"))
+                           "git show HEAD:workbooks/lenovo_isg.xlsx > before.xlsx",
+                           f"{top} diff before.xlsx workbooks/lenovo_isg.xlsx"))
     d.add_argument("old", type=Path)
     d.add_argument("new", type=Path)
     d.add_argument("--json", action="store_true", help="changes as JSON")
@@ -204,7 +237,7 @@ def main(argv=None) -> int:
                            "each,\nthe same whichever program saved the file. git uses it through "
                            ".gitattributes\n(*.xlsx diff=workbook) once a clone is configured:"),
                        epilog=examples(
-                           f"{top} textconv workbooks/lenovo_isg.xlsx | less",
+                           f"{top} textconv workbooks/lenovo_isg.xlsx | head -20",
                            f'git config diff.workbook.textconv "{top} textconv"   # then: git diff, '
                            "git log -p"))
     t.add_argument("workbook", type=Path)
