@@ -186,6 +186,30 @@ def _uncovered(lay, expected: Result) -> list[Finding]:
     return out
 
 
+def _sheets_missing(path, missing) -> str:
+    return (f"{path}: the model's sheet(s) {', '.join(map(repr, missing))} are missing, "
+            "so there is nothing to check the formulas against; restore them from "
+            "git or rebuild with python -m model build")
+
+
+def preflight(path: str | Path) -> None:
+    """Refuse (Unauditable) what the package alone shows cannot be audited, before any
+    engine starts: a model this version does not know, or the model's sheets missing
+    (the sheet list of xl/workbook.xml). The file has passed model.package.check."""
+    from .patch import ZipPackage, sheet_order
+    try:
+        m = models.of_book(path)
+    except ValueError as exc:
+        raise Unauditable(str(exc)) from exc
+    try:
+        have = set(sheet_order(ZipPackage(Path(path))))
+    except Exception:           # the reader's own read says why, with the engine's help
+        return
+    missing = [s for s in needed_sheets(m) if s not in have]
+    if missing:
+        raise Unauditable(_sheets_missing(path, missing))
+
+
 def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
     ``package``: its model.package check, when already done."""
@@ -202,9 +226,7 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
         raise Unauditable(str(exc)) from exc
     missing = [s for s in needed_sheets(m) if s not in book.cells]
     if missing:
-        raise Unauditable(f"{path}: the model's sheet(s) {', '.join(map(repr, missing))} are missing, "
-                          "so there is nothing to check the formulas against; restore them from "
-                          "git or rebuild with python -m model build")
+        raise Unauditable(_sheets_missing(path, missing))
     try:
         mi, problems, _ = m.read_inputs(book.cells)
         lay, ignore = expected_layout(book.cells, mi, m)
@@ -280,10 +302,14 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     from .libreoffice import EngineUnavailable, KeptLibreOffice, LibreOffice
     results: dict[str, list[Finding]] = {str(p): [] for p in paths}
     safe = []
-    for p in paths:               # hostile files are refused before anything parses them
-        try:
-            safe.append((p, check(p)))
+    for p in paths:               # hostile files are refused before anything parses them,
+        try:                      # and what cannot be audited before LibreOffice starts
+            package = check(p)
+            preflight(p)
+            safe.append((p, package))
         except UnreadableFile as exc:
+            results[str(p)] = [_unauditable(p, str(exc))]
+        except Unauditable as exc:
             results[str(p)] = [_unauditable(p, str(exc))]
         except Exception as exc:
             results[str(p)] = [_internal(p, exc)]
