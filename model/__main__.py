@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
-from . import DEFAULT_WORKBOOK
+from . import DEFAULT_WORKBOOK, __version__
 from .models import REGISTRY
 
 
@@ -28,11 +29,79 @@ def _build(args) -> int:
             print("error: --data is one model's data; name the model with --model "
                   f"({', '.join(REGISTRY)})", file=sys.stderr)
             return 2
-    for m, out in jobs:
-        path = build(args.data or None, out, m.key)
-        print(f"built {path}")
+    from .data import DataError
+    problems: dict[str, None] = {}
+    missing = False
+    for m in {m.key: m for m, _ in jobs}.values():    # every model's data is read before any
+        paths = args.data or list(m.default_data)      # workbook is written
+        try:
+            m.load(tuple(paths))
+        except DataError as exc:
+            problems.update(dict.fromkeys(exc.problems))
+            missing = missing or not all(Path(d).is_file() for d in paths)
+    if problems:
+        if missing and not args.data:
+            problems[f"(the data files are read from {Path(jobs[0][0].default_data[0]).parent}; "
+                     f"{prog_name()} init DIR puts the shipped ones in a new folder to build in)"] = None
+        raise DataError(list(problems))
+    written = []
+    try:
+        for m, out in jobs:
+            path = build(args.data or None, out, m.key)
+            written.append(path)
+            print(f"built {path}")
+    except Exception as exc:
+        if written:     # never "no workbook was written" after writing some
+            exc.written = written
+        raise
     print(f"in {time.perf_counter() - t:.2f} s")
     return 0
+
+
+def _init(args) -> int:
+    """Put the shipped data files and a short README into a new (or empty) folder."""
+    from . import shipped_data
+    folder = Path(args.dir)
+    src = shipped_data()
+    if src is None:
+        print("error: this installation has no shipped data files (model/data); reinstall the "
+              "package or copy data/*.csv from the repository", file=sys.stderr)
+        return 2
+    csvs = sorted(src.glob("*.csv"))
+    targets = [folder / "data" / c.name for c in csvs] + [folder / "README.md"]
+    clash = [t for t in targets if t.exists()] + [t for t in (folder, folder / "data") if t.exists() and not t.is_dir()]
+    if clash:
+        print(f"error: {clash[0]} exists; init writes only into a new folder or one without "
+              "data/ and README.md (nothing was written)", file=sys.stderr)
+        return 2
+    try:
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        for c in csvs:
+            shutil.copyfile(c, folder / "data" / c.name)
+        (folder / "README.md").write_text(INIT_README.format(top=prog_name(), folder=folder,
+                                                             files=", ".join(c.name for c in csvs)),
+                                          encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write into {folder} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    print(f"made {folder}: data/ ({len(csvs)} files) and README.md; next: cd {folder} && {prog_name()} build")
+    return 0
+
+
+INIT_README = """# ISG margin model: a working folder
+
+Made by `{top} init`. `data/` holds the sourced figures the workbooks are built from
+({files}), as shipped with the package; edit or replace them to update the model.
+
+From this folder:
+
+    {top} build        # workbooks/lenovo_isg.xlsx (+ .xlsm twin) and workbooks/ai_server_peers.xlsx
+    {top} refresh      # bring changed figures from data/ into a workbook people edited
+    {top} audit        # check the workbooks (needs LibreOffice)
+    {top} --help       # every command, with examples
+
+Every command reads `data/` and writes `workbooks/` under the folder it runs in.
+"""
 
 
 def _refresh(args) -> int:
@@ -170,11 +239,18 @@ def main(argv=None) -> int:
     if argv[:1] == ["bench"]:
         from .bench import run
         return run(argv[1:], prog=f"{top} bench")
+    version = f"%(prog)s {__version__}"
     raw = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog=top, description=__doc__, formatter_class=raw, epilog=examples(
         f"{top} build && {top} audit",
         f"{top} audit --help"))
+    p.add_argument("--version", action="version", version=version)
     sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("init", help="put the shipped data files and a README into a new folder to "
+                                    "build in", formatter_class=raw,
+                       epilog=examples(f"{top} init my-model && cd my-model && {top} build"))
+    i.add_argument("dir", nargs="?", default=".", help="the folder (made if missing; default: this one)")
+    i.set_defaults(run=_init)
     b = sub.add_parser("build", help="build the workbooks from their data files", formatter_class=raw,
                        epilog=examples(f"{top} build --model ai_server_peers",
                                        f"{top} build --data data/lenovo_quarterly.csv --out mine.xlsx"))
@@ -244,6 +320,8 @@ def main(argv=None) -> int:
     t.set_defaults(run=_textconv)
     sub.add_parser("bench", help="time build, refresh and audit against LibreOffice and the formulas "
                                  f"engine ({top} bench --help)")
+    for parser in sub.choices.values():
+        parser.add_argument("--version", action="version", version=f"{top} {__version__}")
     args = p.parse_args(argv)
     try:
         return args.run(args)
@@ -266,13 +344,18 @@ def main(argv=None) -> int:
         if isinstance(exc, BuildRefused):
             print(f"error: {exc}", file=sys.stderr)
             return 2
+        written = getattr(exc, "written", [])
+        done = (f" ({len(written)} workbook(s) were written before it: "
+                f"{', '.join(str(w) for w in written)})") if written else ""
         if isinstance(exc, DataError):
-            print("error: the data file has problems; no workbook was written", file=sys.stderr)
+            print("error: the data file has problems; " +
+                  ("no more workbooks were written" + done if written else "no workbook was written"),
+                  file=sys.stderr)
             for line in exc.problems:
                 print(f"  {line}", file=sys.stderr)
             return 2
         if isinstance(exc, WriteError):
-            print(f"error: {exc}", file=sys.stderr)
+            print(f"error: {exc}{done}", file=sys.stderr)
             return 2
         raise
 

@@ -336,17 +336,32 @@ def machine() -> str:
             f"Python {platform.python_version()}, {' '.join(lo)}")
 
 
+def _have(module: str) -> bool:
+    """``module`` can be imported (found without importing it)."""
+    import importlib.util
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):       # ValueError: blocked in sys.modules (None)
+        return False
+
+
 def run(argv=None, prog: str = "python3 -m model bench") -> int:
     p = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog=f"examples:\n  {prog} --sizes 20 --repeats 1\n"
                                        f"  {prog} --repeats 3 --json bench.json")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"{prog} {__version__}")
     p.add_argument("--sizes", type=int, nargs="*", default=[20, 80, 400], help="quarters of synthetic data")
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     p.add_argument("--no-peers", action="store_true", help="leave out the peers workbook")
     args = p.parse_args(argv)
+    if not _have("formulas"):       # the bench extra: one line, no traceback
+        print("error: bench compares with the formulas engine, which is not installed: "
+              "pip install 'formulas>=1.2,<2' (in a clone: pip install '.[bench]')", file=sys.stderr)
+        return 2
     results = []
     with tempfile.TemporaryDirectory(prefix="model-bench-") as tmp:
         tmp = Path(tmp)

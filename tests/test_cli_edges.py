@@ -99,3 +99,113 @@ def test_the_bench_examples_parse(monkeypatch):
         argv = shlex.split(example.replace("python3 -m model bench", ""))
         argv = [a if a != "bench.json" else str(os.devnull) for a in argv]
         assert bench.run(argv) == 0, example
+
+
+# --- item 9: the installed command in an empty folder --------------------------------------
+
+def _no_traceback_one_error(err: str) -> None:
+    assert "Traceback" not in err and err.startswith("error: "), err
+
+
+def test_build_with_one_model_s_data_missing_writes_nothing_and_says_so(tmp_path, monkeypatch, capsys):
+    """Item 9: every model's data is read before any workbook is written, so a build never
+    says "no workbook was written" after writing some (it wrote two before)."""
+    import model
+    (tmp_path / "data").mkdir()
+    shutil.copy(ROOT / "data" / "lenovo_quarterly.csv", tmp_path / "data")
+    monkeypatch.setattr(model, "ROOT", tmp_path)        # as installed: data/ and workbooks/ here
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    _no_traceback_one_error(err)
+    assert "no workbook was written" in err and "peers_quarterly.csv" in err and "init" in err
+    assert not list(tmp_path.glob("workbooks/*.xls*")), "a workbook was written"
+
+
+def test_a_write_failing_after_some_workbooks_names_what_was_written(tmp_path, monkeypatch, capsys):
+    """Item 9: a failure after writing some workbooks says which were written."""
+    import model.build
+    from model.writer import WriteError
+    calls = []
+
+    def fake_build(data, out, key):
+        calls.append(out)
+        if len(calls) == 2:
+            raise WriteError(f"{out}: cannot write the workbook (disk full); the file on disk is unchanged")
+        return out
+    monkeypatch.setattr(model.build, "build", fake_build)
+    assert main(["build", "--model", "lenovo_isg"]) == 2
+    err = capsys.readouterr().err
+    assert "1 workbook(s) were written before it" in err and str(calls[0]) in err
+    assert "no workbook was written" not in err
+
+
+def test_every_command_has_version(capsys):
+    """Item 9: --version on every command."""
+    import model
+    import model.__main__ as cli
+    for command in ([], ["init"], ["build"], ["refresh"], ["audit"], ["diff"], ["textconv"], ["bench"]):
+        with pytest.raises(SystemExit) as done:
+            cli.main([*command, "--version"])
+        assert done.value.code == 0
+        assert capsys.readouterr().out.strip().endswith(model.__version__), command
+
+
+def test_bench_without_its_extra_is_one_line(monkeypatch, capsys):
+    """Item 9: bench without the formulas engine: one line naming the install, exit 2."""
+    monkeypatch.setitem(sys.modules, "formulas", None)      # as if not installed
+    assert main(["bench", "--sizes", "20", "--repeats", "1"]) == 2
+    err = capsys.readouterr().err
+    _no_traceback_one_error(err)
+    assert err.count("\n") == 1 and "pip install 'formulas>=1.2,<2'" in err
+
+
+def test_init_refuses_to_write_over_data(tmp_path, capsys):
+    """Item 9: init writes into a new folder, never over data files."""
+    assert main(["init", str(tmp_path / "proj")]) == 0
+    shipped = sorted(p.name for p in (ROOT / "data").glob("*.csv"))
+    assert sorted(p.name for p in (tmp_path / "proj" / "data").iterdir()) == shipped
+    for name in shipped:
+        assert (tmp_path / "proj" / "data" / name).read_bytes() == (ROOT / "data" / name).read_bytes()
+    (tmp_path / "proj" / "data" / shipped[0]).write_text("mine")
+    capsys.readouterr()
+    assert main(["init", str(tmp_path / "proj")]) == 2
+    assert "exists" in capsys.readouterr().err
+    assert (tmp_path / "proj" / "data" / shipped[0]).read_text() == "mine"
+
+
+def test_the_installed_command_builds_in_a_folder_made_by_init(tmp_path):
+    """Item 9: a wheel ships the data files; `isg-model init DIR` makes a folder where the
+    installed `isg-model build` builds every workbook; `--version` works installed."""
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "setup.py", "MANIFEST.in"):
+        shutil.copy(ROOT / name, src)
+    shutil.copytree(ROOT / "model", src / "model", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", src / "data")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", ".", "--no-deps", "--no-build-isolation",
+                    "-w", str(tmp_path / "dist"), "-q"], cwd=src, check=True, capture_output=True)
+    wheel, = (tmp_path / "dist").glob("isg_margin_model-*.whl")
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True)
+    py = venv / ("Scripts" if os.name == "nt" else "bin") / "python"
+    exe = py.parent / "isg-model"
+    subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--no-index", str(wheel)],
+                   check=True, capture_output=True)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+
+    def run(*args, cwd=empty):
+        return subprocess.run([str(exe), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                              timeout=300)
+    done = run("build")                              # nothing here yet: one clear message
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "init" in done.stderr
+    assert not (empty / "workbooks").exists() or not list((empty / "workbooks").iterdir())
+    assert run("--version").stdout.strip() == f"isg-model {__import__('model').__version__}"
+    done = run("init", "my-model")
+    assert done.returncode == 0, done.stderr
+    assert (empty / "my-model" / "README.md").read_text().count("isg-model build") >= 1
+    done = run("build", cwd=empty / "my-model")
+    assert done.returncode == 0, done.stderr
+    assert {p.name for p in (empty / "my-model" / "workbooks").glob("*.xls[xm]")} == \
+        {"lenovo_isg.xlsx", "lenovo_isg.xlsm", "ai_server_peers.xlsx"}
