@@ -19,6 +19,7 @@ def _installed_like(tmp_path):
     folder with the data files, the workbooks and a git history of one commit."""
     pkg = tmp_path / "pkg"
     shutil.copytree(ROOT / "model", pkg / "model", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "data", pkg / "model" / "data")      # as setup.py ships them
     work = tmp_path / "work"
     shutil.copytree(ROOT / "data", work / "data")
     shutil.copytree(ROOT / "workbooks", work / "workbooks", ignore=shutil.ignore_patterns(".*"))
@@ -65,13 +66,13 @@ def test_a_report_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, c
 
 def test_every_example_in_the_help_runs_as_printed(tmp_path):
     """Item 4: each example the help prints (top level, build, refresh, audit, diff,
-    textconv) runs as printed, in order, in a folder with the installed package's layout
+    textconv, init) runs as printed, in order, in a folder with the installed package's layout
     and outside GitHub Actions ($GITHUB_STEP_SUMMARY unset): no traceback, exit 0 (1 only
     where the command says so: diff found differences)."""
     work, env = _installed_like(tmp_path)
     me = f"{shlex.quote(sys.executable)} -m model"
     ran = []
-    for command in ([], ["build"], ["refresh"], ["audit"], ["diff"], ["textconv"]):
+    for command in ([], ["init"], ["build"], ["refresh"], ["audit"], ["diff"], ["textconv"]):
         shown = subprocess.run([sys.executable, "-m", "model", *command, "--help"], cwd=work, env=env,
                                capture_output=True, text=True, check=True).stdout
         for example in _examples(shown):
