@@ -165,6 +165,12 @@ def _audit(args) -> int:
         if why:             # before anything is audited: a CI step that cannot report fails at once
             print(f"error: {why}", file=sys.stderr)
             return 2
+    if args.warm:
+        from .libreoffice import warm_unsupported
+        why = warm_unsupported()
+        if why:
+            print(f"error: {why}", file=sys.stderr)
+            return 2
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
     if not books and not args.allow_empty:

@@ -207,9 +207,9 @@ def child(kind: str, path: Path, repeats: int, timeout: float | None = None) -> 
 def soffice_convert(book: Path, tmp: Path, repeats: int) -> float:
     """Median seconds of LibreOffice's own `soffice --headless --convert-to xlsx` of ``book``
     (start-up, load, save, exit), with a profile it made on an untimed first run."""
-    from .libreoffice import soffice_path
+    from .libreoffice import profile_url, soffice_path
     profile, out = tmp / "convert-profile", tmp / "converted"
-    cmd = [soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+    cmd = [soffice_path(), f"-env:UserInstallation={profile_url(profile)}", "--headless", "--convert-to",
            "xlsx", "--outdir", str(out), str(book)]
     walls = []
     for i in range(repeats + 1):
