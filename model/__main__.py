@@ -29,7 +29,7 @@ def _build(args) -> int:
             print("error: --data is one model's data; name the model with --model "
                   f"({', '.join(REGISTRY)})", file=sys.stderr)
             return 2
-    from .data import DataError
+    from .core.dataset import DataError
     problems: dict[str, None] = {}
     missing = False
     for m in {m.key: m for m, _ in jobs}.values():    # every model's data is read before any
@@ -207,7 +207,7 @@ def _audit(args) -> int:
 def _diff(args) -> int:
     from .diff import diff, report
     from .libreoffice import EngineUnavailable, LibreOffice
-    from .package import UnreadableFile
+    from .core.package import UnreadableFile
     try:
         if args.no_values:
             changes = diff(args.old, args.new)
@@ -345,7 +345,7 @@ def main(argv=None) -> int:
         return 0
     except Exception as exc:     # imported here so that start-up stays light
         from .build import BuildRefused
-        from .data import DataError
+        from .core.dataset import DataError
         from .writer import WriteError
         if isinstance(exc, BuildRefused):
             print(f"error: {exc}", file=sys.stderr)
