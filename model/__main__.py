@@ -224,6 +224,17 @@ def _diff(args) -> int:
     return 1 if changes else 0
 
 
+def _config_git(args) -> int:
+    from .gitconfig import GitConfigError, config_git
+    try:
+        done = config_git(args.repo, pre_commit=not args.no_pre_commit)
+    except (GitConfigError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(done))
+    return 0
+
+
 def _textconv(args) -> int:
     from .textconv import main as textconv
     return textconv(args.workbook)
@@ -320,10 +331,21 @@ def main(argv=None) -> int:
                            ".gitattributes\n(*.xlsx diff=workbook) once a clone is configured:"),
                        epilog=examples(
                            f"{top} textconv workbooks/lenovo_isg.xlsx | head -20",
-                           f'git config diff.workbook.textconv "{top} textconv"   # then: git diff, '
-                           "git log -p"))
+                           f"{top} config-git   # once per clone; then git diff, git log -p"))
     t.add_argument("workbook", type=Path)
     t.set_defaults(run=_textconv)
+    g = sub.add_parser("config-git", help="set up a git repository: workbook diffs through textconv, "
+                                          ".gitattributes, a pre-commit audit hook", formatter_class=raw,
+                       description=("Configure the git repository (default: the one you are in) to show "
+                                    "workbooks cell by cell\nin git diff, git log -p and git show, and "
+                                    "to audit staged workbooks before each commit.\nThe commands it "
+                                    "writes name this installation absolutely, so they work from any\n"
+                                    "terminal or GUI client, whatever the PATH."),
+                       epilog=examples(f"{top} config-git", f"{top} config-git --no-pre-commit"))
+    g.add_argument("repo", nargs="?", default=".", help="a folder inside the repository (default: this one)")
+    g.add_argument("--no-pre-commit", action="store_true",
+                   help="leave .pre-commit-config.yaml alone (only git diff is set up)")
+    g.set_defaults(run=_config_git)
     sub.add_parser("bench", help="time build, refresh and audit against LibreOffice and the formulas "
                                  f"engine ({top} bench --help)")
     for parser in sub.choices.values():

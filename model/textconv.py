@@ -143,6 +143,9 @@ def main(path: Path) -> int:
         if why.startswith(f"{path}: "):          # git's temporary file name would make noise
             why = why[len(f"{path}: "):]
         text = [f"! not shown as cells: {why}"]
+    except Exception as exc:                     # never a traceback in git diff: one line
+        why = " ".join(f"{type(exc).__name__}: {exc}".replace(str(path), "the file").split())
+        text = [f"! not shown as cells: the conversion failed ({why}); please report this with the file"]
     out = sys.stdout
     try:
         out.write("\n".join(text) + "\n")

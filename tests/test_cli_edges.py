@@ -72,7 +72,8 @@ def test_every_example_in_the_help_runs_as_printed(tmp_path):
     work, env = _installed_like(tmp_path)
     me = f"{shlex.quote(sys.executable)} -m model"
     ran = []
-    for command in ([], ["init"], ["build"], ["refresh"], ["audit"], ["diff"], ["textconv"]):
+    for command in ([], ["init"], ["build"], ["refresh"], ["audit"], ["diff"], ["textconv"],
+                    ["config-git"]):
         shown = subprocess.run([sys.executable, "-m", "model", *command, "--help"], cwd=work, env=env,
                                capture_output=True, text=True, check=True).stdout
         for example in _examples(shown):

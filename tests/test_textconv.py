@@ -151,7 +151,7 @@ def repo(tmp_path, default_book):
     git(r, "init", "-q")
     git(r, "config", "user.name", "Finance"), git(r, "config", "user.email", "finance@example.com")
     shutil.copy(ROOT / ".gitattributes", r / ".gitattributes")
-    git(r, "config", "diff.workbook.textconv", "python3 -m model textconv")    # as in the README
+    assert main(["config-git", str(r), "--no-pre-commit"]) == 0               # as in the README
     (r / "workbooks").mkdir()
     shutil.copy(default_book, r / "workbooks" / "lenovo_isg.xlsx")
     git(r, "add", "-A")
