@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from . import DEFAULT_WORKBOOK, __version__
+from .errors import ModelError
 from .models import REGISTRY
 
 
@@ -365,27 +366,16 @@ def main(argv=None) -> int:
         except OSError:
             pass
         return 0
-    except Exception as exc:     # imported here so that start-up stays light
-        from .build import BuildRefused
-        from .core.dataset import DataError
-        from .writer import WriteError
-        if isinstance(exc, BuildRefused):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        written = getattr(exc, "written", [])
-        done = (f" ({len(written)} workbook(s) were written before it: "
-                f"{', '.join(str(w) for w in written)})") if written else ""
-        if isinstance(exc, DataError):
-            print("error: the data file has problems; " +
-                  ("no more workbooks were written" + done if written else "no workbook was written"),
-                  file=sys.stderr)
-            for line in exc.problems:
-                print(f"  {line}", file=sys.stderr)
-            return 2
-        if isinstance(exc, WriteError):
-            print(f"error: {exc}{done}", file=sys.stderr)
-            return 2
-        raise
+    except ModelError as exc:    # every refusal: its message, no traceback
+        lines = exc.lines()
+        written = getattr(exc, "written", None)
+        if written:              # never "no workbook was written" after writing some
+            lines[0] = (lines[0].replace("; no workbook was written", "")
+                        + f" ({len(written)} workbook(s) were written before it: "
+                        + ", ".join(str(w) for w in written) + ")")
+        for line in lines:
+            print(line, file=sys.stderr)
+        return exc.exit_code
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -15,7 +15,7 @@ import pytest
 from model import models
 from model.audit import audit
 from model.build import build
-from model.core.reader import read_book
+from model.core.workbook import read_book
 from model.refresh import RefreshRefused, refresh
 
 from .conftest import ROOT
