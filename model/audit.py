@@ -255,7 +255,7 @@ def preflight(wb: Workbook) -> None:
     except ValueError as exc:
         raise Unauditable(str(exc)) from exc
     try:
-        have = set(wb.sheet_names())
+        have = set(wb.sheet_names)
     except Exception:           # the reader's own read says why, with the engine's help
         return
     missing = [s for s in needed_sheets(m) if s not in have]

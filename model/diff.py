@@ -160,7 +160,7 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
             elif _moved(va, vb):
                 kind = "inputs" if (sheet, r, c) in inputs else "text"
                 out.append(Change(kind, sheet, xl_rowcol_to_cell(r, c), ctx_here, va, vb))
-    out += part_changes(old_path, new_path)
+    out += part_changes(wa, wb)
     if engine is not None:
         va_all, vb_all = engine.recalculate(old_path), engine.recalculate(new_path)
         for sheet in (s for s in new if s in old and s in va_all and s in vb_all):

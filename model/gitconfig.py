@@ -14,6 +14,8 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from .errors import ModelError
+
 ATTRIBUTES = ("*.xlsx -text diff=workbook", "*.xlsm -text diff=workbook")
 HOOK_ID = "workbook-audit"
 
@@ -72,7 +74,7 @@ repos:
 """
 
 
-class GitConfigError(RuntimeError):
+class GitConfigError(ModelError, RuntimeError):
     """The folder is not a git work tree, or git refused a setting; one line."""
 
 

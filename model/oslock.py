@@ -5,8 +5,10 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
+from .errors import ModelError
 
-class Busy(RuntimeError):
+
+class Busy(ModelError, RuntimeError):
     """Another process holds the lock and did not let go within the wait."""
 
 

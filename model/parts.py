@@ -9,10 +9,10 @@ data), a typed one its text.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 
-from .charts import _NS, _drawings, _rels, _sheets, _xml
+from .charts import _NS, _xml
+from .core.workbook import Workbook
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 
@@ -63,71 +63,70 @@ def _series_ref(ser, *tags: str) -> str:
     return ""
 
 
-def _chart_order(z: zipfile.ZipFile, drawing: str) -> list[str]:
+def _chart_order(wb: Workbook, drawing: str) -> list[str]:
     """The chart parts of a drawing in the order the drawing places them."""
-    rels = _rels(z, drawing)
-    root = _xml(z, drawing)
+    rels = {r.id: r for r in wb.rels(drawing) if r.kind == "chart" and not r.external}
+    root = _xml(wb, drawing)
     out = []
     for el in [] if root is None else root.iter(f"{{{_NS['c']}}}chart"):
         rid = el.get(f"{{{_NS['r']}}}id", "")
-        if rid in rels and rels[rid][0] == "chart":
-            out.append(rels[rid][1])
+        if rid in rels:
+            out.append(rels[rid].target)
     return out
 
 
-def charts(path) -> list[Chart]:
-    """Every chart of the workbook at ``path``, sheet by sheet in tab order."""
+def charts(source) -> list[Chart]:
+    """Every chart of the workbook (a path, or the Workbook read), sheet by sheet in tab order."""
+    wb = Workbook.of(source)
     out = []
-    with zipfile.ZipFile(path) as z:
-        for name, _, part in _sheets(z):
-            n = 0
-            for drawing in _drawings(z, part):
-                for chart in _chart_order(z, drawing):
-                    root = _xml(z, chart)
-                    if root is None:
+    for sheet in wb.sheets:
+        if not sheet.part:
+            continue
+        n = 0
+        for drawing in wb.related(sheet.part, "drawing"):
+            for chart in _chart_order(wb, drawing):
+                root = _xml(wb, chart)
+                if root is None:
+                    continue
+                n += 1
+                plot = root.find("c:chart/c:plotArea", _NS)
+                types, series = [], []
+                for el in [] if plot is None else list(plot):
+                    tag = el.tag.rsplit("}", 1)[-1]
+                    if not tag.endswith("Chart"):
                         continue
-                    n += 1
-                    plot = root.find("c:chart/c:plotArea", _NS)
-                    types, series = [], []
-                    for el in [] if plot is None else list(plot):
-                        tag = el.tag.rsplit("}", 1)[-1]
-                        if not tag.endswith("Chart"):
-                            continue
-                        how = [x.get("val") for x in (el.find("c:barDir", _NS), el.find("c:grouping", _NS))
-                               if x is not None and x.get("val") not in (None, "standard", "clustered")]
-                        types.append(tag + (f"({', '.join(how)})" if how else ""))
-                        for ser in el.findall("c:ser", _NS):
-                            series.append((_label(ser.find("c:tx", _NS)), _series_ref(ser, "cat", "xVal"),
-                                           _series_ref(ser, "val", "yVal")))
-                    title = root.find("c:chart/c:title", _NS)
-                    out.append(Chart(name, n, tuple(types), _label(title), tuple(series)))
+                    how = [x.get("val") for x in (el.find("c:barDir", _NS), el.find("c:grouping", _NS))
+                           if x is not None and x.get("val") not in (None, "standard", "clustered")]
+                    types.append(tag + (f"({', '.join(how)})" if how else ""))
+                    for ser in el.findall("c:ser", _NS):
+                        series.append((_label(ser.find("c:tx", _NS)), _series_ref(ser, "cat", "xVal"),
+                                       _series_ref(ser, "val", "yVal")))
+                title = root.find("c:chart/c:title", _NS)
+                out.append(Chart(sheet.name, n, tuple(types), _label(title), tuple(series)))
     return out
 
 
-def chart_lines(path) -> list[str]:
+def chart_lines(source) -> list[str]:
     lines = []
-    for c in charts(path):
+    for c in charts(source):
         lines.append(f"chart {c.key} {'+'.join(c.types) or '(no plot)'} title {c.title!r}")
         for i, (name, cat, val) in enumerate(c.series, 1):
             lines.append(f"chart {c.key} series {i} name {name!r} categories {cat or '-'} values {val or '-'}")
     return lines
 
 
-def has_vba(path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as z:
-            return any(n.lower().endswith("vbaproject.bin") for n in z.namelist())
-    except (OSError, zipfile.BadZipFile):
-        return False
+def has_vba(source) -> bool:
+    return any(n.lower().endswith("vbaproject.bin") for n in Workbook.of(source).infos)
 
 
-def vba_modules(path) -> dict[str, list[str]]:
+def vba_modules(source) -> dict[str, list[str]]:
     """Module name -> its source lines (line ends and trailing spaces normalised)."""
-    if not has_vba(path):
+    wb = Workbook.of(source)
+    if not has_vba(wb):
         return {}
     from .vba import macros
     out = {}
-    for name, code in sorted(macros(path).items()):
+    for name, code in sorted(macros(wb).items()):
         lines = [ln.rstrip() for ln in code.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         while lines and not lines[-1]:
             lines.pop()
@@ -135,9 +134,9 @@ def vba_modules(path) -> dict[str, list[str]]:
     return out
 
 
-def vba_lines(path) -> list[str]:
+def vba_lines(source) -> list[str]:
     out = []
-    for name, lines in vba_modules(path).items():
+    for name, lines in vba_modules(source).items():
         out.append(f"vba {name} ({len(lines)} lines)")
         out += [f"vba {name}| {ln}" for ln in lines]
     return out

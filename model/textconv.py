@@ -81,18 +81,18 @@ def lines(path: str | Path) -> list[str]:
         prefix = sheet_ref(name) + "!"
         for (r, c), v in sorted(cells.items()):
             out.append(f"{prefix}{xl_rowcol_to_cell(r, c)} {value(v)}")
-    out += _parts(path)
+    out += _parts(wb)
     return out
 
 
-def _parts(path: Path) -> list[str]:
+def _parts(wb) -> list[str]:
     """The charts (type, title, series references) and VBA modules (source), after the
     cells; a part that cannot be read is one line, the cells still shown."""
-    from .parts import chart_lines, vba_lines
     out = []
-    for what, read in (("charts", chart_lines), ("VBA", vba_lines)):
+    for what, name in (("charts", "chart_lines"), ("VBA", "vba_lines")):
         try:
-            out += read(path)
+            from . import parts
+            out += getattr(parts, name)(wb)
         except Exception as exc:
             out.append(f"! {what} not shown: {type(exc).__name__}: {' '.join(str(exc).split())}")
     return out

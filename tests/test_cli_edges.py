@@ -64,6 +64,7 @@ def test_a_report_path_that_cannot_be_written_is_one_line_and_exit_2(tmp_path, c
     assert "absent.xlsx" not in err      # refused before the audit looked at any workbook
 
 
+@pytest.mark.engine
 def test_every_example_in_the_help_runs_as_printed(tmp_path):
     """Item 4: each example the help prints (top level, build, refresh, audit, diff,
     textconv, init) runs as printed, in order, in a folder with the installed package's layout
@@ -95,6 +96,7 @@ def test_the_bench_examples_parse(monkeypatch):
     seen = []
     monkeypatch.setattr(bench, "measure", lambda *a, **k: seen.append(a) or {})
     monkeypatch.setattr(bench, "table", lambda results: "")
+    monkeypatch.setattr(bench, "machine", lambda: "")
     shown = subprocess.run([sys.executable, "-m", "model", "bench", "--help"], cwd=ROOT,
                            capture_output=True, text=True, check=True).stdout
     for example in _examples(shown):

@@ -110,6 +110,7 @@ def test_textconv_turns_an_unforeseen_failure_into_one_line(default_book, monkey
     assert "KeyError" in captured.out and captured.err == ""
 
 
+@pytest.mark.engine
 def test_the_pre_commit_hook_config_git_writes_runs_whatever_python3_the_path_has(team, bare_env, capsys):
     """Item 5: config-git writes a `repo: local` hook whose entry runs this package by absolute
     path; pre-commit runs it (the PATH's python3 a wrong one) and the audit passes the workbook as
@@ -137,6 +138,7 @@ def readme_snippet() -> str:
     return "\n".join(ln[4:] for ln in block.splitlines()).strip() + "\n"
 
 
+@pytest.mark.engine
 def test_the_readme_pre_commit_snippet_works_as_written(team, bare_env, tmp_path):
     """Item 5: the README's snippet (no rev: that does not exist, no package-index install)
     runs as written once the package is installed, i.e. `isg-model` is a command."""
