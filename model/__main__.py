@@ -1,16 +1,28 @@
 """Command line: python -m model (or isg-model) {build,refresh,audit,diff,textconv,bench}."""
 from __future__ import annotations
 
-import argparse
-import os
-import shutil
+import signal
 import sys
-import time
-from pathlib import Path
 
-from . import DEFAULT_WORKBOOK, __version__
-from .errors import ModelError
-from .models import REGISTRY
+
+def _starting_up(*_):
+    """Ctrl-C while the command is still importing: nothing has begun, nothing to undo."""
+    print("\ninterrupted while starting; nothing was done", file=sys.stderr)
+    raise SystemExit(130)
+
+
+if __name__ == "__main__":          # before the imports below, which take a while on a busy machine
+    signal.signal(signal.SIGINT, _starting_up)
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import DEFAULT_WORKBOOK, __version__  # noqa: E402
+from .errors import ModelError  # noqa: E402
+from .models import REGISTRY  # noqa: E402
 
 
 def _build(args) -> int:
@@ -251,11 +263,19 @@ def examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {ln}" for ln in lines)
 
 
+def _started() -> None:
+    """From here on Ctrl-C is a KeyboardInterrupt, which each command handles (a refresh
+    writes its file in one final move)."""
+    if signal.getsignal(signal.SIGINT) is _starting_up:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     top = prog_name()
     if argv[:1] == ["bench"]:
         from .bench import run
+        _started()
         return run(argv[1:], prog=f"{top} bench")
     version = f"%(prog)s {__version__}"
     raw = argparse.RawDescriptionHelpFormatter
@@ -353,6 +373,7 @@ def main(argv=None) -> int:
         parser.add_argument("--version", action="version", version=f"{top} {__version__}")
     args = p.parse_args(argv)
     try:
+        _started()
         return args.run(args)
     except KeyboardInterrupt:
         # a refresh writes its file in one final move: interrupted, the workbook is the old

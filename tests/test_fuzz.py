@@ -151,6 +151,7 @@ def test_random_mutations_never_crash_the_audit_and_reach_every_outcome(lo, fuzz
     assert {1, 2} <= set(runs)
 
 
+@pytest.mark.engine
 def test_the_command_line_keeps_going_and_writes_junit_whatever_the_files(fuzz_base, tmp_path):
     """One unreadable file, one damaged model and one good workbook in one run: exit 2, a
     one-line reason for each file that cannot be audited, the others audited, JUnit written,
@@ -179,6 +180,7 @@ def fuzz_base(tmp_path_factory):
     return build(DATA, tmp_path_factory.mktemp("fuzz") / "model.xlsx")
 
 
+@pytest.mark.engine
 def test_a_reader_that_goes_away_is_no_traceback(fuzz_base, tmp_path):
     """`audit ... | head -1`: the pipe closes before the report is written; the audit still
     writes its JUnit report and exits with its own code, without a traceback."""
