@@ -16,10 +16,11 @@ if __name__ == "__main__":          # before the imports below, which take a whi
 
 import argparse  # noqa: E402
 import os  # noqa: E402
+import shutil  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from . import DEFAULT_WORKBOOK  # noqa: E402
+from . import DEFAULT_WORKBOOK, __version__  # noqa: E402
 from .errors import ModelError  # noqa: E402
 from .models import REGISTRY  # noqa: E402
 
@@ -41,11 +42,79 @@ def _build(args) -> int:
             print("error: --data is one model's data; name the model with --model "
                   f"({', '.join(REGISTRY)})", file=sys.stderr)
             return 2
-    for m, out in jobs:
-        path = build(args.data or None, out, m.key)
-        print(f"built {path}")
+    from .core.dataset import DataError
+    problems: dict[str, None] = {}
+    missing = False
+    for m in {m.key: m for m, _ in jobs}.values():    # every model's data is read before any
+        paths = args.data or list(m.default_data)      # workbook is written
+        try:
+            m.load(tuple(paths))
+        except DataError as exc:
+            problems.update(dict.fromkeys(exc.problems))
+            missing = missing or not all(Path(d).is_file() for d in paths)
+    if problems:
+        if missing and not args.data:
+            problems[f"(the data files are read from {Path(jobs[0][0].default_data[0]).parent}; "
+                     f"{prog_name()} init DIR puts the shipped ones in a new folder to build in)"] = None
+        raise DataError(list(problems))
+    written = []
+    try:
+        for m, out in jobs:
+            path = build(args.data or None, out, m.key)
+            written.append(path)
+            print(f"built {path}")
+    except Exception as exc:
+        if written:     # never "no workbook was written" after writing some
+            exc.written = written
+        raise
     print(f"in {time.perf_counter() - t:.2f} s")
     return 0
+
+
+def _init(args) -> int:
+    """Put the shipped data files and a short README into a new (or empty) folder."""
+    from . import shipped_data
+    folder = Path(args.dir)
+    src = shipped_data()
+    if src is None:
+        print("error: this installation has no shipped data files (model/data); reinstall the "
+              "package or copy data/*.csv from the repository", file=sys.stderr)
+        return 2
+    csvs = sorted(src.glob("*.csv"))
+    targets = [folder / "data" / c.name for c in csvs] + [folder / "README.md"]
+    clash = [t for t in targets if t.exists()] + [t for t in (folder, folder / "data") if t.exists() and not t.is_dir()]
+    if clash:
+        print(f"error: {clash[0]} exists; init writes only into a new folder or one without "
+              "data/ and README.md (nothing was written)", file=sys.stderr)
+        return 2
+    try:
+        (folder / "data").mkdir(parents=True, exist_ok=True)
+        for c in csvs:
+            shutil.copyfile(c, folder / "data" / c.name)
+        (folder / "README.md").write_text(INIT_README.format(top=prog_name(), folder=folder,
+                                                             files=", ".join(c.name for c in csvs)),
+                                          encoding="utf-8")
+    except OSError as exc:
+        print(f"error: cannot write into {folder} ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    print(f"made {folder}: data/ ({len(csvs)} files) and README.md; next: cd {folder} && {prog_name()} build")
+    return 0
+
+
+INIT_README = """# ISG margin model: a working folder
+
+Made by `{top} init`. `data/` holds the sourced figures the workbooks are built from
+({files}), as shipped with the package; edit or replace them to update the model.
+
+From this folder:
+
+    {top} build        # workbooks/lenovo_isg.xlsx (+ .xlsm twin) and workbooks/ai_server_peers.xlsx
+    {top} refresh      # bring changed figures from data/ into a workbook people edited
+    {top} audit        # check the workbooks (needs LibreOffice)
+    {top} --help       # every command, with examples
+
+Every command reads `data/` and writes `workbooks/` under the folder it runs in.
+"""
 
 
 def _refresh(args) -> int:
@@ -85,11 +154,47 @@ def _audit_report(args, results, unauditable=None) -> bool:
     return True
 
 
+def unwritable(path: str, option: str, makes_folder: bool = False) -> str | None:
+    """Why ``path`` (given to ``option``) cannot be written as a file, in one line, or None;
+    ``makes_folder``: a missing folder is created on writing."""
+    p = Path(path)
+    if p.is_dir():
+        return f"{option} {path}: that is a folder, not a file; name a file in it"
+    parent = p.parent
+    while makes_folder and not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"{option} {path}: the folder {parent} does not exist; create it first"
+    if not os.access(parent, os.W_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return f"{option} {path}: not writable (permission denied)"
+    return None
+
+
 def _audit(args) -> int:
     from .audit import audit_files, junit, report
     from .rules import exit_code
+    if args.summary == "":      # "$GITHUB_STEP_SUMMARY" outside GitHub Actions: no summary wanted
+        print("note: --summary is empty ($GITHUB_STEP_SUMMARY is set only on GitHub Actions); "
+              "no summary is written", file=sys.stderr)
+        args.summary = None
+    for option, path in (("--junit", args.junit), ("--summary", args.summary)):
+        why = unwritable(path, option, makes_folder=option == "--junit") if path is not None else None
+        if why:             # before anything is audited: a CI step that cannot report fails at once
+            print(f"error: {why}", file=sys.stderr)
+            return 2
+    if args.warm:
+        from .libreoffice import warm_unsupported
+        why = warm_unsupported()
+        if why:
+            print(f"error: {why}", file=sys.stderr)
+            return 2
     books = args.workbooks or sorted(p for p in DEFAULT_WORKBOOK.parent.glob("*.xls[xm]")
                                      if not p.name.startswith(("~$", ".~lock")))
+    if not books and not args.allow_empty:
+        print(f"error: no workbooks to audit in {DEFAULT_WORKBOOK.parent}/ (build them with "
+              f"{prog_name()} build, name them, or pass --allow-empty when none is expected)",
+              file=sys.stderr)
+        return 2
     from .progress import Progress
     with Progress(len(books), "auditing") as step:
         results = audit_files(books, warm=args.warm, progress=step)
@@ -136,6 +241,17 @@ def _diff(args) -> int:
     return 1 if changes else 0
 
 
+def _config_git(args) -> int:
+    from .gitconfig import GitConfigError, config_git
+    try:
+        done = config_git(args.repo, pre_commit=not args.no_pre_commit)
+    except (GitConfigError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print("\n".join(done))
+    return 0
+
+
 def _textconv(args) -> int:
     from .textconv import main as textconv
     return textconv(args.workbook)
@@ -165,14 +281,21 @@ def main(argv=None) -> int:
         from .bench import run
         _started()
         return run(argv[1:], prog=f"{top} bench")
+    version = f"%(prog)s {__version__}"
     raw = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog=top, description=__doc__, formatter_class=raw, epilog=examples(
         f"{top} build && {top} audit",
         f"{top} audit --help"))
+    p.add_argument("--version", action="version", version=version)
     sub = p.add_subparsers(dest="command", required=True)
+    i = sub.add_parser("init", help="put the shipped data files and a README into a new folder to "
+                                    "build in", formatter_class=raw,
+                       epilog=examples(f"{top} init my-model && cd my-model && {top} build"))
+    i.add_argument("dir", nargs="?", default=".", help="the folder (made if missing; default: this one)")
+    i.set_defaults(run=_init)
     b = sub.add_parser("build", help="build the workbooks from their data files", formatter_class=raw,
                        epilog=examples(f"{top} build --model ai_server_peers",
-                                       f"{top} build --data my_figures.csv --out /tmp/mine.xlsx"))
+                                       f"{top} build --data data/lenovo_quarterly.csv --out mine.xlsx"))
     b.add_argument("--model", choices=tuple(REGISTRY), default=None,
                    help="which model (default: every model; with --out, the one whose workbook "
                         "has that name, else lenovo_isg)")
@@ -186,7 +309,7 @@ def main(argv=None) -> int:
     r = sub.add_parser("refresh", help="bring in new figures, keeping every edit people made",
                        formatter_class=raw, epilog=examples(
                            f"{top} refresh",
-                           f"{top} refresh workbooks/lenovo_isg.xlsm --data new_figures.csv --take-data"))
+                           f"{top} refresh workbooks/lenovo_isg.xlsm --data data/lenovo_quarterly.csv --take-data"))
     r.add_argument("workbook", type=Path, nargs="?", default=DEFAULT_WORKBOOK,
                    help="workbook to refresh (default: %(default)s)")
     r.add_argument("--data", type=Path, action="append", default=None,
@@ -210,17 +333,20 @@ def main(argv=None) -> int:
     a.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="report on stdout as text (default), JSON or a Markdown table")
     a.add_argument("--json", action="store_true", help="findings as JSON (same as --format json)")
-    a.add_argument("--junit", type=Path, metavar="FILE", help="also write the findings as JUnit XML")
-    a.add_argument("--summary", type=Path, metavar="FILE",
-                   help="also append a short Markdown findings table to FILE (a CI job summary)")
+    a.add_argument("--junit", metavar="FILE", help="also write the findings as JUnit XML")
+    a.add_argument("--summary", metavar="FILE",
+                   help="also append a short Markdown findings table to FILE (a CI job summary; "
+                        "an empty FILE, as $GITHUB_STEP_SUMMARY outside GitHub Actions, writes none)")
+    a.add_argument("--allow-empty", action="store_true",
+                   help="exit 0 when there is no workbook to audit (else that is exit 2)")
     a.add_argument("--warm", action="store_true",
                    help="use (or start) your kept-alive LibreOffice, which stops after 10 minutes "
                         "unused; stop it now with: python -m model.libreoffice stop")
     a.set_defaults(run=_audit)
     d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook",
                        formatter_class=raw, epilog=examples(
-                           "git show HEAD~1:workbooks/lenovo_isg.xlsx > /tmp/before.xlsx",
-                           f"{top} diff /tmp/before.xlsx workbooks/lenovo_isg.xlsx"))
+                           "git show HEAD:workbooks/lenovo_isg.xlsx > before.xlsx",
+                           f"{top} diff before.xlsx workbooks/lenovo_isg.xlsx"))
     d.add_argument("old", type=Path)
     d.add_argument("new", type=Path)
     d.add_argument("--json", action="store_true", help="changes as JSON")
@@ -233,13 +359,26 @@ def main(argv=None) -> int:
                            "each,\nthe same whichever program saved the file. git uses it through "
                            ".gitattributes\n(*.xlsx diff=workbook) once a clone is configured:"),
                        epilog=examples(
-                           f"{top} textconv workbooks/lenovo_isg.xlsx | less",
-                           f'git config diff.workbook.textconv "{top} textconv"   # then: git diff, '
-                           "git log -p"))
+                           f"{top} textconv workbooks/lenovo_isg.xlsx | head -20",
+                           f"{top} config-git   # once per clone; then git diff, git log -p"))
     t.add_argument("workbook", type=Path)
     t.set_defaults(run=_textconv)
+    g = sub.add_parser("config-git", help="set up a git repository: workbook diffs through textconv, "
+                                          ".gitattributes, a pre-commit audit hook", formatter_class=raw,
+                       description=("Configure the git repository (default: the one you are in) to show "
+                                    "workbooks cell by cell\nin git diff, git log -p and git show, and "
+                                    "to audit staged workbooks before each commit.\nThe commands it "
+                                    "writes name this installation absolutely, so they work from any\n"
+                                    "terminal or GUI client, whatever the PATH."),
+                       epilog=examples(f"{top} config-git", f"{top} config-git --no-pre-commit"))
+    g.add_argument("repo", nargs="?", default=".", help="a folder inside the repository (default: this one)")
+    g.add_argument("--no-pre-commit", action="store_true",
+                   help="leave .pre-commit-config.yaml alone (only git diff is set up)")
+    g.set_defaults(run=_config_git)
     sub.add_parser("bench", help="time build, refresh and audit against LibreOffice and the formulas "
                                  f"engine ({top} bench --help)")
+    for parser in sub.choices.values():
+        parser.add_argument("--version", action="version", version=f"{top} {__version__}")
     args = p.parse_args(argv)
     try:
         _started()
@@ -257,7 +396,13 @@ def main(argv=None) -> int:
             pass
         return 0
     except ModelError as exc:    # every refusal: its message, no traceback
-        for line in exc.lines():
+        lines = exc.lines()
+        written = getattr(exc, "written", None)
+        if written:              # never "no workbook was written" after writing some
+            lines[0] = (lines[0].replace("; no workbook was written", "")
+                        + f" ({len(written)} workbook(s) were written before it: "
+                        + ", ".join(str(w) for w in written) + ")")
+        for line in lines:
             print(line, file=sys.stderr)
         return exc.exit_code
 

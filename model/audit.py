@@ -290,6 +290,29 @@ def _uncovered(lay, expected) -> list[Finding]:
     return out
 
 
+def _sheets_missing(path, missing) -> str:
+    return (f"{path}: the model's sheet(s) {', '.join(map(repr, missing))} are missing, "
+            "so there is nothing to check the formulas against; restore them from "
+            "git or rebuild with python -m model build")
+
+
+def preflight(wb: Workbook) -> None:
+    """Refuse (Unauditable) what the package alone shows cannot be audited, before any
+    engine starts: a model this version does not know, or the model's sheets missing
+    (the sheet list of xl/workbook.xml). ``wb`` has passed the package check."""
+    try:
+        m = models.of_book(wb)
+    except ValueError as exc:
+        raise Unauditable(str(exc)) from exc
+    try:
+        have = set(wb.sheet_names)
+    except Exception:           # the reader's own read says why, with the engine's help
+        return
+    missing = [s for s in needed_sheets(m) if s not in have]
+    if missing:
+        raise Unauditable(_sheets_missing(wb.path, missing))
+
+
 def inspect(source) -> Inspection:
     """Read and check ``source`` (a path, or the Workbook already read) without a
     spreadsheet engine: every read-phase check of the rule registry, in its order;
@@ -311,9 +334,7 @@ def inspect(source) -> Inspection:
         raise Unauditable(str(exc)) from exc
     missing = [s for s in needed_sheets(m) if s not in book.cells]
     if missing:
-        raise Unauditable(f"{path}: the model's sheet(s) {', '.join(map(repr, missing))} are missing, "
-                          "so there is nothing to check the formulas against; restore them from "
-                          "git or rebuild with python -m model build")
+        raise Unauditable(_sheets_missing(path, missing))
     try:
         mi, problems, _ = m.read_inputs(book.cells)
         lay, ignore = expected_layout(book.cells, mi, m)
@@ -377,10 +398,14 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     from .libreoffice import EngineUnavailable, KeptLibreOffice, LibreOffice
     results: dict[str, list[Finding]] = {str(p): [] for p in paths}
     safe = []
-    for p in paths:               # hostile files are refused before anything parses them
-        try:
-            safe.append((p, Workbook.read(p)))
+    for p in paths:               # hostile files are refused before anything parses them,
+        try:                      # and what cannot be audited before LibreOffice starts
+            wb = Workbook.read(p)
+            preflight(wb)
+            safe.append((p, wb))
         except UnreadableFile as exc:
+            results[str(p)] = [_unauditable(p, str(exc))]
+        except Unauditable as exc:
             results[str(p)] = [_unauditable(p, str(exc))]
         except Exception as exc:
             results[str(p)] = [_internal(p, exc)]

@@ -207,9 +207,9 @@ def child(kind: str, path: Path, repeats: int, timeout: float | None = None) -> 
 def soffice_convert(book: Path, tmp: Path, repeats: int) -> float:
     """Median seconds of LibreOffice's own `soffice --headless --convert-to xlsx` of ``book``
     (start-up, load, save, exit), with a profile it made on an untimed first run."""
-    from .libreoffice import soffice_path
+    from .libreoffice import profile_url, soffice_path
     profile, out = tmp / "convert-profile", tmp / "converted"
-    cmd = [soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+    cmd = [soffice_path(), f"-env:UserInstallation={profile_url(profile)}", "--headless", "--convert-to",
            "xlsx", "--outdir", str(out), str(book)]
     walls = []
     for i in range(repeats + 1):
@@ -337,17 +337,32 @@ def machine() -> str:
             f"Python {platform.python_version()}, {' '.join(lo)}")
 
 
+def _have(module: str) -> bool:
+    """``module`` can be imported (found without importing it)."""
+    import importlib.util
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):       # ValueError: blocked in sys.modules (None)
+        return False
+
+
 def run(argv=None, prog: str = "python3 -m model bench") -> int:
     p = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
                                 epilog=f"examples:\n  {prog} --sizes 20 --repeats 1\n"
                                        f"  {prog} --repeats 3 --json bench.json")
+    from . import __version__
+    p.add_argument("--version", action="version", version=f"{prog} {__version__}")
     p.add_argument("--sizes", type=int, nargs="*", default=[20, 80, 400], help="quarters of synthetic data")
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     p.add_argument("--no-peers", action="store_true", help="leave out the peers workbook")
     args = p.parse_args(argv)
+    if not _have("formulas"):       # the bench extra: one line, no traceback
+        print("error: bench compares with the formulas engine, which is not installed: "
+              "pip install 'formulas>=1.2,<2' (in a clone: pip install '.[bench]')", file=sys.stderr)
+        return 2
     results = []
     with tempfile.TemporaryDirectory(prefix="model-bench-") as tmp:
         tmp = Path(tmp)

@@ -38,6 +38,12 @@ def vba_for(book: Path):
     """The VBA project a workbook gets: xlwings' for an .xlsm, none otherwise."""
     if Path(book).suffix.lower() != ".xlsm":
         return None
+    from .button import XLWINGS_PINNED, installed_xlwings
+    have = installed_xlwings()
+    if have != XLWINGS_PINNED:       # the button's VBA must be the version that will run it
+        raise BuildRefused(f"{book}: the Refresh button embeds xlwings {XLWINGS_PINNED}'s VBA, but "
+                           f"{'xlwings ' + have if have else 'no xlwings'} is installed: "
+                           f'pip install "xlwings=={XLWINGS_PINNED}". Nothing was written.')
     from .vba import vba_project
     return vba_project()
 

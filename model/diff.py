@@ -5,6 +5,8 @@
     values     what a fresh LibreOffice recalculation shows in formula cells, when it moved
     text       labels, notes and sources
     sheets     added or removed
+    charts     a chart's type, title or series references (the chart XML parts)
+    vba        a VBA module's source lines (read with oletools' olevba)
 
 Each change names ``Sheet!Cell`` and, on timeline sheets, the row code and quarter.
 """
@@ -23,10 +25,10 @@ from .core.workbook import Workbook
 from .core.formula import normalise
 from .structure import expected_layout
 
-KINDS = ("sheets", "inputs", "formulas", "values", "text")
+KINDS = ("sheets", "inputs", "formulas", "values", "text", "charts", "vba")
 TITLES = {"sheets": "Sheets added or removed", "inputs": "Inputs changed",
           "formulas": "Formulas changed", "values": "Values moved (fresh LibreOffice recalculation)",
-          "text": "Text changed"}
+          "text": "Text changed", "charts": "Charts changed", "vba": "VBA changed"}
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
             elif _moved(va, vb):
                 kind = "inputs" if (sheet, r, c) in inputs else "text"
                 out.append(Change(kind, sheet, xl_rowcol_to_cell(r, c), ctx_here, va, vb))
+    out += part_changes(wa, wb)
     if engine is not None:
         va_all, vb_all = engine.recalculate(old_path), engine.recalculate(new_path)
         for sheet in (s for s in new if s in old and s in va_all and s in vb_all):
@@ -170,6 +173,78 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
                 gb = xb.errors.get((r, c), xb.values.get((r, c)))
                 if _moved(ga, gb):
                     out.append(Change("values", sheet, xl_rowcol_to_cell(r, c), ctx(r, c), ga, gb))
+    return out
+
+
+def _series(s) -> str | None:
+    if s is None:
+        return None
+    name, cat, val = s
+    return f"name {name!r} categories {cat or '-'} values {val or '-'}"
+
+
+def _chart(c) -> str | None:
+    return None if c is None else f"{'+'.join(c.types)} title {c.title!r}, {len(c.series)} series"
+
+
+def chart_changes(old_path, new_path) -> list[Change]:
+    """Each chart's type, title and series references, compared chart by chart (the n-th
+    chart of a sheet with the n-th)."""
+    from .parts import charts
+    a = {(c.sheet, c.number): c for c in charts(old_path)}
+    b = {(c.sheet, c.number): c for c in charts(new_path)}
+    out = []
+    for key in list(a) + [k for k in b if k not in a]:
+        ca, cb = a.get(key), b.get(key)
+        sheet, n = key
+        if ca is None or cb is None:
+            out.append(Change("charts", sheet, "", f"chart {n}", _chart(ca), _chart(cb)))
+            continue
+        if ca.types != cb.types:
+            out.append(Change("charts", sheet, "", f"chart {n} type", "+".join(ca.types), "+".join(cb.types)))
+        if ca.title != cb.title:
+            out.append(Change("charts", sheet, "", f"chart {n} title", ca.title, cb.title))
+        for i in range(max(len(ca.series), len(cb.series))):
+            sa = ca.series[i] if i < len(ca.series) else None
+            sb = cb.series[i] if i < len(cb.series) else None
+            if sa != sb:
+                out.append(Change("charts", sheet, "", f"chart {n} series {i + 1}", _series(sa), _series(sb)))
+    return out
+
+
+def vba_changes(old_path, new_path) -> list[Change]:
+    """VBA modules added, removed, or their changed lines (numbered as in the new version)."""
+    import difflib
+
+    from .parts import vba_modules
+    a, b = vba_modules(old_path), vba_modules(new_path)
+    out = []
+    for name in sorted(set(a) | set(b)):
+        la, lb = a.get(name), b.get(name)
+        if la is None or lb is None:
+            out.append(Change("vba", name, "", "module", None if la is None else f"{len(la)} lines",
+                              None if lb is None else f"{len(lb)} lines"))
+            continue
+        for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, la, lb, autojunk=False).get_opcodes():
+            if tag == "equal":
+                continue
+            for k in range(max(i2 - i1, j2 - j1)):
+                old = la[i1 + k] if i1 + k < i2 else None
+                new = lb[j1 + k] if j1 + k < j2 else None
+                out.append(Change("vba", name, "", f"line {j1 + k + 1 if new is not None else i1 + k + 1}",
+                                  old, new))
+    return out
+
+
+def part_changes(old_path, new_path) -> list[Change]:
+    """Chart and VBA changes; a part that cannot be read is one change saying so."""
+    out = []
+    for kind, compare in (("charts", chart_changes), ("vba", vba_changes)):
+        try:
+            out += compare(old_path, new_path)
+        except Exception as exc:
+            out.append(Change(kind, "", "", "not compared", None,
+                              f"{type(exc).__name__}: {' '.join(str(exc).split())}"))
     return out
 
 

@@ -21,32 +21,142 @@ from .errors import ModelError
 
 _UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 FORMULA_RESULT_ERROR = 4   # com.sun.star.sheet.FormulaResult.ERROR
+SOFFICE_ENV = "SOFFICE"    # the soffice (soffice.exe) to use, wherever LibreOffice is installed
 
 
 class EngineUnavailable(ModelError, RuntimeError):
     """LibreOffice or its Python bridge is not installed."""
 
 
+def _system(system: str | None = None) -> str:
+    import platform
+    return system or platform.system()      # 'Linux', 'Darwin' (macOS), 'Windows'
+
+
+def install_advice(system: str | None = None) -> str:
+    """How to install LibreOffice on ``system`` (default: this one)."""
+    s = _system(system)
+    if s == "Windows":
+        return ("install LibreOffice (winget install TheDocumentFoundation.LibreOffice, or the "
+                "installer from https://www.libreoffice.org/download/), or set SOFFICE to its "
+                "program\\soffice.exe")
+    if s == "Darwin":
+        return ("install LibreOffice (brew install --cask libreoffice, or the disk image from "
+                "https://www.libreoffice.org/download/), or set SOFFICE to "
+                "LibreOffice.app/Contents/MacOS/soffice")
+    return ("install LibreOffice: apt-get install libreoffice-calc-nogui python3-uno (Debian, "
+            "Ubuntu), dnf install libreoffice-calc libreoffice-pyuno (Fedora); or set SOFFICE "
+            "to its soffice")
+
+
+def soffice_candidates(system: str | None = None, env=None) -> list[str]:
+    """Where LibreOffice's default installers put soffice on ``system``, in order."""
+    env = os.environ if env is None else env
+    s = _system(system)
+    if s == "Windows":
+        from pathlib import PureWindowsPath
+        bases = [env.get("ProgramFiles") or r"C:\Program Files",
+                 env.get("ProgramW6432") or r"C:\Program Files",
+                 env.get("ProgramFiles(x86)") or r"C:\Program Files (x86)"]
+        if env.get("LOCALAPPDATA"):
+            bases.append(str(PureWindowsPath(env["LOCALAPPDATA"]) / "Programs"))
+        found = [str(PureWindowsPath(b) / "LibreOffice" / "program" / "soffice.exe") for b in bases]
+    elif s == "Darwin":
+        home = env.get("HOME") or str(Path.home())
+        found = ["/Applications/LibreOffice.app/Contents/MacOS/soffice",
+                 f"{home}/Applications/LibreOffice.app/Contents/MacOS/soffice"]
+    else:
+        found = ["/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice",
+                 "/opt/libreoffice/program/soffice", "/snap/bin/libreoffice"]
+    return list(dict.fromkeys(found))
+
+
+def find_soffice(system: str | None = None, env=None, which=shutil.which,
+                 is_file=os.path.isfile) -> str:
+    """The soffice to start: $SOFFICE, else soffice or libreoffice on the PATH, else the
+    system's default install paths; EngineUnavailable with the install advice for
+    ``system`` when there is none. (The arguments are there to test other systems.)"""
+    env = os.environ if env is None else env
+    given = env.get(SOFFICE_ENV)
+    if given:
+        if is_file(given):
+            return given
+        raise EngineUnavailable(f"{SOFFICE_ENV}={given} is not a file; set it to LibreOffice's "
+                                f"soffice, or unset it and {install_advice(system)}")
+    for name in ("soffice", "libreoffice"):
+        exe = which(name)
+        if exe:
+            return exe
+    for exe in soffice_candidates(system, env):
+        if is_file(exe):
+            return exe
+    raise EngineUnavailable(f"LibreOffice (soffice) was not found on the PATH or where its "
+                            f"installer puts it; {install_advice(system)}")
+
+
+def uno_paths(soffice: str | None, system: str | None = None) -> list[str]:
+    """Folders that may hold LibreOffice's Python bridge (uno.py) for ``soffice``."""
+    out = list(_UNO_PATHS) if _system(system) == "Linux" else []
+    if soffice:
+        real = Path(os.path.realpath(soffice))
+        out += [str(real.parent), str(real.parent.parent / "Resources")]    # program/; macOS
+    return [p for p in dict.fromkeys(out)]
+
+
 def _import_uno():
-    for p in _UNO_PATHS:
+    try:
+        exe = find_soffice()
+    except EngineUnavailable:
+        exe = None
+    for p in uno_paths(exe):
         if p not in sys.path and os.path.isdir(p):
             sys.path.append(p)
     try:
         import uno  # noqa: F401
         from com.sun.star.beans import PropertyValue  # noqa: F401
     except ImportError as exc:
-        raise EngineUnavailable(
-            "LibreOffice's Python bridge (uno) is missing: apt-get install "
-            "libreoffice-calc-nogui python3-uno") from exc
+        raise EngineUnavailable(_bridge_advice()) from exc
     return sys.modules["uno"]
 
 
+def _bridge_advice(system: str | None = None) -> str:
+    s = _system(system)
+    if s == "Linux":
+        return ("LibreOffice's Python bridge (uno) is missing: apt-get install "
+                "libreoffice-calc-nogui python3-uno (Debian, Ubuntu), dnf install libreoffice-pyuno (Fedora)")
+    where = ("C:\\Program Files\\LibreOffice\\program\\python.exe" if s == "Windows"
+             else "/Applications/LibreOffice.app/Contents/Resources/python")
+    return (f"LibreOffice's Python bridge (uno) cannot be imported by this Python "
+            f"({sys.version_info.major}.{sys.version_info.minor}); on {'macOS' if s == 'Darwin' else s} "
+            f"it comes with LibreOffice's own Python ({where}): install this package into that "
+            f"Python and run the command with it; if LibreOffice is not installed, {install_advice(s)}")
+
+
 def soffice_path() -> str:
-    exe = shutil.which("soffice") or shutil.which("libreoffice")
-    if not exe:
-        raise EngineUnavailable("LibreOffice (soffice) is not installed: apt-get install "
-                                "libreoffice-calc-nogui python3-uno")
-    return exe
+    return find_soffice()
+
+
+def _detached() -> dict:
+    """Popen arguments that start a process in a group of its own, on every system."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def _kill_tree(proc: subprocess.Popen) -> None:
+    """End ``proc`` and what it started (soffice is a launcher for soffice.bin)."""
+    if os.name == "nt":
+        subprocess.run(["taskkill", "/T", "/F", "/PID", str(proc.pid)], capture_output=True)
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def profile_url(folder: str | Path) -> str:
+    """-env:UserInstallation's value for ``folder`` (file:///C:/... on Windows)."""
+    return Path(folder).resolve().as_uri()
 
 
 @dataclass
@@ -87,10 +197,10 @@ class LibreOffice:
         self._proc = subprocess.Popen(
             [soffice_path(), "--headless", "--invisible", "--nologo", "--norestore",
              "--nodefault", "--nolockcheck",
-             f"-env:UserInstallation=file://{self._profile}",
+             f"-env:UserInstallation={profile_url(self._profile)}",
              f"--accept=pipe,name={self._pipe};urp;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
+            **_detached())
 
     def _connect(self):
         local = self.uno.getComponentContext()
@@ -144,10 +254,7 @@ class LibreOffice:
             try:
                 self._proc.wait(timeout=10 if self._desktop is not None else 0.01)
             except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(self._proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
+                _kill_tree(self._proc)
                 self._proc.wait()
         if self._fresh and self._desktop is not None:
             _keep_profile(self._profile)
@@ -327,21 +434,33 @@ def _kill_group(pgid: int, pipe: str) -> None:
             time.sleep(0.05)
 
 
+def warm_unsupported(system: str | None = None) -> str | None:
+    """Why the kept-alive LibreOffice cannot run on ``system``, or None (Linux, macOS)."""
+    if _system(system) == "Windows":
+        return ("--warm (the kept-alive LibreOffice) runs on Linux and macOS only; on Windows "
+                "leave out --warm (each audit starts its own LibreOffice)")
+    return None
+
+
 class KeptLibreOffice(LibreOffice):
     """The user's kept-alive LibreOffice: attached to when it runs and answers, else started
-    (replacing a stale one). ``close()`` only lets go of it; ``stop()`` ends it."""
+    (replacing a stale one). ``close()`` only lets go of it; ``stop()`` ends it. Linux and
+    macOS (process groups, signals); refused on Windows (warm_unsupported)."""
 
     def __init__(self, idle: float = IDLE_SECONDS, start_timeout: float = 60.0):
-        import fcntl
         import json
+
+        from .oslock import exclusive
+        why = warm_unsupported()
+        if why:
+            raise EngineUnavailable(why)
         self.uno = _import_uno()
         self._timeout = start_timeout
         self._idle = idle
         self._dir = _runtime_dir()
         self._desktop = None
         self.started = False
-        with open(self._dir / "engine.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with exclusive(self._dir / "engine.lock", -1):
             state = self._dir / "engine.json"
             try:
                 st = json.loads(state.read_text())
@@ -373,7 +492,7 @@ class KeptLibreOffice(LibreOffice):
         devnull = subprocess.DEVNULL
         proc = subprocess.Popen(
             [soffice_path(), "--headless", "--invisible", "--nologo", "--norestore",
-             "--nodefault", "--nolockcheck", f"-env:UserInstallation=file://{profile}",
+             "--nodefault", "--nolockcheck", f"-env:UserInstallation={profile_url(profile)}",
              f"--accept=pipe,name={self._pipe};urp;"],
             stdin=devnull, stdout=devnull, stderr=devnull, start_new_session=True, close_fds=True)
         self._pid = proc.pid
@@ -439,11 +558,13 @@ class KeptLibreOffice(LibreOffice):
 
 def stop_kept() -> bool:
     """Stop the user's kept-alive LibreOffice; True when one was running."""
-    import fcntl
     import json
+
+    from .oslock import exclusive
+    if warm_unsupported():
+        return False
     d = _runtime_dir()
-    with open(d / "engine.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with exclusive(d / "engine.lock", -1):
         try:
             st = json.loads((d / "engine.json").read_text())
         except (OSError, ValueError):

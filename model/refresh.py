@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import re
 import shutil
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -272,33 +271,25 @@ def _prune(book: Path, dest: Path, keep: int) -> None:
 
 @contextmanager
 def _exclusive(book: Path, wait: float):
-    """Hold an OS lock for the whole refresh of ``book``: a second refresh waits up to
-    ``wait`` seconds, then refuses. The lock file lives in .backup/ (not committed)."""
+    """Hold an OS lock for the whole refresh of ``book`` (model.oslock: on Linux, macOS and
+    Windows): a second refresh waits up to ``wait`` seconds, then refuses. The lock file
+    lives in .backup/ (not committed)."""
+    from .oslock import Busy, exclusive
     folder = book.parent / BACKUP_DIR
     try:
         folder.mkdir(exist_ok=True)
-        fh = open(folder / f".{book.name}.refresh-lock", "a+b")
+        held = exclusive(folder / f".{book.name}.refresh-lock", wait)
+        held.__enter__()
+    except Busy:
+        raise RefreshRefused(f"{book}: another refresh of this workbook is running; "
+                             "nothing was changed. Try again when it has finished.") from None
     except OSError as exc:
         raise WriteError(f"{book}: cannot take the refresh lock in {folder} "
                          f"({exc.strerror or exc}); the workbook is unchanged") from exc
     try:
-        import fcntl
-    except ImportError:       # Windows: the rename check below still guards the file
-        fcntl = None
-    try:
-        deadline = time.monotonic() + wait
-        while fcntl is not None:
-            try:
-                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise RefreshRefused(f"{book}: another refresh of this workbook is running; "
-                                         "nothing was changed. Try again when it has finished.")
-                time.sleep(0.05)
         yield
     finally:
-        fh.close()
+        held.__exit__(None, None, None)
 
 
 def _fingerprint(path: Path):

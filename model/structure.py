@@ -74,6 +74,23 @@ def _linked_rows(sheets: dict[str, Cells], lay) -> set[tuple[int, int]]:
             if k in keys and sheets[m.inputs].get((r, C_NOTE)) == LINK_TEXT}
 
 
+XLWINGS_CONF = "xlwings.conf"
+
+
+def _not_settings(cells) -> str | None:
+    """Why a sheet named xlwings.conf is more than xlwings' settings (a setting's name in
+    column A, its value in column B, no formulas), or None."""
+    for (r, c), v in sorted(cells.items()):
+        where = xl_rowcol_to_cell(r, c)
+        if c > 1:
+            return f"{where}: xlwings.conf holds settings in columns A and B only"
+        if isinstance(v, Formula):
+            return f"{where}: a formula on xlwings.conf"
+        if c == 0 and not isinstance(v, str):
+            return f"{where}: column A of xlwings.conf holds setting names"
+    return None
+
+
 def compare_structure(sheets: dict[str, Cells], lay: Layout,
                       ignore: dict[str, set[int]] | None = None) -> list[Finding]:
     """Findings for every cell that differs from the layout, inputs and the
@@ -90,8 +107,11 @@ def compare_structure(sheets: dict[str, Cells], lay: Layout,
         if name in charts and not sheets[name]:
             continue        # a chart sheet that LibreOffice saved as an empty sheet with a chart
         if name not in lay.sheets:
+            if name.lower() == XLWINGS_CONF.lower() and not (why := _not_settings(sheets[name])):
+                continue    # xlwings' own settings sheet (interpreter, PYTHONPATH) for the button
             out.append(finding("STRUCT-SHEET-ADDED", name, "",
-                               f"a sheet {name!r} was added; the model does not know it"))
+                               f"a sheet {name!r} was added; the model does not know it"
+                               + (f" ({why})" if name.lower() == XLWINGS_CONF.lower() else "")))
     for name, sh in lay.sheets.items():
         got = sheets.get(name)
         if got is None or name == lay.spec.sources:

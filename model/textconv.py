@@ -81,6 +81,20 @@ def lines(path: str | Path) -> list[str]:
         prefix = sheet_ref(name) + "!"
         for (r, c), v in sorted(cells.items()):
             out.append(f"{prefix}{xl_rowcol_to_cell(r, c)} {value(v)}")
+    out += _parts(wb)
+    return out
+
+
+def _parts(wb) -> list[str]:
+    """The charts (type, title, series references) and VBA modules (source), after the
+    cells; a part that cannot be read is one line, the cells still shown."""
+    out = []
+    for what, name in (("charts", "chart_lines"), ("VBA", "vba_lines")):
+        try:
+            from . import parts
+            out += getattr(parts, name)(wb)
+        except Exception as exc:
+            out.append(f"! {what} not shown: {type(exc).__name__}: {' '.join(str(exc).split())}")
     return out
 
 
@@ -98,6 +112,9 @@ def main(path: Path) -> int:
         if why.startswith(f"{path}: "):          # git's temporary file name would make noise
             why = why[len(f"{path}: "):]
         text = [f"! not shown as cells: {why}"]
+    except Exception as exc:                     # never a traceback in git diff: one line
+        why = " ".join(f"{type(exc).__name__}: {exc}".replace(str(path), "the file").split())
+        text = [f"! not shown as cells: the conversion failed ({why}); please report this with the file"]
     out = sys.stdout
     try:
         out.write("\n".join(text) + "\n")

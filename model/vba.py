@@ -56,7 +56,8 @@ def macros(path) -> dict[str, str]:
 def vba_problems(path) -> list[str]:
     """What is wrong with a workbook's macros: unexpected modules, auto-run entry points."""
     found = macros(path)
-    out = [f"unexpected VBA module {m!r}" for m in sorted(set(found) - EXPECTED_MODULES)]
+    out = [f"unexpected VBA module {m!r}" for m in sorted(set(found) - EXPECTED_MODULES)
+           if not _document_module(found[m])]
     for name, code in found.items():
         low = code.lower()
         for entry in AUTO_RUN:
@@ -67,3 +68,11 @@ def vba_problems(path) -> list[str]:
             != [f"Sub {BUTTON_MACRO}()"]:
         out.append("Module1 holds more than the button's call")
     return out
+
+
+def _document_module(code: str) -> bool:
+    """A sheet's (or the workbook's) own module with no code: what Excel adds for each
+    sheet a person adds (an xlwings.conf sheet, say): only its Attribute lines."""
+    lines = [ln.strip() for ln in code.splitlines() if ln.strip()]
+    return bool(lines) and all(ln.startswith("Attribute VB_") for ln in lines) and \
+        any(ln.startswith("Attribute VB_Base") for ln in lines)

@@ -65,6 +65,9 @@ def _engine_hidden_unless_marked(request, monkeypatch):
         raise engine.EngineUnavailable("LibreOffice is hidden from this test: mark it "
                                        "@pytest.mark.engine if it needs the engine")
     monkeypatch.setenv("PATH", path_without_engine())
+    # the commands it starts would find LibreOffice where its installer puts it: point them
+    # at an soffice that does not exist (model.libreoffice.find_soffice takes $SOFFICE first)
+    monkeypatch.setenv(engine.SOFFICE_ENV, str(Path(tempfile.gettempdir()) / "no-engine" / "soffice"))
     monkeypatch.setattr(engine, "_UNO_PATHS", ())
     monkeypatch.setattr(engine, "_import_uno", hidden)
     monkeypatch.setattr(engine, "soffice_path", hidden)

@@ -34,7 +34,7 @@ def write_csv(path, rows):
     ({0: "2025/27"}, "the second year must follow the first"),
     ({6: "pct"}, "unit 'pct' does not fit metric revenue"),
     ({7: "rumour"}, "unknown basis 'rumour'"),
-    ({2: "30/06/2025"}, "period_end '30/06/2025'"),
+    ({2: "June 30"}, "period_end 'June 30'"),     # 30/06/2025 is read (issue 19 item 10)
     ({5: "nan"}, "is not a number"),
 ])
 def test_a_malformed_row_is_named_and_nothing_is_written(tmp_path, capsys, change, needle):

@@ -1,11 +1,11 @@
 """Hostile and broken files: the audit (and refresh) refuse them with exit 2 and a clear
-message, in seconds and bounded memory, before any parser inflates or any engine runs."""
+message, in bounded memory, before any parser inflates or any engine runs (LibreOffice is
+made to fail should the audit start it; no test here asserts wall time, issue 19 item 12)."""
 
 import io
 import shutil
 import subprocess
 import sys
-import time
 import zipfile
 
 import openpyxl
@@ -16,12 +16,19 @@ from model.core.package import MAX_RATIO
 
 from .conftest import DATA, ROOT
 
-SECONDS = 5             # Python start-up and imports included
 PEAK_MB = 200           # the whole audit process (about 80 MB measured)
 
 RUN = """
 import re, sys
+import model.libreoffice as engine
 from model.__main__ import main
+
+def started(self, *args, **kwargs):       # a file to refuse is refused before LibreOffice starts
+    print("LIBREOFFICE-STARTED", file=sys.stderr)
+    raise engine.EngineUnavailable("LibreOffice must not start for this file")
+
+engine.LibreOffice.__init__ = started
+engine.KeptLibreOffice.__init__ = started
 rc = main(["audit", sys.argv[1]])
 # VmHWM: this process's peak resident memory (ru_maxrss would carry the forking parent's over exec)
 peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
@@ -129,19 +136,19 @@ HOSTILE = {   # how it is made, and what the message must say
 
 
 @pytest.mark.parametrize("name", HOSTILE)
-def test_a_hostile_file_exits_2_quickly_in_bounded_memory(lo, good, tmp_path, name):
+def test_a_hostile_file_exits_2_before_libreoffice_starts_in_bounded_memory(lo, good, tmp_path, name):
+    """Item 12 of issue 19: refused before LibreOffice starts ("sheet missing" started it
+    and took 12 s on a loaded machine); no wall time asserted."""
     make, says = HOSTILE[name]
     path = make(good, tmp_path, lo) if make is make_old_xls else make(good, tmp_path)
-    t = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", RUN, str(path)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)
-    seconds = time.perf_counter() - t
+                          text=True, timeout=600)
+    assert "LIBREOFFICE-STARTED" not in done.stderr, done.stderr
     peak_mb = int(done.stderr.rsplit("PEAK_KB", 1)[1]) / 1024
     assert done.returncode == 2, done.stderr
     assert says in done.stderr and path.name in done.stderr, done.stderr
-    assert seconds < SECONDS, f"{name}: {seconds:.1f} s"
     assert peak_mb < PEAK_MB, f"{name}: {peak_mb:.0f} MB"
-    print(f"{name}: exit 2 in {seconds:.2f} s, peak {peak_mb:.0f} MB")
+    print(f"{name}: exit 2, peak {peak_mb:.0f} MB")
 
 
 def test_the_bomb_is_refused_by_its_ratio_not_by_inflating_it(good, tmp_path):

@@ -12,7 +12,8 @@ import math
 from datetime import date
 from pathlib import Path
 
-from ..core.dataset import DataError, Dataset, Figure, Period, parse_label, parse_period  # noqa: F401 (parse_label: the model's)
+from ..core.dataset import (DataError, Dataset, Figure, Period, decode_csv, grouped_problems,  # noqa: F401
+                            parse_date, parse_label, parse_period, short_date_order)  # (parse_label: the model's)
 from . import spec
 
 
@@ -30,10 +31,7 @@ def load(path: str | Path) -> Dataset:
         raw = path.read_bytes()
     except OSError as exc:
         raise DataError([f"{path}: cannot read: {exc.strerror or exc}"]) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+    text = decode_csv(path, raw)
     reader = csv.reader(text.splitlines(keepends=True))
     problems: list[str] = []
     header = next(reader, None)
@@ -51,12 +49,13 @@ def load(path: str | Path) -> Dataset:
     if missing:
         raise DataError([f"{path}:1: missing column(s) {', '.join(missing)}"])
     col = {c: header.index(c) for c in spec.DATA_COLUMNS + spec.OPTIONAL_COLUMNS if c in header}
+    rows = [(reader.line_num, rec) for rec in reader]
+    dates = short_date_order(r[col["period_end"]] for _, r in rows if len(r) > col["period_end"])
     figures: list[Figure] = []
     seen: dict[tuple, int] = {}
     ends: dict[Period, tuple[date, int]] = {}
     two_year_styles: set[bool] = set()
-    for rec in reader:
-        line = reader.line_num
+    for line, rec in rows:
         if not any(c.strip() for c in rec):
             continue
         where = f"{path}:{line}"
@@ -89,9 +88,9 @@ def load(path: str | Path) -> Dataset:
         end = None
         if get["period_end"]:
             try:
-                end = date.fromisoformat(get["period_end"])
-            except ValueError:
-                bad.append(f"period_end {get['period_end']!r} is not a date like 2025-06-30")
+                end = parse_date(get["period_end"], dates)
+            except ValueError as exc:
+                bad.append(f"period_end {exc}")
         if bad:
             problems.extend(f"{where}: {b}" for b in bad)
             continue
@@ -115,5 +114,5 @@ def load(path: str | Path) -> Dataset:
     if not figures and not problems:
         problems.append(f"{path}: no figures")
     if problems:
-        raise DataError(problems)
+        raise DataError(grouped_problems(problems))
     return Dataset(path, tuple(figures), hashlib.sha256(raw).hexdigest())

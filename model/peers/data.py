@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..lenovo import data as lenovo_data
 from ..core.calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
-from ..core.dataset import DataError
+from ..core.dataset import DataError, decode_csv, grouped_problems, parse_date, short_date_order
 from . import spec
 
 PEERS_COLUMNS = ("company", "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
@@ -113,9 +113,9 @@ def _read(path: Path, problems: list[str]) -> tuple[bytes, list[str], list[tuple
         problems.append(f"{path}: cannot read: {exc.strerror or exc}")
         return None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
+        text = decode_csv(path, raw)
+    except DataError as exc:
+        problems.extend(exc.problems)
         return None
     reader = csv.reader(text.splitlines(keepends=True))
     header = next(reader, None)
@@ -134,6 +134,7 @@ def _load_peers(path: Path, header: list[str], rows, problems: list[str]) -> lis
     col = {c: header.index(c) for c in PEERS_COLUMNS + ("quote",) if c in header}
     out: list[Figure] = []
     seen: dict[tuple, int] = {}
+    dates = short_date_order(r[col["period_end"]] for _, r in rows if len(r) > col["period_end"])
     for line, rec in rows:
         if not any(c.strip() for c in rec):
             continue
@@ -173,9 +174,9 @@ def _load_peers(path: Path, header: list[str], rows, problems: list[str]) -> lis
         end = None
         if get["period_end"]:             # optional: the fiscal calendar alone places the quarter
             try:
-                end = date.fromisoformat(get["period_end"])
-            except ValueError:
-                bad.append(f"period_end {get['period_end']!r} is not a date like 2025-06-30")
+                end = parse_date(get["period_end"], dates)
+            except ValueError as exc:
+                bad.append(f"period_end {exc}")
         period = None
         if not bad:
             try:
@@ -245,7 +246,7 @@ def load(paths) -> Dataset:
             problems.append(f"{', '.join(map(str, paths))}: expected one peers file (with a company column) "
                             f"and one Lenovo file, got {len(paths)} file(s)")
     if problems:
-        raise DataError(problems)
+        raise DataError(grouped_problems(problems))
     # two figures of one company, one series, in one calendar quarter: the calendar is broken
     seen: dict = {}
     for f in figures:
@@ -254,5 +255,5 @@ def load(paths) -> Dataset:
             problems.append(f"{f.file}:{f.row}: {f.key} for {f.period.label} is already given on row "
                             f"{prior.row} ({prior.fiscal})")
     if problems:
-        raise DataError(problems)
+        raise DataError(grouped_problems(problems))
     return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), digest.hexdigest())
