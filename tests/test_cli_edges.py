@@ -212,4 +212,4 @@ def test_the_installed_command_builds_in_a_folder_made_by_init(tmp_path):
     done = run("build", cwd=empty / "my-model")
     assert done.returncode == 0, done.stderr
     assert {p.name for p in (empty / "my-model" / "workbooks").glob("*.xls[xm]")} == \
-        {"lenovo_isg.xlsx", "lenovo_isg.xlsm", "ai_server_peers.xlsx"}
+        {"lenovo_isg.xlsx", "lenovo_isg.xlsm", "ai_server_peers.xlsx", "ai_value_chain.xlsx"}

@@ -1,7 +1,8 @@
 """Refresh handler for the workbook of the same name (xlwings' convention).
 
-The Refresh button on the Cover and xlwings' ribbon "Run main" both run main().
-It calls the same code as `python -m model refresh`.
+The Refresh button on the Cover and xlwings' ribbon "Run main" both run main():
+it saves and closes the workbook, runs the same refresh as `python -m model refresh`
+on the file (new quarters included), and reopens it (model.excel.refresh_book).
 """
 import xlwings as xw
 
