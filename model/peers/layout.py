@@ -161,10 +161,10 @@ def _comparison(lay: Layout) -> None:
         r_pos, l_pos, m_pos = (xl_rowcol_to_cell(at[f"{x}_pos"], col) for x in "rlm")
 
         def at_pos(pos, row):
-            return given([pos], f"INDEX({{={row}}},{pos})")
+            return given([pos], f"INDEX({{={row}}},1,{pos})")       # (range, 1, n): every engine
         for prefix, pos in (("r", r_pos), ("l", l_pos)):
             texts.update({
-                f"{prefix}_quarter": given([pos], f"INDEX({cq},{pos})"),
+                f"{prefix}_quarter": given([pos], f"INDEX({cq},1,{pos})"),
                 f"{prefix}_fiscal": at_pos(pos, spec.fiscal_row(c)),
                 f"{prefix}_revenue": at_pos(pos, f"{c.code}.revenue"),
                 f"{prefix}_growth": at_pos(pos, f"{c.slug}_yoy"),
@@ -175,7 +175,7 @@ def _comparison(lay: Layout) -> None:
             texts["r_gm"] = at_pos(r_pos, spec.GM_OF[c.code])
         if c.code in spec.AI_OF:
             texts["r_ai_share"] = at_pos(r_pos, f"{c.slug}_ai_share")
-        texts["m_quarter"] = given([m_pos], f"INDEX({cq},{m_pos})")
+        texts["m_quarter"] = given([m_pos], f"INDEX({cq},1,{m_pos})")
         texts["m_om_ttm"] = at_pos(m_pos, f"{c.slug}_om_ttm")
         texts["m_stale"] = given([r_pos], f'IF({m_pos}="",1,IF({m_pos}<{r_pos},1,0))')
         for code, label, unit in spec.LATEST_ROWS:

@@ -98,6 +98,7 @@ def reference(mi) -> Expected:
         c[f"{s}_om"] = _div(op, rev)
         growth = _div(rev, rev.shift(4)) - 1
         if code == "HPE-Server":       # HPE's own figure where given; never computed across the recast
+            c["hpe_yoy_calc"] = growth
             given_growth = g("HPE-Server.revenue_yoy_pct")
             growth = given_growth.where(given_growth.notna(), growth.where(recast != 1))
         c[f"{s}_yoy"] = growth
@@ -155,7 +156,7 @@ def reference(mi) -> Expected:
     f["ai_in_revenue"] = any_of(g(f"{ai}.revenue") > revs[code] for code, ai in spec.AI_OF.items())
     f["hpe_in_cloud_ai"] = any_of([revs["HPE-Server"] > revs["HPE-Cloud-AI"]])
     f["recast_growth"] = any_of([(recast == 1) & c["hpe_yoy"].notna() & g("HPE-Server.revenue_yoy_pct").isna()])
-    f["smci_gm"] = any_of([c["smci_gm_diff"].abs() > mtol])
+    f["smci_gm_given"] = any_of([c["smci_gm_diff"].abs() > mtol])
     flags = pd.DataFrame(f).T.reindex(columns=labels)
     totals = {k: float(v.sum()) for k, v in f.items()}
     for key in ("errors_inputs", "errors_assumptions", "errors_calcs", "errors_comparison", "text_in_inputs"):

@@ -226,7 +226,7 @@ def _yoy(c: Company) -> str:
     if c.code != "HPE-Server":
         return growth
     g = k("HPE-Server.revenue_yoy_pct")       # HPE's own figure, else computed unless across the recast
-    return f'IF({g}<>"",{g},IF({k("hpe_recast")}=1,"",{growth}))'
+    return f'IF({g}<>"",{g},IF({k("hpe_recast")}=1,"",{k("hpe_yoy_calc")}))'
 
 
 def _yoy_label(c: Company) -> str:
@@ -239,10 +239,10 @@ def _yoy_label(c: Company) -> str:
 def _index(c: Company) -> str:
     rev = k(f"{c.code}.revenue")
     at_base = f"MATCH({{$index_base}},{PERIOD_NAME},0)"
-    base = f"INDEX({{={c.code}.revenue}},{at_base})"
+    base = f"INDEX({{={c.code}.revenue}},1,{at_base})"
     index = given([rev, base], f"{rev}/{base}*{{$index_value}}", also=[f"{base}=0"])
     if c.company == RECAST[0] and c.code == "HPE-Server":     # none across the change of segment
-        return f'IF({k(SEGMENT_ROW)}<>INDEX({{={SEGMENT_ROW}}},{at_base}),"",{index})'
+        return f'IF({k(SEGMENT_ROW)}<>INDEX({{={SEGMENT_ROW}}},1,{at_base}),"",{index})'
     return index
 
 
@@ -257,6 +257,10 @@ def calc_rows() -> tuple[CalcRow, ...]:
                 "count", given([k(SEGMENT_ROW), k(f"{SEGMENT_ROW}@-4")],
                                f"IF({k(SEGMENT_ROW)}<>{k(f'{SEGMENT_ROW}@-4')},1,0)"),
                 section=f"{c.name} ({c.business})"))
+        if c.code == "HPE-Server":       # its own row: a formula looking four quarters back is blank in
+            rows.append(CalcRow(         # the first four, and HPE's given growth must show there too
+                "hpe_yoy_calc", "HPE Server revenue growth, computed: revenue / revenue four quarters earlier - 1 (%)",
+                "%", _growth("HPE-Server.revenue")))
         rows += [
             CalcRow(f"{s}_op", _op_label(c), "$M", _op_formula(c),
                     section="" if c.code == "HPE-Server" else f"{c.name} ({c.business})"),
@@ -466,7 +470,7 @@ def _checks() -> tuple[Check, ...]:
     ai_in = [given([k(f"{ai}.revenue"), k(f"{code}.revenue")],
                    f"{k(f'{ai}.revenue')}>{k(f'{code}.revenue')}", blank="0")
              for code, ai in AI_OF.items()]
-    base_revenue = ",".join(f'INDEX({{={c.code}.revenue}},MATCH({{$index_base}},{PERIOD_NAME},0))=""'
+    base_revenue = ",".join(f'INDEX({{={c.code}.revenue}},1,MATCH({{$index_base}},{PERIOD_NAME},0))=""'
                             for c in INDEXED)
     lags = "+".join(f"IF(MAX({{={c.slug}_rev_pos}})>MAX({{={c.slug}_om_pos}}),1,0)" for c in COMPANIES)
     return (
@@ -485,7 +489,7 @@ def _checks() -> tuple[Check, ...]:
         Check("recast_growth", "No HPE Server growth computed across the change of segment (only HPE's own figure)",
               given([k("hpe_recast")],
                     'IF(AND({hpe_recast}=1,{hpe_yoy}<>"",{HPE-Server.revenue_yoy_pct}=""),1,0)', blank="0")),
-        Check("smci_gm", "Supermicro gross margin as given agrees with gross profit / revenue (within tolerance)",
+        Check("smci_gm_given", "Supermicro gross margin as given agrees with gross profit / revenue (within tolerance)",
               given([k("smci_gm_diff")], "IF(ABS({smci_gm_diff})>{$margin_tolerance},1,0)", blank="0")),
         Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
         Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False),
