@@ -185,11 +185,16 @@ def _comparison(lay: Layout) -> None:
                 sh.put(at[code], col, spec.NO_GM if code == "r_gm" else spec.NO_AI, "note")
     lay.scalar_at.update({f"latest:{code}": (spec.COMPARISON, r, P0) for code, r in at.items()})
     r = hr + len(spec.LATEST_ROWS) + 2
+    for line in spec.COMPARABILITY:     # the caveats on the first page, under the latest quarters
+        sh.put(r, C_LABEL, line, "note")
+        r += 1
+    r += 1
     _row_head(sh, r, "Revenue index: base quarter (set on Assumptions)", "text", "c_base")
     sh.formula(r, C_VALUE, lay.render("{$index_base}", P0, spec.COMPARISON), "calc|text")
     lay.scalar_at["c_base"] = (spec.COMPARISON, r, C_VALUE)
     r += 2
     th = r
+    sh.page_breaks = [th]               # printed: the latest quarters on page 1, the quarters after
     for c_, head in enumerate(grid.TIMELINE_HEADS + ("",)):
         sh.put(th, c_, head, "header")
     shown = comparison_quarters(lay)
@@ -210,10 +215,6 @@ def _comparison(lay: Layout) -> None:
         for c_, label in shown.items():     # the formula of the timeline column of that quarter
             sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), lay.col_of(label), spec.COMPARISON),
                        f"calc|{unit}")
-    r += 2
-    for line in spec.COMPARABILITY:
-        sh.put(r, C_LABEL, line, "note")
-        r += 1
     sh.widths = {C_LABEL: 50, C_UNIT: 5, C_CODE: 11, C_NOTE: 1, C_VALUE: 8}
     sh.widths.update({c_: 8.5 for c_ in range(P0, max(max(shown), max(COMPANY_COL.values()) + 1) + 1)})
     sh.print_titles = (0, 1)
