@@ -1,6 +1,6 @@
 """Audit a workbook people have edited: is it still the model, and still right?
 
-    check the file (model.package)      -> refuse hostile or unreadable files, exit 2
+    check the file (model.core.package)      -> refuse hostile or unreadable files, exit 2
     read cells, styles, sheet facts     -> input sanity, structure vs the layout for
                                            the workbook's own inputs, names, lints, VBA
     recalculate (LibreOffice, never the cached values) -> error values, circular
@@ -19,21 +19,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import models, spec
+from . import models
 from .charts import chart_findings
 from .lint import lint
-from .package import Package, UnreadableFile, check
-from .reader import Book, ModelNotFound, read_book, timeline
+from .core.package import UnreadableFile
+from .core.reader import Book, ModelNotFound, timeline
+from .core.workbook import Workbook
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
-if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
-    from .reference import Result
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
 
@@ -45,34 +43,6 @@ def needed_sheets(m: models.Model) -> tuple[str, ...]:
 
 class Unauditable(RuntimeError):
     """The file cannot be audited at all (exit 2); the message says why."""
-
-
-def reference_result(mi) -> Result:
-    """The independent recompute of the inputs ``mi`` read from the workbook."""
-    import pandas as pd
-
-    from .reference import recompute
-    labels = [p.label for p in mi.periods]
-
-    def frame(entries, keys):
-        rows = {k: dict.fromkeys(labels, float("nan")) for k in keys}
-        for (p, key), e in entries.items():
-            rows[key][p.label] = e.value
-        return pd.DataFrame.from_dict(rows, orient="index", columns=labels, dtype=float)
-
-    return recompute(frame(mi.figures, [r.key for r in mi.rows]),
-                     frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS]),
-                     mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities,
-                     mi.summary_quarter, _outlook_drivers(mi))
-
-
-def _outlook_drivers(mi) -> dict | None:
-    """The Outlook's drivers as the workbook holds them (None when they are not all numbers)."""
-    from .layout import OUTLOOK_DRIVERS
-    d = {code: mi.outlook.get(code, default) for code, _, _, default, _ in OUTLOOK_DRIVERS}
-    d["o_base"] = mi.outlook.get("o_base", mi.summary_quarter)
-    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for k_, v in d.items() if k_ != "o_base")
-    return d if ok else None
 
 
 def _names(book: Book, m: models.Model) -> list[Finding]:
@@ -104,8 +74,10 @@ class Inspection:
     path: Path
     book: Book
     findings: list[Finding]
-    expected: Result | None       # None when inputs are unusable: nothing to recompute
-    lay: object = None            # the layout the workbook should have (model.layout.Layout)
+    expected: object | None       # the model's independent recompute (its reference.Result);
+                                  # None when inputs are unusable: nothing to recompute
+    lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
+    wb: Workbook | None = None    # the file as read, once
 
     def recalculated(self, values) -> list[Finding]:
         """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
@@ -113,7 +85,7 @@ class Inspection:
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
                 where = xl_rowcol_to_cell(r, c)
-                if sheet == spec.CHART_DATA and err == "#N/A":   # both models name it so
+                if sheet == self.lay.spec.chart_data and err == "#N/A":
                     continue            # a chart-feed row's gap, on purpose
                 if err in CIRCULAR:
                     out.append(finding("CIRCULAR-REFERENCE", sheet, where,
@@ -134,8 +106,7 @@ class Inspection:
                                    f"LibreOffice's recalculation {m.got!r}"))
         if self.book.package.cached_values_trusted:
             program = self.book.package.application.split("/")[0]
-            cached = read_book(self.path, data_only=True, styles=False,
-                               package=self.book.package).cells
+            cached = self.wb.book(data_only=True, styles=False).cells
             for m in compare(self.expected, cached, lay=self.lay):
                 if (m.sheet, m.cell) not in seen:
                     out.append(finding("CACHED-STALE", m.sheet, m.cell,
@@ -147,7 +118,7 @@ class Inspection:
     def _checks_failed(self, values) -> list[Finding]:
         """The workbook's own checks, as LibreOffice recalculated them: a failing check is
         reported at its count with the quarters that fail."""
-        m = self.lay.spec if self.lay is not None else models.get(models.DEFAULT)
+        m = self.lay.spec
         sv = values.get(m.checks)
         if sv is None:
             return []
@@ -173,7 +144,7 @@ class Inspection:
         return out
 
 
-def _uncovered(lay, expected: Result) -> list[Finding]:
+def _uncovered(lay, expected) -> list[Finding]:
     """Calculated rows and checks of the model that the independent recompute lacks."""
     known = expected.covered
     out = []
@@ -186,18 +157,22 @@ def _uncovered(lay, expected: Result) -> list[Finding]:
     return out
 
 
-def inspect(path: str | Path, package: Package | None = None) -> Inspection:
-    """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
-    ``package``: its model.package check, when already done."""
-    path = Path(path)
+def inspect(source) -> Inspection:
+    """Read and check ``source`` (a path, or the Workbook already read) without a
+    spreadsheet engine; Unauditable if it cannot be. The file is read once."""
     try:
-        book = read_book(path, package=package)
+        wb = Workbook.of(source)
+    except UnreadableFile as exc:
+        raise Unauditable(str(exc)) from exc
+    path = wb.path
+    try:
+        book = wb.book()
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
     except Exception as exc:
         raise Unauditable(f"{path}: not a workbook this tool can read ({type(exc).__name__}: {exc})") from exc
     try:
-        m = models.of_book(path)
+        m = models.of_book(wb)
     except ValueError as exc:
         raise Unauditable(str(exc)) from exc
     missing = [s for s in needed_sheets(m) if s not in book.cells]
@@ -220,29 +195,29 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
                  for c in m.charts if c.sheet not in book.states]
     findings += _names(book, m)
-    findings += chart_findings(path, book.cells, m)
+    findings += chart_findings(wb, book.cells, m)
     findings += lint(book, lay)
     if path.suffix.lower() == ".xlsm":
         from .vba import vba_problems
-        findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(path)]
+        findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(wb)]
     expected = None if problems else m.reference(lay.inputs)   # the model's own timeline
     if expected is not None:
         findings += _uncovered(lay, expected)
-    return Inspection(path, book, findings, expected, lay)
+    return Inspection(path, book, findings, expected, lay, wb)
 
 
-def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]:
-    """All findings for one workbook. Once the file has passed the package check
-    (``package``, when the caller did it), LibreOffice loads and recalculates it in a
-    worker thread while Python inspects it."""
-    path = Path(path)
+def audit(source, lo) -> list[Finding]:
+    """All findings for one workbook (a path, or the Workbook already read). Once the file
+    has passed the package check, LibreOffice loads and recalculates it in a worker thread
+    while Python inspects the bytes read once."""
     try:
-        package = package or check(path)
+        wb = Workbook.of(source)
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
+    path = wb.path
     with ThreadPoolExecutor(1) as pool:
         values = pool.submit(lo.recalculate, path)
-        insp = inspect(path, package)
+        insp = inspect(wb)
         try:
             recalculated = values.result()
         except Exception as exc:
@@ -282,7 +257,7 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     safe = []
     for p in paths:               # hostile files are refused before anything parses them
         try:
-            safe.append((p, check(p)))
+            safe.append((p, Workbook.read(p)))
         except UnreadableFile as exc:
             results[str(p)] = [_unauditable(p, str(exc))]
         except Exception as exc:
@@ -298,11 +273,11 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
             results[str(p)] = [_unauditable(p, f"{p}: {exc}")]
         return results
     try:
-        for p, package in safe:
+        for p, wb in safe:
             if progress is not None:
                 progress(str(p))
             try:
-                results[str(p)] = audit(p, lo, package)
+                results[str(p)] = audit(wb, lo)
             except Unauditable as exc:
                 results[str(p)] = [_unauditable(p, str(exc))]
             except Exception as exc:

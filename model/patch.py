@@ -34,10 +34,10 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from .grid import is_input
-from .layout import Cell, Layout
-from .reader import Formula
-from .structure import normalise
+from .core.grid import is_input
+from .core.layout import Cell, Layout
+from .core.reader import Formula
+from .core.formula import normalise
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -79,6 +79,17 @@ class ZipPackage:
         self._xml: dict[str, etree._Element] = {}
         self.dirty: set[str] = set()
         self.removed: set[str] = set()
+
+    @classmethod
+    def of(cls, wb) -> "ZipPackage":
+        """The package of a workbook already read (model.core.workbook.Workbook): its parts
+        as inflated there, no second read of the file."""
+        import copy
+        self = cls.__new__(cls)
+        self.infos = [copy.copy(i) for i in wb.infos.values()]
+        self.raw = dict(wb.parts())
+        self._xml, self.dirty, self.removed = {}, set(), set()
+        return self
 
     def has(self, part: str) -> bool:
         return part in self.raw and part not in self.removed
@@ -541,7 +552,7 @@ def _same_record(have: dict, want: dict, pos: tuple[int, int]) -> bool:
     """On a data sheet (Sources): is ``pos`` one of the model's columns of a row that already
     records the same figure (period, entity, metric)? Then the cell is the model's even where
     the workbook's own layout lacks the row (a figure a person cleared keeps its Sources row)."""
-    from .grid import SOURCES_COLUMNS, SRC
+    from .core.grid import SOURCES_COLUMNS, SRC
     r, c = pos
     if c >= len(SOURCES_COLUMNS):
         return False

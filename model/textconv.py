@@ -70,7 +70,7 @@ def number(v: float | int) -> str:
 
 
 def value(v) -> str:
-    from .reader import Formula
+    from .core.reader import Formula
     if isinstance(v, Formula):
         return formula(v)
     if isinstance(v, bool):
@@ -84,35 +84,20 @@ def value(v) -> str:
     return json.dumps(str(v), ensure_ascii=False)
 
 
-def _sheet_order(path: Path) -> list[tuple[str, str]]:
-    """(name, state) of every sheet, in the order of xl/workbook.xml (charts included)."""
-    import zipfile
-
-    from defusedxml.ElementTree import fromstring
-    with zipfile.ZipFile(path) as z:
-        root = fromstring(z.read("xl/workbook.xml"))
-    out = []
-    for el in root.iter():
-        if el.tag.rsplit("}", 1)[-1] == "sheet":
-            out.append((el.get("name", ""), el.get("state") or "visible"))
-    return out
-
-
 def _name_ref(text: str) -> str:
     return formula(text)[1:]
 
 
 def lines(path: str | Path) -> list[str]:
     """The text form of the workbook at ``path`` (any file name: git passes temp files).
-    Raises model.package.UnreadableFile for a file the tool will not open."""
-    from .package import UnreadableFile, check
-    from .reader import read_book
+    Raises model.core.package.UnreadableFile for a file the tool will not open."""
+    from .core.package import UnreadableFile
+    from .core.workbook import Workbook
     path = Path(path)
-    package = check(path)                 # hostile or damaged files are refused first
+    wb = Workbook.read(path)              # once; hostile or damaged files are refused first
     try:
-        with open(path, "rb") as fh:      # a file object: whatever its suffix, read as a zip
-            book = read_book(fh, styles=False, package=package)
-        order = _sheet_order(path)
+        book = wb.book(styles=False)
+        order = [(s.name, s.state) for s in wb.sheets]
     except Exception as exc:
         raise UnreadableFile(f"{path}: not a workbook this tool can read "
                              f"({type(exc).__name__}: {exc})") from exc
@@ -132,7 +117,7 @@ def lines(path: str | Path) -> list[str]:
 def main(path: Path) -> int:
     """Print the text form; a refused file prints one '!' line (exit 0, for git, which
     always passes a file that exists); a path that does not exist is an error (exit 2)."""
-    from .package import UnreadableFile
+    from .core.package import UnreadableFile
     if not Path(path).is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2
