@@ -61,20 +61,13 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
         _row_head(sh, r, f"{c.company} fiscal quarter (text)", "text", spec.fiscal_row(c))
         for i, p in enumerate(mi.periods):
             sh.put(r, P0 + i, fiscal_label(c.company, p), "plain|text")
-    r += 1                              # the change of segment, shown where it happens
-    company, first, before, after = spec.RECAST
-    lay.row_of[spec.SEGMENT_ROW] = (spec.INPUTS, r)
-    _row_head(sh, r, f"{company} segment that reports server revenue: {before} to fiscal {first - 1}, "
-                     f"{after} from fiscal {first} (text)", "text", spec.SEGMENT_ROW)
-    for i, p in enumerate(mi.periods):
-        sh.put(r, P0 + i, spec.segment_of(int(fiscal_label(company, p)[2:6])), "plain|text")
+    added = {row.key for row in spec.INPUT_ROWS_ADDED}
     by_business = defaultdict(list)
     for row in mi.rows:
-        by_business[spec.business_of(row.code).code].append(row)
-    for c in spec.COMPANIES:
-        r += 2
-        sh.put(r, C_LABEL, f"{c.name}: {c.business}", "section")
-        for row in by_business[c.code]:
+        by_business[(row.key in added, spec.business_of(row.code).code)].append(row)
+
+    def figure_rows(r, rows):
+        for row in rows:
             r += 1
             lay.row_of[row.key] = (spec.INPUTS, r)
             _row_head(sh, r, row.label, row.unit, row.key)
@@ -86,6 +79,29 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
                 e = mi.figures.get((p, row.key))
                 basis = e.basis if e and e.basis in BASIS_MARK else "reported"
                 sh.put(r, P0 + i, e.value if e else None, f"input|{row.unit}|{basis}")
+        return r
+
+    for c in spec.COMPANIES:            # release 0.3.0's rows where they were
+        if by_business[(False, c.code)]:
+            r += 2
+            sh.put(r, C_LABEL, f"{c.name}: {c.business}", "section")
+            r = figure_rows(r, by_business[(False, c.code)])
+    for c in spec.COMPANIES:            # the rows added with the v3 data, below them
+        if not by_business[(True, c.code)]:
+            continue
+        r += 2
+        sh.put(r, C_LABEL, f"{c.name}: {c.business}" + (" (added with the v3 data)"
+                                                       if by_business[(False, c.code)] else ""), "section")
+        r = figure_rows(r, by_business[(True, c.code)])
+    r += 2                              # the change of segment, shown quarter by quarter (text, not a figure)
+    company, first, before, after = spec.RECAST
+    sh.put(r, C_LABEL, f"{company}'s change of segment", "section")
+    r += 1
+    lay.row_of[spec.SEGMENT_ROW] = (spec.INPUTS, r)
+    _row_head(sh, r, f"{company} segment that reports server revenue: {before} to fiscal {first - 1}, "
+                     f"{after} from fiscal {first} (text)", "text", spec.SEGMENT_ROW)
+    for i, p in enumerate(mi.periods):
+        sh.put(r, P0 + i, spec.segment_of(int(fiscal_label(company, p)[2:6])), "plain|text")
 
 
 def _assumptions(lay: Layout) -> None:
@@ -227,18 +243,29 @@ def _checks(lay: Layout) -> None:
     sh.protect = True
     mr = grid.HEADER_ROW + 1
     first = grid.FIRST_BODY_ROW
-    counted = [c for c in spec.CHECKS_LIST if not c.warning]
-    ordered = counted + [c for c in spec.CHECKS_LIST if c.warning]
-    for n, chk in enumerate(ordered):
-        lay.row_of[chk.key] = (spec.CHECKS, first + n + (1 if chk.warning else 0))
-    last = first + len(counted) - 1
+    # release 0.3.0's checks where they were (counted, a blank row, warnings), then the checks
+    # added with the v3 data below them, in the same order
+    counted_ranges = []
+    r = first
+    for group in ([c for c in spec.CHECKS_LIST if c.key not in spec.CHECKS_ADDED],
+                  [c for c in spec.CHECKS_LIST if c.key in spec.CHECKS_ADDED]):
+        counted = [c for c in group if not c.warning]
+        for chk in counted:
+            lay.row_of[chk.key] = (spec.CHECKS, r)
+            r += 1
+        counted_ranges.append((r - len(counted), r - 1))
+        r += 1
+        for chk in (c for c in group if c.warning):
+            lay.row_of[chk.key] = (spec.CHECKS, r)
+            r += 1
+        r += 1
     total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
     lay.master_check = (spec.CHECKS, mr, C_VALUE)
     sh.put(mr, C_LABEL, grid.MASTER_LABEL, "master_label")
     sh.put(mr, C_UNIT, "count", "unit")
     sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
-    sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
-               "check_total")
+    sh.formula(mr, C_VALUE, "SUM(" + ",".join(f"{xl_rowcol_to_cell(a, C_VALUE)}:{xl_rowcol_to_cell(b, C_VALUE)}"
+                                              for a, b in counted_ranges) + ")", "check_total")
     cs, cr, cc = lay.scalar_at["comparison_status"]
     chk_sheet = quote_sheetname(spec.CHECKS)
     warn = ",".join(f"{chk_sheet}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE)}"

@@ -113,7 +113,7 @@ class InputRow:
         return f"{business_of(self.code).name}: {self.words} ({self.unit})"
 
 
-INPUT_ROWS = (
+INPUT_ROWS_030 = (          # release 0.3.0's rows, in its order (a refresh finds them where they were)
     InputRow("Dell", "ISG", "revenue", "ISG revenue"),
     InputRow("Dell", "ISG", "operating_profit", "ISG operating profit"),
     InputRow("Dell", "ISG-SN", "revenue", "servers and networking revenue"),
@@ -126,21 +126,24 @@ INPUT_ROWS = (
     InputRow("HPE", "Server", "revenue", "Server revenue (from fiscal 2026 within Cloud & AI)"),
     InputRow("HPE", "Server", "operating_profit", "Server segment operating profit"),
     InputRow("HPE", "Server", "operating_margin_pct", "Server operating margin as given (where the profit is not)"),
-    InputRow("HPE", "Server", "revenue_yoy_pct", "Server revenue growth as given, year on year (from fiscal 2026)"),
     InputRow("HPE", "Server-AI", "revenue", "AI systems revenue"),
     InputRow("HPE", "Server-AI", "orders", "AI systems orders"),
     InputRow("HPE", "Server-AI", "backlog", "AI systems backlog, end of quarter"),
-    InputRow("HPE", "Cloud-AI", "revenue", "Cloud & AI segment revenue"),
-    InputRow("HPE", "Cloud-AI", "operating_margin_pct", "Cloud & AI segment operating margin as given"),
     InputRow("Supermicro", "Group", "revenue", "revenue"),
     InputRow("Supermicro", "Group", "gross_profit", "gross profit"),
-    InputRow("Supermicro", "Group", "gross_margin_pct", "gross margin as given (where the profit is not)"),
     InputRow("Supermicro", "Group", "operating_profit", "operating profit"),
-    InputRow("Supermicro", "Group", "orders", "new orders in the quarter"),
     InputRow("Lenovo", "ISG", "revenue", "ISG revenue"),
     InputRow("Lenovo", "ISG", "operating_profit", "ISG operating profit"),
+)
+INPUT_ROWS_ADDED = (        # added with the v3 data, below every earlier row
+    InputRow("HPE", "Server", "revenue_yoy_pct", "Server revenue growth as given, year on year (from fiscal 2026)"),
+    InputRow("HPE", "Cloud-AI", "revenue", "Cloud & AI segment revenue"),
+    InputRow("HPE", "Cloud-AI", "operating_margin_pct", "Cloud & AI segment operating margin as given"),
+    InputRow("Supermicro", "Group", "gross_margin_pct", "gross margin as given (where the profit is not)"),
+    InputRow("Supermicro", "Group", "orders", "new orders in the quarter"),
     InputRow("Lenovo", "ISG-CSP", "revenue", "cloud service provider (CSP) revenue, analyst estimate"),
 )
+INPUT_ROWS = INPUT_ROWS_030 + INPUT_ROWS_ADDED
 INPUT_KEYS = {r.key: r for r in INPUT_ROWS}
 ALLOWED = {(r.company, r.entity, r.metric) for r in INPUT_ROWS}
 LENOVO_TAKEN = {(r.entity, r.metric) for r in INPUT_ROWS if r.company == "Lenovo"}
@@ -246,45 +249,49 @@ def _index(c: Company) -> str:
     return index
 
 
+def _company_rows(c: Company) -> list[CalcRow]:
+    s, code = c.slug, c.code
+    rows = [
+        CalcRow(f"{s}_op", _op_label(c), "$M", _op_formula(c), section=f"{c.name} ({c.business})"),
+        CalcRow(f"{s}_om", f"{c.name} operating margin: operating profit / revenue (%)", "%",
+                _ratio(f"{s}_op", f"{code}.revenue"), f"{c.names_prefix}_OperatingMargin"),
+        CalcRow(f"{s}_yoy", _yoy_label(c), "%", _yoy(c)),
+    ]
+    if c.indexed:
+        rows.append(CalcRow(f"{s}_index", f"{c.name} revenue indexed to the base quarter"
+                            + (", none across the change of segment" if c.code == "HPE-Server" else "")
+                            + " (index)", "index", _index(c)))
+    return rows + [
+        CalcRow(f"{s}_both", f"{c.name}: position of a quarter with both growth and margin, else blank (count)",
+                "count", given([k(f"{s}_yoy"), k(f"{s}_om")], k("t_pos"))),
+        CalcRow(f"{s}_rev_pos", f"{c.name}: position of a quarter with revenue, else blank (count)",
+                "count", given([k(f"{code}.revenue")], k("t_pos"))),
+    ]
+
+
+def _ai_rows(c: Company) -> list[CalcRow]:
+    s, code, ai = c.slug, c.code, AI_OF[c.code]
+    return [
+        CalcRow(f"{s}_ai_backlog_x", f"{c.name} AI backlog / quarterly {c.name} revenue (x)", "x",
+                _ratio(f"{ai}.backlog", f"{code}.revenue")),
+        CalcRow(f"{s}_ai_share", f"{c.name} AI revenue share of revenue (%)", "%",
+                _ratio(f"{ai}.revenue", f"{code}.revenue")),
+        CalcRow(f"{s}_ai_book_to_bill",
+                f"{c.name} AI orders / AI {'shipments' if c.company == 'Dell' else 'revenue'} "
+                "(book to bill) (x)", "x",
+                _ratio(f"{ai}.orders", f"{ai}.shipments" if c.company == "Dell" else f"{ai}.revenue")),
+    ]
+
+
 def calc_rows() -> tuple[CalcRow, ...]:
+    """Release 0.3.0's rows in its order (a refresh of its workbooks finds them where they
+    were), then the rows added with the v3 data, below them."""
     rows: list[CalcRow] = [CalcRow("t_pos", "Position on the timeline: 1 = the first calendar quarter (count)",
                                    "count", "COLUMNS({t_first}:{t_here})", section="Timeline")]
     for c in COMPANIES:
-        s, code = c.slug, c.code
-        if c.code == "HPE-Server":
-            rows.append(CalcRow(
-                "hpe_recast", "HPE: server revenue in another segment four quarters earlier, 1 = yes (flag)",
-                "count", given([k(SEGMENT_ROW), k(f"{SEGMENT_ROW}@-4")],
-                               f"IF({k(SEGMENT_ROW)}<>{k(f'{SEGMENT_ROW}@-4')},1,0)"),
-                section=f"{c.name} ({c.business})"))
-        if c.code == "HPE-Server":       # its own row: a formula looking four quarters back is blank in
-            rows.append(CalcRow(         # the first four, and HPE's given growth must show there too
-                "hpe_yoy_calc", "HPE Server revenue growth, computed: revenue / revenue four quarters earlier - 1 (%)",
-                "%", _growth("HPE-Server.revenue")))
-        rows += [
-            CalcRow(f"{s}_op", _op_label(c), "$M", _op_formula(c),
-                    section="" if c.code == "HPE-Server" else f"{c.name} ({c.business})"),
-            CalcRow(f"{s}_om", f"{c.name} operating margin: operating profit / revenue (%)", "%",
-                    _ratio(f"{s}_op", f"{code}.revenue"), f"{c.names_prefix}_OperatingMargin"),
-            CalcRow(f"{s}_yoy", _yoy_label(c), "%", _yoy(c)),
-        ]
-        if c.indexed:
-            rows.append(CalcRow(f"{s}_index", f"{c.name} revenue indexed to the base quarter"
-                                + (", none across the change of segment" if c.code == "HPE-Server" else "")
-                                + " (index)", "index", _index(c)))
-        rows += [
-            CalcRow(f"{s}_rev_ttm", f"{c.name} revenue, trailing four quarters, blank unless all four given ($M)",
-                    "$M", _ttm(f"{code}.revenue")),
-            CalcRow(f"{s}_op_ttm", f"{c.name} operating profit, trailing four quarters ($M)", "$M", _ttm(f"{s}_op")),
-            CalcRow(f"{s}_om_ttm", f"{c.name} operating margin, trailing four quarters (%)", "%",
-                    _ratio(f"{s}_op_ttm", f"{s}_rev_ttm")),
-            CalcRow(f"{s}_both", f"{c.name}: position of a quarter with both growth and margin, else blank (count)",
-                    "count", given([k(f"{s}_yoy"), k(f"{s}_om")], k("t_pos"))),
-            CalcRow(f"{s}_rev_pos", f"{c.name}: position of a quarter with revenue, else blank (count)",
-                    "count", given([k(f"{code}.revenue")], k("t_pos"))),
-            CalcRow(f"{s}_om_pos", f"{c.name}: position of a quarter with operating margin, else blank (count)",
-                    "count", given([k(f"{s}_om")], k("t_pos"))),
-        ]
+        if c.code == "HPE-Cloud-AI":
+            continue
+        rows += _company_rows(c)
         if c.company == "Dell":
             rows += [
                 CalcRow("dell_split_diff", "Dell servers and networking + storage less ISG revenue ($M)", "$M",
@@ -294,47 +301,57 @@ def calc_rows() -> tuple[CalcRow, ...]:
                         _ratio("Dell-ISG-SN.revenue", "Dell-ISG.revenue")),
             ]
         if c.code == "HPE-Server":
-            rows += [
-                CalcRow("hpe_margin_diff",
-                        "HPE margin as given less operating profit / revenue, where all three are given (%)",
-                        "%", given([k("HPE-Server.operating_margin_pct"), k("HPE-Server.operating_profit"),
-                                    k("HPE-Server.revenue")],
-                                   "{HPE-Server.operating_margin_pct}-{HPE-Server.operating_profit}"
-                                   "/{HPE-Server.revenue}", also=["{HPE-Server.revenue}=0"])),
-                CalcRow("hpe_server_in_ca", "HPE Server revenue / Cloud & AI segment revenue (%)", "%",
-                        _ratio("HPE-Server.revenue", "HPE-Cloud-AI.revenue")),
-            ]
+            rows.append(CalcRow(
+                "hpe_margin_diff", "HPE margin as given less operating profit / revenue, where all three are given (%)",
+                "%", given([k("HPE-Server.operating_margin_pct"), k("HPE-Server.operating_profit"),
+                            k("HPE-Server.revenue")],
+                           "{HPE-Server.operating_margin_pct}-{HPE-Server.operating_profit}/{HPE-Server.revenue}",
+                           also=["{HPE-Server.revenue}=0"])))
         if c.company == "Supermicro":
             gm = k("Supermicro.gross_margin_pct")
-            rows += [
-                CalcRow("smci_gm", "Supermicro gross margin: gross profit / revenue, else the margin given (%)", "%",
-                        f'IF({k("Supermicro.gross_profit")}="",{given([gm], gm)},'
-                        f'{_ratio("Supermicro.gross_profit", "Supermicro.revenue")})'),
-                CalcRow("smci_gm_diff",
-                        "Supermicro gross margin as given less gross profit / revenue, where all three are given (%)",
-                        "%", given([gm, k("Supermicro.gross_profit"), k("Supermicro.revenue")],
-                                   f"{gm}-{{Supermicro.gross_profit}}/{{Supermicro.revenue}}",
-                                   also=["{Supermicro.revenue}=0"])),
-            ]
-        if c.company == "Lenovo":
-            rows += [
-                CalcRow("lenovo_csp", "Lenovo CSP revenue, analyst estimate (The Next Platform's method) ($M)", "$M",
-                        given([k("Lenovo-ISG-CSP.revenue")], k("Lenovo-ISG-CSP.revenue"))),
-                CalcRow("lenovo_csp_share", "Lenovo CSP revenue (estimate) / ISG revenue (%)", "%",
-                        _ratio("Lenovo-ISG-CSP.revenue", "Lenovo-ISG.revenue")),
-            ]
+            rows.append(CalcRow("smci_gm", "Supermicro gross margin: gross profit / revenue, else the margin given (%)",
+                                "%", f'IF({k("Supermicro.gross_profit")}="",{given([gm], gm)},'
+                                     f'{_ratio("Supermicro.gross_profit", "Supermicro.revenue")})'))
         if c.code in AI_OF:
-            ai = AI_OF[c.code]
-            rows += [
-                CalcRow(f"{s}_ai_backlog_x", f"{c.name} AI backlog / quarterly {c.name} revenue (x)", "x",
-                        _ratio(f"{ai}.backlog", f"{code}.revenue")),
-                CalcRow(f"{s}_ai_share", f"{c.name} AI revenue share of revenue (%)", "%",
-                        _ratio(f"{ai}.revenue", f"{code}.revenue")),
-                CalcRow(f"{s}_ai_book_to_bill",
-                        f"{c.name} AI orders / AI {'shipments' if c.company == 'Dell' else 'revenue'} "
-                        "(book to bill) (x)", "x",
-                        _ratio(f"{ai}.orders", f"{ai}.shipments" if c.company == "Dell" else f"{ai}.revenue")),
-            ]
+            rows += _ai_rows(c)
+    # --- added with the v3 data, below every earlier row ---
+    seg = k(SEGMENT_ROW)
+    rows += [
+        CalcRow("hpe_recast", "HPE: server revenue in another segment four quarters earlier, 1 = yes (flag)",
+                "count", given([seg, k(f"{SEGMENT_ROW}@-4")], f"IF({seg}<>{k(f'{SEGMENT_ROW}@-4')},1,0)"),
+                section="HPE's change of segment (fiscal 2026): Server revenue within Cloud & AI"),
+        # its own row: a formula looking four quarters back is blank in the first four, and HPE's
+        # given growth must show there too
+        CalcRow("hpe_yoy_calc", "HPE Server revenue growth, computed: revenue / revenue four quarters earlier - 1 (%)",
+                "%", _growth("HPE-Server.revenue")),
+        CalcRow("hpe_server_in_ca", "HPE Server revenue / Cloud & AI segment revenue (%)", "%",
+                _ratio("HPE-Server.revenue", "HPE-Cloud-AI.revenue")),
+    ]
+    rows += _company_rows(BY_CODE["HPE-Cloud-AI"])
+    for n, c in enumerate(COMPANIES):
+        s, code = c.slug, c.code
+        rows += [
+            CalcRow(f"{s}_rev_ttm", f"{c.name} revenue, trailing four quarters, blank unless all four given ($M)",
+                    "$M", _ttm(f"{code}.revenue"),
+                    section="" if n else "Trailing four quarters, and the quarters with an operating margin"),
+            CalcRow(f"{s}_op_ttm", f"{c.name} operating profit, trailing four quarters ($M)", "$M", _ttm(f"{s}_op")),
+            CalcRow(f"{s}_om_ttm", f"{c.name} operating margin, trailing four quarters (%)", "%",
+                    _ratio(f"{s}_op_ttm", f"{s}_rev_ttm")),
+            CalcRow(f"{s}_om_pos", f"{c.name}: position of a quarter with operating margin, else blank (count)",
+                    "count", given([k(f"{s}_om")], k("t_pos"))),
+        ]
+    gm = k("Supermicro.gross_margin_pct")
+    rows += [
+        CalcRow("smci_gm_diff", "Supermicro gross margin as given less gross profit / revenue, where all three "
+                "are given (%)", "%", given([gm, k("Supermicro.gross_profit"), k("Supermicro.revenue")],
+                                            f"{gm}-{{Supermicro.gross_profit}}/{{Supermicro.revenue}}",
+                                            also=["{Supermicro.revenue}=0"]),
+                section="Gross margin, and Lenovo's CSP revenue estimate beside Supermicro"),
+        CalcRow("lenovo_csp", "Lenovo CSP revenue, analyst estimate (The Next Platform's method) ($M)", "$M",
+                given([k("Lenovo-ISG-CSP.revenue")], k("Lenovo-ISG-CSP.revenue"))),
+        CalcRow("lenovo_csp_share", "Lenovo CSP revenue (estimate) / ISG revenue (%)", "%",
+                _ratio("Lenovo-ISG-CSP.revenue", "Lenovo-ISG.revenue")),
+    ]
     return tuple(rows)
 
 
@@ -411,11 +428,13 @@ def comparison_rows() -> list[tuple[str, str, str, str, str]]:
 COMPARISON_ROWS = comparison_rows()
 
 # Chart-feed rows (Chart data): a row where it has a value, else #N/A (a gap, not a zero)
-FEED_ROWS = tuple((f"f_{code[2:]}", f"{label}, #N/A where missing", unit, key)
-                  for _, code, label, unit, key in COMPARISON_ROWS
-                  if code.startswith(("c_om_", "c_index_", "c_ai_"))) + tuple(
+_FEEDS = tuple((f"f_{code[2:]}", f"{label}, #N/A where missing", unit, key)
+               for _, code, label, unit, key in COMPARISON_ROWS
+               if code.startswith(("c_om_", "c_index_", "c_ai_"))) + tuple(
     (f"f_ai_backlog_{c.slug}", f"{c.name} AI backlog ($M), #N/A where missing", "$M", f"{AI_OF[c.code]}.backlog")
     for c in COMPANIES if c.code in AI_OF)
+FEEDS_ADDED = ("f_om_hpeca",)       # below release 0.3.0's feed rows
+FEED_ROWS = tuple(f for f in _FEEDS if f[0] not in FEEDS_ADDED) + tuple(f for f in _FEEDS if f[0] in FEEDS_ADDED)
 # The scatter's points (Chart data, one column per company): growth (x) and margin (y), #N/A when none
 SCATTER_ROWS = (("sx_growth", "Latest revenue growth, #N/A when none (%)", "%", "l_growth"),
                 ("sx_margin", "Latest operating margin, #N/A when none (%)", "%", "l_margin"),
@@ -508,6 +527,7 @@ def _checks() -> tuple[Check, ...]:
 
 CHECKS_LIST = _checks()
 CHECK_KEYS = {c.key: c for c in CHECKS_LIST}
+CHECKS_ADDED = ("hpe_in_cloud_ai", "recast_growth", "smci_gm_given", "margin_lags")   # below 0.3.0's
 
 
 # --- public names ----------------------------------------------------------------------
