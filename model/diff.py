@@ -122,13 +122,21 @@ def _moved(a, b) -> bool:
     return a != b
 
 
-def _located(cells: Cells, values: Cells) -> Cells:
-    """``cells`` with each formula that shows a period label (the peers Comparison's quarter
-    headers, built by formulas) read as the label it last showed, to find the quarters by."""
+def _located(cells: Cells, book: dict[str, Cells]) -> Cells:
+    """``cells`` with each formula that is one reference to a period label (the peers
+    Comparison's quarter headers, '=Inputs!X4') read as that label, to find the quarters by:
+    a refreshed workbook's formulas carry no cached values until a program recalculates it."""
     import re
+    from xlsxwriter.utility import xl_cell_to_rowcol
+    ref = re.compile(r"^=?'?([^'!]+)'?!\$?([A-Z]{1,3})\$?(\d+)$")
     label = re.compile(r"^(\d{4} Q[1-4]|FY\S+ Q[1-4])$")
-    shown = {k: v for k, v in values.items()
-             if isinstance(cells.get(k), Formula) and isinstance(v, str) and label.match(v)}
+    shown = {}
+    for k, v in cells.items():
+        m = ref.match(str(v)) if isinstance(v, Formula) else None
+        if m:
+            target = book.get(m.group(1), {}).get(xl_cell_to_rowcol(m.group(2) + m.group(3)))
+            if isinstance(target, str) and label.match(target):
+                shown[k] = target
     return {**cells, **shown} if shown else cells
 
 
@@ -148,10 +156,9 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     inputs = _input_cells(old, ma) | _input_cells(new, mb)
     if ma.key != mb.key:
         out.insert(0, Change("sheets", "", "", "the model", ma.key, mb.key))
-    cached_a, cached_b = read_book(old_path, True, styles=False).cells, read_book(new_path, True, styles=False).cells
     for sheet in (s for s in sb if s in sa):
         a, b = old.get(sheet, {}), new.get(sheet, {})
-        la, lb = _located(a, cached_a.get(sheet, {})), _located(b, cached_b.get(sheet, {}))
+        la, lb = _located(a, old), _located(b, new)
         ctx = _contexts(lb, sheet, mb)
         to_old, old_cols, header = _columns_by_quarter(la, lb, sheet, mb)
         old_ctx = _contexts(la, sheet, ma)
@@ -175,7 +182,7 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     if engine is not None:
         va_all, vb_all = engine.recalculate(old_path), engine.recalculate(new_path)
         for sheet in (s for s in new if s in old and s in va_all and s in vb_all):
-            la, lb = _located(old[sheet], cached_a.get(sheet, {})), _located(new[sheet], cached_b.get(sheet, {}))
+            la, lb = _located(old[sheet], old), _located(new[sheet], new)
             ctx = _contexts(lb, sheet, mb)
             xa, xb = va_all[sheet], vb_all[sheet]
             to_old, _, header = _columns_by_quarter(la, lb, sheet, mb)

@@ -221,7 +221,7 @@ def test_a_mistyped_quarter_a_newer_release_and_a_deleted_chart_sheet_are_refuse
     assert gone.read_bytes() == before
 
 
-def test_a_workbook_that_lost_its_stamp_is_still_the_peers_one(tmp_path):
+def test_a_workbook_that_lost_its_stamp_is_still_the_peers_one(lo, tmp_path):    # the audit needs LibreOffice
     from model.patch import ZipPackage
     book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
     pkg = ZipPackage(book)
@@ -309,9 +309,13 @@ def test_a_warning_shows_on_the_comparison_line(lo, tmp_path):
     r = next(r for r in range(1, 40) if ws.cell(r, 3).value == "index_base")
     ws.cell(r, 5).value = "2021 Q2"                     # only Lenovo reports in 2021
     save_like_excel(wb, book)
-    comp = lo.recalculate(book)["Comparison"].values
+    got = lo.recalculate(book)
+    comp, chk = got["Comparison"].values, got["Checks"].values
     line = next(v for (r_, c), v in comp.items() if c == 0 and isinstance(v, str) and v.startswith("Checks:"))
-    assert line == "Checks: all pass; warnings: 1, see the Checks sheet"
+    row = {v: r_ for (r_, c), v in chk.items() if c == 2}
+    assert chk[(row["index_base_ok"], 4)] == 1
+    lags = chk[(row["margin_lags"], 4)]          # the other warning: margins older than revenue
+    assert line == f"Checks: all pass; warnings: {1 + lags:g}, see the Checks sheet"
 
 
 def test_a_release_0_3_0_workbook_is_refused_with_what_to_do(tmp_path):
