@@ -520,8 +520,8 @@ def _checks() -> tuple[Check, ...]:
         Check("index_base_ok", "WARNING (not counted): index base quarter lacks a company's revenue",
               f"IF(ISNA(MATCH({{$index_base}},{PERIOD_NAME},0)),1,IF(OR({base_revenue}),1,0))",
               per_period=False, warning=True),
-        Check("margin_lags", "WARNING (not counted): businesses whose latest operating margin is older than "
-              "their last reported revenue (count)", lags, per_period=False, warning=True),
+        Check("margin_lags", "WARNING (not counted): businesses whose latest margin is older than their revenue",
+              lags, per_period=False, warning=True),
     )
 
 
