@@ -16,9 +16,8 @@ import json
 import re
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -28,7 +27,8 @@ from .lint import lint
 from .core.package import UnreadableFile
 from .core.reader import Book, ModelNotFound, timeline
 from .core.workbook import Workbook
-from .rules import RULES, Finding, finding
+from .errors import ModelError
+from .rules import CHECKS, RULES, Finding, check, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
@@ -41,7 +41,7 @@ def needed_sheets(m: models.Model) -> tuple[str, ...]:
     return tuple(s for s in (m.inputs, m.assumptions, m.calcs, m.sensitivity, m.checks, m.sources) if s)
 
 
-class Unauditable(RuntimeError):
+class Unauditable(ModelError, RuntimeError):
     """The file cannot be audited at all (exit 2); the message says why."""
 
 
@@ -70,7 +70,9 @@ def _names(book: Book, m: models.Model) -> list[Finding]:
 
 @dataclass
 class Inspection:
-    """What can be said of a workbook without a spreadsheet engine."""
+    """What can be said of a workbook without a spreadsheet engine; the read-phase checks of
+    the rule registry (model.rules.CHECKS) fill ``findings``, the engine-phase ones run on
+    LibreOffice's recalculation (``recalculated``)."""
     path: Path
     book: Book
     findings: list[Finding]
@@ -78,70 +80,151 @@ class Inspection:
                                   # None when inputs are unusable: nothing to recompute
     lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
     wb: Workbook | None = None    # the file as read, once
+    m: object = None              # the model (models.Model)
+    ignore: dict = field(default_factory=dict)    # columns a person typed beyond the timeline
+    problems: list = field(default_factory=list)  # input cells the model cannot use
 
     def recalculated(self, values) -> list[Finding]:
-        """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
-        out = []
-        for sheet, sv in values.items():
-            for (r, c), err in sorted(sv.errors.items()):
-                where = xl_rowcol_to_cell(r, c)
-                if sheet == self.lay.spec.chart_data and err == "#N/A":
-                    continue            # a chart-feed row's gap, on purpose
-                if err in CIRCULAR:
-                    out.append(finding("CIRCULAR-REFERENCE", sheet, where,
-                                       f"the formula depends on its own result ({err})"))
-                else:
-                    out.append(finding("ERROR-VALUE", sheet, where, f"shows the error {err}"))
-        out += self._checks_failed(values)
-        if self.expected is None:
-            return out
-        seen = {(f.sheet, f.cell) for f in self.findings + out}
-        errors = {s: v.errors for s, v in values.items()}
-        compare = self.lay.spec.compare
-        for m in compare(self.expected, {s: v.values for s, v in values.items()}, errors, self.lay):
+        """Findings from LibreOffice's fresh recalculation ``values`` and the cached values:
+        every engine-phase check of the registry, in its order."""
+        out: list[Finding] = []
+        for c in CHECKS:
+            if c.phase == "engine":
+                out += c.function(self, values, out)
+        return out
+
+
+# --- the checks, in the order the audit runs them (model.rules.CHECKS) ------------------
+
+@check("INPUT-NOT-NUMBER")
+def _input_cells(insp: Inspection) -> list[Finding]:
+    """Input cells whose content the model cannot use (text where a number belongs)."""
+    out = []
+    for p in insp.problems:
+        where, _, msg = p.partition(": ")
+        sheet, _, cell = where.partition("!")
+        out.append(finding("INPUT-NOT-NUMBER", sheet, cell, msg))
+    return out
+
+
+@check("INPUT-NEGATIVE-REVENUE", "INPUT-MARGIN-RANGE", "INPUT-OUT-OF-RANGE", "INPUT-SOURCE-DIFFERS",
+       "INPUT-BASIS-HIDDEN", "INPUT-QUARTER-ORDER", "INPUT-QUARTER-GAP")
+def _sanity(insp: Inspection) -> list[Finding]:
+    return sanity(insp.book, insp.m)
+
+
+@check("STRUCT-OVERTYPED", "STRUCT-FORMULA", "STRUCT-UNEXPECTED", "STRUCT-SHEET-ADDED", "STRUCT-LABEL")
+def _structure(insp: Inspection) -> list[Finding]:
+    return compare_structure(insp.book.cells, insp.lay, insp.ignore)
+
+
+@check("STRUCT-SHEET-MISSING")
+def _chart_sheets(insp: Inspection) -> list[Finding]:
+    return [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
+            for c in insp.m.charts if c.sheet not in insp.book.states]
+
+
+@check("NAME-MISSING", "NAME-BROKEN")
+def _defined_names(insp: Inspection) -> list[Finding]:
+    return _names(insp.book, insp.m)
+
+
+@check("CHART-SERIES")
+def _charts(insp: Inspection) -> list[Finding]:
+    return chart_findings(insp.wb, insp.book.cells, insp.m)
+
+
+@check("LINT-HARDCODED-NUMBER", "LINT-VOLATILE", "LINT-EXTERNAL-LINK", "LINT-HIDDEN-SHEET",
+       "LINT-HIDDEN-ROWCOL", "LINT-ITERATIVE-CALC", "LINT-INPUT-LOCKED", "LINT-INPUT-UNSTYLED",
+       "LINT-UNPROTECTED")
+def _lint(insp: Inspection) -> list[Finding]:
+    return lint(insp.book, insp.lay)
+
+
+@check("VBA-UNEXPECTED")
+def _vba(insp: Inspection) -> list[Finding]:
+    if insp.path.suffix.lower() != ".xlsm":
+        return []
+    from .vba import vba_problems
+    return [finding("VBA-UNEXPECTED", "", "", p) for p in vba_problems(insp.wb)]
+
+
+@check("RECOMPUTE-UNCOVERED")
+def _recompute_covers(insp: Inspection) -> list[Finding]:
+    return [] if insp.expected is None else _uncovered(insp.lay, insp.expected)
+
+
+@check("ERROR-VALUE", "CIRCULAR-REFERENCE", phase="engine")
+def _error_values(insp: Inspection, values, so_far) -> list[Finding]:
+    out = []
+    for sheet, sv in values.items():
+        for (r, c), err in sorted(sv.errors.items()):
+            where = xl_rowcol_to_cell(r, c)
+            if sheet == insp.m.chart_data and err == "#N/A":
+                continue            # a chart-feed row's gap, on purpose
+            if err in CIRCULAR:
+                out.append(finding("CIRCULAR-REFERENCE", sheet, where,
+                                   f"the formula depends on its own result ({err})"))
+            else:
+                out.append(finding("ERROR-VALUE", sheet, where, f"shows the error {err}"))
+    return out
+
+
+@check("CHECK-FAILED", phase="engine")
+def _checks_failed(insp: Inspection, values, so_far) -> list[Finding]:
+    """The workbook's own checks, as LibreOffice recalculated them: a failing check is
+    reported at its count with the quarters that fail."""
+    m = insp.m
+    sv = values.get(m.checks)
+    if sv is None:
+        return []
+    try:
+        tl = timeline(m.checks, sv.values, re.compile(m.period_regex))
+    except ModelNotFound:
+        return []
+    out = []
+    for chk in m.check_rows:
+        if chk.warning:         # shown on the Checks sheet, not a failure of the workbook
+            continue
+        r = tl.rows.get(chk.key)
+        if r is None and insp.lay is not None:
+            r = insp.lay.row_of.get(chk.key, ("", None))[1]
+        v = sv.values.get((r, 4))
+        if r is None or isinstance(v, bool) or not isinstance(v, (int, float)) or v == 0:
+            continue
+        where = [label for label, c in tl.cols.items()
+                 if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
+        out.append(finding("CHECK-FAILED", m.checks, xl_rowcol_to_cell(r, 4),
+                           f"the check '{chk.label}' fails {v:g} time(s)"
+                           + (f" ({', '.join(where)})" if where else "")))
+    return out
+
+
+@check("RECOMPUTE-MISMATCH", "CACHED-STALE", phase="engine")
+def _recompute(insp: Inspection, values, so_far) -> list[Finding]:
+    """Every calculated cell against the independent recompute: LibreOffice's fresh values,
+    then the values the saving program cached, when it computed them."""
+    if insp.expected is None:
+        return []
+    out = []
+    seen = {(f.sheet, f.cell) for f in insp.findings + so_far}
+    errors = {s: v.errors for s, v in values.items()}
+    compare = insp.m.compare
+    for m in compare(insp.expected, {s: v.values for s, v in values.items()}, errors, insp.lay):
+        if (m.sheet, m.cell) not in seen:
+            seen.add((m.sheet, m.cell))
+            out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
+                               f"{m.what}: the independent recompute gives {m.expected!r}, "
+                               f"LibreOffice's recalculation {m.got!r}"))
+    if insp.book.package.cached_values_trusted:
+        program = insp.book.package.application.split("/")[0]
+        cached = insp.wb.book(data_only=True, styles=False).cells
+        for m in compare(insp.expected, cached, lay=insp.lay):
             if (m.sheet, m.cell) not in seen:
-                seen.add((m.sheet, m.cell))
-                out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
-                                   f"{m.what}: the independent recompute gives {m.expected!r}, "
-                                   f"LibreOffice's recalculation {m.got!r}"))
-        if self.book.package.cached_values_trusted:
-            program = self.book.package.application.split("/")[0]
-            cached = self.wb.book(data_only=True, styles=False).cells
-            for m in compare(self.expected, cached, lay=self.lay):
-                if (m.sheet, m.cell) not in seen:
-                    out.append(finding("CACHED-STALE", m.sheet, m.cell,
-                                       f"{m.what}: {program} showed {m.got!r} when the file was "
-                                       f"saved; the recompute gives {m.expected!r}"))
-        return out
-
-
-    def _checks_failed(self, values) -> list[Finding]:
-        """The workbook's own checks, as LibreOffice recalculated them: a failing check is
-        reported at its count with the quarters that fail."""
-        m = self.lay.spec
-        sv = values.get(m.checks)
-        if sv is None:
-            return []
-        try:
-            tl = timeline(m.checks, sv.values, re.compile(m.period_regex))
-        except ModelNotFound:
-            return []
-        out = []
-        for chk in m.check_rows:
-            if chk.warning:         # shown on the Checks sheet, not a failure of the workbook
-                continue
-            r = tl.rows.get(chk.key)
-            if r is None and self.lay is not None:
-                r = self.lay.row_of.get(chk.key, ("", None))[1]
-            v = sv.values.get((r, 4))
-            if r is None or isinstance(v, bool) or not isinstance(v, (int, float)) or v == 0:
-                continue
-            where = [label for label, c in tl.cols.items()
-                     if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
-            out.append(finding("CHECK-FAILED", m.checks, xl_rowcol_to_cell(r, 4),
-                               f"the check '{chk.label}' fails {v:g} time(s)"
-                               + (f" ({', '.join(where)})" if where else "")))
-        return out
+                out.append(finding("CACHED-STALE", m.sheet, m.cell,
+                                   f"{m.what}: {program} showed {m.got!r} when the file was "
+                                   f"saved; the recompute gives {m.expected!r}"))
+    return out
 
 
 def _uncovered(lay, expected) -> list[Finding]:
@@ -159,7 +242,8 @@ def _uncovered(lay, expected) -> list[Finding]:
 
 def inspect(source) -> Inspection:
     """Read and check ``source`` (a path, or the Workbook already read) without a
-    spreadsheet engine; Unauditable if it cannot be. The file is read once."""
+    spreadsheet engine: every read-phase check of the rule registry, in its order;
+    Unauditable if the file cannot be audited at all. The file is read once."""
     try:
         wb = Workbook.of(source)
     except UnreadableFile as exc:
@@ -185,25 +269,12 @@ def inspect(source) -> Inspection:
         lay, ignore = expected_layout(book.cells, mi, m)
     except (ModelNotFound, ValueError) as exc:
         raise Unauditable(f"{path}: {exc}") from exc
-    findings = []
-    for p in problems:
-        where, _, msg = p.partition(": ")
-        sheet, _, cell = where.partition("!")
-        findings.append(finding("INPUT-NOT-NUMBER", sheet, cell, msg))
-    findings += sanity(book, m)
-    findings += compare_structure(book.cells, lay, ignore)
-    findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
-                 for c in m.charts if c.sheet not in book.states]
-    findings += _names(book, m)
-    findings += chart_findings(wb, book.cells, m)
-    findings += lint(book, lay)
-    if path.suffix.lower() == ".xlsm":
-        from .vba import vba_problems
-        findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(wb)]
     expected = None if problems else m.reference(lay.inputs)   # the model's own timeline
-    if expected is not None:
-        findings += _uncovered(lay, expected)
-    return Inspection(path, book, findings, expected, lay, wb)
+    insp = Inspection(path, book, [], expected, lay, wb, m, ignore, problems)
+    for c in CHECKS:
+        if c.phase == "read":
+            insp.findings += c.function(insp)
+    return insp
 
 
 def audit(source, lo) -> list[Finding]:
@@ -234,6 +305,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+@check("UNAUDITABLE", phase="file")
 def _unauditable(path, why: str) -> Finding:
     return finding("UNAUDITABLE", str(path), "", _one_line(why))
 

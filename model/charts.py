@@ -16,6 +16,7 @@ import zipfile
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from . import models
+from .core.formula import normalise_ref
 from .core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
 from .core.reader import Cells, ModelNotFound, timeline
 from .core.workbook import Workbook
@@ -98,9 +99,7 @@ def _text(ser, tag: str) -> str:
     return (f.text or "").strip('"') if f is not None else ""
 
 
-def norm(ref: str) -> str:
-    """A reference as compared: no '=', '$', quotes, workbook prefix ('[0]!'), upper case."""
-    return re.sub(r"^\[\d+\]!", "", ref.lstrip("=").replace("$", "").replace("'", "")).upper()
+norm = normalise_ref       # model.core.formula
 
 
 def _span(sheet, r0, r1, a, b) -> str:

@@ -35,6 +35,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from .core.grid import is_input
+from .errors import ModelError
 from .core.layout import Cell, Layout
 from .core.reader import Formula
 from .core.formula import normalise
@@ -58,7 +59,7 @@ def q(tag: str, ns: str = NS) -> str:
     return f"{{{ns}}}{tag}"
 
 
-class PatchConflict(ValueError):
+class PatchConflict(ModelError, ValueError):
     """The model needs a cell that holds a person's own content; ``cells`` says where."""
 
     def __init__(self, message: str, cells: list[str]):

@@ -27,6 +27,7 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__, models
+from .errors import ModelError
 from .core.dataset import Dataset, Period
 from .core.inputs import Entry, ModelInputs, describe, same_value
 from .core.package import UnreadableFile
@@ -51,7 +52,7 @@ KEEP_BACKUPS = 5
 BACKUP_DIR = ".backup"
 
 
-class RefreshRefused(RuntimeError):
+class RefreshRefused(ModelError, RuntimeError):
     """The refresh did not run; the workbook is untouched. ``findings`` says why, cell by cell."""
 
     def __init__(self, message: str, findings: list[Finding] | None = None):

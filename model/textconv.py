@@ -22,45 +22,15 @@ why, so that ``git log -p`` goes on past it.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-_LITERAL = re.compile(r'("(?:[^"]|"")*"|\'(?:[^\']|\'\')*\')')     # "text" or 'Sheet name'
-_PREFIX = re.compile(r"_xl(?:fn|ws|pm)\.", re.I)
-_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_CELL_LIKE = re.compile(r"(?:[A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|TRUE|FALSE)", re.I)
+from .core.formula import canonical, sheet_ref
 
-
-def sheet_ref(name: str) -> str:
-    """A sheet name as a formula would write it: quoted only when it must be."""
-    if _PLAIN_SHEET.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
-        return name
-    return "'" + name.replace("'", "''") + "'"
-
-
-def _space(m: re.Match) -> str:
-    """Spaces go, except one between two references ('A1:B9 B2:C3'), the intersection operator."""
-    text, i, j = m.string, m.start(), m.end()
-    keep = i > 0 and j < len(text) and re.match(r"[\w$)]", text[i - 1]) and re.match(r"[\w$(]", text[j])
-    return " " if keep else ""
-
-
-def formula(text: str) -> str:
-    """Formula text with the differences between programs taken out (see above)."""
-    parts = []
-    for part in _LITERAL.split(text.lstrip("=")):
-        if part.startswith('"'):
-            parts.append(part)
-        elif part.startswith("'"):                 # a quoted sheet name
-            name = part[1:-1].replace("''", "'")
-            parts.append(sheet_ref(name))
-        else:
-            parts.append(re.sub(r"\s+", _space, _PREFIX.sub("", part)))
-    return "=" + "".join(parts)
+formula = canonical          # the text form of a formula (model.core.formula)
 
 
 def number(v: float | int) -> str:

@@ -19,12 +19,13 @@ from .core import formats, grid
 from .core import spec as core_spec
 from .core.grid import Role, parse_style
 from .core.layout import Layout
+from .errors import ModelError
 from .models import STAMP_MODEL
 
 INPUT_FONT = "#0000FF"
 
 
-class WriteError(OSError):
+class WriteError(ModelError, OSError):
     """The workbook could not be written; the file on disk is unchanged."""
 
 

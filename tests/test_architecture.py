@@ -147,3 +147,33 @@ def test_every_model_is_a_package_of_the_same_shape(key):
     where = PKG.parent.joinpath(*pkg.split("."))
     have = {p.stem for p in where.glob("*.py")}
     assert {"__init__", "spec", "layout", "inputs", "reader", "reference"} <= have, sorted(have)
+
+
+def test_one_exception_family():
+    """Every error class the package defines derives from model.errors.ModelError (which the
+    command line turns into its one-line message), keeping its older base."""
+    import importlib
+    import inspect
+
+    from model.errors import ModelError
+    found = {}
+    for mod in _modules():
+        module = importlib.import_module(mod)
+        for name, obj in vars(module).items():
+            if (inspect.isclass(obj) and issubclass(obj, Exception) and obj.__module__ == mod
+                    and not name.startswith("_")):
+                found[f"{mod}.{name}"] = obj
+    assert len(found) >= 9
+    outside = sorted(k for k, v in found.items() if not issubclass(v, ModelError))
+    assert outside == [], outside
+
+
+def test_the_cli_turns_a_model_error_into_one_line(tmp_path, capsys):
+    from model.__main__ import main
+    bad = tmp_path / "bad.csv"
+    bad.write_text("not,a,data,file\n", encoding="utf-8")
+    assert main(["build", "--model", "lenovo_isg", "--data", str(bad), "--out", str(tmp_path / "x.xlsx")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: the data file has problems") and "Traceback" not in err
+    assert not (tmp_path / "x.xlsx").exists()
+    assert main(["textconv", str(tmp_path / "none.xlsx")]) == 2

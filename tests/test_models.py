@@ -62,6 +62,7 @@ def _stamped(path, key, out):
     return out
 
 
+@pytest.mark.engine
 def test_a_workbook_of_an_unknown_model_is_refused_in_one_line(built, tmp_path):
     _, path = built
     odd = _stamped(path, "acme_widgets", tmp_path / "odd.xlsx")

@@ -221,7 +221,8 @@ def test_a_mistyped_quarter_a_newer_release_and_a_deleted_chart_sheet_are_refuse
     assert gone.read_bytes() == before
 
 
-def test_a_workbook_that_lost_its_stamp_is_still_the_peers_one(lo, tmp_path):    # the audit needs LibreOffice
+@pytest.mark.engine
+def test_a_workbook_that_lost_its_stamp_is_still_the_peers_one(tmp_path):
     from model.patch import ZipPackage
     book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
     pkg = ZipPackage(book)

@@ -22,6 +22,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ModelError
+
 MAX_FILE = 200 * 2**20          # bytes on disk
 MAX_PART = 400 * 2**20          # one part, inflated
 MAX_TOTAL = 1024 * 2**20        # all parts, inflated
@@ -31,7 +33,7 @@ PROLOG_LIMIT = 64 * 1024        # bytes read before the root element must have s
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(ModelError, ValueError):
     """The file is not a workbook this tool will open; the message says why."""
 
 

@@ -12,19 +12,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..errors import ModelError
 from .grid import C_CODE, CODE_HEAD, FIRST_PERIOD_COL, SRC
 from .package import Package
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
-_LABEL = re.compile(r"^FY\S+ Q[1-4]$")
-_QUARTERISH = re.compile(r"(?i)^\s*(FY|Q\d)|\bQ\d\b.*\d{4}")
 
 
 class Formula(str):
     """A cell's formula text as saved ('=...'), told apart from text that merely starts with '='."""
 
 
-class ModelNotFound(ValueError):
+class ModelNotFound(ModelError, ValueError):
     """The workbook does not hold the model's sheets or rows; says where."""
 
 
@@ -475,11 +474,10 @@ class Timeline:
         return list(self.cols)
 
 
-def timeline(sheet: str, cells: Cells, pattern: re.Pattern | None = None) -> Timeline:
+def timeline(sheet: str, cells: Cells, pattern: re.Pattern) -> Timeline:
     """Find the header row (the row whose column C says 'Code') and the coded rows;
     ``pattern``: what a period label looks like (default: the Lenovo model's fiscal
     quarters, 'FY2025/26 Q1')."""
-    pattern = pattern or _LABEL
     header = next((r for (r, c), v in cells.items() if c == C_CODE and v == CODE_HEAD), None)
     if header is None:
         raise ModelNotFound(f"{sheet}: no header row with 'Code' in column C")
@@ -551,16 +549,3 @@ def not_a_figure(v) -> str:
         except ValueError:
             pass
     return f"{v!r} is not a number"
-
-
-def bad_quarter(text: str, labels: list[str]) -> str:
-    """Why a header is not a quarter label, with the label that would follow the timeline."""
-    from .dataset import parse_label
-    nxt = ""
-    try:
-        nxt = f"; the quarter after {labels[-1]} is {parse_label(labels[-1]).shifted(1).label!r}"
-    except (ValueError, IndexError):
-        pass
-    m = re.match(r"^FY\S+ Q(\d+)$", text.strip())
-    why = "quarters run Q1 to Q4" if m and not 1 <= int(m.group(1)) <= 4 else "labels look like 'FY2025/26 Q1'"
-    return f"{text!r} is not a quarter label ({why}{nxt})"

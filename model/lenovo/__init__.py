@@ -58,7 +58,7 @@ def model():
         cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
         checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
         timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.CHECKS,
-        active="Summary", period_regex=r"^FY\S+ Q[1-4]$", parse_label=parse_label,
+        active="Summary", period_regex=spec.PERIOD_REGEX, parse_label=parse_label,
         names=spec.defined_names, load=load_one, from_dataset=from_dataset,
         read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
         compare=compare, cached=cached_values, check_rows=spec.CHECKS_LIST,

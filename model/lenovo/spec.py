@@ -51,6 +51,7 @@ UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
 COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES = (
     "Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks", "Sources")
 TIMELINE_SHEETS = (INPUTS, ASSUMPTIONS, CALCS, CHECKS)
+PERIOD_REGEX = r"^FY\S+ Q[1-4]$"     # a quarter on the timeline: 'FY2025/26 Q1'
 WORKSHEETS = (COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES)  # charts go before Sources
 from ..core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL, HEADER_ROW, PERIOD_END_ROW  # noqa: E402,F401
 
