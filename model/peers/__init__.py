@@ -12,7 +12,7 @@ def draw_chart(wb, lay, chart):
     from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
     from . import spec
-    from .layout import COMPANY_COL
+    from .place import COMPANY_COL
     if chart.sheet == spec.CHART_INDEX:          # the writer's lines, titled with the base quarter
         from ..writer import _chart
         drawn = _chart(wb, lay, chart)

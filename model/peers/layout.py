@@ -17,13 +17,11 @@ from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
+from .place import COMPANY_COL, comparison_quarters
 from .data import fiscal_label
 
 COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "peers_cover.txt"
 LATEST_HEAD_ROW = 3            # Comparison: company names over the latest-quarter block
-# latest block / scatter: one company every second column, so its text (a fiscal label) can
-# spill into the empty column beside it
-COMPANY_COL = {c.code: P0 + 2 * i for i, c in enumerate(spec.COMPANIES)}
 
 
 def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
@@ -136,14 +134,6 @@ def _calculations(lay: Layout) -> None:
         return tmpl.replace("{t_first}", first).replace(
             "{t_here}", xl_rowcol_to_cell(grid.HEADER_ROW, c, True, False))
     calc_rows(lay, sh, spec.CALC_ROWS, expand, text_unit="")
-
-
-def comparison_quarters(lay: Layout) -> dict[int, str]:
-    """Comparison column -> the calendar quarter it shows: the latest spec.COMPARISON_QUARTERS
-    (all of them on a shorter timeline), so the meeting page prints legibly on one page;
-    the chart sheets and Calculations keep the whole history."""
-    labels = [p.label for p in lay.inputs.periods][-spec.COMPARISON_QUARTERS:]
-    return {P0 + i: label for i, label in enumerate(labels)}
 
 
 def _comparison(lay: Layout) -> None:

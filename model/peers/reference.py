@@ -362,7 +362,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
 
 def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     """The recompute's value of each formula cell, stored with it (#N/A for a chart gap)."""
-    from .layout import COMPANY_COL
+    from .place import COMPANY_COL
     out: dict[tuple[str, int, int], object] = {}
 
     def ok(v):
@@ -371,7 +371,7 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     def put(sheet, r, c, v, blank=""):
         out[(sheet, r, c)] = (v.item() if hasattr(v, "item") else v) if ok(v) else blank
 
-    from .layout import comparison_quarters
+    from .place import comparison_quarters
     _, hr, _ = lay.scalar_at["comparison_header"]
     shown = {label: c for c, label in comparison_quarters(lay).items()}
     for label, c in shown.items():
