@@ -124,6 +124,24 @@ def _moved(a, b) -> bool:
     return a != b
 
 
+def _located(cells: Cells, book: dict[str, Cells]) -> Cells:
+    """``cells`` with each formula that is one reference to a period label (the peers
+    Comparison's quarter headers, '=Inputs!X4') read as that label, to find the quarters by:
+    a refreshed workbook's formulas carry no cached values until a program recalculates it."""
+    import re
+    from xlsxwriter.utility import xl_cell_to_rowcol
+    ref = re.compile(r"^=?'?([^'!]+)'?!\$?([A-Z]{1,3})\$?(\d+)$")
+    label = re.compile(r"^(\d{4} Q[1-4]|FY\S+ Q[1-4])$")
+    shown = {}
+    for k, v in cells.items():
+        m = ref.match(str(v)) if isinstance(v, Formula) else None
+        if m:
+            target = book.get(m.group(1), {}).get(xl_cell_to_rowcol(m.group(2) + m.group(3)))
+            if isinstance(target, str) and label.match(target):
+                shown[k] = target
+    return {**cells, **shown} if shown else cells
+
+
 def diff(old_path, new_path, engine=None) -> list[Change]:
     """Changes from ``old_path`` to ``new_path``; values moved only when a LibreOffice
     ``engine`` is given."""
@@ -142,15 +160,18 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
         out.insert(0, Change("sheets", "", "", "the model", ma.key, mb.key))
     for sheet in (s for s in sb if s in sa):
         a, b = old.get(sheet, {}), new.get(sheet, {})
-        ctx = _contexts(b, sheet, mb)
-        to_old, old_cols, header = _columns_by_quarter(a, b, sheet, mb)
-        old_ctx = _contexts(a, sheet, ma)
+        la, lb = _located(a, old), _located(b, new)
+        ctx = _contexts(lb, sheet, mb)
+        to_old, old_cols, header = _columns_by_quarter(la, lb, sheet, mb)
+        old_ctx = _contexts(la, sheet, ma)
         for (r, c), (ro, co) in _pairs(a, b, to_old, old_cols, header):
             va = a.get((ro, co)) if co is not None else None
             vb = b.get((r, c)) if c is not None else None
             if c is None:                    # a quarter no longer on this sheet: its old cell
                 r, c = ro, co
-                ctx_here = " ".join(x for x in (old_ctx(r, c), "(no longer shown)") if x)
+                shown = la.get((r, c)) if r == header and isinstance(a.get((r, c)), Formula) else None
+                ctx_here = " ".join(x for x in (old_ctx(r, c), shown if isinstance(shown, str) else "",
+                                                "(no longer shown)") if x)
             else:
                 ctx_here = ctx(r, c)
             fa, fb = isinstance(va, Formula), isinstance(vb, Formula)
@@ -164,9 +185,10 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     if engine is not None:
         va_all, vb_all = engine.recalculate(old_path), engine.recalculate(new_path)
         for sheet in (s for s in new if s in old and s in va_all and s in vb_all):
-            ctx = _contexts(new[sheet], sheet, mb)
+            la, lb = _located(old[sheet], old), _located(new[sheet], new)
+            ctx = _contexts(lb, sheet, mb)
             xa, xb = va_all[sheet], vb_all[sheet]
-            to_old, _, header = _columns_by_quarter(old[sheet], new[sheet], sheet, mb)
+            to_old, _, header = _columns_by_quarter(la, lb, sheet, mb)
             for r, c in sorted(k for k, v in new[sheet].items() if isinstance(v, Formula)):
                 c_old = to_old.get(c, c) if r >= header else c
                 ga = (xa.errors.get((r, c_old), xa.values.get((r, c_old))) if c_old is not None else None)

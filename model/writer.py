@@ -29,6 +29,16 @@ class WriteError(ModelError, OSError):
     """The workbook could not be written; the file on disk is unchanged."""
 
 
+def _calc_format(unit: str, basis: str) -> str:
+    """A calculated cell's format with the marker of the figures it rests on; '~' goes after
+    the number there ('14.8%~'), since before a figure in a column of results it reads as a minus."""
+    prefix, suffix, _ = formats.BASIS_MARK[basis]
+    if prefix == '"~"':
+        prefix, suffix = "", prefix
+    pos, neg = formats.FORMATS[unit].replace("_)", "").split(";")
+    return f"{prefix}{pos}{suffix}_);{prefix}{neg}{suffix}"
+
+
 def _style(key: str) -> dict:
     base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
     st = parse_style(key)
@@ -39,6 +49,8 @@ def _style(key: str) -> dict:
             fmt["num_format"] = formats.input_format(st.unit, st.basis)
         return base | fmt
     if st.role is Role.CALC:
+        if st.basis and st.basis != "reported":     # computed from a marked figure: its marker, italic
+            return base | {"num_format": _calc_format(st.unit, st.basis), "italic": True}
         return base | {"num_format": formats.FORMATS[st.unit]}
     if st.role is Role.FORECAST:          # visibly forecast: shaded, italic
         return base | {"num_format": formats.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
@@ -387,6 +399,8 @@ def _print_setup(ws, sh, lay) -> None:
         ws.repeat_columns(0, 1)
     elif sh.print_titles:
         ws.repeat_rows(*sh.print_titles)
+    if sh.repeat_cols and sh.name not in lay.spec.timeline_sheets:
+        ws.repeat_columns(*sh.repeat_cols)
     if sh.tab_color:
         ws.set_tab_color(sh.tab_color)
     if sh.page_breaks:
@@ -429,7 +443,7 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
         if timeline:
             ws.set_print_scale(scale)             # ~8 quarters a page at 60%
         else:
-            ws.fit_to_pages(1, 0)
+            ws.fit_to_pages(sh.fit_width, 0)
     if sh.protect:
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})

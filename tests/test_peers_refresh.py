@@ -22,27 +22,27 @@ from .conftest import ROOT
 from .test_keep import _struct, uno_find
 
 PEERS, LENOVO = ROOT / "data" / "peers_quarterly.csv", ROOT / "data" / "lenovo_quarterly.csv"
-NEW_Q = "2026 Q1"          # Dell FY2027 Q1, HPE FY2026 Q2, Supermicro FY2026 Q3
+NEW_Q = "2026 Q2"          # Dell FY2027 Q2, HPE FY2026 Q3, Supermicro FY2026 Q4
 EDITED_Q = "2025 Q3"
 COMMENT = "Ties to HPE's 10-K segment table (AB)"
 OVERRIDE = 4600.0           # HPE Server revenue 2025 Q3 as a person restated it (data: 4500)
 
 
 def _older(path, out):
-    """A data file without its figures of 2026 Q1 on (rows ending from March 2026)."""
+    """A data file without its figures of 2026 Q2 on (rows ending from June 2026)."""
     rows = list(csv.reader(open(path, newline="", encoding="utf-8")))
     end = rows[0].index("period_end")
     with open(out, "w", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows([rows[0]] + [r for r in rows[1:] if r[end] < "2026-03-01"])
+        csv.writer(fh).writerows([rows[0]] + [r for r in rows[1:] if r[end] < "2026-06-01"])
     return out
 
 
 def _latest_rows():
-    """The figures the refresh brings: every peer figure of 2026 Q1, and Lenovo's ISG ones."""
+    """The figures the refresh brings: every peer figure of 2026 Q2, and Lenovo's ones the model shows."""
     peers = list(csv.DictReader(open(PEERS, newline="", encoding="utf-8")))
     lenovo = [r for r in csv.DictReader(open(LENOVO, newline="", encoding="utf-8"))
-              if r["entity"] == "ISG" and r["metric"] in ("revenue", "operating_profit")]
-    return [r for r in peers + lenovo if date.fromisoformat(r["period_end"]) >= date(2026, 3, 1)]
+              if (r["entity"], r["metric"]) in (("ISG", "revenue"), ("ISG", "operating_profit"), ("ISG-CSP", "revenue"))]
+    return [r for r in peers + lenovo if date.fromisoformat(r["period_end"]) >= date(2026, 6, 1)]
 
 
 def _edits(lo):
@@ -84,7 +84,7 @@ def _copy(edited, tmp_path):
 
 def test_the_latest_quarter_arrives_and_every_edit_stays(lo, edited, tmp_path):
     book = _copy(edited, tmp_path)
-    rep = refresh(book, now=datetime(2026, 6, 1))         # the model's own data files
+    rep = refresh(book, now=datetime(2026, 9, 1))         # the model's own data files
     assert rep.written
     assert rep.new_periods == [NEW_Q]
     assert len(rep.added) == len(_latest_rows())          # every figure of the new quarter, by cell
@@ -112,7 +112,7 @@ def test_the_latest_quarter_arrives_and_every_edit_stays(lo, edited, tmp_path):
     assert errors == [], "\n".join(map(str, errors))
     # and a second refresh has nothing to do
     before = book.read_bytes()
-    assert not refresh(book, now=datetime(2026, 6, 2)).written
+    assert not refresh(book, now=datetime(2026, 9, 2)).written
     assert book.read_bytes() == before
 
 
@@ -198,13 +198,13 @@ def test_a_mistyped_quarter_a_newer_release_and_a_deleted_chart_sheet_are_refuse
     book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
     typed = tmp_path / "typed.xlsx"
     wb = openpyxl.load_workbook(book)
-    wb["Inputs"]["AA4"] = "2026q2"
+    wb["Inputs"]["AA4"] = "2026q3"
     wb["Inputs"]["AA14"] = 31000
     wb.save(typed)
     with pytest.raises(RefreshRefused) as exc:
         refresh(typed)
-    assert "Inputs!AA4: '2026q2' is not a calendar quarter label" in str(exc.value)
-    assert "'2026 Q2'" in str(exc.value)
+    assert "Inputs!AA4: '2026q3' is not a calendar quarter label" in str(exc.value)
+    assert "'2026 Q3'" in str(exc.value)
     newer = tmp_path / "newer.xlsx"
     pkg = ZipPackage(book)
     set_custom_properties(pkg, {"isg_model_version": "9.9.9"})
@@ -275,12 +275,12 @@ def test_take_data_over_a_cleared_figure_when_the_data_rows_shift(tmp_path):
     rep = refresh(book, [fewer, LENOVO], take_data=True)
     assert rep.written and len(rep.withdrawn) == 1
     got = openpyxl.load_workbook(book)
-    assert got["Inputs"].cell(r, c).value == 10243
+    assert got["Inputs"].cell(r, c).value == 11120
     src = got["Sources"]
     line = next(n for n in range(2, 300) if (src.cell(n, 1).value, src.cell(n, 2).value,
                                             src.cell(n, 3).value) == (NEW_Q, "Supermicro", "revenue"))
     wanted = next(n for n, row in enumerate(rows[2:], start=2)
-                  if row[0] == "Supermicro" and row[1:3] == ["FY2026", "Q3"] and row[5] == "revenue")
+                  if row[0] == "Supermicro" and row[1:3] == ["FY2026", "Q4"] and row[5] == "revenue")
     assert src.cell(line, 9).value == wanted      # its row in the new file (header = row 1)
 
 
@@ -297,7 +297,7 @@ def test_diff_compares_the_comparison_window_quarter_by_quarter(lo, tmp_path):
     window = [c for c in changes if c.sheet == "Comparison" and c.kind == "values" and c.context]
     assert window and all(c.context.endswith(NEW_Q) for c in window), [str(c) for c in window]
     gone = [c for c in changes if c.sheet == "Comparison" and c.context.endswith("(no longer shown)")]
-    assert gone and all("2022 Q4" in c.context or c.old == "2022 Q4" for c in gone)   # left the window
+    assert gone and all("2023 Q1" in c.context or c.old == "2023 Q1" for c in gone)   # left the window
 
 
 def test_a_warning_shows_on_the_comparison_line(lo, tmp_path):
@@ -310,6 +310,31 @@ def test_a_warning_shows_on_the_comparison_line(lo, tmp_path):
     r = next(r for r in range(1, 40) if ws.cell(r, 3).value == "index_base")
     ws.cell(r, 5).value = "2021 Q2"                     # only Lenovo reports in 2021
     save_like_excel(wb, book)
-    comp = lo.recalculate(book)["Comparison"].values
+    got = lo.recalculate(book)
+    comp, chk = got["Comparison"].values, got["Checks"].values
     line = next(v for (r_, c), v in comp.items() if c == 0 and isinstance(v, str) and v.startswith("Checks:"))
-    assert line == "Checks: all pass; warnings: 1, see the Checks sheet"
+    row = {v: r_ for (r_, c), v in chk.items() if c == 2}
+    assert chk[(row["index_base_ok"], 4)] == 1
+    lags = chk[(row["margin_lags"], 4)]          # the other warning: margins older than revenue
+    assert line == f"Checks: all pass; warnings: {1 + lags:g}, see the Checks sheet"
+
+
+def test_a_release_0_3_0_workbook_is_refused_with_what_to_do(tmp_path):
+    """Release 0.3.0's workbook has none of the rows the v3 data brought (HPE Cloud & AI,
+    Supermicro's gross margin as given, Lenovo's CSP estimate), and this release lays its
+    Comparison and charts out anew: the refresh says so in one line and changes nothing."""
+    from model.peers import spec
+    book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")
+    wb = openpyxl.load_workbook(book)
+    ws = wb["Inputs"]
+    added = {r.key for r in spec.INPUT_ROWS_ADDED}
+    for r in range(1, ws.max_row + 1):
+        if ws.cell(r, 3).value in added:
+            for c in range(1, ws.max_column + 1):
+                ws.cell(r, c).value = None
+    wb.save(book)
+    before = book.read_bytes()
+    done = _cli("refresh", book)
+    assert done.returncode != 0 and "built by release 0.3.0 of the peers model" in done.stderr
+    assert "python -m model build --model ai_server_peers" in done.stderr and "Traceback" not in done.stderr
+    assert book.read_bytes() == before

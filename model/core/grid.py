@@ -78,7 +78,8 @@ def parse_style(key: str) -> CellStyle:
     if role is Role.INPUT:
         unit, _, basis = rest.partition("|")
         return CellStyle(role, unit, basis or "reported")
-    return CellStyle(role, rest)
+    unit, _, basis = rest.partition("|")      # a calculated cell may carry its inputs' basis marker
+    return CellStyle(role, unit, basis)
 
 
 def is_input(key: str) -> bool:

@@ -42,6 +42,8 @@ class SheetLayout:
     charts: list[dict] = field(default_factory=list)      # embedded charts (kind, anchor, series)
     print_titles: tuple[int, int] | None = None           # rows 0..n repeated on each page
     page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
+    fit_width: int = 1                                    # pages across a printed page fits to
+    repeat_cols: tuple[int, int] | None = None            # columns repeated on each printed page
 
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
         self.cells[(r, c)] = Cell(value, style, **kw)

@@ -6,12 +6,28 @@ from __future__ import annotations
 
 
 def draw_chart(wb, lay, chart):
-    """The growth-against-margin scatter (one series, one point, per company, so the legend
-    names them); the writer draws the rest (None)."""
+    """The growth-against-margin scatter (one series, one point, per business, so the legend
+    names them) and the revenue index's title (the base quarter chosen on Assumptions); the
+    writer draws the rest (None)."""
     from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
     from . import spec
-    from .layout import COMPANY_COL
+    from .place import COMPANY_COL
+    if chart.sheet == spec.CHART_INDEX:          # the writer's lines, titled with the base quarter
+        from ..writer import _chart
+        drawn = _chart(wb, lay, chart)
+        sheet_, r, c = lay.scalar_at[spec.INDEX_TITLE]
+        sc_ = lay.inputs.scalars
+        drawn.set_title({"name": f"={quote_sheetname(sheet_)}!{xl_rowcol_to_cell(r, c, True, True)}",
+                         "name_font": {"size": 14},
+                         "data": [spec.index_title(sc_.get("index_base"), sc_.get("index_value"))]})
+        return drawn
+    if chart.sheet == spec.CHART_AI:             # the right axis titled (set on the combined lines)
+        from ..writer import _chart
+        drawn = _chart(wb, lay, chart)
+        if drawn.combined is not None:
+            drawn.combined.set_y2_axis({"name": chart.y2_title, "num_format": chart.y2_format})
+        return drawn
     if chart.sheet != spec.CHART_SCATTER:
         return None
     sc = wb.add_chart({"type": "scatter"})
@@ -21,7 +37,7 @@ def draw_chart(wb, lay, chart):
     sheet = quote_sheetname(spec.CHART_DATA)
     _, nr, _ = lay.scalar_at["scatter:sx_name"]
     for c, colour in zip(spec.COMPANIES, spec.COLOURS):
-        col = COMPANY_COL[c.company]
+        col = COMPANY_COL[c.code]
         sc.add_series({
             "name": f"={sheet}!{xl_rowcol_to_cell(nr, col, True, True)}",     # 'Dell ISG (2026 Q1)'
             "categories": f"={sheet}!{xl_rowcol_to_cell(gr, col, True, True)}",

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from ..lenovo import data as lenovo_data
 from ..core.calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
 from ..core.dataset import DataError, decode_csv, grouped_problems, parse_date, short_date_order
 from . import spec
@@ -198,23 +197,80 @@ def _load_peers(path: Path, header: list[str], rows, problems: list[str]) -> lis
     return out
 
 
-def _load_lenovo(path: Path, problems: list[str]) -> list[Figure]:
-    try:
-        ds = lenovo_data.load(path)
-    except DataError as exc:
-        problems.extend(exc.problems)
+LENOVO_COLUMNS = PEERS_COLUMNS[1:]
+_LENOVO_FY = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+def _load_lenovo(path: Path, header: list[str], rows, problems: list[str]) -> list[Figure]:
+    """The Lenovo rows this model shows (spec.LENOVO_TAKEN: ISG revenue and operating profit,
+    the CSP revenue estimate), each validated; the file's other rows are the Lenovo model's
+    (model/data.py reads them all), so a metric this model does not show, such as v3's
+    operating_profit_adjusted, is passed over here, not refused."""
+    if "company" in header:
+        problems.append(f"{path}:1: expected the Lenovo file, got a file with a company column")
         return []
-    out = []
-    for f in ds.figures:
-        if (f.entity, f.metric) not in spec.LENOVO_TAKEN:
+    missing = [c for c in LENOVO_COLUMNS if c not in header]
+    if missing:
+        problems.append(f"{path}:1: missing column(s) {', '.join(missing)}")
+        return []
+    col = {c: header.index(c) for c in LENOVO_COLUMNS + ("quote",) if c in header}
+    out: list[Figure] = []
+    seen: dict[tuple, int] = {}
+    for line, rec in rows:
+        if not any(c.strip() for c in rec):
             continue
+        where = f"{path}:{line}"
+        if len(rec) > len(header) or len(rec) < 1 + max(col[c] for c in LENOVO_COLUMNS):
+            problems.append(f"{where}: {len(rec)} fields, expected {len(header)}")
+            continue
+        get = {c: rec[i].strip() if i < len(rec) else "" for c, i in col.items()}
+        entity, metric, unit, basis = get["entity"], get["metric"], get["unit"], get["basis"]
+        if (entity, metric) not in spec.LENOVO_TAKEN:
+            continue
+        bad = []
+        if unit != spec.METRICS[metric][1]:
+            bad.append(f"unit {unit!r} does not fit metric {metric} (expected {spec.METRICS[metric][1]})")
+        if basis not in BASES:
+            bad.append(f"unknown basis {basis!r} (expected one of {', '.join(BASES)})")
+        fy, fq = get["fiscal_year"], get["fiscal_quarter"]
+        m = _LENOVO_FY.match(fy)
+        if not m or int(m.group(2)) != (int(m.group(1)) + 1) % 100:
+            bad.append(f"fiscal_year {fy!r} is not like 2025/26")
+        if not _Q.match(fq):
+            bad.append(f"fiscal_quarter {fq!r} is not one of Q1, Q2, Q3, Q4")
         try:
-            period = calendar_quarter("Lenovo", f.period.fiscal_year, f"Q{f.period.q}", f.period_end)
-        except ValueError as exc:
-            problems.append(f"{path}:{f.row}: {exc}")
+            value = float(get["value"])
+            if not math.isfinite(value):
+                raise ValueError
+        except ValueError:
+            bad.append(f"value {get['value']!r} is not a number")
+            value = math.nan
+        if math.isfinite(value) and metric in _NOT_NEGATIVE and value < 0:
+            bad.append(f"{metric} {value:g} is negative")
+        end = None
+        if get["period_end"]:
+            try:
+                end = date.fromisoformat(get["period_end"])
+            except ValueError:
+                bad.append(f"period_end {get['period_end']!r} is not a date like 2025-06-30")
+        period = None
+        if not bad:
+            try:
+                period = calendar_quarter("Lenovo", fy, fq, end)
+            except ValueError as exc:
+                bad.append(str(exc))
+        if bad:
+            problems.extend(f"{where}: {b}" for b in bad)
             continue
-        out.append(Figure(period, "Lenovo", f.entity, f.metric, f.value, f.unit, f.basis, f.source_title,
-                          f.source_url, f.period_end, f.row, f.period.label, path.name, f.quote))
+        ident = (fy, fq, entity, metric)
+        if ident in seen:
+            problems.append(f"{where}: duplicate figure FY{fy} {fq} {entity} {metric} "
+                            f"(first given on row {seen[ident]})")
+            continue
+        seen[ident] = line
+        out.append(Figure(period, "Lenovo", entity, metric, value / 100.0 if unit == "pct" else value, unit,
+                          basis, get["source_title"], get["source_url"], end, line, f"FY{fy} {fq}", path.name,
+                          get.get("quote", "")))
     return out
 
 
@@ -240,7 +296,7 @@ def load(paths) -> Dataset:
             figures += _load_peers(path, header, rows, problems)
         else:
             kinds.append("lenovo")
-            figures += _load_lenovo(path, problems)
+            figures += _load_lenovo(path, header, rows, problems)
     if not problems:
         if kinds.count("peers") != 1 or kinds.count("lenovo") != 1:
             problems.append(f"{', '.join(map(str, paths))}: expected one peers file (with a company column) "

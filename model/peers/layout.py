@@ -17,13 +17,11 @@ from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
+from .place import COMPANY_COL, comparison_quarters
 from .data import fiscal_label
 
 COVER_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "peers_cover.txt"
 LATEST_HEAD_ROW = 3            # Comparison: company names over the latest-quarter block
-# latest block / scatter: one company every second column, so its text (a fiscal label) can
-# spill into the empty column beside it
-COMPANY_COL = {c.company: P0 + 2 * i for i, c in enumerate(spec.COMPANIES)}
 
 
 def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
@@ -55,19 +53,19 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
         sh.put(grid.PERIOD_END_ROW, P0 + i, mi.period_ends.get(p), "date")
     r = grid.FIRST_BODY_ROW
     sh.put(r, C_LABEL, "Each company's own fiscal quarter in this calendar quarter (text)", "section")
-    for c in spec.COMPANIES:
+    for c in spec.FISCAL_COMPANIES:
         r += 1
         lay.row_of[spec.fiscal_row(c)] = (spec.INPUTS, r)
-        _row_head(sh, r, f"{c.name} fiscal quarter (text)", "text", spec.fiscal_row(c))
+        _row_head(sh, r, f"{c.company} fiscal quarter (text)", "text", spec.fiscal_row(c))
         for i, p in enumerate(mi.periods):
             sh.put(r, P0 + i, fiscal_label(c.company, p), "plain|text")
-    by_company = defaultdict(list)
+    added = {row.key for row in spec.INPUT_ROWS_ADDED}
+    by_business = defaultdict(list)
     for row in mi.rows:
-        by_company[row.company].append(row)
-    for c in spec.COMPANIES:
-        r += 2
-        sh.put(r, C_LABEL, f"{c.name}: {c.business}", "section")
-        for row in by_company[c.company]:
+        by_business[(row.key in added, spec.business_of(row.code).code)].append(row)
+
+    def figure_rows(r, rows):
+        for row in rows:
             r += 1
             lay.row_of[row.key] = (spec.INPUTS, r)
             _row_head(sh, r, row.label, row.unit, row.key)
@@ -79,6 +77,29 @@ def _inputs(lay: Layout, source_rows: dict[str, int]) -> None:
                 e = mi.figures.get((p, row.key))
                 basis = e.basis if e and e.basis in BASIS_MARK else "reported"
                 sh.put(r, P0 + i, e.value if e else None, f"input|{row.unit}|{basis}")
+        return r
+
+    for c in spec.COMPANIES:            # release 0.3.0's rows where they were
+        if by_business[(False, c.code)]:
+            r += 2
+            sh.put(r, C_LABEL, f"{c.name}: {c.business}", "section")
+            r = figure_rows(r, by_business[(False, c.code)])
+    for c in spec.COMPANIES:            # the rows added with the v3 data, below them
+        if not by_business[(True, c.code)]:
+            continue
+        r += 2
+        sh.put(r, C_LABEL, f"{c.name}: {c.business}" + (" (added with the v3 data)"
+                                                       if by_business[(False, c.code)] else ""), "section")
+        r = figure_rows(r, by_business[(True, c.code)])
+    r += 2                              # the change of segment, shown quarter by quarter (text, not a figure)
+    company, first, before, after = spec.RECAST
+    sh.put(r, C_LABEL, f"{company}'s change of segment", "section")
+    r += 1
+    lay.row_of[spec.SEGMENT_ROW] = (spec.INPUTS, r)
+    _row_head(sh, r, f"{company} segment that reports server revenue: {before} to fiscal {first - 1}, "
+                     f"{after} from fiscal {first} (text)", "text", spec.SEGMENT_ROW)
+    for i, p in enumerate(mi.periods):
+        sh.put(r, P0 + i, spec.segment_of(int(fiscal_label(company, p)[2:6])), "plain|text")
 
 
 def _assumptions(lay: Layout) -> None:
@@ -115,64 +136,78 @@ def _calculations(lay: Layout) -> None:
     calc_rows(lay, sh, spec.CALC_ROWS, expand, text_unit="")
 
 
-def comparison_quarters(lay: Layout) -> dict[int, str]:
-    """Comparison column -> the calendar quarter it shows: the latest spec.COMPARISON_QUARTERS
-    (all of them on a shorter timeline), so the meeting page prints legibly on one page;
-    the chart sheets and Calculations keep the whole history."""
-    labels = [p.label for p in lay.inputs.periods][-spec.COMPARISON_QUARTERS:]
-    return {P0 + i: label for i, label in enumerate(labels)}
-
-
 def _comparison(lay: Layout) -> None:
     mi = lay.inputs
     sh = SheetLayout(spec.COMPARISON, protect=True, freeze=(0, P0))
     lay.sheets[spec.COMPARISON] = sh
-    sh.put(0, 0, "AI server peers: Dell ISG, HPE Server, Supermicro and Lenovo ISG by calendar quarter", "title")
+    sh.put(0, 0, "AI server peers: Dell ISG, HPE Server and Cloud & AI, Supermicro and Lenovo ISG by calendar "
+                 "quarter", "title")
     sh.put(1, 0, "Each company's fiscal quarter sits in the calendar quarter of its middle month (Inputs shows "
-                 "which). Operating margin = operating profit / revenue. The latest quarters below; the "
-                 "whole history on Calculations and the charts.",
+                 "which). Operating margin = operating profit / revenue. ~ approximate, d derived, e estimate, "
+                 "as on Inputs. The latest quarters below; the whole history on Calculations and the charts.",
            "subtitle")
     hr = LATEST_HEAD_ROW
     lay.scalar_at["comparison_status"] = (spec.COMPARISON, hr - 1, C_LABEL)   # filled in by _checks
-    sh.put(hr, C_LABEL, "Latest quarters of each company", "header")
+    sh.put(hr, C_LABEL, "Latest quarters of each business", "header")
     for c_ in range(C_UNIT, P0):
         sh.put(hr, c_, "", "header")
     for c_ in range(P0, max(COMPANY_COL.values()) + 2):
         sh.put(hr, c_, "", "header")
     for c in spec.COMPANIES:
-        sh.put(hr, COMPANY_COL[c.company], c.name, "header")
+        sh.put(hr, COMPANY_COL[c.code], c.name, "header")
     at: dict[str, int] = {}
     for n, (code, label, unit) in enumerate(spec.LATEST_ROWS):
         at[code] = hr + 1 + n
         _row_head(sh, at[code], label, unit, code)
     cq = spec.PERIOD_NAME
     for c in spec.COMPANIES:
-        col = COMPANY_COL[c.company]
+        col = COMPANY_COL[c.code]
         texts = {}
-        for prefix, positions in (("r", f"{c.slug}_rev_pos"), ("l", f"{c.slug}_both")):
-            pos = xl_rowcol_to_cell(at[f"{prefix}_pos"], col)
+        for prefix, positions in (("r", f"{c.slug}_rev_pos"), ("l", f"{c.slug}_both"), ("m", f"{c.slug}_om_pos")):
+            texts[f"{prefix}_pos"] = f'IF(MAX({{={positions}}})=0,"",MAX({{={positions}}}))'
+        r_pos, l_pos, m_pos = (xl_rowcol_to_cell(at[f"{x}_pos"], col) for x in "rlm")
+
+        def at_pos(pos, row):
+            return given([pos], f"INDEX({{={row}}},1,{pos})")       # (range, 1, n): every engine
+        for prefix, pos in (("r", r_pos), ("l", l_pos)):
             texts.update({
-                f"{prefix}_pos": f'IF(MAX({{={positions}}})=0,"",MAX({{={positions}}}))',
-                f"{prefix}_quarter": given([pos], f"INDEX({cq},{pos})"),
-                f"{prefix}_fiscal": given([pos], f"INDEX({{={spec.fiscal_row(c)}}},{pos})"),
-                f"{prefix}_revenue": given([pos], f"INDEX({{={c.code}.revenue}},{pos})"),
-                f"{prefix}_growth": given([pos], f"INDEX({{={c.slug}_yoy}},{pos})"),
-                f"{prefix}_margin": given([pos], f"INDEX({{={c.slug}_om}},{pos})"),
+                f"{prefix}_quarter": given([pos], f"INDEX({cq},1,{pos})"),
+                f"{prefix}_fiscal": at_pos(pos, spec.fiscal_row(c)),
+                f"{prefix}_revenue": at_pos(pos, f"{c.code}.revenue"),
+                f"{prefix}_growth": at_pos(pos, f"{c.slug}_yoy"),
+                f"{prefix}_margin": at_pos(pos, f"{c.slug}_om"),
             })
+        texts["r_rev_ttm"] = at_pos(r_pos, f"{c.slug}_rev_ttm")
+        if c.code in spec.GM_OF:
+            texts["r_gm"] = at_pos(r_pos, spec.GM_OF[c.code])
+        if c.code in spec.AI_OF:
+            texts["r_ai_share"] = at_pos(r_pos, f"{c.slug}_ai_share")
+        texts["m_quarter"] = given([m_pos], f"INDEX({cq},1,{m_pos})")
+        texts["m_om_ttm"] = at_pos(m_pos, f"{c.slug}_om_ttm")
+        texts["m_stale"] = given([r_pos], f'IF({m_pos}="",1,IF({m_pos}<{r_pos},1,0))')
         for code, label, unit in spec.LATEST_ROWS:
-            sh.formula(at[code], col, lay.render(texts[code], col, spec.COMPARISON), f"calc|{unit}")
+            if code in texts:
+                sh.formula(at[code], col, lay.render(texts[code], col, spec.COMPARISON), f"calc|{unit}")
+            else:                       # a figure the business does not report: said, not left blank
+                sh.put(at[code], col, spec.NO_GM if code == "r_gm" else spec.NO_AI, "note")
     lay.scalar_at.update({f"latest:{code}": (spec.COMPARISON, r, P0) for code, r in at.items()})
     r = hr + len(spec.LATEST_ROWS) + 2
+    for line in spec.COMPARABILITY:     # the caveats on the first page, under the latest quarters
+        sh.put(r, C_LABEL, line, "note")
+        r += 1
+    r += 1
     _row_head(sh, r, "Revenue index: base quarter (set on Assumptions)", "text", "c_base")
     sh.formula(r, C_VALUE, lay.render("{$index_base}", P0, spec.COMPARISON), "calc|text")
     lay.scalar_at["c_base"] = (spec.COMPARISON, r, C_VALUE)
     r += 2
     th = r
+    sh.page_breaks = [th]               # printed: the latest quarters on page 1, the quarters after
     for c_, head in enumerate(grid.TIMELINE_HEADS + ("",)):
         sh.put(th, c_, head, "header")
     shown = comparison_quarters(lay)
-    for c_, label in shown.items():
-        sh.put(th, c_, label, "header_period")
+    for c_, label in shown.items():     # the quarter of the column each row below reads
+        sh.formula(th, c_, f"{quote_sheetname(spec.INPUTS)}!{xl_rowcol_to_cell(grid.HEADER_ROW, lay.col_of(label))}",
+                   "header_period")
     lay.scalar_at["comparison_header"] = (spec.COMPARISON, th, P0)
     section = None
     for sec, code, label, unit, key in spec.COMPARISON_ROWS:
@@ -187,11 +222,7 @@ def _comparison(lay: Layout) -> None:
         for c_, label in shown.items():     # the formula of the timeline column of that quarter
             sh.formula(r, c_, lay.render(given([f"{{{key}}}"], f"{{{key}}}"), lay.col_of(label), spec.COMPARISON),
                        f"calc|{unit}")
-    r += 2
-    for line in spec.COMPARABILITY:
-        sh.put(r, C_LABEL, line, "note")
-        r += 1
-    sh.widths = {C_LABEL: 46, C_UNIT: 5, C_CODE: 11, C_NOTE: 1, C_VALUE: 8}
+    sh.widths = {C_LABEL: 50, C_UNIT: 5, C_CODE: 11, C_NOTE: 1, C_VALUE: 8}
     sh.widths.update({c_: 8.5 for c_ in range(P0, max(max(shown), max(COMPANY_COL.values()) + 1) + 1)})
     sh.print_titles = (0, 1)
 
@@ -202,18 +233,29 @@ def _checks(lay: Layout) -> None:
     sh.protect = True
     mr = grid.HEADER_ROW + 1
     first = grid.FIRST_BODY_ROW
-    counted = [c for c in spec.CHECKS_LIST if not c.warning]
-    ordered = counted + [c for c in spec.CHECKS_LIST if c.warning]
-    for n, chk in enumerate(ordered):
-        lay.row_of[chk.key] = (spec.CHECKS, first + n + (1 if chk.warning else 0))
-    last = first + len(counted) - 1
+    # release 0.3.0's checks where they were (counted, a blank row, warnings), then the checks
+    # added with the v3 data below them, in the same order
+    counted_ranges = []
+    r = first
+    for group in ([c for c in spec.CHECKS_LIST if c.key not in spec.CHECKS_ADDED],
+                  [c for c in spec.CHECKS_LIST if c.key in spec.CHECKS_ADDED]):
+        counted = [c for c in group if not c.warning]
+        for chk in counted:
+            lay.row_of[chk.key] = (spec.CHECKS, r)
+            r += 1
+        counted_ranges.append((r - len(counted), r - 1))
+        r += 1
+        for chk in (c for c in group if c.warning):
+            lay.row_of[chk.key] = (spec.CHECKS, r)
+            r += 1
+        r += 1
     total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
     lay.master_check = (spec.CHECKS, mr, C_VALUE)
     sh.put(mr, C_LABEL, grid.MASTER_LABEL, "master_label")
     sh.put(mr, C_UNIT, "count", "unit")
     sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
-    sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
-               "check_total")
+    sh.formula(mr, C_VALUE, "SUM(" + ",".join(f"{xl_rowcol_to_cell(a, C_VALUE)}:{xl_rowcol_to_cell(b, C_VALUE)}"
+                                              for a, b in counted_ranges) + ")", "check_total")
     cs, cr, cc = lay.scalar_at["comparison_status"]
     chk_sheet = quote_sheetname(spec.CHECKS)
     warn = ",".join(f"{chk_sheet}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE)}"
@@ -246,20 +288,26 @@ def _chart_data(lay: Layout) -> None:
             sh.formula(r, c, lay.render(f'IF({{{key}}}="",NA(),{{{key}}})', c, spec.CHART_DATA), f"calc|{unit}")
         r += 1
     r += 1
-    sh.put(r, C_LABEL, "The scatter's points: each company's latest quarter (one column each)", "section")
+    _row_head(sh, r, "The revenue index chart's title, with the base quarter on Assumptions (text)", "text",
+              spec.INDEX_TITLE)
+    lay.scalar_at[spec.INDEX_TITLE] = (spec.CHART_DATA, r, C_VALUE)
+    sh.formula(r, C_VALUE, lay.render('"Revenue indexed to "&{$index_base}&" = "&{$index_value}'
+                                      '&" (the base quarter on Assumptions)"', P0, spec.CHART_DATA), "calc|text")
+    r += 2
+    sh.put(r, C_LABEL, "The scatter's points: each business's latest quarter with growth and margin "
+                       "(one column each, not quarters)", "section")
     for c in spec.COMPANIES:
-        sh.put(r, COMPANY_COL[c.company], c.name, "header_period")
+        sh.put(r, COMPANY_COL[c.code], c.name, "header")
     for code, label, unit, src in spec.SCATTER_ROWS:
         r += 1
         _row_head(sh, r, label, unit, code)
         lay.scalar_at[f"scatter:{code}"] = (spec.CHART_DATA, r, P0)
         for c in spec.COMPANIES:
-            col = COMPANY_COL[c.company]
+            col = COMPANY_COL[c.code]
             _, sr, _ = lay.scalar_at[f"latest:{src}"]
             a = f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(sr, col)}"
-            if code == "sx_name":           # the company's name over its column, and the quarter
-                name = f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(LATEST_HEAD_ROW, col)}"
-                sh.formula(r, col, f'IF({a}="",{name},{name}&" ("&{a}&")")', "calc|text")
+            if code == "sx_name":           # the business's name and basis, and the quarter
+                sh.formula(r, col, f'IF({a}="","{c.legend}","{c.legend} ("&{a}&")")', "calc|text")
             else:
                 sh.formula(r, col, f'IF({a}="",NA(),{a})', f"calc|{unit}")
 
@@ -283,6 +331,8 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
     entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
                       and (e.data_value is not None or e.basis != "user")),
                      key=lambda t: (rank.get(t[1], len(rank)), t[0]))
+    # printed: three pages across, each with the period, entity and metric (not one page at 4 pt)
+    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 3, (0, 2)
     first: dict[str, int] = {}
     src = grid.SRC
     at = dict(order or {})
@@ -304,11 +354,64 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
         sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
         sh.put(n, src["data_row"], e.data_row, "plain|count")
         c0 = len(cols)
-        sh.put(n, c0, spec.BY_COMPANY[row.company].name, "text")
+        sh.put(n, c0, spec.business_of(row.code).name, "text")
         sh.put(n, c0 + 1, fiscal_label(row.company, p), "text")
         sh.put(n, c0 + 2, "lenovo_quarterly.csv" if row.company == "Lenovo" else "peers_quarterly.csv", "text")
         sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "text")
     return first
+
+
+# the latest-block rows that show a row of the timeline: code -> (which latest quarter, row key of a business)
+_LATEST_SHOWS = {
+    "r_revenue": ("r", lambda c: f"{c.code}.revenue"), "r_growth": ("r", lambda c: f"{c.slug}_yoy"),
+    "r_margin": ("r", lambda c: f"{c.slug}_om"), "r_gm": ("r", lambda c: spec.GM_OF.get(c.code)),
+    "r_ai_share": ("r", lambda c: f"{c.slug}_ai_share"), "r_rev_ttm": ("r", lambda c: f"{c.slug}_rev_ttm"),
+    "m_om_ttm": ("m", lambda c: f"{c.slug}_om_ttm"),
+    "l_revenue": ("l", lambda c: f"{c.code}.revenue"), "l_growth": ("l", lambda c: f"{c.slug}_yoy"),
+    "l_margin": ("l", lambda c: f"{c.slug}_om"),
+}
+
+
+def _mark(lay: Layout) -> None:
+    """Give each calculated cell the marker of the weakest figure it rests on (model.peers.marks)."""
+    from .marks import Marks, style
+    from .reference import reference
+    marks = Marks(lay.inputs)
+    labels = [p.label for p in lay.inputs.periods]
+
+    def restyle(sheet, r, c, key, i):
+        cell = lay.sheets[sheet].cells.get((r, c))
+        if cell is not None and cell.formula and key:
+            unit = cell.style.split("|")[1]
+            cell.style = style(unit, marks.basis(key, i))
+
+    for key, (sheet, r) in lay.row_of.items():
+        if sheet == spec.CALCS:
+            for i in range(len(labels)):
+                restyle(sheet, r, P0 + i, key, i)
+    for code, _, _, key in spec.FEED_ROWS:
+        _, r = lay.row_of[code]
+        for i in range(len(labels)):
+            restyle(spec.CHART_DATA, r, P0 + i, key, i)
+    shown = comparison_quarters(lay)
+    for _, code, _, _, key in spec.COMPARISON_ROWS:
+        _, r, _ = lay.scalar_at[f"comparison:{code}"]
+        for c_, label in shown.items():
+            restyle(spec.COMPARISON, r, c_, key, labels.index(label))
+    exp = reference(lay.inputs)
+    quarter = {"r": "r_quarter", "l": "l_quarter", "m": "m_quarter"}
+    for code, (which, key_of) in _LATEST_SHOWS.items():
+        _, r, _ = lay.scalar_at[f"latest:{code}"]
+        for c in spec.COMPANIES:
+            q = exp.latest[quarter[which]].get(c.code)
+            if isinstance(q, str) and q in labels:
+                restyle(spec.COMPARISON, r, COMPANY_COL[c.code], key_of(c), labels.index(q))
+    for code, key_of in (("sx_growth", lambda c: f"{c.slug}_yoy"), ("sx_margin", lambda c: f"{c.slug}_om")):
+        _, r, _ = lay.scalar_at[f"scatter:{code}"]
+        for c in spec.COMPANIES:
+            q = exp.latest["l_quarter"].get(c.code)
+            if isinstance(q, str) and q in labels:
+                restyle(spec.CHART_DATA, r, COMPANY_COL[c.code], key_of(c), labels.index(q))
 
 
 def _cover(lay: Layout) -> None:
@@ -337,4 +440,5 @@ def lay_out(mi: ModelInputs, source_order=None) -> Layout:
     _cover(lay)
     for name, key in spec.defined_names().items():
         lay.names[name] = lay.row_range(key)
+    _mark(lay)
     return lay

@@ -59,6 +59,15 @@ def read_inputs(sheets):
             nxt = f"; the quarter after {last} is {parse_label(last).shifted(1).label!r}" if last else ""
             problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a calendar quarter "
                             f"label (labels look like '2025 Q3'{nxt})")
+    if spec.INPUT_ROWS_030[0].key in tl.rows and not any(r.key in tl.rows for r in spec.INPUT_ROWS_ADDED):
+        # release 0.3.0's workbook: this release adds rows to every sheet and lays the Comparison
+        # and the charts out anew, which a refresh in place cannot do without touching charts
+        # and cells a person may have changed, so it says so and changes nothing
+        raise ModelNotFound(
+            f"{spec.INPUTS}: built by release 0.3.0 of the peers model (it has no row for HPE's Cloud & AI "
+            "segment, Supermicro's gross margin as given or Lenovo's CSP estimate); this release lays out "
+            "the Comparison and the charts anew, so build a new workbook (python -m model build --model "
+            "ai_server_peers) and copy your own edits across")
     srcs = sources(sheets[spec.SOURCES])
     quotes = _quotes(sheets[spec.SOURCES])
     figures: dict = {}

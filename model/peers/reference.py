@@ -4,12 +4,20 @@ Written from the model's equations, not from its formulas: the spec is used for 
 keys, companies and check keys only; no formula is rendered or parsed here. NaN stands
 for a blank (for chart-feed cells: #N/A).
 
-    operating profit  = as given; HPE: as given, else revenue x the margin HPE gave
+    operating profit  = as given; HPE Server: as given, else revenue x the margin HPE gave;
+                        HPE Cloud & AI: revenue x the margin HPE gave
     operating margin  = operating profit / revenue
-    growth            = revenue / revenue four calendar quarters earlier - 1
+    growth            = revenue / revenue four calendar quarters earlier - 1; HPE Server: HPE's
+                        own growth where given, and none where HPE's segment that reports server
+                        revenue (Server to fiscal 2025, Cloud & AI from fiscal 2026) differs from
+                        four quarters earlier
+    trailing four     = the sum of this quarter and the three before it (all four given);
+                        margin = profit / revenue of those sums
+    gross margin      = Supermicro: gross profit / revenue, else the margin it gave
     revenue index     = revenue / revenue in the base quarter x index value
     AI backlog (x)    = AI backlog / the business's revenue that quarter
-    latest quarter    = the last calendar quarter with both growth and margin
+    last reported     = the last calendar quarter with revenue; the latest with an operating
+                        margin; the latest with both growth and margin (the scatter's point)
 """
 from __future__ import annotations
 
@@ -39,6 +47,7 @@ class Expected:
     base: str                           # the index base quarter shown on Comparison
     feeds: pd.DataFrame                 # Chart data row code x label (NaN: #N/A)
     scatter: dict[str, dict[str, float]] = field(default_factory=dict)   # NaN: #N/A
+    index_title: str = ""               # the revenue index chart's title on Chart data
 
     @property
     def covered(self) -> set[str]:
@@ -62,36 +71,66 @@ def reference(mi) -> Expected:
                 s[p.label] = float(e.value)
         return s
 
+    def ttm(x: pd.Series) -> pd.Series:         # all four quarters given, else blank
+        return x.rolling(4, min_periods=4).sum()
+
     sc = mi.scalars
     base = str(sc.get("index_base") or "")
     idx_value = float(sc["index_value"])
     bound, tol, mtol = float(sc["margin_bound"]), float(sc["rounding_tolerance"]), float(sc["margin_tolerance"])
     pos = pd.Series(np.arange(1, len(labels) + 1, dtype=float), index=labels)
-    c: dict[str, pd.Series] = {"t_pos": pos}
+    # HPE's segment that reports server revenue, from HPE's fiscal year of each calendar quarter
+    company, first, before, after = spec.RECAST
+    segment = pd.Series([after if int(fiscal_label(company, parse_label(lab)).split()[0][2:]) >= first else before
+                         for lab in labels], index=labels)
+    recast = pd.Series(np.nan, index=labels)
+    for n_, lab in enumerate(labels):
+        if n_ >= 4:
+            recast[lab] = float(segment[lab] != segment[labels[n_ - 4]])
+    c: dict[str, pd.Series] = {"t_pos": pos, "hpe_recast": recast}
     for co in spec.COMPANIES:
         s, code = co.slug, co.code
-        rev, op = g(f"{code}.revenue"), g(f"{code}.operating_profit")
-        if co.company == "HPE":
+        rev = g(f"{code}.revenue")
+        op = g(f"{code}.operating_profit")
+        if f"{code}.operating_margin_pct" in spec.INPUT_KEYS:       # revenue x the margin given
             op = op.where(op.notna(), rev * g(f"{code}.operating_margin_pct"))
         c[f"{s}_op"] = op
         c[f"{s}_om"] = _div(op, rev)
-        c[f"{s}_yoy"] = _div(rev, rev.shift(4)) - 1
-        b = rev[base] if base in labels else np.nan
-        c[f"{s}_index"] = (rev / b * idx_value) if (not np.isnan(b) and b != 0) else nan.copy()
+        growth = _div(rev, rev.shift(4)) - 1
+        if code == "HPE-Server":       # HPE's own figure where given; never computed across the recast
+            c["hpe_yoy_calc"] = growth
+            given_growth = g("HPE-Server.revenue_yoy_pct")
+            growth = given_growth.where(given_growth.notna(), growth.where(recast != 1))
+        c[f"{s}_yoy"] = growth
+        if co.indexed:
+            b = rev[base] if base in labels else np.nan
+            c[f"{s}_index"] = (rev / b * idx_value) if (not np.isnan(b) and b != 0) else nan.copy()
+            if code == "HPE-Server" and base in labels:     # no index across the change of segment
+                c[f"{s}_index"] = c[f"{s}_index"].where(segment == segment[base])
+        c[f"{s}_rev_ttm"] = ttm(rev)
+        c[f"{s}_op_ttm"] = ttm(op)
+        c[f"{s}_om_ttm"] = _div(c[f"{s}_op_ttm"], c[f"{s}_rev_ttm"])
         c[f"{s}_both"] = pos.where(c[f"{s}_yoy"].notna() & c[f"{s}_om"].notna())
         c[f"{s}_rev_pos"] = pos.where(rev.notna())
+        c[f"{s}_om_pos"] = pos.where(c[f"{s}_om"].notna())
         if co.company == "Dell":
             c["dell_split_diff"] = g("Dell-ISG-SN.revenue") + g("Dell-ISG-Storage.revenue") - rev
             c["dell_sn_share"] = _div(g("Dell-ISG-SN.revenue"), rev)
-        if co.company == "HPE":
+        if code == "HPE-Server":
             c["hpe_margin_diff"] = g(f"{code}.operating_margin_pct") - _div(g(f"{code}.operating_profit"), rev)
             c["hpe_margin_diff"] = c["hpe_margin_diff"].where(g(f"{code}.operating_margin_pct").notna()
                                                               & g(f"{code}.operating_profit").notna()
                                                               & rev.notna() & (rev != 0))
+            c["hpe_server_in_ca"] = _div(rev, g("HPE-Cloud-AI.revenue"))
         if co.company == "Supermicro":
-            c["smci_gm"] = _div(g("Supermicro.gross_profit"), rev)
-        if co.company in spec.AI_OF:
-            ai = spec.AI_OF[co.company]
+            gp, gm = g("Supermicro.gross_profit"), g("Supermicro.gross_margin_pct")
+            c["smci_gm"] = _div(gp, rev).where(gp.notna(), gm)
+            c["smci_gm_diff"] = (gm - _div(gp, rev)).where(gm.notna() & gp.notna() & rev.notna() & (rev != 0))
+        if co.company == "Lenovo":
+            c["lenovo_csp"] = g("Lenovo-ISG-CSP.revenue")
+            c["lenovo_csp_share"] = _div(g("Lenovo-ISG-CSP.revenue"), rev)
+        if code in spec.AI_OF:
+            ai = spec.AI_OF[code]
             c[f"{s}_ai_backlog_x"] = _div(g(f"{ai}.backlog"), rev)
             c[f"{s}_ai_share"] = _div(g(f"{ai}.revenue"), rev)
             c[f"{s}_ai_book_to_bill"] = _div(g(f"{ai}.orders"),
@@ -104,21 +143,33 @@ def reference(mi) -> Expected:
             out |= cond.fillna(False).astype(bool)
         return out.astype(float)
 
-    revs = {co.company: g(f"{co.code}.revenue") for co in spec.COMPANIES}
+    revs = {co.code: g(f"{co.code}.revenue") for co in spec.COMPANIES}
     f: dict[str, pd.Series] = {}
     f["revenue_sign"] = any_of(g(k) < 0 for k in spec.REVENUE_KEYS)
-    f["op_in_revenue"] = any_of(c[f"{co.slug}_op"] > revs[co.company] for co in spec.COMPANIES)
-    margins = [c[f"{co.slug}_om"] for co in spec.COMPANIES] + [c["smci_gm"], g("HPE-Server.operating_margin_pct")]
+    f["op_in_revenue"] = any_of(c[f"{co.slug}_op"] > revs[co.code] for co in spec.COMPANIES)
+    margins = [c[f"{co.slug}_om"] for co in spec.COMPANIES] + [
+        c["smci_gm"], g("HPE-Server.operating_margin_pct"), g("HPE-Cloud-AI.operating_margin_pct"),
+        g("Supermicro.gross_margin_pct")]
     f["margin_bounds"] = any_of(m.abs() > bound for m in margins)
     f["dell_split"] = any_of([c["dell_split_diff"].abs() > tol])
     f["hpe_margin"] = any_of([c["hpe_margin_diff"].abs() > mtol])
-    f["ai_in_revenue"] = any_of(g(f"{ai}.revenue") > revs[co] for co, ai in spec.AI_OF.items())
+    f["ai_in_revenue"] = any_of(g(f"{ai}.revenue") > revs[code] for code, ai in spec.AI_OF.items())
+    f["hpe_in_cloud_ai"] = any_of([revs["HPE-Server"] > revs["HPE-Cloud-AI"]])
+    f["recast_growth"] = any_of([(recast == 1) & c["hpe_yoy"].notna() & g("HPE-Server.revenue_yoy_pct").isna()])
+    f["smci_gm_given"] = any_of([c["smci_gm_diff"].abs() > mtol])
     flags = pd.DataFrame(f).T.reindex(columns=labels)
     totals = {k: float(v.sum()) for k, v in f.items()}
     for key in ("errors_inputs", "errors_assumptions", "errors_calcs", "errors_comparison", "text_in_inputs"):
         totals[key] = 0.0
-    totals["index_base_ok"] = float(base not in labels or any(np.isnan(revs[co.company][base])
-                                                              for co in spec.COMPANIES))
+    totals["index_base_ok"] = float(base not in labels or any(np.isnan(revs[co.code][base])
+                                                              for co in spec.INDEXED))
+
+    def latest_pos(x: pd.Series) -> float:
+        got = [n_ + 1 for n_, lab in enumerate(labels) if not np.isnan(x[lab])]
+        return float(got[-1]) if got else 0.0
+
+    totals["margin_lags"] = float(sum(latest_pos(c[f"{co.slug}_rev_pos"]) > latest_pos(c[f"{co.slug}_om_pos"])
+                                      for co in spec.COMPANIES))
     master = float(sum(v for k, v in totals.items() if not spec.CHECK_KEYS[k].warning))
 
     comparison = pd.DataFrame({code: c[key] if key in c else g(key)
@@ -126,29 +177,51 @@ def reference(mi) -> Expected:
         columns=labels)
     latest: dict[str, dict] = {code: {} for code, _, _ in spec.LATEST_ROWS}
     for co in spec.COMPANIES:
-        with_revenue = revs[co.company].notna()
-        both = c[f"{co.slug}_yoy"].notna() & c[f"{co.slug}_om"].notna()
-        for prefix, which in (("r", with_revenue), ("l", both)):
-            got = [lab for lab in labels if which[lab]]
-            if not got:
-                for code in latest:
-                    if code.startswith(prefix + "_"):
-                        latest[code][co.company] = np.nan
-                continue
-            lab = got[-1]
-            latest[f"{prefix}_pos"][co.company] = float(labels.index(lab) + 1)
-            latest[f"{prefix}_quarter"][co.company] = lab
-            latest[f"{prefix}_fiscal"][co.company] = fiscal_label(co.company, parse_label(lab))
-            latest[f"{prefix}_revenue"][co.company] = revs[co.company][lab]
-            latest[f"{prefix}_growth"][co.company] = c[f"{co.slug}_yoy"][lab]
-            latest[f"{prefix}_margin"][co.company] = c[f"{co.slug}_om"][lab]
+        s = co.slug
+        which = {"r": revs[co.code].notna(), "l": c[f"{s}_yoy"].notna() & c[f"{s}_om"].notna(),
+                 "m": c[f"{s}_om"].notna()}
+        at = {}
+        for prefix, mask in which.items():
+            got = [lab for lab in labels if mask[lab]]
+            at[prefix] = got[-1] if got else None
+        fill = {
+            "r_revenue": ("r", revs[co.code]), "r_growth": ("r", c[f"{s}_yoy"]), "r_margin": ("r", c[f"{s}_om"]),
+            "r_rev_ttm": ("r", c[f"{s}_rev_ttm"]), "m_om_ttm": ("m", c[f"{s}_om_ttm"]),
+            "l_revenue": ("l", revs[co.code]), "l_growth": ("l", c[f"{s}_yoy"]), "l_margin": ("l", c[f"{s}_om"]),
+        }
+        if co.code in spec.GM_OF:
+            fill["r_gm"] = ("r", c[spec.GM_OF[co.code]])
+        if co.code in spec.AI_OF:
+            fill["r_ai_share"] = ("r", c[f"{s}_ai_share"])
+        for code in latest:
+            prefix = code[0]
+            lab = at[prefix]
+            field = code[2:]
+            if code == "r_gm" and co.code not in spec.GM_OF:
+                latest[code][co.code] = spec.NO_GM
+            elif code == "r_ai_share" and co.code not in spec.AI_OF:
+                latest[code][co.code] = spec.NO_AI
+            elif code == "m_stale":
+                latest[code][co.code] = (np.nan if at["r"] is None else
+                                         float(at["m"] is None or labels.index(at["m"]) < labels.index(at["r"])))
+            elif lab is None:
+                latest[code][co.code] = np.nan
+            elif field == "pos":
+                latest[code][co.code] = float(labels.index(lab) + 1)
+            elif field == "quarter":
+                latest[code][co.code] = lab
+            elif field == "fiscal":
+                latest[code][co.code] = fiscal_label(co.company, parse_label(lab))
+            else:
+                latest[code][co.code] = fill[code][1][lab]
     feeds = pd.DataFrame({code: (c[key] if key in c else g(key)) for code, _, _, key in spec.FEED_ROWS}).T.reindex(
         columns=labels)
     scatter = {code: {co: float(v) if isinstance(v, float) else np.nan for co, v in latest[src].items()}
                for code, _, _, src in spec.SCATTER_ROWS if code != "sx_name"}
-    scatter["sx_name"] = {co.company: co.name if not isinstance(latest["l_quarter"][co.company], str)
-                          else f"{co.name} ({latest['l_quarter'][co.company]})" for co in spec.COMPANIES}
-    return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter)
+    scatter["sx_name"] = {co.code: co.legend if not isinstance(latest["l_quarter"][co.code], str)
+                          else f"{co.legend} ({latest['l_quarter'][co.code]})" for co in spec.COMPANIES}
+    return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter,
+                    f"Revenue indexed to {base} = {idx_value:g} (the base quarter on Assumptions)")
 
 
 def status(master: float, warnings: float = 0.0) -> str:
@@ -183,8 +256,8 @@ def _header(cells) -> tuple[int | None, dict[str, int]]:
 
 
 def _company_cols(cells, above: int | None, below: int | None = None) -> dict[str, int]:
-    """Company name -> column in the header over a one-column-per-company block."""
-    names = {co.name: co.company for co in spec.COMPANIES}
+    """Business code -> column in the header over a one-column-per-business block (by its name)."""
+    names = {co.name: co.code for co in spec.COMPANIES}
     out = {}
     for (r, c), v in sorted(cells.items()):
         if v in names and c >= grid.FIRST_PERIOD_COL and (above is None or r < above) \
@@ -262,6 +335,9 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
                 out.append(Mismatch(spec.COMPARISON, "?", f"{code} {company}", "a cell", None))
     if "c_base" in codes:
         check(spec.COMPARISON, codes["c_base"], grid.C_VALUE, "index base quarter", expected.base)
+    if hr is not None:          # the quarter headers (formulas): the latest quarters, in order
+        for n, lab in enumerate(expected.labels[-spec.COMPARISON_QUARTERS:]):
+            check(spec.COMPARISON, hr, grid.FIRST_PERIOD_COL + n, "quarter header", lab)
     at = next((r for (r, c), v in comp.items() if c == grid.C_LABEL and isinstance(v, str)
                and v.startswith("Checks: ")), None)
     if at is None:
@@ -271,6 +347,10 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
         check(spec.COMPARISON, at, grid.C_LABEL, "checks line", status(expected.master, _warnings(expected)))
     cd = values.get(spec.CHART_DATA, {})
     codes = _codes(cd)
+    if spec.INDEX_TITLE in codes:
+        check(spec.CHART_DATA, codes[spec.INDEX_TITLE], grid.C_VALUE, "index chart title", expected.index_title)
+    else:
+        out.append(Mismatch(spec.CHART_DATA, "?", "index chart title", expected.index_title, None))
     first = min((codes[k] for k in expected.scatter if k in codes), default=None)
     cols = _company_cols(cd, None, first - 2 if first is not None else None)
     for code, by in expected.scatter.items():
@@ -282,7 +362,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
 
 def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     """The recompute's value of each formula cell, stored with it (#N/A for a chart gap)."""
-    from .layout import COMPANY_COL
+    from .place import COMPANY_COL
     out: dict[tuple[str, int, int], object] = {}
 
     def ok(v):
@@ -291,9 +371,13 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     def put(sheet, r, c, v, blank=""):
         out[(sheet, r, c)] = (v.item() if hasattr(v, "item") else v) if ok(v) else blank
 
+    from .place import comparison_quarters
     _, hr, _ = lay.scalar_at["comparison_header"]
-    shown = {v.value: c for (r, c), v in lay.sheets[spec.COMPARISON].cells.items()
-             if r == hr and c >= grid.FIRST_PERIOD_COL}
+    shown = {label: c for c, label in comparison_quarters(lay).items()}
+    for label, c in shown.items():
+        put(spec.COMPARISON, hr, c, label)
+    sheet, r, c = lay.scalar_at[spec.INDEX_TITLE]
+    put(sheet, r, c, expected.index_title)
     for df, blank in ((expected.calcs, ""), (expected.flags, ""), (expected.feeds, "#N/A")):
         for key, by in df.to_dict("index").items():
             if key in lay.row_of:
