@@ -238,7 +238,11 @@ class SheetXml:
             return
         v = cell.value
         if cell.formula:
-            etree.SubElement(el, q("f")).text = str(v)
+            f = etree.SubElement(el, q("f"))
+            if getattr(cell, "array", False):         # a one-cell array formula (spec.Check.array)
+                f.set("t", "array")
+                f.set("ref", _ref(r, c))
+            f.text = str(v)
             _first(el, ("f",))
         elif isinstance(v, bool):
             el.set("t", "b")
@@ -530,7 +534,10 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
     if new_names:
         add_names(pkg, new_names, patch)
     ranges = grown_ranges(old, new)
-    _remap_references(pkg, parts, ranges, patch, cells)
+    own = {n: {pos for pos, c in sh.cells.items()            # not a person's formula carried in
+               if c.formula and not is_input(c.style) and not c.style.startswith("note")}
+           for n, sh in new.sheets.items()}
+    _remap_references(pkg, parts, ranges, patch, cells, own)
     _repair_chart_sizes(pkg, ref.pkg, patch)
     if patch:
         _recalculate_on_open(pkg)
@@ -686,9 +693,11 @@ def grown_ranges(old: Layout, new: Layout) -> dict[tuple[str, str], str]:
 
 
 def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Patch,
-                      cells: dict[str, dict]) -> None:
+                      cells: dict[str, dict], own: dict[str, set] | None = None) -> None:
     """Extend names, print areas, chart series and a person's own formulas that cover
-    a whole timeline row (or a sheet's used area) to the rows' new length."""
+    a whole timeline row (or a sheet's used area) to the rows' new length. ``own``: the
+    model's formula cells per sheet, written as the new layout has them (a running total
+    in the last column, SUM($F$43:Y43), looks like a whole row but must stay as it is)."""
     if not ranges:
         return
     wb = pkg.xml("xl/workbook.xml")
@@ -714,8 +723,12 @@ def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Pat
     for name, part in parts.items():       # a person's own formulas over a whole row
         root = pkg.xml(part)
         touched = False
+        mine = (own or {}).get(name, set())
         for f in root.iter(q("f")):
             if not f.text:
+                continue
+            c_el = f.getparent()
+            if mine and c_el is not None and c_el.get("r") and _split(c_el.get("r")) in mine:
                 continue
             new = remap_formula(f.text, ranges, name)
             if new != f.text:

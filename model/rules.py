@@ -69,6 +69,10 @@ RULES = {r.id: r for r in (
     Rule("LINT-VOLATILE", "error", "lint", "a volatile function (OFFSET, INDIRECT, NOW, TODAY, RAND...)",
          "lint:formula_findings"),
     Rule("LINT-EXTERNAL-LINK", "error", "lint", "a link to another workbook", "lint:formula_findings"),
+    Rule("LINT-NONPORTABLE", "error", "lint",
+         "a formula form spreadsheet engines compute differently: IS* of a range inside SUMPRODUCT "
+         "or SUM, COLUMN/ROW of a range in an array context, COUNTIF(r,\"*\"), INDEX over one row "
+         "with one index", "lint:formula_findings"),
     Rule("LINT-HIDDEN-SHEET", "error", "lint", "a hidden or very hidden sheet", "lint:lint"),
     Rule("LINT-HIDDEN-ROWCOL", "error", "lint", "a hidden row or column on a model sheet", "lint:lint"),
     Rule("LINT-ITERATIVE-CALC", "error", "lint", "iterative calculation is on, which hides circular references",

@@ -152,11 +152,11 @@ def _comparison(lay: Layout) -> None:
             pos = xl_rowcol_to_cell(at[f"{prefix}_pos"], col)
             texts.update({
                 f"{prefix}_pos": f'IF(MAX({{={positions}}})=0,"",MAX({{={positions}}}))',
-                f"{prefix}_quarter": given([pos], f"INDEX({cq},{pos})"),
-                f"{prefix}_fiscal": given([pos], f"INDEX({{={spec.fiscal_row(c)}}},{pos})"),
-                f"{prefix}_revenue": given([pos], f"INDEX({{={c.code}.revenue}},{pos})"),
-                f"{prefix}_growth": given([pos], f"INDEX({{={c.slug}_yoy}},{pos})"),
-                f"{prefix}_margin": given([pos], f"INDEX({{={c.slug}_om}},{pos})"),
+                f"{prefix}_quarter": given([pos], f"INDEX({cq},1,{pos})"),
+                f"{prefix}_fiscal": given([pos], f"INDEX({{={spec.fiscal_row(c)}}},1,{pos})"),
+                f"{prefix}_revenue": given([pos], f"INDEX({{={c.code}.revenue}},1,{pos})"),
+                f"{prefix}_growth": given([pos], f"INDEX({{={c.slug}_yoy}},1,{pos})"),
+                f"{prefix}_margin": given([pos], f"INDEX({{={c.slug}_om}},1,{pos})"),
             })
         for code, label, unit in spec.LATEST_ROWS:
             sh.formula(at[code], col, lay.render(texts[code], col, spec.COMPARISON), f"calc|{unit}")

@@ -170,7 +170,7 @@ def _op_label(c: Company) -> str:
 
 def _index(c: Company) -> str:
     rev = k(f"{c.code}.revenue")
-    base = f"INDEX({{={c.code}.revenue}},MATCH({{$index_base}},{PERIOD_NAME},0))"
+    base = f"INDEX({{={c.code}.revenue}},1,MATCH({{$index_base}},{PERIOD_NAME},0))"
     return given([rev, base], f"{rev}/{base}*{{$index_value}}", also=[f"{base}=0"])
 
 
@@ -293,7 +293,7 @@ COMPARABILITY = (
 
 # --- checks -------------------------------------------------------------------------
 def _err_count(sheet: str) -> str:
-    return f"SUMPRODUCT(--ISERROR({{!{sheet}}}))"
+    return f"SUMPRODUCT(IFERROR(({{!{sheet}}}={{!{sheet}}})*0,1))"   # errors: 1 each, portable (engines.md)
 
 
 def _any(parts) -> str:
@@ -310,7 +310,7 @@ def _checks() -> tuple[Check, ...]:
     ai_in = [given([k(f"{ai}.revenue"), k(f"{BY_COMPANY[co].code}.revenue")],
                    f"{k(f'{ai}.revenue')}>{k(f'{BY_COMPANY[co].code}.revenue')}", blank="0")
              for co, ai in AI_OF.items()]
-    base_revenue = ",".join(f'INDEX({{={c.code}.revenue}},MATCH({{$index_base}},{PERIOD_NAME},0))=""'
+    base_revenue = ",".join(f'INDEX({{={c.code}.revenue}},1,MATCH({{$index_base}},{PERIOD_NAME},0))=""'
                             for c in COMPANIES)
     return (
         Check("revenue_sign", "No negative revenue (any revenue row)",
@@ -322,13 +322,15 @@ def _checks() -> tuple[Check, ...]:
         Check("hpe_margin", "HPE margin as given agrees with operating profit / revenue (within tolerance)",
               given([k("hpe_margin_diff")], "IF(ABS({hpe_margin_diff})>{$margin_tolerance},1,0)", blank="0")),
         Check("ai_in_revenue", "AI revenue not above the server business's revenue", _any(ai_in)),
-        Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
-        Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False),
-        Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
-        Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False),
-        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values)",
-              "SUMPRODUCT(--ISTEXT({#figures}))+" + "+".join(
-                  f"--ISTEXT({{${s.key}}})" for s in SCALARS if s.unit != "text"), per_period=False),
+        Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False, array=True),
+        Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False, array=True),
+        Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False, array=True),
+        Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False, array=True),
+        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values; "
+              "counts every non-number: text, a blank formula, TRUE/FALSE, an error)",
+              "COUNTA({#figures})-COUNT({#figures})+" + "+".join(
+                  f"COUNTA({{${s.key}}})-COUNT({{${s.key}}})" for s in SCALARS if s.unit != "text"),
+              per_period=False),
         Check("index_base_ok", "WARNING (not counted): index base quarter lacks a company's revenue",
               f"IF(ISNA(MATCH({{$index_base}},{PERIOD_NAME},0)),1,IF(OR({base_revenue}),1,0))",
               per_period=False, warning=True),
