@@ -35,7 +35,8 @@ from .structure import compare_structure, expected_layout
 if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
     from .reference import Result
 
-CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
+CIRCULAR = ("Err:522", "Err:523", "#CIRC!")   # LibreOffice: circular reference, no convergence;
+                                               # IronCalc and formualizer: #CIRC!
 
 
 def needed_sheets(m: models.Model) -> tuple[str, ...]:
@@ -107,8 +108,8 @@ class Inspection:
     expected: Result | None       # None when inputs are unusable: nothing to recompute
     lay: object = None            # the layout the workbook should have (model.layout.Layout)
 
-    def recalculated(self, values) -> list[Finding]:
-        """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
+    def recalculated(self, values, engine: str = "LibreOffice") -> list[Finding]:
+        """Findings from ``engine``'s fresh recalculation ``values`` and the cached values."""
         out = []
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
@@ -131,7 +132,7 @@ class Inspection:
                 seen.add((m.sheet, m.cell))
                 out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
                                    f"{m.what}: the independent recompute gives {m.expected!r}, "
-                                   f"LibreOffice's recalculation {m.got!r}"))
+                                   f"{engine}'s recalculation {m.got!r}"))
         if self.book.package.cached_values_trusted:
             program = self.book.package.application.split("/")[0]
             cached = read_book(self.path, data_only=True, styles=False,
@@ -233,8 +234,10 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
 
 def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]:
     """All findings for one workbook. Once the file has passed the package check
-    (``package``, when the caller did it), LibreOffice loads and recalculates it in a
-    worker thread while Python inspects it."""
+    (``package``, when the caller did it), the engine ``lo`` (LibreOffice, or one of
+    model.engines) loads and recalculates it in a worker thread while Python inspects it."""
+    from .engines import LABEL, EngineCannotRead
+    label = LABEL.get(getattr(lo, "name", "libreoffice"), "LibreOffice")
     path = Path(path)
     try:
         package = package or check(path)
@@ -245,11 +248,13 @@ def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]
         insp = inspect(path, package)
         try:
             recalculated = values.result()
+        except EngineCannotRead as exc:
+            raise Unauditable(str(exc)) from exc
         except Exception as exc:
-            raise Unauditable(f"{path}: LibreOffice could not load and recalculate it "
+            raise Unauditable(f"{path}: {label} could not load and recalculate it "
                               f"({type(exc).__name__}: {exc})") from exc
         try:
-            return insp.findings + insp.recalculated(recalculated)
+            return insp.findings + insp.recalculated(recalculated, label)
         except ModelNotFound as exc:
             raise Unauditable(f"{path}: {exc}, so the recalculated values cannot be compared; "
                               "restore the sheet from git or rebuild") from exc
@@ -271,13 +276,18 @@ def _internal(path, exc: BaseException) -> Finding:
                               "please report this with the file")
 
 
-def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, list[Finding]]:
+def audit_files(paths, lo=None, warm: bool = False, progress=None, engine: str = "libreoffice",
+                jobs: int = 1) -> dict[str, list[Finding]]:
     """Audit each of ``paths``; a file that cannot be audited gets one UNAUDITABLE finding
-    and the others are still audited. ``lo``: a LibreOffice to use (else one is started,
-    and restarted should it die on a file); ``warm``: use the user's kept-alive LibreOffice,
-    starting it when none runs (model.libreoffice.KeptLibreOffice); ``progress(name)`` is
-    called before each."""
-    from .libreoffice import EngineUnavailable, KeptLibreOffice, LibreOffice
+    and the others are still audited. ``lo``: an engine to use (else ``engine`` is started:
+    model.engines; LibreOffice is restarted should it die on a file); ``warm``: use the
+    user's kept-alive LibreOffice, starting it when none runs
+    (model.libreoffice.KeptLibreOffice); ``jobs``: audit in that many worker processes,
+    each with its own engine; ``progress(name)`` is called before each."""
+    from .engines import start
+    from .libreoffice import EngineUnavailable
+    if jobs > 1 and lo is None and len(paths) > 1:
+        return _audit_in_workers(paths, warm, progress, engine, jobs)
     results: dict[str, list[Finding]] = {str(p): [] for p in paths}
     safe = []
     for p in paths:               # hostile files are refused before anything parses them
@@ -291,8 +301,8 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
         return results
     own = lo is None
     try:
-        if own:             # starts now, connects on first use: overlaps its start-up
-            lo = KeptLibreOffice() if warm else LibreOffice(wait=False)
+        if own:             # LibreOffice starts now, connects on first use: overlaps its start-up
+            lo = start(engine, warm=warm)
     except EngineUnavailable as exc:
         for p, _ in safe:
             results[str(p)] = [_unauditable(p, f"{p}: {exc}")]
@@ -311,6 +321,47 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     finally:
         if own:
             lo.close()
+    return results
+
+
+def _worker(args) -> tuple[str, list[Finding]]:
+    """One file audited in a worker process (audit -j N), with that worker's own engine."""
+    path, warm, engine = args
+    global _WORKER_ENGINE
+    from .engines import start
+    try:
+        if _WORKER_ENGINE is None:
+            _WORKER_ENGINE = start(engine, warm=warm and engine == "libreoffice")
+        return str(path), audit_files([path], lo=_WORKER_ENGINE)[str(path)]
+    except Exception as exc:            # an engine that cannot start: the file's one line
+        return str(path), [_unauditable(path, f"{path}: {exc}")]
+
+
+_WORKER_ENGINE = None
+
+
+def _close_worker_engine() -> None:
+    if _WORKER_ENGINE is not None:
+        _WORKER_ENGINE.close()
+
+
+def _init_worker() -> None:
+    import atexit
+    atexit.register(_close_worker_engine)
+
+
+def _audit_in_workers(paths, warm, progress, engine, jobs) -> dict[str, list[Finding]]:
+    """audit_files over ``jobs`` worker processes; results in the order of ``paths``."""
+    import multiprocessing as mp
+    results: dict[str, list[Finding]] = {str(p): [] for p in paths}
+    ctx = mp.get_context("spawn")       # the same on Linux, macOS and Windows
+    with ctx.Pool(min(jobs, len(paths)), initializer=_init_worker) as pool:
+        for name, fs in pool.imap_unordered(_worker, [(p, warm, engine) for p in paths]):
+            if progress is not None:
+                progress(name)
+            results[name] = fs
+        pool.close()
+        pool.join()
     return results
 
 
