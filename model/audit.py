@@ -1,6 +1,6 @@
 """Audit a workbook people have edited: is it still the model, and still right?
 
-    check the file (model.package)      -> refuse hostile or unreadable files, exit 2
+    check the file (model.core.package)      -> refuse hostile or unreadable files, exit 2
     read cells, styles, sheet facts     -> input sanity, structure vs the layout for
                                            the workbook's own inputs, names, lints, VBA
     recalculate (LibreOffice, never the cached values) -> error values, circular
@@ -19,21 +19,18 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import models, spec
+from . import models
 from .charts import chart_findings
 from .lint import lint
-from .package import Package, UnreadableFile, check
-from .reader import Book, ModelNotFound, read_book, timeline
+from .core.package import Package, UnreadableFile, check
+from .core.reader import Book, ModelNotFound, read_book, timeline
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
-if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
-    from .reference import Result
 
 CIRCULAR = ("Err:522", "Err:523", "#CIRC!")   # LibreOffice: circular reference, no convergence;
                                                # IronCalc and formualizer: #CIRC!
@@ -46,34 +43,6 @@ def needed_sheets(m: models.Model) -> tuple[str, ...]:
 
 class Unauditable(RuntimeError):
     """The file cannot be audited at all (exit 2); the message says why."""
-
-
-def reference_result(mi) -> Result:
-    """The independent recompute of the inputs ``mi`` read from the workbook."""
-    import pandas as pd
-
-    from .reference import recompute
-    labels = [p.label for p in mi.periods]
-
-    def frame(entries, keys):
-        rows = {k: dict.fromkeys(labels, float("nan")) for k in keys}
-        for (p, key), e in entries.items():
-            rows[key][p.label] = e.value
-        return pd.DataFrame.from_dict(rows, orient="index", columns=labels, dtype=float)
-
-    return recompute(frame(mi.figures, [r.key for r in mi.rows]),
-                     frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS]),
-                     mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities,
-                     mi.summary_quarter, _outlook_drivers(mi))
-
-
-def _outlook_drivers(mi) -> dict | None:
-    """The Outlook's drivers as the workbook holds them (None when they are not all numbers)."""
-    from .layout import OUTLOOK_DRIVERS
-    d = {code: mi.outlook.get(code, default) for code, _, _, default, _ in OUTLOOK_DRIVERS}
-    d["o_base"] = mi.outlook.get("o_base", mi.summary_quarter)
-    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for k_, v in d.items() if k_ != "o_base")
-    return d if ok else None
 
 
 def _names(book: Book, m: models.Model) -> list[Finding]:
@@ -105,8 +74,9 @@ class Inspection:
     path: Path
     book: Book
     findings: list[Finding]
-    expected: Result | None       # None when inputs are unusable: nothing to recompute
-    lay: object = None            # the layout the workbook should have (model.layout.Layout)
+    expected: object | None       # the model's independent recompute (its reference.Result);
+                                  # None when inputs are unusable: nothing to recompute
+    lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
 
     def recalculated(self, values, engine: str = "LibreOffice") -> list[Finding]:
         """Findings from ``engine``'s fresh recalculation ``values`` and the cached values."""
@@ -114,7 +84,7 @@ class Inspection:
         for sheet, sv in values.items():
             for (r, c), err in sorted(sv.errors.items()):
                 where = xl_rowcol_to_cell(r, c)
-                if sheet == spec.CHART_DATA and err == "#N/A":   # both models name it so
+                if sheet == self.lay.spec.chart_data and err == "#N/A":
                     continue            # a chart-feed row's gap, on purpose
                 if err in CIRCULAR:
                     out.append(finding("CIRCULAR-REFERENCE", sheet, where,
@@ -148,7 +118,7 @@ class Inspection:
     def _checks_failed(self, values) -> list[Finding]:
         """The workbook's own checks, as LibreOffice recalculated them: a failing check is
         reported at its count with the quarters that fail."""
-        m = self.lay.spec if self.lay is not None else models.get(models.DEFAULT)
+        m = self.lay.spec
         sv = values.get(m.checks)
         if sv is None:
             return []
@@ -174,7 +144,7 @@ class Inspection:
         return out
 
 
-def _uncovered(lay, expected: Result) -> list[Finding]:
+def _uncovered(lay, expected) -> list[Finding]:
     """Calculated rows and checks of the model that the independent recompute lacks."""
     known = expected.covered
     out = []
@@ -189,7 +159,7 @@ def _uncovered(lay, expected: Result) -> list[Finding]:
 
 def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
-    ``package``: its model.package check, when already done."""
+    ``package``: its model.core.package check, when already done."""
     path = Path(path)
     try:
         book = read_book(path, package=package)

@@ -16,9 +16,9 @@ import zipfile
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from . import models, spec
-from .grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
-from .reader import Cells, ModelNotFound, sensitivity_axes, timeline
+from . import models
+from .core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
+from .core.reader import Cells, ModelNotFound, timeline
 from .rules import Finding, finding
 
 _NS = {
@@ -74,10 +74,9 @@ def _drawings(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
     return [drawing for kind, drawing in _rels(z, sheet_part).values() if kind == "drawing"]
 
 
-def read_series(path, m: models.Model | None = None) -> dict[str, list[dict]]:
+def read_series(path, m: models.Model) -> dict[str, list[dict]]:
     """Sheet name -> the series of the charts on it, each {'name', 'values', 'categories'}
     (reference text as saved, '' when absent)."""
-    m = m or models.get(models.DEFAULT)
     out: dict[str, list[dict]] = {}
     with zipfile.ZipFile(path) as z:
         for name, _, sheet_part in _sheets(z):
@@ -143,18 +142,17 @@ def _span(sheet, r0, r1, a, b) -> str:
            f"{xl_rowcol_to_cell(r1, b, True, True)}"
 
 
-def row_refs(cells: dict[str, Cells], m: models.Model | None = None) -> dict[str, str]:
+def row_refs(cells: dict[str, Cells], m: models.Model) -> dict[str, str]:
     """Every coded row of Inputs and Calculations, and 'Periods' (the Inputs header), as an
     absolute reference over the model's timeline (the Calculations header), found from the
     workbook's own codes and labels: what a chart series or a defined name should refer to."""
-    m = m or models.get(models.DEFAULT)
     pattern = re.compile(m.period_regex)
     cols = sorted(timeline(m.calcs, cells[m.calcs], pattern).cols.values())
     if not cols:
         raise ModelNotFound(f"{m.calcs}: no quarters on the timeline")
     c0, c1 = cols[0], cols[-1]
     out = {}
-    for sheet in (m.calcs, m.inputs, spec.CHART_DATA):
+    for sheet in (m.calcs, m.inputs, m.chart_data):
         if sheet not in cells:
             continue
         tl = timeline(sheet, cells[sheet], pattern)
@@ -164,35 +162,33 @@ def row_refs(cells: dict[str, Cells], m: models.Model | None = None) -> dict[str
     return out
 
 
-def expected_series(cells: dict[str, Cells], m: models.Model | None = None
+def expected_series(cells: dict[str, Cells], m: models.Model
                     ) -> tuple[dict[str, str], set[str]]:
     """Series key -> the reference it should plot (row_refs; a sensitivity series is its
     column of the grid); and the references a category axis may use."""
-    m = m or models.get(models.DEFAULT)
     rows = row_refs(cells, m)
     want = {}
-    if not m.sensitivity:
+    if not m.sensitivity or m.sensitivity_axes is None:
         for ch in m.charts:
             want.update({s.key: rows[s.key] for s in ch.series if s.key in rows})
         return want, {m.period_name.upper(), norm(rows["Periods"])}
-    _, hr, margins, _, g0 = sensitivity_axes(cells[spec.SENS])
+    _, hr, margins, _, g0 = m.sensitivity_axes(cells[m.sensitivity])
     for ch in m.charts:
         for s in ch.series:
             if s.key.startswith("sens:"):
                 j = int(s.key.split(":")[1])
-                want[s.key] = _span(spec.SENS, hr + 1, hr + len(margins), g0 + j, g0 + j)
+                want[s.key] = _span(m.sensitivity, hr + 1, hr + len(margins), g0 + j, g0 + j)
             elif s.key in rows:
                 want[s.key] = rows[s.key]
     cats = {"PERIODS", norm(rows["Periods"]),
-            norm(_span(spec.SENS, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
+            norm(_span(m.sensitivity, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
     return want, cats
 
 
-def chart_findings(path, cells: dict[str, Cells], m: models.Model | None = None) -> list[Finding]:
+def chart_findings(path, cells: dict[str, Cells], m: models.Model) -> list[Finding]:
     """CHART-SERIES findings: each model series present, on its row, over the whole timeline;
     no series plotting anything else (empty spacer series excepted). A chart none of whose
     series is a timeline row (a scatter of single cells) is left to the recompute."""
-    m = m or models.get(models.DEFAULT)
     try:
         want, cats = expected_series(cells, m)
         found = read_series(path, m)

@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import models
-from .grid import is_input
-from .reader import Cells, Formula, ModelNotFound, read_book, timeline
-from .structure import expected_layout, normalise
+from .core.grid import is_input
+from .core.reader import Cells, Formula, ModelNotFound, read_book, timeline
+from .core.formula import normalise
+from .structure import expected_layout
 
 KINDS = ("sheets", "inputs", "formulas", "values", "text")
 TITLES = {"sheets": "Sheets added or removed", "inputs": "Inputs changed",
@@ -125,10 +126,7 @@ def diff(old_path, new_path, engine=None) -> list[Change]:
     ``engine`` is given."""
     book_a, book_b = read_book(old_path, styles=False), read_book(new_path, styles=False)
     old, new = book_a.cells, book_b.cells
-    try:
-        ma, mb = models.of_book(old_path), models.of_book(new_path)
-    except ValueError:
-        ma = mb = models.get(models.DEFAULT)
+    ma, mb = models.of_book(old_path), models.of_book(new_path)
     # sheets by name, chart sheets included: LibreOffice saves a chart sheet as a worksheet
     # holding the chart, which is the same sheet to the person reading it
     sa, sb = list(book_a.states), list(book_b.states)

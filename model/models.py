@@ -6,8 +6,8 @@ of its pipeline (load the data, lay out, read a workbook back, recompute indepen
 Every command finds the model of a workbook from the workbook's own stamp (the custom
 document property ``isg_model``), so it works on either workbook the same way.
 
-A new model is its spec module (which defines ``model()``), its independent reference
-and its data: one line in ``REGISTRY`` below names it.
+A new model is a package like ``model/lenovo/`` or ``model/peers/`` (whose ``model()``
+returns its Model), its Cover text and its data: one line in ``REGISTRY`` below names it.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ DEFAULT = "lenovo_isg"            # a workbook without the stamp (0.1.0, 0.2.0) 
 
 # model key -> 'module:function' returning its Model
 REGISTRY = {
-    "lenovo_isg": "model.models:lenovo",
+    "lenovo_isg": "model.lenovo:model",
     "ai_server_peers": "model.peers:model",
 }
 
@@ -53,12 +53,21 @@ class Model:
     reference: Callable           # ModelInputs -> the independent recompute
     compare: Callable             # (expected, values, errors, lay) -> [Mismatch]
     cached: Callable              # (Layout, expected) -> {(sheet, r, c): value}
-    input_rows: Callable | None = None   # (keys, first) -> input rows in order (default Lenovo's)
+    input_rows: Callable          # (keys, first) -> input rows in order
     check_rows: tuple = ()
     scalars: tuple = ()           # spec.Scalar values on the Assumptions sheet (column E)
     scenario_rows: tuple = ()     # spec.ScenarioRow values: margin rows per quarter on Assumptions
     sensitivity: str | None = None   # the sensitivity sheet, if the model has one
-    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button        # spec Check values (key, label, warning) on the Checks sheet
+    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button
+    button_cell: tuple = (2, 1)   # the twin's Refresh button on the Cover (row, column; 0-based)
+    stamped: bool = True          # writes its key into the workbook (STAMP_MODEL); the Lenovo
+                                  # workbook stays as releases before 0.3.0 stamped it (without)
+    chart_data: str = "Chart data"   # the sheet the charts plot (#N/A there is a gap, on purpose)
+    sensitivity_axes: Callable | None = None   # sensitivity cells -> (quarter row, header row,
+                                               # margins, intensities, first grid column)
+    sensitivity_ranges: tuple = ()   # valid (margin range, intensity range) of the grid's axes
+    assumption_figures: dict = field(default_factory=dict)   # scenario row key -> the data
+                                  # figure (Sources key) that feeds it, e.g. Lenovo's Base margin
     print_scale: int = 60         # timeline sheets: percent
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
@@ -133,35 +142,3 @@ def of_workbook_name(path) -> Model | None:
     model's workbook is named after its key (lenovo_isg.xlsx, ai_server_peers.xlsm)."""
     stem = Path(path).stem
     return get(stem) if stem in REGISTRY else None
-
-
-def lenovo() -> Model:
-    """Lenovo ISG: CSP profitability from segment data (model.spec)."""
-    from . import spec
-    from .audit import reference_result
-    from .build import cached_for_result
-    from .compare import compare
-    from .data import load, parse_label
-    from .inputs import from_dataset
-    from .layout import lay_out
-    from .reader import read_model_inputs
-
-    def load_one(paths):
-        paths = list(paths) if isinstance(paths, (list, tuple)) else [paths]
-        if len(paths) != 1:
-            raise ValueError(f"the Lenovo model reads one data file, got {len(paths)}")
-        return load(paths[0])
-
-    return Model(
-        key="lenovo_isg", title="ISG margin model", workbook="lenovo_isg.xlsx",
-        extra={"subject": "CSP profitability from segment data"},
-        data=("lenovo_quarterly.csv",),
-        cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
-        checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
-        timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.CHECKS,
-        active="Summary", period_regex=r"^FY\S+ Q[1-4]$", parse_label=parse_label,
-        names=spec.defined_names, load=load_one, from_dataset=from_dataset,
-        read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
-        compare=compare, cached=cached_for_result, check_rows=spec.CHECKS_LIST,
-        scalars=spec.SCALARS, scenario_rows=spec.SCENARIO_ROWS, sensitivity=spec.SENS,
-        macro_twin=True)

@@ -26,10 +26,10 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import __version__, models, spec
-from .data import Dataset, Period
-from .inputs import Entry, ModelInputs, describe, input_rows, same_value
-from .package import UnreadableFile
+from . import __version__, models
+from .core.dataset import Dataset, Period
+from .core.inputs import Entry, ModelInputs, describe, same_value
+from .core.package import UnreadableFile
 from .patch import (
     Patch,
     PatchConflict,
@@ -40,9 +40,9 @@ from .patch import (
     sheet_order,
 )
 from .releases import OLDEST, known, new_since
-from .reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
+from .core.reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
 from .charts import zero_size
-from .grid import is_input
+from .core.grid import is_input
 from .rules import Finding
 from .structure import compare_structure, expected_layout
 from .writer import STAMP_LAYOUT, STAMP_VERSION, WriteError, atomic_path, render, write_bytes
@@ -160,11 +160,10 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
 
 
 def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, rep: Report,
-          where, known: set | None = None, m: models.Model | None = None) -> ModelInputs:
+          where, known: set | None, m: models.Model) -> ModelInputs:
     """The refreshed inputs: data figures where nobody typed, people's values where they did.
     ``known`` are the quarters already on the model's timeline (default: all of ``wb``'s);
-    ``m`` the model (default: Lenovo's)."""
-    m = m or models.get(models.DEFAULT)
+    ``m`` the model."""
     periods = sorted(set(wb.periods) | set(fresh.periods))
     periods = [periods[0].shifted(i) for i in range(periods[-1].index - periods[0].index + 1)]
     known = set(wb.periods) if known is None else known
@@ -186,9 +185,9 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
             elif w is not None and w.basis == "assumption":   # the default, untouched
                 e = w if d_data is None else d_data
                 if d_data is not None:
-                    rep.added.append(f"{where(spec.ASSUMPTIONS, *pk)} {s.key} {p.label} = {d.value:g}")
+                    rep.added.append(f"{where(m.assumptions, *pk)} {s.key} {p.label} = {d.value:g}")
             else:
-                e = _merge_cell(where(spec.ASSUMPTIONS, *pk), f"{s.key} {p.label}", w, d_data,
+                e = _merge_cell(where(m.assumptions, *pk), f"{s.key} {p.label}", w, d_data,
                                 pk in cleared, take_data, rep)
                 if e is None and d is not None and not take_data and pk not in cleared:
                     e = d                                       # withdrawn: back to the default
@@ -198,8 +197,7 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
                    quotes=dict(fresh.quotes),
-                   rows=(m.input_rows or input_rows)({r.key for r in wb.rows} | {k for _, k in figures},
-                                                     [r.key for r in wb.rows]))
+                   rows=m.input_rows({r.key for r in wb.rows} | {k for _, k in figures}, [r.key for r in wb.rows]))
 
 
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
@@ -466,7 +464,7 @@ def _moved(sheets, lay) -> list[str]:
     for name in m.timeline_sheets:
         tl = timeline(name, sheets[name], pattern)
         for key, (sheet, r) in lay.row_of.items():
-            code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
+            code = next((s.scenario for s in m.scenario_rows if s.key == key), key)
             if sheet == name and code in tl.rows and tl.rows[code] != r:
                 out.append(f"{name}: row {code!r} is at row {tl.rows[code] + 1}, "
                            f"the model has it at row {r + 1}")
@@ -503,11 +501,11 @@ def _old_model_cells(sheets, lay, version: str | None, m: models.Model) -> set[s
 _MODEL_CELL_RULES = {"STRUCT-OVERTYPED", "STRUCT-FORMULA"}
 
 
-def _cell_of(tl, period: Period, key: str, m: models.Model | None = None) -> str:
+def _cell_of(tl, period: Period, key: str, m: models.Model) -> str:
     """Where a figure is (for messages): its cell, also for a quarter the refresh adds to
     the right of the timeline; '(new row KEY)' for a row the refresh adds."""
-    parse_label = (m or models.get(models.DEFAULT)).parse_label
-    code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
+    parse_label = m.parse_label
+    code = next((s.scenario for s in m.scenario_rows if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
     if c is None and tl.cols:
         last = max(tl.cols, key=tl.cols.get)

@@ -9,24 +9,16 @@ import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .grid import C_NOTE, LINK_TEXT, is_input
-from .layout import Layout
-from .reader import Cells, Formula
+from .core.grid import C_NOTE, LINK_TEXT, is_input
+from .core.layout import Layout
+from .core.reader import Cells, Formula
 from .rules import Finding, finding
+from .core.formula import normalise
 
-_STRINGS = re.compile(r'("[^"]*")')
 
 def _free_sheets(lay) -> tuple[str, ...]:
     """Sheets a person may fill without breaking the model (the Cover and Sources)."""
     return (lay.spec.cover, lay.spec.sources)
-
-
-def normalise(formula: str) -> str:
-    """Formula text compared across programs: no '=', spaces or _xlfn. prefixes, and
-    upper case, outside string literals."""
-    f = formula.lstrip("=").replace("_xlfn.", "").replace("_xlws.", "")
-    return "".join(part if part.startswith('"') else re.sub(r"\s+", "", part).upper()
-                   for part in _STRINGS.split(f))
 
 
 def _show(v) -> str:
@@ -47,16 +39,13 @@ def _same(have, want) -> bool:
     return have == want
 
 
-def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[str, set[int]]]:
+def expected_layout(sheets: dict[str, Cells], mi, m) -> tuple[Layout, dict[str, set[int]]]:
     """The layout the workbook should have for its own inputs, on the model's timeline
     (the Calculations header); quarters a person typed beyond it on Inputs are theirs,
-    returned as columns to leave out of the comparison. ``m``: the model (default Lenovo's)."""
-    import re
+    returned as columns to leave out of the comparison. ``m``: the model."""
     from dataclasses import replace
 
-    from . import models
-    from .reader import source_order, timeline
-    m = m or models.get(models.DEFAULT)
+    from .core.reader import source_order, timeline
     pattern = re.compile(m.period_regex)
     model = set(timeline(m.calcs, sheets[m.calcs], pattern).cols) if m.calcs in sheets else set()
     keep = [p for p in mi.periods if p.label in model] or mi.periods
@@ -73,10 +62,10 @@ def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[
 def _linked_rows(sheets: dict[str, Cells], lay) -> set[tuple[int, int]]:
     """Inputs' 'Sources' link cells of rows the Sources sheet holds figures for: the link
     stays when a person clears every figure of the row."""
-    from .reader import ModelNotFound, sources, timeline
+    from .core.reader import ModelNotFound, sources, timeline
     m = lay.spec
     try:
-        tl = timeline(m.inputs, sheets[m.inputs])
+        tl = timeline(m.inputs, sheets[m.inputs], re.compile(m.period_regex))
     except (KeyError, ModelNotFound):
         return set()
     keys = {k for _, k in sources(sheets.get(m.sources, {}))}

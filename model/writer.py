@@ -15,10 +15,11 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from . import spec
-from .grid import Role, parse_style
-from .layout import Layout
-from .models import DEFAULT as DEFAULT_MODEL, STAMP_MODEL
+from .core import formats, grid
+from .core import spec as core_spec
+from .core.grid import Role, parse_style
+from .core.layout import Layout
+from .models import STAMP_MODEL
 
 INPUT_FONT = "#0000FF"
 
@@ -31,18 +32,18 @@ def _style(key: str) -> dict:
     base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
     st = parse_style(key)
     if st.role is Role.INPUT:
-        fmt = {"font_color": INPUT_FONT, "bg_color": spec.BASIS_MARK[st.basis][2], "locked": False,
+        fmt = {"font_color": INPUT_FONT, "bg_color": formats.BASIS_MARK[st.basis][2], "locked": False,
                "border": 1, "border_color": "#BFBFBF"}
         if st.unit != "text":
-            fmt["num_format"] = spec.input_format(st.unit, st.basis)
+            fmt["num_format"] = formats.input_format(st.unit, st.basis)
         return base | fmt
     if st.role is Role.CALC:
-        return base | {"num_format": spec.FORMATS[st.unit]}
+        return base | {"num_format": formats.FORMATS[st.unit]}
     if st.role is Role.FORECAST:          # visibly forecast: shaded, italic
-        return base | {"num_format": spec.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
+        return base | {"num_format": formats.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
                        "font_color": "#1F4E79"}
     if st.role is Role.PLAIN:
-        return base | {"num_format": spec.FORMATS[st.unit]}
+        return base | {"num_format": formats.FORMATS[st.unit]}
     return base | {
         "title": {"bold": True, "font_size": 14},
         "subtitle": {"italic": True, "font_color": "#595959"},
@@ -129,11 +130,11 @@ def _series_ref(lay: Layout, key: str) -> str:
     j = key.split(":")[1]
     c = c0 - 1 if j == "axis" else c0 + int(j)
     n = len(lay.inputs.sens_margins)
-    return (f"{quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(r0, c, True, True)}:"
+    return (f"{quote_sheetname(lay.spec.sensitivity)}!{xl_rowcol_to_cell(r0, c, True, True)}:"
             f"{xl_rowcol_to_cell(r0 + n - 1, c, True, True)}")
 
 
-def _chart(wb, lay: Layout, c: spec.Chart):
+def _chart(wb, lay: Layout, c: core_spec.Chart):
     """One chart. Columns on both axes are padded with empty spacer series so
     the primary and secondary columns stand side by side instead of on top of
     each other; spacers are left out of the legend."""
@@ -202,7 +203,7 @@ def _chart(wb, lay: Layout, c: spec.Chart):
         chart.combine(sub)
     if c.sheet == "Chart Sensitivity" and "sens_title" in lay.scalar_at:
         _, tr, tc = lay.scalar_at["sens_title"]      # follows the chosen quarter (cached: the build's)
-        chart.set_title({"name": f"={quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(tr, tc, True, True)}",
+        chart.set_title({"name": f"={quote_sheetname(lay.spec.sensitivity)}!{xl_rowcol_to_cell(tr, tc, True, True)}",
                          "name_font": {"size": 14},
                          "data": ["CSP operating profit by ex-CSP margin and opex intensity ($M), "
                                   f"{lay.inputs.sens_quarter}"]})
@@ -263,7 +264,7 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
         "comments": f"Built from {lay.inputs.provenance.get('Built from', '')}"})
     wb.set_custom_property(STAMP_VERSION, __version__)
     wb.set_custom_property(STAMP_LAYOUT, lay.digest)
-    if m.key != DEFAULT_MODEL:       # the Lenovo workbook stays as earlier releases stamped it
+    if m.stamped:                    # (the Lenovo workbook stays as earlier releases stamped it)
         wb.set_custom_property(STAMP_MODEL, m.key)
     formats: dict[str, object] = {}
 
@@ -286,7 +287,7 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
         if name == m.cover:
             if vba_project is not None:
                 from .vba import BUTTON_MACRO
-                ws.insert_button(*spec.BUTTON_CELL, {
+                ws.insert_button(*m.button_cell, {
                     "macro": BUTTON_MACRO, "caption": "Refresh", "width": 140, "height": 26,
                     "description": "Refresh from the data file, keeping your edits (xlwings)"})
         if name == chart_after:
@@ -381,7 +382,7 @@ def _print_setup(ws, sh, lay) -> None:
     ws.set_footer(f"&LPage &P of &N&R{stamp}")
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if sh.name in lay.spec.timeline_sheets:
-        ws.repeat_rows(0, spec.HEADER_ROW)
+        ws.repeat_rows(0, grid.HEADER_ROW)
         ws.repeat_columns(0, 1)
     elif sh.print_titles:
         ws.repeat_rows(*sh.print_titles)

@@ -15,7 +15,7 @@ from model.audit import audit_files
 from model.build import build
 from model.engines import FAST, differences
 from model.models import all_models
-from model.reader import Formula, read_book
+from model.core.reader import Formula, read_book
 
 from .conftest import ROOT, engine_or_skip
 

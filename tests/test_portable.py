@@ -7,7 +7,7 @@ from openpyxl.formula import Tokenizer
 from model.build import build
 from model.lint import formula_findings, portability_problems
 from model.models import all_models
-from model.reader import Formula, read_book
+from model.core.reader import Formula, read_book
 
 NAMES = {"Periods": "Inputs!$F$4:$Y$4", "Column": "Inputs!$F$4:$F$9"}
 
