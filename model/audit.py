@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
@@ -115,6 +116,24 @@ class Inspection:
         return out
 
 
+    def expected_gaps(self) -> dict[str, set]:
+        """The chart-feed cells where the independent recompute expects #N/A (a gap):
+        {sheet: {(row, col)}}."""
+        feeds = getattr(self.expected, "feeds", None)
+        if feeds is None or self.lay is None:
+            return {}
+        lay, sheet = self.lay, self.lay.spec.chart_data
+        labels = {p.label: i for i, p in enumerate(lay.inputs.periods)}
+        out = set()
+        for code, row in feeds.iterrows():
+            s, r = lay.row_of.get(code, ("", 0))
+            if s != sheet:
+                continue
+            for label, v in row.items():
+                if label in labels and v != v:          # NaN: no value, so #N/A
+                    out.add((r, lay.col_of(label)))
+        return {sheet: out}
+
     def _checks_failed(self, values) -> list[Finding]:
         """The workbook's own checks, as LibreOffice recalculated them: a failing check is
         reported at its count with the quarters that fail."""
@@ -214,8 +233,24 @@ def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
     with ThreadPoolExecutor(1) as pool:
-        values = pool.submit(lo.recalculate, path)
-        insp = inspect(path, package)
+        if getattr(lo, "name", "libreoffice") == "libreoffice":
+            done, gaps = threading.Event(), {}
+
+            def expected():                 # asked once LibreOffice has recalculated
+                done.wait(120)
+                return gaps
+            values = pool.submit(lo.recalculate, path, expected)
+            try:
+                insp = inspect(path, package)
+                try:
+                    gaps.update(insp.expected_gaps())
+                except Exception:       # the gaps only save time: LibreOffice asks each cell
+                    pass
+            finally:
+                done.set()
+        else:
+            values = pool.submit(lo.recalculate, path)
+            insp = inspect(path, package)
         try:
             recalculated = values.result()
         except EngineCannotRead as exc:

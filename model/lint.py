@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 
-from openpyxl.formula import Tokenizer
-from openpyxl.formula.tokenizer import TokenizerError
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .core import formats
@@ -114,6 +112,8 @@ def formula_findings(sheet: str, cell: str, text: str, names: dict[str, str] | N
     """Numbers typed in, volatile functions, external references and forms engines compute
     differently in one formula (``names``: the workbook's defined names, to tell a one-row
     name such as Periods)."""
+    from openpyxl.formula import Tokenizer           # here: a clean workbook has no formula of its own,
+    from openpyxl.formula.tokenizer import TokenizerError   # so an audit need not import openpyxl
     try:
         tokens = Tokenizer(text).items
     except TokenizerError:

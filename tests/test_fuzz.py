@@ -142,6 +142,25 @@ def test_random_mutations_never_crash_the_audit(lo, fuzz_base, tmp_path, edits):
     _assert_clean_outcome(results, path, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def in_process():
+    from .conftest import engine_or_skip
+    return [engine_or_skip(name) for name in ("formualizer", "ironcalc")]
+
+
+@pytest.mark.engines
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(edits=mutations())
+def test_random_mutations_never_crash_an_audit_with_an_in_process_engine(in_process, fuzz_base, tmp_path,
+                                                                         edits):
+    path = _apply(fuzz_base, tmp_path / "mutant.xlsx", edits)
+    for engine in in_process:
+        results = audit_files([path], engine)
+        _assert_clean_outcome(results, path, tmp_path)
+
+
 def test_the_fuzzer_ran_and_reached_every_outcome():
     """Runs after the fuzzer (file order): it really ran its examples, and they were not all
     refused as unreadable: most mutants are audited."""

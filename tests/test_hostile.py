@@ -22,7 +22,7 @@ PEAK_MB = 200           # the whole audit process (about 80 MB measured)
 RUN = """
 import re, sys
 from model.__main__ import main
-rc = main(["audit", sys.argv[1]])
+rc = main(["audit", "--engine", sys.argv[2], sys.argv[1]])
 # VmHWM: this process's peak resident memory (ru_maxrss would carry the forking parent's over exec)
 peak = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)
 print("PEAK_KB", peak, file=sys.stderr)
@@ -128,12 +128,17 @@ HOSTILE = {   # how it is made, and what the message must say
 }
 
 
+@pytest.mark.parametrize("engine", ["libreoffice", pytest.param("formualizer", marks=pytest.mark.engines),
+                                    pytest.param("ironcalc", marks=pytest.mark.engines)])
 @pytest.mark.parametrize("name", HOSTILE)
-def test_a_hostile_file_exits_2_quickly_in_bounded_memory(lo, good, tmp_path, name):
+def test_a_hostile_file_exits_2_quickly_in_bounded_memory(lo, good, tmp_path, name, engine):
+    if engine != "libreoffice":
+        from .conftest import engine_or_skip
+        engine_or_skip(engine)
     make, says = HOSTILE[name]
     path = make(good, tmp_path, lo) if make is make_old_xls else make(good, tmp_path)
     t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", RUN, str(path)], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-c", RUN, str(path), engine], cwd=ROOT, capture_output=True,
                           text=True, timeout=60)
     seconds = time.perf_counter() - t
     peak_mb = int(done.stderr.rsplit("PEAK_KB", 1)[1]) / 1024
