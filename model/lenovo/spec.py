@@ -322,8 +322,7 @@ CHECKS_LIST = (
     Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False, array=True),
     Check("errors_sensitivity", "No error values on Sensitivity", _err_count(SENS), per_period=False, array=True),
     # --- added in 0.2.0, below the earlier checks ---
-    Check("text_in_inputs", "No text in a numeric input cell (figures and ex-CSP margins; counts every "
-          "non-number: text, a blank formula, TRUE/FALSE, an error)",
+    Check("text_in_inputs", "No text or other non-number in a numeric input (figures, ex-CSP margins)",
           "COUNTA({#figures})-COUNT({#figures})+COUNTA({#margins})-COUNT({#margins})", per_period=False),
     Check("summary_answered", "The quarter chosen on the Summary has a CSP answer",
           'IF({$summary_col}="",1,IF(INDEX({=csp_answered},1,{$summary_col})=1,0,1))', per_period=False),

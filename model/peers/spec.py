@@ -326,8 +326,7 @@ def _checks() -> tuple[Check, ...]:
         Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False, array=True),
         Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False, array=True),
         Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False, array=True),
-        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values; "
-              "counts every non-number: text, a blank formula, TRUE/FALSE, an error)",
+        Check("text_in_inputs", "No text or other non-number in a numeric input (figures, assumption values)",
               "COUNTA({#figures})-COUNT({#figures})+" + "+".join(
                   f"COUNTA({{${s.key}}})-COUNT({{${s.key}}})" for s in SCALARS if s.unit != "text"),
               per_period=False),
