@@ -110,9 +110,8 @@ def key_of(props: dict) -> str:
 def of_book(path) -> Model:
     """The model that built the workbook at ``path``, from its stamp; a workbook without
     one is the Lenovo model (every release before 0.3.0 built only that)."""
-    from .patch import ZipPackage, custom_properties
     try:
-        props = custom_properties(ZipPackage(Path(path)))
+        props = _custom_properties(path)
     except Exception:            # unreadable: the caller's own read reports why
         props = {}
     key = key_of(props)
@@ -124,12 +123,38 @@ def of_book(path) -> Model:
     return get(key)
 
 
+_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}property"
+_SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
+
+
+def _part(path, name: str):
+    """One part of the package at ``path`` parsed (defusedxml: no DTDs or entities), or
+    None; only that part is read, so telling the model costs no more than that."""
+    import zipfile
+
+    from defusedxml.ElementTree import fromstring
+    with zipfile.ZipFile(path) as z:
+        try:
+            return fromstring(z.read(name))
+        except KeyError:
+            return None
+
+
+def _custom_properties(path) -> dict[str, str]:
+    root = _part(path, "docProps/custom.xml")
+    return {} if root is None else {p.get("name"): "".join(p.itertext()) for p in root.iter(_CUSTOM)}
+
+
+def _sheet_names(path) -> list[str]:
+    root = _part(path, "xl/workbook.xml")
+    return [] if root is None else [s.get("name") for s in root.iter(_SHEET)]
+
+
 def _by_sheets(path) -> str | None:
     """The model whose worksheets the workbook at ``path`` has, when it is not Lenovo's
     (a stamp dropped by some program must not make the peers workbook a broken Lenovo one)."""
-    from .patch import ZipPackage, sheet_order
     try:
-        have = set(sheet_order(ZipPackage(Path(path))))
+        have = set(_sheet_names(path))
     except Exception:
         return None
     if set(get(DEFAULT).worksheets) <= have:
