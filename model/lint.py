@@ -167,6 +167,9 @@ def lint(book: Book, lay: Layout) -> list[Finding]:
             mine = own.get((r, c))
             if isinstance(v, Formula) and not (mine and mine.formula and v[1:] == mine.value):
                 out += formula_findings(sheet, xl_rowcol_to_cell(r, c), v, book.names)   # not the model's own
+            elif isinstance(v, Formula) and (is_input(mine.style) or mine.style.startswith("note")):  # a note
+                out += [f for f in formula_findings(sheet, xl_rowcol_to_cell(r, c), v, book.names)
+                        if f.rule == "LINT-NONPORTABLE"]
     for name, sh in lay.sheets.items():
         if name not in book.cells:
             continue
