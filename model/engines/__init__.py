@@ -19,7 +19,12 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from ..libreoffice import EngineUnavailable, SheetValues  # noqa: F401  (one vocabulary)
+
+def __getattr__(name):       # one vocabulary with model.libreoffice, imported when first used
+    if name in ("EngineUnavailable", "SheetValues"):
+        from .. import libreoffice
+        return getattr(libreoffice, name)
+    raise AttributeError(name)
 
 ENGINES = ("libreoffice", "ironcalc", "formualizer")
 DEFAULT = "libreoffice"
