@@ -347,11 +347,27 @@ def _norm_range(text: str, here: str | None = None) -> tuple[str, str] | None:
     return sheet, rng
 
 
+_A1_SPAN = re.compile(r"[A-Z]{1,3}\d+:[A-Z]{1,3}\d+")
+_SPANS: dict[int, tuple[dict, frozenset]] = {}
+
+
+def _spans_of(ranges: dict) -> frozenset:
+    """The A1:B2 texts of ``ranges``' keys (cached for the dict being used)."""
+    hit = _SPANS.get(id(ranges))
+    if hit is None or hit[0] is not ranges:
+        _SPANS.clear()
+        hit = _SPANS[id(ranges)] = (ranges, frozenset(rng for _, rng in ranges))
+    return hit[1]
+
+
 def remap_formula(text: str, ranges: dict[tuple[str, str], str], here: str | None = None) -> str:
     """``text`` with every reference found in ``ranges`` (normalised old -> new text)
     replaced; other references and everything else kept as written."""
     if not ranges:
         return text
+    spans = _spans_of(ranges)
+    if not any(m.group(0) in spans for m in _A1_SPAN.finditer(text.replace("$", "").upper())):
+        return text             # no reference that could grow: not worth tokenising
     lead = "" if text.startswith("=") else "="
     try:
         tok = Tokenizer(lead + text)
