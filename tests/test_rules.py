@@ -11,6 +11,7 @@ from model.lenovo.layout import lay_out
 from model.core.reader import read_book
 from model.lenovo.reader import read_model_inputs
 from model.lenovo.reference import recompute
+from model import models
 from model.rules import RULES, SEVERITIES
 
 from .conftest import DATA, ROOT
@@ -77,7 +78,7 @@ def test_every_chart_series_and_defined_name_has_its_row_found_independently(def
     (model.charts.row_refs), not from the layout; each one is found, and each series plots
     a row the recompute or the inputs hold."""
     cells = read_book(default_book, styles=False).cells
-    want, cats = expected_series(cells)
+    want, cats = expected_series(cells, models.get("lenovo_isg"))
     keys = {s.key for c in spec.CHARTS for s in c.series}
     assert keys - set(want) == set()
     ref = _reference()
@@ -87,7 +88,7 @@ def test_every_chart_series_and_defined_name_has_its_row_found_independently(def
             assert int(key.split(":")[1]) < len(ref.sens_grid.columns)
         else:
             assert key in set(ref.calcs.index) | set(ref.feeds.index) | inputs, key
-    refs = row_refs(cells)
+    refs = row_refs(cells, models.get("lenovo_isg"))
     names = {"Periods": "Periods", **spec.defined_names()}
     assert {k for k in names.values()} - set(refs) == set()
     for name, key in names.items():
