@@ -21,6 +21,7 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from . import DEFAULT_WORKBOOK, __version__  # noqa: E402
+from .engines import DEFAULT as DEFAULT_ENGINE, ENGINES, FAST as FAST_ENGINE  # noqa: E402
 from .errors import ModelError  # noqa: E402
 from .models import REGISTRY  # noqa: E402
 
@@ -197,7 +198,7 @@ def _audit(args) -> int:
         return 2
     from .progress import Progress
     with Progress(len(books), "auditing") as step:
-        results = audit_files(books, warm=args.warm, progress=step)
+        results = audit_files(books, warm=args.warm, progress=step, engine=args.engine, jobs=args.jobs)
     code = exit_code(results)
     if args.junit:          # first: written whatever happens to the terminal output
         try:
@@ -342,6 +343,12 @@ def main(argv=None) -> int:
     a.add_argument("--warm", action="store_true",
                    help="use (or start) your kept-alive LibreOffice, which stops after 10 minutes "
                         "unused; stop it now with: python -m model.libreoffice stop")
+    a.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help="the engine that recalculates: libreoffice (default, the reference), or "
+                        f"in process ironcalc or formualizer ({FAST_ENGINE} is the fast one the "
+                        "pre-commit hook uses; pip install '.[engines]')")
+    a.add_argument("-j", "--jobs", type=int, default=1, metavar="N",
+                   help="audit the files in N worker processes, each with its own engine")
     a.set_defaults(run=_audit)
     d = sub.add_parser("diff", help="cell-level differences between two versions of a workbook",
                        formatter_class=raw, epilog=examples(

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -33,7 +34,8 @@ from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
 
-CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
+CIRCULAR = ("Err:522", "Err:523", "#CIRC!")   # LibreOffice: circular reference, no convergence;
+                                               # IronCalc and formualizer: #CIRC!
 
 
 def needed_sheets(m: models.Model) -> tuple[str, ...]:
@@ -83,15 +85,35 @@ class Inspection:
     m: object = None              # the model (models.Model)
     ignore: dict = field(default_factory=dict)    # columns a person typed beyond the timeline
     problems: list = field(default_factory=list)  # input cells the model cannot use
+    engine: str = "LibreOffice"   # the engine whose recalculation the findings name
 
-    def recalculated(self, values) -> list[Finding]:
-        """Findings from LibreOffice's fresh recalculation ``values`` and the cached values:
+    def recalculated(self, values, engine: str = "LibreOffice") -> list[Finding]:
+        """Findings from ``engine``'s fresh recalculation ``values`` and the cached values:
         every engine-phase check of the registry, in its order."""
+        self.engine = engine
         out: list[Finding] = []
         for c in CHECKS:
             if c.phase == "engine":
                 out += c.function(self, values, out)
         return out
+
+    def expected_gaps(self) -> dict[str, set]:
+        """The chart-feed cells where the independent recompute expects #N/A (a gap):
+        {sheet: {(row, col)}}."""
+        feeds = getattr(self.expected, "feeds", None)
+        if feeds is None or self.lay is None or not self.m.chart_data:
+            return {}
+        lay, sheet = self.lay, self.m.chart_data
+        labels = {p.label: i for i, p in enumerate(lay.inputs.periods)}
+        out = set()
+        for code, row in feeds.iterrows():
+            s, r = lay.row_of.get(code, ("", 0))
+            if s != sheet:
+                continue
+            for label, v in row.items():
+                if label in labels and v != v:          # NaN: no value, so #N/A
+                    out.add((r, lay.col_of(label)))
+        return {sheet: out}
 
 
 # --- the checks, in the order the audit runs them (model.rules.CHECKS) ------------------
@@ -171,7 +193,7 @@ def _charts(insp: Inspection) -> list[Finding]:
     return chart_findings(insp.wb, insp.book.cells, insp.m)
 
 
-@check("LINT-HARDCODED-NUMBER", "LINT-VOLATILE", "LINT-EXTERNAL-LINK", "LINT-HIDDEN-SHEET",
+@check("LINT-HARDCODED-NUMBER", "LINT-VOLATILE", "LINT-EXTERNAL-LINK", "LINT-NONPORTABLE", "LINT-HIDDEN-SHEET",
        "LINT-HIDDEN-ROWCOL", "LINT-ITERATIVE-CALC", "LINT-INPUT-LOCKED", "LINT-INPUT-UNSTYLED",
        "LINT-UNPROTECTED")
 def _lint(insp: Inspection) -> list[Finding]:
@@ -209,7 +231,7 @@ def _error_values(insp: Inspection, values, so_far) -> list[Finding]:
 
 @check("CHECK-FAILED", phase="engine")
 def _checks_failed(insp: Inspection, values, so_far) -> list[Finding]:
-    """The workbook's own checks, as LibreOffice recalculated them: a failing check is
+    """The workbook's own checks, as the engine recalculated them: a failing check is
     reported at its count with the quarters that fail."""
     m = insp.m
     sv = values.get(m.checks)
@@ -240,7 +262,7 @@ def _checks_failed(insp: Inspection, values, so_far) -> list[Finding]:
 
 @check("RECOMPUTE-MISMATCH", "CACHED-STALE", phase="engine")
 def _recompute(insp: Inspection, values, so_far) -> list[Finding]:
-    """Every calculated cell against the independent recompute: LibreOffice's fresh values,
+    """Every calculated cell against the independent recompute: the engine's fresh values,
     then the values the saving program cached, when it computed them."""
     if insp.expected is None:
         return []
@@ -253,7 +275,7 @@ def _recompute(insp: Inspection, values, so_far) -> list[Finding]:
             seen.add((m.sheet, m.cell))
             out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
                                f"{m.what}: the independent recompute gives {m.expected!r}, "
-                               f"LibreOffice's recalculation {m.got!r}"))
+                               f"{insp.engine}'s recalculation {m.got!r}"))
     if insp.book.package.cached_values_trusted:
         program = insp.book.package.application.split("/")[0]
         cached = insp.wb.book(data_only=True, styles=False).cells
@@ -350,23 +372,43 @@ def inspect(source) -> Inspection:
 
 def audit(source, lo) -> list[Finding]:
     """All findings for one workbook (a path, or the Workbook already read). Once the file
-    has passed the package check, LibreOffice loads and recalculates it in a worker thread
-    while Python inspects the bytes read once."""
+    has passed the package check, the engine ``lo`` (LibreOffice, or one of model.engines)
+    loads and recalculates it in a worker thread while Python inspects the bytes read once."""
+    from .engines import LABEL, EngineCannotRead
+    label = LABEL.get(getattr(lo, "name", "libreoffice"), "LibreOffice")
     try:
         wb = Workbook.of(source)
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
     path = wb.path
     with ThreadPoolExecutor(1) as pool:
-        values = pool.submit(lo.recalculate, path)
-        insp = inspect(wb)
+        if getattr(lo, "name", "libreoffice") == "libreoffice":
+            done, gaps = threading.Event(), {}
+
+            def expected():                 # asked once LibreOffice has recalculated
+                done.wait(120)
+                return gaps
+            values = pool.submit(lo.recalculate, wb, expected)   # its bytes, not read again
+            try:
+                insp = inspect(wb)
+                try:
+                    gaps.update(insp.expected_gaps())
+                except Exception:       # the gaps only save time: LibreOffice asks each cell
+                    pass
+            finally:
+                done.set()
+        else:
+            values = pool.submit(lo.recalculate, path)
+            insp = inspect(wb)
         try:
             recalculated = values.result()
+        except EngineCannotRead as exc:
+            raise Unauditable(str(exc)) from exc
         except Exception as exc:
-            raise Unauditable(f"{path}: LibreOffice could not load and recalculate it "
+            raise Unauditable(f"{path}: {label} could not load and recalculate it "
                               f"({type(exc).__name__}: {exc})") from exc
         try:
-            return insp.findings + insp.recalculated(recalculated)
+            return insp.findings + insp.recalculated(recalculated, label)
         except ModelNotFound as exc:
             raise Unauditable(f"{path}: {exc}, so the recalculated values cannot be compared; "
                               "restore the sheet from git or rebuild") from exc
@@ -389,13 +431,18 @@ def _internal(path, exc: BaseException) -> Finding:
                               "please report this with the file")
 
 
-def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, list[Finding]]:
+def audit_files(paths, lo=None, warm: bool = False, progress=None, engine: str = "libreoffice",
+                jobs: int = 1) -> dict[str, list[Finding]]:
     """Audit each of ``paths``; a file that cannot be audited gets one UNAUDITABLE finding
-    and the others are still audited. ``lo``: a LibreOffice to use (else one is started,
-    and restarted should it die on a file); ``warm``: use the user's kept-alive LibreOffice,
-    starting it when none runs (model.libreoffice.KeptLibreOffice); ``progress(name)`` is
-    called before each."""
-    from .libreoffice import EngineUnavailable, KeptLibreOffice, LibreOffice
+    and the others are still audited. ``lo``: an engine to use (else ``engine`` is started:
+    model.engines; LibreOffice is restarted should it die on a file); ``warm``: use the
+    user's kept-alive LibreOffice, starting it when none runs
+    (model.libreoffice.KeptLibreOffice); ``jobs``: audit in that many worker processes,
+    each with its own engine; ``progress(name)`` is called before each."""
+    from .engines import start
+    from .libreoffice import EngineUnavailable
+    if jobs > 1 and lo is None and len(paths) > 1:
+        return _audit_in_workers(paths, warm, progress, engine, jobs)
     results: dict[str, list[Finding]] = {str(p): [] for p in paths}
     safe = []
     for p in paths:               # hostile files are refused before anything parses them,
@@ -413,8 +460,8 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
         return results
     own = lo is None
     try:
-        if own:             # starts now, connects on first use: overlaps its start-up
-            lo = KeptLibreOffice() if warm else LibreOffice(wait=False)
+        if own:             # LibreOffice starts now, connects on first use: overlaps its start-up
+            lo = start(engine, warm=warm)
     except EngineUnavailable as exc:
         for p, _ in safe:
             results[str(p)] = [_unauditable(p, f"{p}: {exc}")]
@@ -433,6 +480,47 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     finally:
         if own:
             lo.close()
+    return results
+
+
+def _worker(args) -> tuple[str, list[Finding]]:
+    """One file audited in a worker process (audit -j N), with that worker's own engine."""
+    path, warm, engine = args
+    global _WORKER_ENGINE
+    from .engines import start
+    try:
+        if _WORKER_ENGINE is None:
+            _WORKER_ENGINE = start(engine, warm=warm and engine == "libreoffice")
+        return str(path), audit_files([path], lo=_WORKER_ENGINE)[str(path)]
+    except Exception as exc:            # an engine that cannot start: the file's one line
+        return str(path), [_unauditable(path, f"{path}: {exc}")]
+
+
+_WORKER_ENGINE = None
+
+
+def _close_worker_engine() -> None:
+    if _WORKER_ENGINE is not None:
+        _WORKER_ENGINE.close()
+
+
+def _init_worker() -> None:
+    import atexit
+    atexit.register(_close_worker_engine)
+
+
+def _audit_in_workers(paths, warm, progress, engine, jobs) -> dict[str, list[Finding]]:
+    """audit_files over ``jobs`` worker processes; results in the order of ``paths``."""
+    import multiprocessing as mp
+    results: dict[str, list[Finding]] = {str(p): [] for p in paths}
+    ctx = mp.get_context("spawn")       # the same on Linux, macOS and Windows
+    with ctx.Pool(min(jobs, len(paths)), initializer=_init_worker) as pool:
+        for name, fs in pool.imap_unordered(_worker, [(p, warm, engine) for p in paths]):
+            if progress is not None:
+                progress(name)
+            results[name] = fs
+        pool.close()
+        pool.join()
     return results
 
 

@@ -346,6 +346,135 @@ def _have(module: str) -> bool:
         return False
 
 
+ENGINE_RUNS = {          # what is timed against `soffice --convert-to xlsx`, whole processes
+    "audit (LibreOffice)": ["audit"],
+    "audit --warm": ["audit", "--warm"],
+    "audit --engine formualizer": ["audit", "--engine", "formualizer"],
+    "audit --engine ironcalc": ["audit", "--engine", "ironcalc"],
+}
+
+
+def _once(cmd: list[str]) -> tuple[float, float]:
+    """Seconds and peak MB (this Python process's VmHWM; LibreOffice's own process is not
+    counted) of one whole ``python -m model`` run."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak = os.path.join(tmp, "peak")
+        t = time.perf_counter()
+        done = subprocess.run([sys.executable, "-c", PEAK, *cmd], capture_output=True, text=True,
+                              env=dict(os.environ, BENCH_PEAK=peak))
+        wall = time.perf_counter() - t
+        if done.returncode not in (0, 1):
+            raise RuntimeError(f"python -m model {' '.join(cmd)} failed:\n{done.stderr}")
+        return wall, int(open(peak).read()) / 1024
+
+
+def _convert_once(book: Path, tmp: Path) -> float:
+    from .libreoffice import soffice_path
+    profile, out = tmp / "convert-profile", tmp / "converted"
+    t = time.perf_counter()
+    subprocess.run([soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(book)],
+                   capture_output=True, check=True, timeout=600)
+    return time.perf_counter() - t
+
+
+def engine_ratios(name: str, book: Path, tmp: Path, repeats: int) -> dict:
+    """Each of ENGINE_RUNS against `soffice --convert-to` of ``book``, interleaved: every
+    round runs convert-to and then each command once, and the ratio is taken within the
+    round; medians, minima and maxima over ``repeats`` rounds (a shared machine's load
+    moves both sides of a pair together)."""
+    from .libreoffice import stop_kept
+    _convert_once(book, tmp)                    # untimed: makes the convert-to profile
+    _once(["audit", "--warm", str(book)])       # untimed: starts the kept-alive LibreOffice
+    ratios: dict[str, list[float]] = {k: [] for k in ENGINE_RUNS}
+    secs: dict[str, list[float]] = {k: [] for k in ENGINE_RUNS}
+    peaks: dict[str, float] = {k: 0.0 for k in ENGINE_RUNS}
+    converts = []
+    for _ in range(repeats):
+        c = _convert_once(book, tmp)
+        converts.append(c)
+        for label, cmd in ENGINE_RUNS.items():
+            s, mb = _once([*cmd, str(book)])
+            ratios[label].append(s / c)
+            secs[label].append(s)
+            peaks[label] = max(peaks[label], mb)
+    stop_kept()
+    return {"case": name, "formula_cells": formula_cells(book), "convert_s": statistics.median(converts),
+            "runs": {k: {"ratio": statistics.median(v), "min": min(v), "max": max(v),
+                         "s": statistics.median(secs[k]), "peak_mb": peaks[k]} for k, v in ratios.items()}}
+
+
+def many_ratio(book: Path, tmp: Path, copies: int, jobs: int, engine: str) -> dict:
+    """``audit -j jobs --engine engine`` of ``copies`` copies of ``book`` against ``copies``
+    runs of convert-to, one after the other (the same total work for LibreOffice)."""
+    folder = tmp / "copies"
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for i in range(copies):
+        dst = folder / f"copy{i:03d}.xlsx"
+        shutil.copy(book, dst)
+        paths.append(str(dst))
+    t = time.perf_counter()
+    for p in paths:
+        _convert_once(Path(p), tmp)
+    convert = time.perf_counter() - t
+    audit, _ = _once(["audit", "-j", str(jobs), "--engine", engine, *paths])
+    return {"copies": copies, "jobs": jobs, "engine": engine, "audit_s": audit, "convert_s": convert,
+            "ratio": audit / convert}
+
+
+def engine_table(results: list[dict], many: dict | None) -> str:
+    heads = list(ENGINE_RUNS)
+    lines = ["| workbook | formula cells | convert-to s | " + " | ".join(f"{h} / convert-to" for h in heads)
+             + " | peak MB (Python process) |",
+             "|" + "---|" * (4 + len(heads))]
+    for r in results:
+        cells = [f"{r['runs'][h]['ratio']:.3f}x ({r['runs'][h]['min']:.3f}-{r['runs'][h]['max']:.3f})"
+                 for h in heads]
+        peak = " / ".join(f"{r['runs'][h]['peak_mb']:.0f}" for h in heads)
+        lines.append(f"| {r['case']} | {r['formula_cells']:,} | {r['convert_s']:.2f} | " + " | ".join(cells)
+                     + f" | {peak} |")
+    if many:
+        lines.append("")
+        lines.append(f"{many['copies']} copies of the Lenovo workbook: `audit -j {many['jobs']} --engine "
+                     f"{many['engine']}` {many['audit_s']:.1f} s against {many['copies']} runs of convert-to "
+                     f"{many['convert_s']:.1f} s: {many['ratio']:.3f}x")
+    return "\n".join(lines)
+
+
+def run_engines(args) -> int:
+    """bench --engines: every engine's whole audit process against convert-to, interleaved."""
+    results = []
+    with tempfile.TemporaryDirectory(prefix="model-bench-") as tmp:
+        tmp = Path(tmp)
+        cases = []
+        from .models import REGISTRY
+        for key in REGISTRY:            # every model's workbook
+            book = tmp / f"{key}.xlsx"
+            subprocess.run([sys.executable, "-m", "model", "build", "--model", key, "--out", str(book)],
+                           check=True, capture_output=True)
+            cases.append((key, book))
+        for n in args.sizes:
+            book = tmp / f"{n}q.xlsx"
+            subprocess.run([sys.executable, "-m", "model", "build", "--data", str(synthetic(n, tmp / f"{n}q.csv")),
+                            "--out", str(book)], check=True, capture_output=True)
+            cases.append((f"lenovo_isg {n} quarters", book))
+        with Progress(len(cases), "measuring") as step:
+            for name, book in cases:
+                step(name)
+                results.append(engine_ratios(name, book, tmp, args.repeats))
+        many = (many_ratio(cases[0][1], tmp, args.copies, args.jobs, "formualizer")
+                if args.copies else None)
+    print(f"Machine: {machine()}")
+    print(f"Date: {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC; command: python -m model bench --engines "
+          f"--repeats {args.repeats} --sizes {' '.join(map(str, args.sizes))} --copies {args.copies}; "
+          f"ratios within interleaved rounds, median (min-max) of {args.repeats}\n")
+    print(engine_table(results, many))
+    if args.json:
+        args.json.write_text(json.dumps({"engines": results, "many": many}, indent=2))
+    return 0
+
+
 def run(argv=None, prog: str = "python3 -m model bench") -> int:
     p = argparse.ArgumentParser(prog=prog, description=__doc__.split("\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -358,7 +487,19 @@ def run(argv=None, prog: str = "python3 -m model bench") -> int:
     p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     p.add_argument("--no-peers", action="store_true", help="leave out the peers workbook")
+    p.add_argument("--engines", action="store_true",
+                   help="time every engine's whole audit against soffice --convert-to, interleaved")
+    p.add_argument("--copies", type=int, default=20,
+                   help="with --engines: copies of the Lenovo workbook for audit -j (0: none)")
+    p.add_argument("--jobs", type=int, default=2, help="with --engines: audit -j N for the copies")
     args = p.parse_args(argv)
+    if args.engines:
+        missing = [m for m in ("formualizer", "ironcalc") if not _have(m)]
+        if missing:                 # the engines extra: one line, no traceback
+            print(f"error: bench --engines times {', '.join(missing)}, not installed: "
+                  "pip install '.[engines]'", file=sys.stderr)
+            return 2
+        return run_engines(args)
     if not _have("formulas"):       # the bench extra: one line, no traceback
         print("error: bench compares with the formulas engine, which is not installed: "
               "pip install 'formulas>=1.2,<2' (in a clone: pip install '.[bench]')", file=sys.stderr)

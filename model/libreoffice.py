@@ -6,7 +6,9 @@ values cached in the file are never trusted) and read back as plain values.
 """
 from __future__ import annotations
 
+import io
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -14,6 +16,7 @@ import sys
 import tempfile
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -268,12 +271,26 @@ class LibreOffice:
             raise RuntimeError(f"{path}: LibreOffice could not open the file")
         return doc
 
-    def recalculate(self, path: str | Path) -> dict[str, SheetValues]:
-        """Load ``path``, recalculate everything, return each sheet's values."""
+    def recalculate(self, path, expected=None) -> dict[str, SheetValues]:
+        """Load ``path`` (a path, or a model.core.workbook.Workbook already read: its bytes
+        are not read again), recalculate everything, return each sheet's values. LibreOffice
+        is handed a copy of the package without charts and drawings (values_only_copy):
+        no formula refers to them, and importing them was over half of the load.
+        ``expected()``, called once the recalculation is done, gives the cells where the
+        independent recompute expects #N/A ({sheet: {(row, col)}}): where LibreOffice shows
+        an error there, its text is not asked cell by cell (the chart feeds' gaps)."""
+        with tempfile.TemporaryDirectory(prefix="isg-values-") as tmp:
+            name = Path(getattr(path, "path", path)).name
+            return self._recalculate(values_only_copy(path, Path(tmp) / name), expected)
+
+    name = "libreoffice"
+
+    def _recalculate(self, path: Path, expected=None) -> dict[str, SheetValues]:
         doc = self._load(path)
         try:
             doc.IsIterationEnabled = False     # circular references show as Err:522
             doc.calculateAll()
+            gaps = expected() if expected is not None else {}
             out = {}
             sheets = doc.Sheets
             for i in range(sheets.Count):
@@ -288,10 +305,12 @@ class LibreOffice:
                         if v != "":
                             values[(r, c)] = v
                 errors = {}
+                na = gaps.get(sh.Name, ())
                 for ra in sh.queryFormulaCells(FORMULA_RESULT_ERROR).getRangeAddresses():
                     for r in range(ra.StartRow, ra.EndRow + 1):
                         for c in range(ra.StartColumn, ra.EndColumn + 1):
-                            errors[(r, c)] = sh.getCellByPosition(c, r).getString() or "#ERR"
+                            errors[(r, c)] = ("#N/A" if (r, c) in na
+                                              else sh.getCellByPosition(c, r).getString() or "#ERR")
                             values.pop((r, c), None)
                 out[sh.Name] = SheetValues(values, errors)
             return out
@@ -326,6 +345,36 @@ class LibreOffice:
         finally:
             doc.close(True)
         return Path(out)
+
+
+_DRAWING_EL = re.compile(rb"<(?:\w+:)?drawing\b[^>]*/>")
+_DRAWING_REL = re.compile(rb"<Relationship\b[^>]*?Type=\"[^\"]*/(?:drawing|chart)\"[^>]*/>")
+_DRAWING_CT = re.compile(rb"<Override\b[^>]*?PartName=\"/xl/(?:drawings|charts)/[^\"]*\"[^>]*/>")
+
+
+def values_only_copy(path, out: Path) -> Path:
+    """A copy of the package at ``path`` (or of a Workbook already read, from its bytes)
+    without charts and drawings (what the values do
+    not depend on), written to ``out``: worksheets, chart sheets (empty), strings, styles,
+    names, comments and macros are kept byte for byte, the drawing parts, charts and the
+    references to them dropped. The file has passed model.core.package's checks already;
+    a part this cannot handle is copied as it is."""
+    source = io.BytesIO(path.data) if hasattr(path, "data") else path
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED,
+                                                        compresslevel=1) as zout:
+        for item in zin.infolist():
+            name = item.filename
+            if name.startswith(("xl/drawings/", "xl/charts/")):
+                continue
+            data = zin.read(name)
+            if name.startswith(("xl/worksheets/sheet", "xl/chartsheets/sheet")) and name.endswith(".xml"):
+                data = _DRAWING_EL.sub(b"", data)
+            elif name.startswith(("xl/worksheets/_rels/", "xl/chartsheets/_rels/")):
+                data = _DRAWING_REL.sub(b"", data)
+            elif name == "[Content_Types].xml":
+                data = _DRAWING_CT.sub(b"", data)
+            zout.writestr(item, data)
+    return out
 
 
 def _profile_cache() -> Path:

@@ -250,7 +250,11 @@ class SheetXml:
             return
         v = cell.value
         if cell.formula:
-            etree.SubElement(el, q("f")).text = str(v)
+            f = etree.SubElement(el, q("f"))
+            if getattr(cell, "array", False):         # a one-cell array formula (spec.Check.array)
+                f.set("t", "array")
+                f.set("ref", _ref(r, c))
+            f.text = str(v)
             _first(el, ("f",))
         elif isinstance(v, bool):
             el.set("t", "b")
@@ -355,11 +359,27 @@ def _norm_range(text: str, here: str | None = None) -> tuple[str, str] | None:
     return sheet, rng
 
 
+_A1_SPAN = re.compile(r"[A-Z]{1,3}\d+:[A-Z]{1,3}\d+")
+_SPANS: dict[int, tuple[dict, frozenset]] = {}
+
+
+def _spans_of(ranges: dict) -> frozenset:
+    """The A1:B2 texts of ``ranges``' keys (cached for the dict being used)."""
+    hit = _SPANS.get(id(ranges))
+    if hit is None or hit[0] is not ranges:
+        _SPANS.clear()
+        hit = _SPANS[id(ranges)] = (ranges, frozenset(rng for _, rng in ranges))
+    return hit[1]
+
+
 def remap_formula(text: str, ranges: dict[tuple[str, str], str], here: str | None = None) -> str:
     """``text`` with every reference found in ``ranges`` (normalised old -> new text)
     replaced; other references and everything else kept as written."""
     if not ranges:
         return text
+    spans = _spans_of(ranges)
+    if not any(m.group(0) in spans for m in _A1_SPAN.finditer(text.replace("$", "").upper())):
+        return text             # no reference that could grow: not worth tokenising
     lead = "" if text.startswith("=") else "="
     try:
         tok = Tokenizer(lead + text)
@@ -558,7 +578,10 @@ def apply(pkg: ZipPackage, cells: dict[str, dict], old: Layout, new: Layout, bui
     if new_names:
         add_names(pkg, new_names, patch)
     ranges = grown_ranges(old, new)
-    _remap_references(pkg, parts, ranges, patch, cells)
+    own = {n: {pos for pos, c in sh.cells.items()            # not a person's formula carried in
+               if c.formula and not is_input(c.style) and not c.style.startswith("note")}
+           for n, sh in new.sheets.items()}
+    _remap_references(pkg, parts, ranges, patch, cells, own)
     _repair_chart_sizes(pkg, ref.pkg, patch)
     if patch:
         _recalculate_on_open(pkg)
@@ -721,9 +744,11 @@ def grown_ranges(old: Layout, new: Layout) -> dict[tuple[str, str], str]:
 
 
 def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Patch,
-                      cells: dict[str, dict]) -> None:
+                      cells: dict[str, dict], own: dict[str, set] | None = None) -> None:
     """Extend names, print areas, chart series and a person's own formulas that cover
-    a whole timeline row (or a sheet's used area) to the rows' new length."""
+    a whole timeline row (or a sheet's used area) to the rows' new length. ``own``: the
+    model's formula cells per sheet, written as the new layout has them (a running total
+    in the last column, SUM($F$43:Y43), looks like a whole row but must stay as it is)."""
     if not ranges:
         return
     wb = pkg.xml("xl/workbook.xml")
@@ -749,8 +774,12 @@ def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Pat
     for name, part in parts.items():       # a person's own formulas over a whole row
         root = pkg.xml(part)
         touched = False
+        mine = (own or {}).get(name, set())
         for f in root.iter(q("f")):
             if not f.text:
+                continue
+            c_el = f.getparent()
+            if mine and c_el is not None and c_el.get("r") and _split(c_el.get("r")) in mine:
                 continue
             new = remap_formula(f.text, ranges, name)
             if new != f.text:

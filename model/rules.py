@@ -92,6 +92,10 @@ RULES = {r.id: r for r in (
     Rule("LINT-HARDCODED-NUMBER", "error", "lint", "a number typed inside a formula (0 and 1 allowed)"),
     Rule("LINT-VOLATILE", "error", "lint", "a volatile function (OFFSET, INDIRECT, NOW, TODAY, RAND...)"),
     Rule("LINT-EXTERNAL-LINK", "error", "lint", "a link to another workbook"),
+    Rule("LINT-NONPORTABLE", "error", "lint",
+         "a formula form spreadsheet engines compute differently: IS* of a range inside SUMPRODUCT "
+         "or SUM, COLUMN/ROW of a range in an array context, COUNTIF(r,\"*\"), INDEX over one row "
+         "with one index"),
     Rule("LINT-HIDDEN-SHEET", "error", "lint", "a hidden or very hidden sheet"),
     Rule("LINT-HIDDEN-ROWCOL", "error", "lint", "a hidden row or column on a model sheet"),
     Rule("LINT-ITERATIVE-CALC", "error", "lint", "iterative calculation is on, which hides circular references"),

@@ -412,7 +412,9 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
     for (r, c), cell in sorted(sh.cells.items()):
         f = fmt(cell.style)
         v = cell.value
-        if cell.formula:
+        if cell.formula and cell.array:
+            ws.write_array_formula(r, c, r, c, "{=" + v + "}", f, cached.get((r, c), ""))
+        elif cell.formula:
             ws.write_formula(r, c, "=" + v, f, cached.get((r, c), ""))
         elif cell.url:
             if ws.write_url(r, c, cell.url, f, string=str(v)) != 0:

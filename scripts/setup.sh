@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian machine: LibreOffice headless (the independent engine
-# the tests and the audit recalculate with) and this package with its test extras.
+# the tests and the audit recalculate with) and this package with its test, bench and
+# in-process engine (audit --engine ironcalc|formualizer) extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if ! command -v soffice >/dev/null 2>&1 || [ ! -e /usr/lib/python3/dist-packages/uno.py ]; then
@@ -9,4 +10,4 @@ if ! command -v soffice >/dev/null 2>&1 || [ ! -e /usr/lib/python3/dist-packages
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
         libreoffice-calc-nogui python3-uno poppler-utils >/dev/null
 fi
-python3 -m pip install -q --disable-pip-version-check -e '.[test,bench]'
+python3 -m pip install -q --disable-pip-version-check -e '.[test,bench,engines]'

@@ -97,3 +97,15 @@ def default_book(tmp_path_factory):
 @pytest.fixture(scope="session")
 def default_values(lo, default_book):
     return lo.recalculate(default_book)
+
+
+def engine_or_skip(name: str):
+    """A started in-process engine (model.engines). Missing in CI: a failure, not a skip."""
+    from model.engines import start
+    from model.libreoffice import EngineUnavailable
+    try:
+        return start(name)
+    except EngineUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"the engine {name} is required in CI (scripts/setup.sh installs it): {exc}")
+        pytest.skip(f"{name} not installed: {exc}")

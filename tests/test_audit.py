@@ -105,6 +105,8 @@ OPENPYXL_FAULTS = {
     "name deleted": (lambda wb: wb.defined_names.pop("CSP_OperatingProfit"), ("NAME-MISSING", "")),
     "name repointed": (_repoint_name, ("NAME-BROKEN", "")),
     "volatile function": (put("Cover", "D30", "=OFFSET(Calculations!V23,0,0)"), ("LINT-VOLATILE", "Cover!D30")),
+    "a form engines compute differently": (put("Cover", "D30", '=SUMPRODUCT(--ISTEXT(Inputs!F7:Y20))'),
+                                           ("LINT-NONPORTABLE", "Cover!D30")),
     "hidden sheet": (_hide("hidden"), ("LINT-HIDDEN-SHEET", "Sources")),
     "very hidden sheet": (_hide("veryHidden"), ("LINT-HIDDEN-SHEET", "Sources")),
     "iterative calculation on": (_iterate, ("LINT-ITERATIVE-CALC", "")),

@@ -333,6 +333,8 @@ FAULTS = {
                                        ("STRUCT-FORMULA", "Checks!E5")),
     "sensitivity grid formula changed": ("logic", op(("Sensitivity", "F13", "=$E$6-$E$7*$E13")),
                                          ("STRUCT-FORMULA", "Sensitivity!F13")),
+    "a note formula in a form engines compute differently": (
+        "logic", op(("Inputs", "E7", '=COUNTIF(F7:Y7,"*")')), ("LINT-NONPORTABLE", "Inputs!E7")),
     "sensitivity lookup of the wrong row": (
         "logic", op(("Sensitivity", "E10", "=INDEX(Calculations!$F$22:$Y$22,MATCH($E$4,Periods,0))")),
         ("STRUCT-FORMULA", "Sensitivity!E10")),
@@ -444,6 +446,7 @@ HARMLESS = {
     "note as a number": op(("Inputs", "E7", 1000), ("Inputs", "E14", 4)),
     "note as a date": op(("Inputs", "E7", datetime(2025, 8, 14))),
     "note as a boolean": op(("Inputs", "E7", True)),
+    "note formula in a portable form": op(("Inputs", "E7", "=COUNTA(F7:Y7)-COUNT(F7:Y7)")),
     "override with a reason": op(("Inputs", "V15", -90), ("Inputs", "E15", "override: restated in the Q2 release")),
     "a person's own figure where the data has none": op(("Inputs", "V19", 1880)),
     "Sources sorted by value": op(sort_sources),

@@ -151,6 +151,36 @@ def test_random_mutations_never_crash_the_audit_and_reach_every_outcome(lo, fuzz
     assert {1, 2} <= set(runs)
 
 
+@pytest.fixture(scope="module")
+def in_process():
+    from .conftest import engine_or_skip
+    return [engine_or_skip(name) for name in ("formualizer", "ironcalc")]
+
+
+@pytest.mark.engines
+def test_random_mutations_never_crash_an_audit_with_an_in_process_engine(in_process, fuzz_base,
+                                                                         tmp_path_factory):
+    """The same mutants, audited with each in-process engine: a clean outcome every time."""
+    from collections import Counter
+    runs = []
+
+    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(edits=mutations())
+    def one(edits):
+        tmp = tmp_path_factory.mktemp("mutant")
+        path = _apply(fuzz_base, tmp / "mutant.xlsx", edits)
+        for engine in in_process:
+            results = audit_files([path], engine)
+            runs.append(exit_code(results))
+            _assert_clean_outcome(results, path, tmp)
+
+    one()
+    print(f"\nfuzzer (in-process engines): {len(runs)} runs, exit codes {dict(Counter(runs))}")
+    assert len(runs) >= EXAMPLES * len(in_process)
+    assert {1, 2} <= set(runs)
+
+
 @pytest.mark.engine
 def test_the_command_line_keeps_going_and_writes_junit_whatever_the_files(fuzz_base, tmp_path):
     """One unreadable file, one damaged model and one good workbook in one run: exit 2, a

@@ -79,3 +79,16 @@ def test_the_hook_fails_a_faulted_workbook_naming_the_cell(hooks_repo, default_b
     assert "Failed" in done.stdout
     assert "STRUCT-OVERTYPED" in done.stdout and "Calculations!V23" in done.stdout
     assert "workbooks/lenovo_isg.xlsx" in done.stdout
+
+
+@pytest.mark.engines
+def test_the_hook_audits_with_the_fast_engine_unless_told_otherwise():
+    import runpy
+
+    from model.engines import FAST
+
+    from .conftest import engine_or_skip
+    engine_or_skip(FAST)
+    hook = runpy.run_path(str(ROOT / "scripts" / "pre-commit-audit"), run_name="hook")
+    assert hook["engine_args"](["workbooks/lenovo_isg.xlsx"]) == ["--engine", FAST]
+    assert hook["engine_args"](["--engine", "libreoffice", "workbooks/lenovo_isg.xlsx"]) == []

@@ -27,6 +27,7 @@ class Cell:
     style: str
     formula: bool = False
     url: str | None = None   # hyperlink target ('internal:Sheet!A1' or http(s))
+    array: bool = False      # a formula written as a one-cell array formula (Check.array)
 
 
 @dataclass
@@ -48,8 +49,8 @@ class SheetLayout:
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
         self.cells[(r, c)] = Cell(value, style, **kw)
 
-    def formula(self, r: int, c: int, text: str, style: str) -> None:
-        self.cells[(r, c)] = Cell(text, style, formula=True)
+    def formula(self, r: int, c: int, text: str, style: str, array: bool = False) -> None:
+        self.cells[(r, c)] = Cell(text, style, formula=True, array=array)
 
     @property
     def extent(self) -> tuple[int, int]:
@@ -170,7 +171,8 @@ def check_row(lay: Layout, sh: SheetLayout, r: int, chk, whole: str | None = Non
         sh.formula(r, C_VALUE, f"SUM({xl_rowcol_to_cell(r, P0)}:{xl_rowcol_to_cell(r, lay.last_col)})",
                    "check_total")
     else:
-        sh.formula(r, C_VALUE, lay.render(whole or chk.formula, P0, sh.name), "check_total")
+        sh.formula(r, C_VALUE, lay.render(whole or chk.formula, P0, sh.name), "check_total",
+                   array=getattr(chk, "array", False))
 
 
 def calc_rows(lay: Layout, sh: SheetLayout, rows, expand=None, text_unit: str = "text") -> None:

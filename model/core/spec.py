@@ -84,6 +84,8 @@ class Check:
     formula: str            # per-period flag template, or a single-cell formula
     per_period: bool = True
     warning: bool = False   # shown and counted on its row, left out of the master check
+    array: bool = False     # a one-cell array formula: Excel 2019 and older evaluate IFERROR
+                            # over a range inside SUMPRODUCT only so (the error counts)
 
 
 # --- charts: one chart sheet each ---------------------------------------------

@@ -147,7 +147,7 @@ def _sensitivity(lay: Layout) -> None:
         at[key] = xl_rowcol_to_cell(r, C_VALUE, True, True)
         sh.put(r, C_LABEL, label, "label")
         sh.put(r, C_UNIT, "$M", "unit")
-        sh.formula(r, C_VALUE, f"INDEX({lay.row_range(src)},MATCH({q},Periods,0))", "calc|$M")
+        sh.formula(r, C_VALUE, f"INDEX({lay.row_range(src)},1,MATCH({q},Periods,0))", "calc|$M")
     hr = qr + 2 + len(spec.SENS_LOOKUPS) + 1
     sh.put(hr, C_LABEL, "Ex-CSP gross margin (%) down; opex intensity (x) across", "section")
     sh.put(hr, C_VALUE, "Margin \\ intensity", "header")
@@ -192,13 +192,13 @@ def _sensitivity_extras(lay: Layout, sh: SheetLayout, q: str, hr: int, s_op: str
     r0 = hr + m_ + 2
     cell = {key: xl_rowcol_to_cell(r0 + i, C_VALUE, True, True) for i, (key, _, _) in enumerate(SENS_EXTRAS)}
     text = {
-        "sx_margin": f"INDEX({lay.row_range('excsp_gm')},MATCH({q},Periods,0))",
+        "sx_margin": f"INDEX({lay.row_range('excsp_gm')},1,MATCH({q},Periods,0))",
         "sx_cell": spec.given([cell["sx_margin"]],
                               f"INDEX({grid},MATCH({cell['sx_margin']},{margins},0),MATCH({k_in},{ints},0))",
                               also=[f"COUNTIF({margins},{cell['sx_margin']})=0",
                                     f"COUNTIF({ints},{k_in})=0"]),
         "sx_diff": spec.given([cell["sx_cell"], s_op], f"{cell['sx_cell']}-{s_op}"),
-        "sx_missing": f"INDEX({lay.row_range('csp_missing')},MATCH({q},Periods,0))",
+        "sx_missing": f"INDEX({lay.row_range('csp_missing')},1,MATCH({q},Periods,0))",
     }
     for i, (key, label, unit) in enumerate(SENS_EXTRAS):
         r = r0 + i
@@ -377,7 +377,7 @@ def _summary(lay: Layout) -> None:
     lay.scalar_at["summary_col"] = (SUMMARY, S_COL_ROW, S_VAL)
 
     def pick(key):                                   # one lookup: the row at the chosen column
-        return spec.given([col], f"INDEX({lay.row_range(key)},{col})")
+        return spec.given([col], f"INDEX({lay.row_range(key)},1,{col})")
 
     # the master check, red or green, and what failed
     s, mr, mc = lay.master_check
@@ -527,7 +527,7 @@ def _summary(lay: Layout) -> None:
     for i in range(n):
         kk = xl_rowcol_to_cell(3 + i, lc - 1)
         sh.put(3 + i, lc - 1, i + 1, "plain|count")
-        sh.formula(3 + i, lc, f'IF(COUNTIF({rank},{kk})=0,"",INDEX(Periods,MATCH({kk},{rank},0)))', "calc|text")
+        sh.formula(3 + i, lc, f'IFERROR(INDEX(Periods,1,MATCH({kk},{rank},0)),"")', "calc|text")
     sh.widths[lc - 1] = 5
     lst = f"={xl_rowcol_to_cell(3, lc, True, True)}:{xl_rowcol_to_cell(2 + n, lc, True, True)}"
     sh.validations.append((S_QUARTER_ROW, S_VAL, {"validate": "list", "source": lst,
@@ -720,9 +720,9 @@ def _outlook(lay: Layout) -> None:
         "o_growth": spec.given([cell["o_multiple"], cell["o_years"], cell["o_qpy"]],
                                f"{cell['o_multiple']}^(1/({cell['o_years']}*{cell['o_qpy']}))-1",
                                also=[f"{cell['o_years']}*{cell['o_qpy']}=0"]),
-        "o_rev0": f"INDEX({lay.row_range('csp_revenue')},{col})",
-        "o_gm0": f"INDEX({lay.row_range('csp_gm')},{col})",
-        "o_opex0": f"INDEX({lay.row_range('csp_opex')},{col})",
+        "o_rev0": f"INDEX({lay.row_range('csp_revenue')},1,{col})",
+        "o_gm0": f"INDEX({lay.row_range('csp_gm')},1,{col})",
+        "o_opex0": f"INDEX({lay.row_range('csp_opex')},1,{col})",
     }
     for code, label, unit in OUTLOOK_CALC:
         cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)

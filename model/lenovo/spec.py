@@ -233,7 +233,7 @@ CALC_ROWS = (
     CalcRow("csp_answered", "Quarter has a CSP answer, 1 = yes (count)", "count",
             'IF({csp_op}="",0,1)'),
     CalcRow("csp_answer_rank", "Quarters with an answer so far, blank when none here (count)", "count",
-            'IF({csp_op}="","",SUMPRODUCT({=csp_answered}*(COLUMN({=csp_answered})<=COLUMN())))'),
+            'IF({csp_op}="","",SUM({csp_answered@run}))'),
     CalcRow("esmb_om", "Enterprise/SMB implied operating margin (%)", "%",
             _ratio("esmb_op", "esmb_revenue")),
     CalcRow("pub_csp_gp", "Published CSP gross profit, analyst estimate ($M)", "$M",
@@ -293,7 +293,7 @@ def defined_names() -> dict[str, str]:
 # --- checks: a flag per period (1 = fails) or one whole-sheet test ------------
 
 def _err_count(sheet: str) -> str:
-    return f"SUMPRODUCT(--ISERROR({{!{sheet}}}))"
+    return f"SUMPRODUCT(IFERROR(({{!{sheet}}}={{!{sheet}}})*0,1))"   # errors: 1 each, portable (engines.md)
 
 
 CHECKS_LIST = (
@@ -321,16 +321,16 @@ CHECKS_LIST = (
           given([k("csp_revenue")], 'IF({excsp_gm}="",1,0)', blank="0")),
     Check("scenario_valid", "Scenario in use is one of Low, Base, High",
           "IF(ISNA(MATCH({$scenario},{$scenario_names},0)),1,0)", per_period=False),
-    Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
+    Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False, array=True),
     Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS),
-          per_period=False),
-    Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
-    Check("errors_sensitivity", "No error values on Sensitivity", _err_count(SENS), per_period=False),
+          per_period=False, array=True),
+    Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False, array=True),
+    Check("errors_sensitivity", "No error values on Sensitivity", _err_count(SENS), per_period=False, array=True),
     # --- added in 0.2.0, below the earlier checks ---
-    Check("text_in_inputs", "No text in a numeric input cell (figures and ex-CSP margins)",
-          "SUMPRODUCT(--ISTEXT({#figures}))+SUMPRODUCT(--ISTEXT({#margins}))", per_period=False),
+    Check("text_in_inputs", "No text or other non-number in a numeric input (figures, ex-CSP margins)",
+          "COUNTA({#figures})-COUNT({#figures})+COUNTA({#margins})-COUNT({#margins})", per_period=False),
     Check("summary_answered", "The quarter chosen on the Summary has a CSP answer",
-          'IF({$summary_col}="",1,IF(INDEX({=csp_answered},{$summary_col})=1,0,1))', per_period=False),
+          'IF({$summary_col}="",1,IF(INDEX({=csp_answered},1,{$summary_col})=1,0,1))', per_period=False),
     Check("sens_reconciles", "Sensitivity grid at the scenario's margin and the intensity in use "
           "equals Calculations (within rounding)",
           'IF({$sens_diff}="",0,IF(ABS({$sens_diff})>{$rounding_tolerance},1,0))', per_period=False),

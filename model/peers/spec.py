@@ -475,7 +475,7 @@ COMPARABILITY = (
 
 # --- checks -------------------------------------------------------------------------
 def _err_count(sheet: str) -> str:
-    return f"SUMPRODUCT(--ISERROR({{!{sheet}}}))"
+    return f"SUMPRODUCT(IFERROR(({{!{sheet}}}={{!{sheet}}})*0,1))"   # errors: 1 each, portable (engines.md)
 
 
 def _any(parts) -> str:
@@ -514,13 +514,14 @@ def _checks() -> tuple[Check, ...]:
                     'IF(AND({hpe_recast}=1,{hpe_yoy}<>"",{HPE-Server.revenue_yoy_pct}=""),1,0)', blank="0")),
         Check("smci_gm_given", "Supermicro gross margin as given agrees with gross profit / revenue (within tolerance)",
               given([k("smci_gm_diff")], "IF(ABS({smci_gm_diff})>{$margin_tolerance},1,0)", blank="0")),
-        Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
-        Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False),
-        Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
-        Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False),
-        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values)",
-              "SUMPRODUCT(--ISTEXT({#figures}))+" + "+".join(
-                  f"--ISTEXT({{${s.key}}})" for s in SCALARS if s.unit != "text"), per_period=False),
+        Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False, array=True),
+        Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False, array=True),
+        Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False, array=True),
+        Check("errors_comparison", "No error values on Comparison", _err_count(COMPARISON), per_period=False, array=True),
+        Check("text_in_inputs", "No text or other non-number in a numeric input (figures, assumption values)",
+              "COUNTA({#figures})-COUNT({#figures})+" + "+".join(
+                  f"COUNTA({{${s.key}}})-COUNT({{${s.key}}})" for s in SCALARS if s.unit != "text"),
+              per_period=False),
         Check("index_base_ok", "WARNING (not counted): index base quarter lacks a company's revenue",
               f"IF(ISNA(MATCH({{$index_base}},{PERIOD_NAME},0)),1,IF(OR({base_revenue}),1,0))",
               per_period=False, warning=True),

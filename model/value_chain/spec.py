@@ -506,7 +506,7 @@ NOTES = (
 
 # --- checks -------------------------------------------------------------------------
 def _err_count(sheet: str) -> str:
-    return f"SUMPRODUCT(--ISERROR({{!{sheet}}}))"
+    return f"SUMPRODUCT(IFERROR(({{!{sheet}}}={{!{sheet}}})*0,1))"   # errors: 1 each, portable (engines.md)
 
 
 def _any(parts) -> str:
@@ -536,13 +536,14 @@ def _checks() -> tuple[Check, ...]:
               f"IF(OR({rest}),1,0)", per_period=False),
         Check("one_off_quarters", "Each one-off item's quarter is on the timeline",
               f"IF(OR({quarters}),1,0)", per_period=False),
-        Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False),
-        Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False),
-        Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False),
-        Check("errors_meeting", "No error values on Meeting", _err_count(MEETING), per_period=False),
-        Check("text_in_inputs", "No text in a numeric input cell (Inputs figures, Assumptions values)",
+        Check("errors_inputs", "No error values on Inputs", _err_count(INPUTS), per_period=False, array=True),
+        Check("errors_assumptions", "No error values on Assumptions", _err_count(ASSUMPTIONS), per_period=False, array=True),
+        Check("errors_calcs", "No error values on Calculations", _err_count(CALCS), per_period=False, array=True),
+        Check("errors_meeting", "No error values on Meeting", _err_count(MEETING), per_period=False, array=True),
+        Check("text_in_inputs", "No text or other non-number in a numeric input (figures, assumption values)",
               "COUNTA({#figures})-COUNT({#figures})+" + "+".join(
-                  f"--ISTEXT({{${s.key}}})" for s in SCALARS if s.unit != "text"), per_period=False),
+                  f"COUNTA({{${s.key}}})-COUNT({{${s.key}}})" for s in SCALARS if s.unit != "text"),
+              per_period=False),
         Check("latest_incomplete", "WARNING (not counted): the latest quarter is not complete (a pool company "
                                    "has not reported its operating profit yet)",
               "IF(INDEX({=pool_complete},1,COLUMNS({=pool_complete}))=1,0,1)", per_period=False, warning=True),
