@@ -158,11 +158,12 @@ def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Fin
         want, cats = expected_series(cells, m)
         wb = Workbook.of(source)
         found = read_series(wb, m)
+        zero = zero_size(wb)        # a drawing part that does not parse is said here too
     except (ModelNotFound, KeyError, zipfile.BadZipFile, ValueError, SyntaxError) as exc:
         return [finding("CHART-SERIES", "", "", f"the charts could not be checked ({exc})")]
     out = [finding("CHART-SERIES", name, "", "the chart is anchored at zero size, so no program shows "
                    "it (an openpyxl save does this to chart sheets); a refresh restores its size")
-           for name in zero_size(wb)]
+           for name in zero]
     r_blank = FIRST_BODY_ROW - 1
     first = xl_rowcol_to_cell(r_blank, FIRST_PERIOD_COL)
     spacer = re.compile(rf"^{re.escape(norm(m.inputs))}!{first}:[A-Z]+{r_blank + 1}$")
