@@ -124,16 +124,18 @@ def test_v2_and_v3_peers_and_lenovo_rows_both_load(m, tmp_path):
     Lenovo's adjusted operating profit: the model takes what it uses and skips the rest."""
     peers = tmp_path / "peers.csv"
     shutil.copy(PEERS, peers)
+    with open(peers, newline="", encoding="utf-8") as fh:     # data/ may hold v3 already
+        have = {tuple(row[:3] + row[4:6]) for row in csv.reader(fh)}
+    rows = [["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
+             "t", "https://x", "q"],
+            ["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
+             "t", "https://x", "q"],
+            ["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
+             "t", "https://x", "q"],
+            ["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
+             "t", "https://x", "q"]]
     with open(peers, "a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
-                    "t", "https://x", "q"])
-        w.writerow(["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
-                    "t", "https://x", "q"])
-        w.writerow(["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
-                    "t", "https://x", "q"])
-        w.writerow(["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
-                    "t", "https://x", "q"])
+        csv.writer(fh).writerows(r for r in rows if tuple(r[:3] + r[4:6]) not in have)
     lenovo = tmp_path / "lenovo.csv"
     shutil.copy(LENOVO, lenovo)
     with open(lenovo, "a", newline="", encoding="utf-8") as fh:
