@@ -113,8 +113,8 @@ class Layout:
         """Expand a spec template for period column ``col`` on sheet ``here``. A template
         that reaches an earlier period before the first quarter renders as
         ``spec.NO_PRIOR_PERIOD``: it never refers to the label or notes columns."""
-        if any(col + int(off) < P0 for off in _LAG.findall(template)):
-            return spec.NO_PRIOR_PERIOD
+        if any(not P0 <= col + int(off) <= self.last_col for off in _LAG.findall(template)):
+            return spec.NO_PRIOR_PERIOD      # before the first quarter, or (a year later) after the last
         def sub(m: re.Match) -> str:
             tok = m.group(1)
             if tok.startswith("$"):
@@ -221,13 +221,17 @@ def _assumptions(lay: Layout) -> None:
     sh = _timeline_sheet(lay, spec.ASSUMPTIONS, "Assumptions",
                          "Yellow cells are inputs: change them and every calculation "
                          "and chart follows.", "Value")
-    for n, s in enumerate(spec.SCALARS):
-        r = spec.SCALAR_FIRST_ROW + n
+    def scalar(r, s, choose=False):
         lay.scalar_at[s.key] = (spec.ASSUMPTIONS, r, C_VALUE)
         row_head(sh, r, s.label, s.unit, s.key, text_unit="")
         sh.put(r, P0, s.note, "note")
-        sh.put(r, C_VALUE, mi.scalars[s.key], f"input|{s.unit}|reported")
-    r = spec.SCALAR_FIRST_ROW + len(spec.SCALARS) + 1
+        sh.put(r, C_VALUE, mi.scalars.get(s.key, s.default), f"input|{s.unit}|reported")
+        if choose and s.choices:
+            sh.validations.append((r, C_VALUE, {"validate": "list", "source": list(s.choices)}))
+
+    for n, s in enumerate(spec.SCALARS[:spec.SCALARS_BEFORE_040]):
+        scalar(spec.SCALAR_FIRST_ROW + n, s)
+    r = spec.SCALAR_FIRST_ROW + spec.SCALARS_BEFORE_040 + 1
     sh.put(r, C_LABEL, "Ex-CSP gross margin by quarter and scenario (%)", "section")
     sh.put(r, P0, spec.EXCSP_DEFAULT_NOTE + " Tinted: a figure from the data file.", "note")
     first = r + 1
@@ -263,6 +267,11 @@ def _assumptions(lay: Layout) -> None:
     for n, srow in enumerate(spec.SCENARIO_ROWS):
         sh.put(r + 2 + n, C_LABEL, f"{srow.scenario} = {spec.SCENARIO_MEANING[srow.scenario]}. "
                                    f"{spec.SCENARIO_REASON[srow.scenario]}", "note")
+    # added in 0.4.0, below everything above: the choices of this release
+    r += 2 + len(spec.SCENARIO_ROWS) + 1
+    sh.put(r, C_LABEL, "Choices of the method (0.4.0): yellow cells are inputs", "section")
+    for n, s in enumerate(spec.SCALARS[spec.SCALARS_BEFORE_040:]):
+        scalar(r + 1 + n, s, choose=True)
     sc = lay.scalar_at["scenario"]
     rng = lay.render("={$scenario_names}", 0, spec.ASSUMPTIONS)
     sh.validations.append((sc[1], sc[2], {"validate": "list", "source": rng,
@@ -401,16 +410,25 @@ def _checks(lay: Layout) -> None:
     sh.protect = True
     mr = spec.HEADER_ROW + 1
     first = spec.FIRST_BODY_ROW
-    ordered = [c_ for c_ in spec.CHECKS_LIST if not c_.warning] + [c_ for c_ in spec.CHECKS_LIST if c_.warning]
-    for n, chk in enumerate(ordered):         # warnings below every counted check
+    # in the spec's order, which keeps every row of an older workbook where it was; the master
+    # check sums the counted ones (warnings and notes are shown, not counted)
+    for n, chk in enumerate(spec.CHECKS_LIST):
         lay.row_of[chk.key] = (spec.CHECKS, first + n)
-    last = first + len([c_ for c_ in spec.CHECKS_LIST if not c_.warning]) - 1   # warnings come last
+    runs: list[list[int]] = []
+    for n, chk in enumerate(spec.CHECKS_LIST):
+        if chk.warning:
+            continue
+        if runs and runs[-1][1] == first + n - 1:
+            runs[-1][1] = first + n
+        else:
+            runs.append([first + n, first + n])
     total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
     lay.master_check = (spec.CHECKS, mr, C_VALUE)
     sh.put(mr, C_LABEL, MASTER_LABEL, "master_label")
     sh.put(mr, C_UNIT, "count", "unit")
     sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
-    sh.formula(mr, C_VALUE, f"SUM({xl_rowcol_to_cell(first, C_VALUE)}:{xl_rowcol_to_cell(last, C_VALUE)})",
+    sh.formula(mr, C_VALUE, "SUM(" + ",".join(
+        f"{xl_rowcol_to_cell(a, C_VALUE)}:{xl_rowcol_to_cell(b, C_VALUE)}" for a, b in runs) + ")",
                "check_total")
     for chk in spec.CHECKS_LIST:
         check_row(lay, sh, lay.row_of[chk.key][1], chk)

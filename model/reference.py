@@ -53,10 +53,10 @@ def _growth(s: pd.Series, lag: int) -> pd.Series:
     return _div(s, prior) - 1
 
 
-WARNINGS = ("esmb_margin_range",)     # checks shown but left out of the master check
+WARNINGS = ("summary_answered", "esmb_margin_range", "methods_agree")   # shown, not in the master check
 FAILABLE = ("seg_sum", "isg_split", "csp_in_isg", "gp_in_revenue", "revenue_sign", "margin_bounds",
             "excsp_set", "scenario_valid", "errors_inputs", "errors_assumptions", "errors_calcs",
-            "errors_sensitivity", "text_in_inputs", "summary_answered", "sens_reconciles")
+            "errors_sensitivity", "text_in_inputs", "sens_reconciles", "split_derived")
 
 
 def _num(x) -> float:
@@ -80,17 +80,68 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     ai, pipe = g("ISG-AI.revenue"), g("ISG-AI.pipeline")
     k = float(scalars["opex_intensity"])
 
+    op_adj = g("Group.operating_profit_adjusted")
     c = {}
     c["group_gross_profit"] = gp_rep.where(gp_rep.notna(), rev * gm_rep)
     c["blended_gm"] = _div(c["group_gross_profit"], rev)
     row = SCENARIO_ROW.get(scalars["scenario"])
-    c["excsp_gm"] = scenarios.loc[row].astype(float) if row else nan.copy()
-    c["csp_revenue"] = csp_in.where(csp_in.notna(), isg - esmb_in)
+    # --- 0.4.0: every quarter the data can answer -------------------------------------------
+    n = len(periods)
+    pos = pd.Series(np.arange(1, n + 1, dtype=float), index=periods)
+    csp_given = csp_in.where(csp_in.notna(), isg - esmb_in)
+    esmb_given = esmb_in.where(esmb_in.notna(), isg - csp_in)
+
+    def by_growth(given, growth):
+        """Year-earlier dollars x (1 + growth); a year later's dollars / (1 + its growth)."""
+        fwd = given.shift(4) * (1 + growth)
+        later_g = growth.shift(-4)
+        back = (given.shift(-4) / (1 + later_g)).where(1 + later_g != 0)
+        return fwd, back
+
+    csp_fwd, csp_back = by_growth(csp_given, g("ISG-CSP.revenue_yoy_pct"))
+    esmb_fwd, esmb_back = by_growth(esmb_given, g("ISG-ESMB.revenue_yoy_pct"))
+    csp_all = csp_given.combine_first(csp_fwd).combine_first(csp_back)
+    esmb_all = esmb_given.combine_first(esmb_fwd).combine_first(esmb_back)
+
+    def how(reported, given, fwd, back, rest):
+        out = []
+        for i, p in enumerate(periods):
+            if not np.isnan(reported[p]):
+                out.append("as given (Inputs)")
+            elif not np.isnan(given[p]):
+                out.append(rest)
+            elif not np.isnan(fwd[p]):
+                out.append(f"derived: {periods[i - 4]} x (1 + growth)")
+            elif not np.isnan(back[p]):
+                out.append(f"derived: {periods[i + 4]} / (1 + its growth)")
+            else:
+                out.append("")
+        return pd.Series(out, index=periods, dtype=object)
+
+    # the ex-CSP margin: sourced where the data gives it, else carried (the margin, or its spread)
+    sourced = (scenarios.loc["excsp_sourced"].astype(float).fillna(0) if "excsp_sourced" in scenarios.index
+               else pd.Series(0.0, index=periods))
+    src_pos = pos.where(sourced == 1, 0.0)
+    first_src = float(pos[sourced == 1].iloc[0]) if (sourced == 1).any() else np.nan
+    anchor_pos = src_pos.cummax().where(src_pos.cummax() > 0, first_src)
+    m_carry = scenarios.loc[row].astype(float) if row else nan.copy()
+    if row and not np.isnan(first_src):
+        a_idx = [periods[int(a) - 1] if not np.isnan(a) else None for a in anchor_pos]
+        a_m = pd.Series([m_carry[a] if a else np.nan for a in a_idx], index=periods)
+        a_b = pd.Series([c["blended_gm"][a] if a else np.nan for a in a_idx], index=periods)
+        m_spread = c["blended_gm"] + a_m - a_b
+    else:
+        a_idx = [None] * n
+        m_spread = nan.copy()
+    spread = scalars.get("excsp_carry", "margin") == "spread"
+    c["excsp_gm"] = m_spread.where(spread & (sourced != 1), m_carry) if row else nan.copy()
+    c["csp_revenue"] = csp_all
     c["excsp_revenue"] = rev - c["csp_revenue"]
     c["excsp_gross_profit"] = c["excsp_revenue"] * c["excsp_gm"]
     c["csp_gross_profit"] = c["group_gross_profit"] - c["excsp_gross_profit"]
     c["csp_gm"] = _div(c["csp_gross_profit"], c["csp_revenue"])
-    c["opex_pool"] = c["group_gross_profit"] - op
+    op_use = op_adj.where((scalars.get("op_basis", "reported") == "adjusted") & op_adj.notna(), op)
+    c["opex_pool"] = c["group_gross_profit"] - op_use
     c["csp_revenue_share"] = _div(c["csp_revenue"], rev)
     c["csp_opex"] = c["opex_pool"] * c["csp_revenue_share"] * k
     c["csp_op"] = c["csp_gross_profit"] - c["csp_opex"]
@@ -122,7 +173,7 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
             why.append("group revenue is zero")
         if np.isnan(c["group_gross_profit"][p]):
             why.append("group gross profit (or group gross margin)")
-        if np.isnan(op[p]):
+        if np.isnan(op_use[p]):
             why.append("group operating profit")
         if np.isnan(c["csp_revenue"][p]):
             why.append("CSP revenue (or ISG and enterprise/SMB revenue)")
@@ -151,6 +202,45 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     for key, series in (("ttm_group_revenue", rev), ("ttm_group_op", op), ("ttm_isg_revenue", isg),
                         ("ttm_isg_op", isg_op)):
         c[key] = series.rolling(4, min_periods=4).sum()     # all four quarters, else blank
+    # --- 0.4.0 rows ---------------------------------------------------------------------------
+    c["q_pos"] = pos
+    c["csp_rev_given"], c["esmb_rev_given"] = csp_given, esmb_given
+    c["csp_rev_fwd"], c["csp_rev_back"] = csp_fwd, csp_back
+    c["esmb_rev_fwd"], c["esmb_rev_back"] = esmb_fwd, esmb_back
+    c["esmb_rev_all"] = esmb_all
+    c["csp_rev_how"] = how(csp_in, csp_given, csp_fwd, csp_back, "ISG less enterprise/SMB")
+    c["esmb_rev_how"] = how(esmb_in, esmb_given, esmb_fwd, esmb_back, "ISG less CSP")
+    both_given = csp_given.notna() & esmb_given.notna()
+    c["split_sum"] = (csp_all + esmb_all).where(~both_given)
+    c["split_gap"] = c["split_sum"] - isg
+    c["excsp_src_flag"] = sourced.astype(float)
+    c["excsp_src_pos"] = src_pos
+    c["excsp_anchor_pos"] = anchor_pos
+    c["excsp_anchor"] = pd.Series([a or "" for a in a_idx], index=periods, dtype=object)
+    c["excsp_gm_carry"] = m_carry
+    c["excsp_gm_spread"] = m_spread
+    c["excsp_how"] = pd.Series(
+        ["" if np.isnan(c["excsp_gm"][p]) else "sourced" if sourced[p] == 1 else
+         "carried: spread over blended, from " + c["excsp_anchor"][p] if spread else
+         "carried: margin as on Assumptions" for p in periods], index=periods, dtype=object)
+    c["op_in_use"] = op_use
+    c["opex_pool_reported"] = c["group_gross_profit"] - op
+    c["opex_pool_adjusted"] = c["group_gross_profit"] - op_adj
+    c["csp_op_rep_basis"] = c["csp_gross_profit"] - c["opex_pool_reported"] * c["csp_revenue_share"] * k
+    c["csp_op_adj_basis"] = c["csp_gross_profit"] - c["opex_pool_adjusted"] * c["csp_revenue_share"] * k
+    materiality = float(scalars.get("op_materiality", 100.0))
+    c["op_basis_differs"] = ((op_adj - op).abs() > materiality).astype(float)
+    case = {"Low": "esmb_om_low", "Base": "esmb_om_base", "High": "esmb_om_high"}.get(
+        scalars.get("esmb_case", "Base"))
+    default_om = {"esmb_om_low": 0.03, "esmb_om_base": 0.06, "esmb_om_high": 0.10}
+    om = float(scalars.get(case, default_om[case])) if case else np.nan
+    c["esmb_om_used"] = pd.Series(om, index=periods).where(c["esmb_revenue"].notna())
+    c["csp_op_segment"] = isg_op - c["esmb_revenue"] * c["esmb_om_used"]
+    both = c["csp_op"].notna() & c["csp_op_segment"].notna()
+    c["csp_op_low"] = np.fmin(c["csp_op"], c["csp_op_segment"]).where(both)
+    c["csp_op_high"] = np.fmax(c["csp_op"], c["csp_op_segment"]).where(both)
+    c["method_gap"] = c["csp_op"] - c["csp_op_segment"]
+    c["csp_om_segment"] = _div(c["csp_op_segment"], c["csp_revenue"])
     calcs = pd.DataFrame(c).T[periods]
 
     f = {}
@@ -171,6 +261,8 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     f["esmb_margin_range"] = (esmb_om.notna() & (len(isg_om) > 0)
                               & ((esmb_om > (isg_om.max() if len(isg_om) else 0))
                                  | (esmb_om < (isg_om.min() if len(isg_om) else 0))))
+    f["split_derived"] = c["split_gap"].abs() > float(scalars.get("split_tolerance", 0.02)) * isg
+    f["methods_agree"] = c["method_gap"].abs() > float(scalars.get("method_tolerance", 100.0))
     flags = pd.DataFrame({k_: v.fillna(False).astype(int) for k_, v in f.items()}).T[periods]
     totals = flags.sum(axis=1).astype(float)
     totals["scenario_valid"] = 0.0 if row else 1.0
