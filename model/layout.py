@@ -43,6 +43,9 @@ class SheetLayout:
     conditional: list[tuple[int, int, int, int, dict]] = field(default_factory=list)
     charts: list[dict] = field(default_factory=list)      # embedded charts (kind, anchor, series)
     print_titles: tuple[int, int] | None = None           # rows 0..n repeated on each page
+    print_last_col: int | None = None                     # print up to this column (helpers beyond)
+    print_scale: int | None = None                        # a fixed scale instead of one page wide
+    print_columns: tuple[int, int] | None = None          # columns repeated on each page
     page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
 
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
@@ -865,36 +868,47 @@ def _annual(lay: Layout) -> None:
     sh.print_titles = (0, hr)
 
 
-# --- Outlook: forward quarters from drivers (added in 0.2.0) ------------------------------
+# --- Outlook: forward quarters from drivers (added in 0.2.0; to 4x and beyond in 0.4.0) ----
 
 OUTLOOK = "Outlook"
 O_VAL = 3                     # column D: driver values; forecast quarters from column D too
-OUTLOOK_QUARTERS = 8
+OUTLOOK_QUARTERS = 24         # six years: break-even and 4x (3 to 4 years) fall inside it
 OUTLOOK_DRIVERS = (  # (code, label, unit, default or None for a formula, note)
     ("o_base", "Base quarter: the forecast starts after it", "text", None,
-     "Pick a quarter with a CSP answer (its CSP revenue, margin and opex are the start)."),
+     "Default: the latest quarter with a CSP answer (its CSP revenue, margin and opex are the start)."),
     ("o_qpy", "Quarters per year (count)", "count", 4, "Calendar arithmetic."),
-    ("o_multiple", "Growth multiple of the Nvidia-related business (x)", "x", 4.0,
-     'Lenovo (CES 2026): "four times the scale of its Nvidia-related business".'),
-    ("o_years", "Years to reach it (count)", "count", 3.5, '"over the next three to four years": the midpoint.'),
+    ("o_multiple", "Growth multiple of CSP revenue (x)", "x", 4.0,
+     'Lenovo (CES 2026): "four times the scale of its Nvidia-related business". That business is '
+     "not CSP revenue (it includes enterprise AI): applied to CSP revenue here as a stated assumption."),
+    ("o_years", "Years to reach it (years)", "years", 3.5, '"over the next three to four years": the midpoint.'),
     ("o_gm_step", "CSP gross margin change per quarter (%)", "%", 0.005,
      "Assumption: +0.5 points a quarter as scale and mix improve."),
     ("o_opex_growth", "CSP allocated opex growth per quarter (%)", "%", 0.05,
      "Assumption: opex grows slower than revenue (part of it is fixed)."),
-    ("o_pipeline", "AI pipeline at the latest report ($M)", "$M", 21000.0,
-     "Lenovo: $10B-12B at FY2025/26 Q1, $15.5B at Q3, $21B at Q4."),
-    ("o_conversion", "Share of the pipeline that becomes revenue (%)", "%", 0.5, "Assumption."),
+    ("o_pipeline", "AI pipeline at the latest report ($M)", "$M", 54000.0,
+     "Lenovo: $54B at FY2026/27 Q1 ($21B at FY2025/26 Q4, $15.5B at Q3, 'over $10B' at Q1)."),
+    ("o_conversion", "Share of the pipeline that becomes revenue (%)", "%", 0.5,
+     "Assumption: half of the pipeline converts (a pipeline is not a backlog)."),
     ("o_lag", "Quarters before the pipeline starts converting (count)", "count", 1, "Assumption."),
     ("o_spread", "Quarters over which it converts (count)", "count", 4, "Assumption."),
 )
-OUTLOOK_CALC = (  # (code, label, unit) of the derived drivers
+OUTLOOK_CALC = (  # (code, label, unit) of the derived drivers and the results
     ("o_growth", "CSP revenue growth per quarter implied by the multiple (%)", "%"),
     ("o_rev0", "CSP revenue in the base quarter ($M)", "$M"),
     ("o_gm0", "CSP gross margin in the base quarter (%)", "%"),
     ("o_opex0", "CSP allocated opex in the base quarter ($M)", "$M"),
+    ("o_q4x", "Quarters to reach the multiple: years x quarters per year (count)", "count"),
+    ("o_be_q", "Break-even quarter: the first forecast quarter with CSP operating profit >= 0 (text)", "text"),
+    ("o_cum_to_be", "Cumulative CSP operating loss before break-even, forecast ($M)", "$M"),
+    ("o_4x_q", "Quarter CSP revenue reaches the multiple (text)", "text"),
+    ("o_rev_4x", "CSP revenue that quarter, forecast ($M)", "$M"),
+    ("o_gm_4x", "CSP gross margin that quarter, forecast (%)", "%"),
+    ("o_op_4x", "CSP operating profit that quarter, forecast ($M)", "$M"),
+    ("o_ai_total", "AI revenue from the pipeline over the horizon: pipeline x conversion ($M)", "$M"),
 )
 OUTLOOK_ROWS = (  # (code, label, unit)
     ("o_t", "Quarters after the base quarter (count)", "count"),
+    ("o_label", "Quarter (text)", "text"),
     ("o_rev", "CSP revenue, forecast ($M)", "$M"),
     ("o_gm", "CSP gross margin, forecast (%)", "%"),
     ("o_gp", "CSP gross profit, forecast ($M)", "$M"),
@@ -903,19 +917,39 @@ OUTLOOK_ROWS = (  # (code, label, unit)
     ("o_cum", "Cumulative CSP operating profit from the base quarter, forecast ($M)", "$M"),
     ("o_breakeven", "CSP gross margin needed to break even at that scale (%)", "%"),
     ("o_ai", "AI revenue from the pipeline, forecast ($M)", "$M"),
+    ("o_act_rev", "CSP revenue, actual: the model's figure where the quarter is reported ($M)", "$M"),
+    ("o_act_op", "CSP operating profit, actual: the model's figure where reported ($M)", "$M"),
+    ("o_be_flag", "CSP operating profit at or above zero this quarter, 1 = yes (count)", "count"),
+    ("o_4x_flag", "CSP revenue at or above the multiple of the base quarter's, 1 = yes (count)", "count"),
 )
+# the scenario table: years to 4x x CSP margin path x opex growth (27 rows)
+O_SCEN_YEARS = (3.0, 3.5, 4.0)
+O_SCEN_STEPS = (0.0025, 0.005, 0.0075)
+O_SCEN_OPEX = (0.03, 0.05, 0.07)
+O_SCEN_HEADS = ("Years to 4x (years)", "Margin step per quarter (%)", "Opex growth per quarter (%)",
+                "Break-even quarter (text)", "Cumulative loss to break-even ($M)", "Quarter of 4x (text)",
+                "CSP gross margin at 4x (%)", "Quarters to break-even (count)")
+
+
+def outlook_label(base: str, t: str) -> str:
+    """The label of the quarter ``t`` quarters after the label in cell ``base``, by formula:
+    FY2026/27 Q1 + 3 = FY2026/27 Q4."""
+    idx = f"(VALUE(MID({base},3,4))*4+VALUE(RIGHT({base},1))-1+{t})"
+    return (f'IF({base}="","","FY"&INT({idx}/4)&"/"&TEXT(MOD(INT({idx}/4)+1,100),"00")'
+            f'&" Q"&(MOD({idx},4)+1))')
 
 
 def _outlook(lay: Layout) -> None:
-    from .data import parse_label
     mi = lay.inputs
     sh = SheetLayout(OUTLOOK, protect=True, freeze=(0, 3))
     lay.sheets[OUTLOOK] = sh
-    sh.widths = {0: 62, 1: 6, 2: 14} | {O_VAL + i: 14 for i in range(OUTLOOK_QUARTERS)}
+    sh.widths = {0: 62, 1: 6, 2: 14} | {O_VAL + i: 12 for i in range(OUTLOOK_QUARTERS)}
     sh.tab_color = "#7F6000"
-    sh.put(0, 0, "Outlook: CSP profit by future quarter, from the drivers below (FORECAST)", "title")
+    sh.put(0, 0, "Outlook: CSP profit by future quarter to 4x and beyond, from the drivers below (FORECAST)",
+           "title")
     sh.put(1, 0, "Yellow cells are drivers: change them and the forecast follows. Forecast columns "
-                 "are shaded and marked (F); nothing here is reported.", "subtitle")
+                 "are shaded and marked (F); nothing here is reported. The allocation method's CSP "
+                 "figures of the base quarter are the start.", "subtitle")
     cell = {}
     r = 3
     for code, label, unit, default, note in OUTLOOK_DRIVERS:
@@ -924,13 +958,27 @@ def _outlook(lay: Layout) -> None:
         sh.put(r, 1, "" if unit == "text" else unit, "unit")
         sh.put(r, 2, code, "code")
         value = mi.outlook.get(code, mi.summary_quarter if code == "o_base" else default)
-        sh.put(r, O_VAL, value, f"input|{'%' if unit == '%' else '$M' if unit == '$M' else 'x' if unit == 'x' else 'count' if unit == 'count' else 'text'}|reported")
+        sh.put(r, O_VAL, value, f"input|{unit if unit in spec.FORMATS else 'text'}|reported")
         sh.put(r, O_VAL + 1, note, "note")
         r += 1
     lay.scalar_at["outlook_base"] = (OUTLOOK, 3, O_VAL)
     lst = lay.sheets[SUMMARY].validations[0][2]["source"].replace("=", f"={SUMMARY}!", 1)
     sh.validations.append((3, O_VAL, {"validate": "list", "source": lst}))
     col = f"MATCH({cell['o_base']},Periods,0)"
+    # where the results and the quarter rows will sit (laid out below)
+    first_calc = r
+    calc_at = {code: xl_rowcol_to_cell(first_calc + i, O_VAL, True, True)
+               for i, (code, _, _) in enumerate(OUTLOOK_CALC)}
+    cell.update(calc_at)
+    hr = first_calc + len(OUTLOOK_CALC) + 1
+    rows = {code: hr + 1 + i for i, (code, _, _) in enumerate(OUTLOOK_ROWS)}
+    last = O_VAL + OUTLOOK_QUARTERS - 1
+
+    def span(code):
+        return (f"{xl_rowcol_to_cell(rows[code], O_VAL, True, True)}:"
+                f"{xl_rowcol_to_cell(rows[code], last, True, True)}")
+    be, fx = span("o_be_flag"), span("o_4x_flag")
+    none_be = f'"not within {OUTLOOK_QUARTERS} quarters"'
     formulas = {
         "o_growth": spec.given([cell["o_multiple"], cell["o_years"], cell["o_qpy"]],
                                f"{cell['o_multiple']}^(1/({cell['o_years']}*{cell['o_qpy']}))-1",
@@ -938,35 +986,43 @@ def _outlook(lay: Layout) -> None:
         "o_rev0": f"INDEX({lay.row_range('csp_revenue')},{col})",
         "o_gm0": f"INDEX({lay.row_range('csp_gm')},{col})",
         "o_opex0": f"INDEX({lay.row_range('csp_opex')},{col})",
+        "o_q4x": spec.given([cell["o_years"], cell["o_qpy"]], f"{cell['o_years']}*{cell['o_qpy']}"),
+        "o_be_q": f'IF(COUNTIF({be},1)=0,{none_be},INDEX({span("o_label")},1,MATCH(1,{be},0)))',
+        "o_cum_to_be": (f'IF(COUNTIF({be},1)=0,"",INDEX({span("o_cum")},1,MATCH(1,{be},0))'
+                        f'-INDEX({span("o_op")},1,MATCH(1,{be},0)))'),
+        "o_4x_q": f'IF(COUNTIF({fx},1)=0,{none_be},INDEX({span("o_label")},1,MATCH(1,{fx},0)))',
+        "o_rev_4x": f'IF(COUNTIF({fx},1)=0,"",INDEX({span("o_rev")},1,MATCH(1,{fx},0)))',
+        "o_gm_4x": f'IF(COUNTIF({fx},1)=0,"",INDEX({span("o_gm")},1,MATCH(1,{fx},0)))',
+        "o_op_4x": f'IF(COUNTIF({fx},1)=0,"",INDEX({span("o_op")},1,MATCH(1,{fx},0)))',
+        "o_ai_total": spec.given([cell["o_pipeline"], cell["o_conversion"]],
+                                 f"{cell['o_pipeline']}*{cell['o_conversion']}"),
     }
     for code, label, unit in OUTLOOK_CALC:
-        cell[code] = xl_rowcol_to_cell(r, O_VAL, True, True)
+        if code == "o_q4x":
+            sh.put(r, 0, "Results (forecast, Base drivers as typed above)", "section")
         row_head(sh, r, label, unit, code)
         sh.formula(r, O_VAL, formulas[code], f"calc|{unit}")
         r += 1
-    r += 1
-    hr = r
-    sh.put(hr, 0, "Forecast quarter", "header")
+    for code, name in (("o_be_q", "Outlook_Breakeven_Quarter"), ("o_4x_q", "Outlook_Quarter_4x"),
+                       ("o_cum_to_be", "Outlook_CumulativeLoss_ToBreakeven")):
+        lay.names[name] = f"{OUTLOOK}!{calc_at[code]}"
+    r = hr
+    sh.put(hr, 0, "Forecast quarter (headers: the base quarter plus n, by formula)", "header")
     sh.put(hr, 2, "Code", "header")
-    try:
-        base = parse_label(mi.summary_quarter)
-    except ValueError:
-        base = mi.periods[-1]
     for i in range(OUTLOOK_QUARTERS):
-        sh.put(hr, O_VAL + i, f"{base.shifted(i + 1).label} (F)", "header_forecast")
+        lab = xl_rowcol_to_cell(rows["o_label"], O_VAL + i)
+        sh.formula(hr, O_VAL + i, f'IF({lab}="","",{lab}&" (F)")', "header_forecast")
     lay.names["Outlook_Periods"] = (f"{OUTLOOK}!{xl_rowcol_to_cell(hr, O_VAL, True, True)}:"
-                                    f"{xl_rowcol_to_cell(hr, O_VAL + OUTLOOK_QUARTERS - 1, True, True)}")
-    rows = {}
+                                    f"{xl_rowcol_to_cell(hr, last, True, True)}")
     for code, label, unit in OUTLOOK_ROWS:
-        r += 1
-        rows[code] = r
-        row_head(sh, r, label, unit, code)
+        row_head(sh, rows[code], label, unit, code)
     for i in range(OUTLOOK_QUARTERS):
         c = O_VAL + i
         at = {code: xl_rowcol_to_cell(rr, c) for code, rr in rows.items()}
-        prev_cum = xl_rowcol_to_cell(rows["o_cum"], c - 1) if i else None
+        prev = {code: xl_rowcol_to_cell(rr, c - 1) for code, rr in rows.items()} if i else {}
         sh.put(rows["o_t"], c, i + 1, "forecast|count")
         f = {
+            "o_label": outlook_label(cell["o_base"], at["o_t"]),
             "o_rev": spec.given([cell["o_rev0"], cell["o_growth"]],
                                 f"{cell['o_rev0']}*(1+{cell['o_growth']})^{at['o_t']}"),
             "o_gm": spec.given([cell["o_gm0"], cell["o_gm_step"]],
@@ -976,24 +1032,95 @@ def _outlook(lay: Layout) -> None:
                                  f"{cell['o_opex0']}*(1+{cell['o_opex_growth']})^{at['o_t']}"),
             "o_op": spec.given([at["o_gp"], at["o_opex"]], f"{at['o_gp']}-{at['o_opex']}"),
             "o_cum": (spec.given([at["o_op"]], at["o_op"]) if not i else
-                      spec.given([at["o_op"], prev_cum], f"{prev_cum}+{at['o_op']}")),
+                      spec.given([at["o_op"], prev["o_cum"]], f"{prev['o_cum']}+{at['o_op']}")),
             "o_breakeven": spec.given([at["o_opex"], at["o_rev"]], f"{at['o_opex']}/{at['o_rev']}",
                                       also=[f"{at['o_rev']}=0"]),
             "o_ai": spec.given([cell["o_pipeline"], cell["o_conversion"], cell["o_lag"], cell["o_spread"]],
                                f"IF(AND({at['o_t']}>{cell['o_lag']},{at['o_t']}<={cell['o_lag']}+{cell['o_spread']}),"
                                f"{cell['o_pipeline']}*{cell['o_conversion']}/{cell['o_spread']},0)",
                                also=[f"{cell['o_spread']}=0"]),
+            "o_act_rev": (f'IF(COUNTIF(Periods,{at["o_label"]})=0,"",'
+                          f'INDEX({lay.row_range("csp_revenue")},1,MATCH({at["o_label"]},Periods,0)))'),
+            "o_act_op": (f'IF(COUNTIF(Periods,{at["o_label"]})=0,"",'
+                         f'INDEX({lay.row_range("csp_op")},1,MATCH({at["o_label"]},Periods,0)))'),
+            "o_be_flag": spec.given([at["o_op"]], f"IF({at['o_op']}>=0,1,0)", blank="0"),
+            "o_4x_flag": spec.given([at["o_rev"], cell["o_rev0"], cell["o_multiple"]],
+                                    f"IF(ROUND({at['o_rev']}/{cell['o_rev0']},6)>={cell['o_multiple']},1,0)",
+                                    blank="0", also=[f"{cell['o_rev0']}=0"]),
         }
         for code, text in f.items():
             unit = next(u for k_, _, u in OUTLOOK_ROWS if k_ == code)
             sh.formula(rows[code], c, text, f"forecast|{unit}")
     for name, code in (("Outlook_CSP_Revenue", "o_rev"), ("Outlook_CSP_OperatingProfit", "o_op")):
-        lay.names[name] = (f"{OUTLOOK}!{xl_rowcol_to_cell(rows[code], O_VAL, True, True)}:"
-                           f"{xl_rowcol_to_cell(rows[code], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}")
-    sh.charts.append({"kind": "outlook", "anchor": (r + 2, 0), "cats": "=" + lay.names["Outlook_Periods"],
+        lay.names[name] = f"{OUTLOOK}!{span(code)}"
+    r = rows[OUTLOOK_ROWS[-1][0]] + 2
+    sh.put(r, 0, "Note: Lenovo's 4x aim is for its Nvidia-related business (CES 2026), which is not the "
+                 "same as CSP revenue (it includes enterprise AI systems and excludes CSP work without "
+                 "Nvidia parts); the multiple is applied to CSP revenue as an assumption. The AI pipeline "
+                 "is what Lenovo calls a pipeline, not a backlog: its conversion is an assumption too.",
+           "note")
+    # the scenario table: years to 4x x margin path x opex growth
+    r += 2
+    sh.put(r, 0, "Scenario table: years to 4x x CSP margin step x opex growth (base quarter and "
+                 "multiple as above)", "section")
+    r += 1
+    t_row = r
+    sh.put(t_row, 0, "Quarter after the base (count), the grid's columns", "label")
+    sh.put(t_row, 2, "os_t", "code")
+    g_op = O_VAL + OUTLOOK_QUARTERS + 1                # helper grids right of the forecast columns
+    g_be = g_op + OUTLOOK_QUARTERS + 1
+    for i in range(OUTLOOK_QUARTERS):
+        sh.put(t_row, g_op + i, i + 1, "plain|count")
+        sh.put(t_row, g_be + i, i + 1, "plain|count")
+    r += 1
+    for j, h in enumerate(O_SCEN_HEADS):
+        sh.put(r, O_VAL + j, h, "header_wrap")
+    sh.put(r, 0, "Scenario", "header")
+    sh.put(r, g_op, "CSP operating profit by quarter after the base, forecast ($M): helper grid", "note")
+    sh.put(r, g_be, "Quarter number where that profit is >= 0, else blank: helper grid", "note")
+    n = 0
+    units = ("years", "%", "%", "text", "$M", "text", "%")
+    for y in O_SCEN_YEARS:
+        for st in O_SCEN_STEPS:
+            for og in O_SCEN_OPEX:
+                r += 1
+                n += 1
+                sh.put(r, 0, f"Scenario {n}", "label")
+                sh.put(r, 2, f"os_{n}", "code")
+                sh.put(r, O_VAL, y, "plain|years")
+                sh.put(r, O_VAL + 1, st, "plain|%")
+                sh.put(r, O_VAL + 2, og, "plain|%")
+                yc, sc, oc = (xl_rowcol_to_cell(r, O_VAL + j, col_abs=True) for j in range(3))
+                g = f"{cell['o_multiple']}^(1/({yc}*{cell['o_qpy']}))-1"
+                grid = f"{xl_rowcol_to_cell(r, g_op)}:{xl_rowcol_to_cell(r, g_op + OUTLOOK_QUARTERS - 1)}"
+                flags = f"{xl_rowcol_to_cell(r, g_be)}:{xl_rowcol_to_cell(r, g_be + OUTLOOK_QUARTERS - 1)}"
+                tr = (f"{xl_rowcol_to_cell(t_row, g_op, True, True)}:"
+                      f"{xl_rowcol_to_cell(t_row, g_op + OUTLOOK_QUARTERS - 1, True, True)}")
+                for i in range(OUTLOOK_QUARTERS):
+                    t = xl_rowcol_to_cell(t_row, g_op + i, row_abs=True)
+                    op_ = xl_rowcol_to_cell(r, g_op + i)
+                    sh.formula(r, g_op + i, spec.given(
+                        [cell["o_rev0"], cell["o_gm0"], cell["o_opex0"]],
+                        f"{cell['o_rev0']}*(1+{g})^{t}*({cell['o_gm0']}+{sc}*{t})"
+                        f"-{cell['o_opex0']}*(1+{oc})^{t}"), "calc|$M")
+                    sh.formula(r, g_be + i, spec.given([op_], f'IF({op_}>=0,{t},"")'), "calc|count")
+                # the first quarter at or above zero: the smallest quarter number in the flag grid
+                first = f'IF(COUNT({flags})=0,"",MIN({flags}))'
+                tb = xl_rowcol_to_cell(r, O_VAL + 7)
+                sh.formula(r, O_VAL + 7, first, "calc|count")
+                sh.formula(r, O_VAL + 3, f'IF({tb}="",{none_be},{outlook_label(cell["o_base"], tb)})',
+                           "calc|text")
+                sh.formula(r, O_VAL + 4, f'IF({tb}="","",SUMIF({tr},"<"&{tb},{grid}))', "calc|$M")
+                q4 = f"ROUNDUP(ROUND({yc}*{cell['o_qpy']},9),0)"
+                sh.formula(r, O_VAL + 5, outlook_label(cell["o_base"], q4), "calc|text")
+                sh.formula(r, O_VAL + 6, spec.given([cell["o_gm0"]], f"{cell['o_gm0']}+{sc}*{q4}"), "calc|%")
+    sh.put(r + 1, 0, "Right of the forecast columns (not printed): each scenario's CSP operating profit by "
+                     "quarter, the grid the break-even and the cumulative loss are read from.", "note")
+    sh.print_last_col = O_VAL + OUTLOOK_QUARTERS - 1
+    sh.print_scale = 55
+    sh.print_columns = (0, 2)
+    sh.charts.append({"kind": "outlook", "anchor": (r + 3, 0), "cats": "=" + lay.names["Outlook_Periods"],
                       "op": "=" + lay.names["Outlook_CSP_OperatingProfit"],
-                      "cum": f"={OUTLOOK}!{xl_rowcol_to_cell(rows['o_cum'], O_VAL, True, True)}:"
-                             f"{xl_rowcol_to_cell(rows['o_cum'], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}",
-                      "breakeven": f"={OUTLOOK}!{xl_rowcol_to_cell(rows['o_breakeven'], O_VAL, True, True)}:"
-                                   f"{xl_rowcol_to_cell(rows['o_breakeven'], O_VAL + OUTLOOK_QUARTERS - 1, True, True)}"})
+                      "cum": f"={OUTLOOK}!{span('o_cum')}",
+                      "breakeven": f"={OUTLOOK}!{span('o_breakeven')}"})
     sh.print_titles = (0, 1)

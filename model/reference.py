@@ -342,26 +342,71 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
                   out_o)
 
 
-def _outlook(calcs: pd.DataFrame, d: dict, quarters: int = 8) -> dict:
+def _shift_label(label: str, n: int) -> str:
+    """'FY2026/27 Q1' moved n quarters on: 'FY2026/27 Q4' for n = 3."""
+    i = int(label[2:6]) * 4 + int(label[-1]) - 1 + n
+    return f"FY{i // 4}/{(i // 4 + 1) % 100:02d} Q{i % 4 + 1}"
+
+
+def _outlook(calcs: pd.DataFrame, d: dict, quarters: int = 24) -> dict:
     """Forward quarters t = 1..n from the base quarter: revenue compounds at the rate that
-    multiplies it by ``o_multiple`` in ``o_years`` years; the margin steps; opex compounds."""
+    multiplies it by ``o_multiple`` in ``o_years`` years; the margin steps; opex compounds.
+    Break-even is the first quarter with CSP operating profit >= 0; 4x the first whose revenue
+    is the multiple of the base quarter's."""
     q = d["o_base"]
     known = q in calcs.columns
     rev0 = _num(calcs.at["csp_revenue", q]) if known else np.nan
     gm0 = _num(calcs.at["csp_gm", q]) if known else np.nan
     opex0 = _num(calcs.at["csp_opex", q]) if known else np.nan
-    growth = d["o_multiple"] ** (1 / (d["o_years"] * d["o_qpy"])) - 1
-    t = np.arange(1, quarters + 1, dtype=float)
-    rev = rev0 * (1 + growth) ** t
-    gm = gm0 + d["o_gm_step"] * t
+    qpy, mult = d["o_qpy"], d["o_multiple"]
+
+    def path(years, step, opex_growth):
+        g = mult ** (1 / (years * qpy)) - 1
+        t = np.arange(1, quarters + 1, dtype=float)
+        rev = rev0 * (1 + g) ** t
+        gm = gm0 + step * t
+        opex = opex0 * (1 + opex_growth) ** t
+        return g, t, rev, gm, opex, rev * gm - opex
+
+    growth, t, rev, gm, opex, op = path(d["o_years"], d["o_gm_step"], d["o_opex_growth"])
     gp = rev * gm
-    opex = opex0 * (1 + d["o_opex_growth"]) ** t
-    op = gp - opex
+    cum = np.cumsum(op)
     lag, spread = d["o_lag"], d["o_spread"]
     ai = np.where((t > lag) & (t <= lag + spread), d["o_pipeline"] * d["o_conversion"] / spread, 0.0)
-    return {"o_growth": [growth], "o_rev0": [rev0], "o_gm0": [gm0], "o_opex0": [opex0],
-            "o_rev": list(rev), "o_gm": list(gm), "o_gp": list(gp), "o_opex": list(opex), "o_op": list(op),
-            "o_cum": list(np.cumsum(op)), "o_breakeven": list(opex / rev), "o_ai": list(ai)}
+    labels = [_shift_label(q, i) for i in range(1, quarters + 1)] if known else [""] * quarters
+    none = f"not within {quarters} quarters"
+    be = [i for i in range(quarters) if op[i] >= 0]
+    fx = [i for i in range(quarters) if round(rev[i] / rev0, 6) >= mult] if rev0 else []
+    act = {k_: [_num(calcs.at[k_, lab]) if lab in calcs.columns else np.nan for lab in labels]
+           for k_ in ("csp_revenue", "csp_op")}
+    out = {"o_growth": [growth], "o_rev0": [rev0], "o_gm0": [gm0], "o_opex0": [opex0],
+           "o_q4x": [d["o_years"] * qpy],
+           "o_be_q": [labels[be[0]] if be else none],
+           "o_cum_to_be": [cum[be[0]] - op[be[0]] if be else np.nan],
+           "o_4x_q": [labels[fx[0]] if fx else none],
+           "o_rev_4x": [rev[fx[0]] if fx else np.nan], "o_gm_4x": [gm[fx[0]] if fx else np.nan],
+           "o_op_4x": [op[fx[0]] if fx else np.nan],
+           "o_ai_total": [d["o_pipeline"] * d["o_conversion"]],
+           "o_label": labels,
+           "o_rev": list(rev), "o_gm": list(gm), "o_gp": list(gp), "o_opex": list(opex), "o_op": list(op),
+           "o_cum": list(cum), "o_breakeven": list(opex / rev), "o_ai": list(ai),
+           "o_act_rev": act["csp_revenue"], "o_act_op": act["csp_op"],
+           "o_be_flag": [1.0 if x >= 0 else 0.0 for x in op],
+           "o_4x_flag": [1.0 if i in fx else 0.0 for i in range(quarters)]}
+    n = 0
+    for years in (3.0, 3.5, 4.0):
+        for step in (0.0025, 0.005, 0.0075):
+            for og in (0.03, 0.05, 0.07):
+                n += 1
+                *_, op_s = path(years, step, og)
+                first = next((i for i in range(quarters) if op_s[i] >= 0), None)
+                q4 = int(np.ceil(round(years * qpy, 9)))
+                out[f"os_{n}"] = [years, step, og,
+                                  _shift_label(q, first + 1) if first is not None and known else none,
+                                  float(op_s[:first].sum()) if first is not None else np.nan,
+                                  _shift_label(q, q4) if known else "", gm0 + step * q4,
+                                  float(first + 1) if first is not None else np.nan]
+    return out
 
 
 def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master,

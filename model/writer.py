@@ -423,11 +423,15 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
         lr, lc = sh.extent
         for ch in sh.charts:                      # an embedded chart prints with its sheet
             lr = max(lr, ch["anchor"][0] + 26)
-        ws.print_area(0, 0, lr, lc)
+        ws.print_area(0, 0, lr, lc if sh.print_last_col is None else sh.print_last_col)
         if timeline:
             ws.set_print_scale(scale)             # ~8 quarters a page at 60%
+        elif sh.print_scale:
+            ws.set_print_scale(sh.print_scale)
         else:
             ws.fit_to_pages(1, 0)
+        if sh.print_columns:
+            ws.repeat_columns(*sh.print_columns)
     if sh.protect:
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})

@@ -56,4 +56,4 @@ def frames_from_csv(path):
 # Nvidia-related business over the next three to four years"; pipeline $21B at FY2025/26 Q4)
 # and the workbook's stated assumptions.
 OUTLOOK = {"o_base": LATEST_ANSWER, "o_qpy": 4, "o_multiple": 4.0, "o_years": 3.5, "o_gm_step": 0.005,
-           "o_opex_growth": 0.05, "o_pipeline": 21000.0, "o_conversion": 0.5, "o_lag": 1, "o_spread": 4}
+           "o_opex_growth": 0.05, "o_pipeline": 54000.0, "o_conversion": 0.5, "o_lag": 1, "o_spread": 4}

@@ -213,7 +213,7 @@ def test_the_outlook_reaches_breakeven_and_4x(default_values):
     assert shift(q, t_be) in flat and shift(q, 14) in flat
     from model.libreoffice import LibreOffice  # noqa: F401  (values come from the fixture)
     got = _named(default_values, "Outlook")
-    assert got["o_breakeven_q"] == shift(q, t_be)
+    assert got["o_be_q"] == shift(q, t_be)
     assert got["o_4x_q"] == shift(q, 14)
     assert got["o_cum_to_be"] == pytest.approx(cum, rel=1e-9)
 
