@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 
 from . import spec
+from .layout import S_LIST_COL
 
 
 def _ok(v) -> bool:
@@ -61,7 +62,7 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
                 for j, v in enumerate(values):
                     put(sheet, r, 3 + j, v)
     for i, q in enumerate(res.summary_list or []):
-        put("Summary", 3 + i, 10, q)
+        put("Summary", 3 + i, S_LIST_COL, q)
     # only formula cells take a cached value
     return {k: v for k, v in out.items()
             if k[0] in lay.sheets and (k[1], k[2]) in lay.sheets[k[0]].cells

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import spec
+from .layout import S_LIST_COL
 from .reader import Cells, find_label, sensitivity_axes, timeline
 
 if TYPE_CHECKING:
@@ -138,7 +139,7 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
                 for j, e in enumerate(exp):
                     check(sheet, rows[code], 3 + j, f"{sheet} {code}", e)
     for i, q in enumerate(result.summary_list or []):
-        check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
+        check("Summary", 3 + i, S_LIST_COL, f"quarter with an answer no. {i + 1}", q)
     return out
 
 

@@ -46,6 +46,9 @@ class SheetLayout:
     print_last_col: int | None = None                     # print up to this column (helpers beyond)
     print_scale: int | None = None                        # a fixed scale instead of one page wide
     print_columns: tuple[int, int] | None = None          # columns repeated on each page
+    hidden_rows: list[int] = field(default_factory=list)  # helper rows: kept, not shown or printed
+    heights: dict[int, float] = field(default_factory=dict)   # row heights (points) where text wraps
+    hidden_cols: list[int] = field(default_factory=list)
     page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
 
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
@@ -543,11 +546,31 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
     return lay
 
 
-# --- Summary: the page a finance team takes into a meeting (added in 0.2.0) ---------------
+# --- Summary: the page a finance team takes into a meeting (added in 0.2.0; 0.4.0: every answered
+# quarter side by side, both methods, a conclusion by formulas, a CSP-only bridge) ------------------
 
 SUMMARY = "Summary"
 S_VAL = 3                    # column D: the value (Low/Base/High across D:F for scenarios)
 S_QUARTER_ROW, S_COL_ROW = 3, 4
+S_SLOTS = 8                  # answered quarters side by side (D:K)
+S_PRINT_LAST = S_VAL + S_SLOTS - 1   # the print area ends at column K; helpers lie beyond it
+S_LIST_COL = 20              # column U: the drop-down's list of answered quarters (a helper)
+S_BRIDGE_HELP = 13           # columns N:R: the bridge's start, end, base, above, below
+SUMMARY_STRIP = (  # (code, label, unit, Calculations row)
+    ("st_rev", "CSP revenue ($M)", "$M", "csp_revenue"),
+    ("st_how", "   how CSP revenue was found (d = derived from growth)", "text", "csp_rev_how"),
+    ("st_gp", "CSP gross profit ($M)", "$M", "csp_gross_profit"),
+    ("st_gm", "CSP gross margin (%)", "%", "csp_gm"),
+    ("st_excsp", "Ex-CSP gross margin in use (%)", "%", "excsp_gm"),
+    ("st_excsp_how", "   sourced, or carried and how", "text", "excsp_how"),
+    ("st_opex", "CSP allocated operating expense ($M)", "$M", "csp_opex"),
+    ("st_op", "CSP operating profit, allocation method ($M)", "$M", "csp_op"),
+    ("st_op_seg", "CSP operating profit, segment-constrained method ($M)", "$M", "csp_op_segment"),
+    ("st_gap", "Allocation less segment-constrained ($M)", "$M", "method_gap"),
+    ("st_op_adj", "CSP operating profit, pool on adjusted operating profit (where it differs "
+                  "materially) ($M)", "$M", "csp_op_adj_basis"),
+    ("st_per_loss", "CSP revenue per $1 of operating loss, allocation (x)", "x", "csp_rev_per_loss"),
+)
 SUMMARY_HEADLINE = (  # (code, label, unit, Calculations row)
     ("h_csp_revenue", "CSP revenue ($M)", "$M", "csp_revenue"),
     ("h_group_gp", "Group gross profit ($M)", "$M", "group_gross_profit"),
@@ -555,12 +578,19 @@ SUMMARY_HEADLINE = (  # (code, label, unit, Calculations row)
     ("h_csp_gp", "CSP gross profit ($M)", "$M", "csp_gross_profit"),
     ("h_csp_gm", "CSP gross margin (%)", "%", "csp_gm"),
     ("h_csp_opex", "CSP allocated operating expense ($M)", "$M", "csp_opex"),
-    ("h_csp_op", "CSP operating profit ($M)", "$M", "csp_op"),
+    ("h_csp_op", "CSP operating profit, allocation method ($M)", "$M", "csp_op"),
     ("h_per_loss", "CSP revenue per $1 of operating loss (x)", "x", "csp_rev_per_loss"),
     ("h_breakeven", "CSP gross margin needed to break even (%)", "%", "csp_breakeven_gm"),
     ("h_excsp_gm", "Ex-CSP gross margin in use (%)", "%", "excsp_gm"),
-    ("h_excsp_source", "Base margin for this quarter: sourced or carried (text)", "text", "excsp_base_source"),
-    ("h_esmb_om", "Enterprise/SMB implied operating margin (%)", "%", "esmb_om"),
+    ("h_excsp_source", "Ex-CSP margin: sourced, or carried and how (text)", "text", "excsp_how"),
+    ("h_esmb_om", "Enterprise/SMB operating margin the allocation implies (%)", "%", "esmb_om"),
+    ("h_esmb_om_used", "Enterprise/SMB operating margin the segment method assumes (%)", "%", "esmb_om_used"),
+    ("h_csp_op_seg", "CSP operating profit, segment-constrained method ($M)", "$M", "csp_op_segment"),
+    ("h_csp_op_low", "Range of the two methods: low ($M)", "$M", "csp_op_min"),
+    ("h_csp_op_high", "Range of the two methods: high ($M)", "$M", "csp_op_max"),
+    ("h_op_in_use", "Group operating profit feeding the opex pool, basis on Assumptions ($M)", "$M", "op_in_use"),
+    ("h_csp_op_rep", "CSP operating profit, pool on reported operating profit ($M)", "$M", "csp_op_rep_basis"),
+    ("h_csp_op_adj", "CSP operating profit, pool on adjusted operating profit ($M)", "$M", "csp_op_adj_basis"),
 )
 SUMMARY_RECON = (  # (code, label, published row, our row, implied-margin row)
     ("rec_gp", "CSP gross profit ($M)", "pub_csp_gp", "csp_gross_profit", "implied_gm_from_gp"),
@@ -575,66 +605,161 @@ SUMMARY_SCEN = (  # (code, label, unit)
     ("sc_per_loss", "CSP revenue per $1 of operating loss (x)", "x"),
 )
 BRIDGE = (  # (code, label, kind): a total starts at zero, a step from the previous total
-    ("br_group_gp", "Group gross profit", "total"),
-    ("br_excsp_gp", "less ex-CSP gross profit", "step"),
+    ("br_csp_rev", "CSP revenue", "total"),
+    ("br_cogs", "less CSP cost of sales", "step"),
     ("br_csp_gp", "= CSP gross profit", "total"),
     ("br_opex", "less CSP allocated opex", "step"),
     ("br_csp_op", "= CSP operating profit", "total"),
 )
-BRIDGE_COLS = ("Amount ($M)", "Start ($M)", "End ($M)", "Invisible base ($M)",
-               "Above zero ($M)", "Below zero ($M)")
+BRIDGE_COLS = ("Start ($M)", "End ($M)", "Invisible base ($M)", "Above zero ($M)", "Below zero ($M)")
+
+
+def _fmt_money(cell: str) -> str:
+    """A $M figure as text in a sentence: 1,234 or -1,234."""
+    return f'TEXT({cell},"#,##0;-#,##0")'
 
 
 def _summary(lay: Layout) -> None:
     mi = lay.inputs
     sh = SheetLayout(SUMMARY, protect=True, freeze=(S_COL_ROW + 1, 0))
     lay.sheets[SUMMARY] = sh
-    sh.widths = {0: 62, 1: 6, 2: 14, 3: 15, 4: 15, 5: 15, 6: 15, 7: 15, 8: 15}
+    sh.widths = {0: 58, 1: 5, 2: 14} | {S_VAL + j: 14 for j in range(S_SLOTS)}
+    sh.hidden_cols = [2]                          # the row codes: read by the tools, not printed
     sh.tab_color = "#1F4E79"
-    sh.put(0, 0, "Summary: what the CSP business earns or loses, one quarter at a time", "title")
-    sh.put(1, 0, "Pick the quarter in the yellow cell (quarters with a CSP answer are listed). "
-                 "US$ millions; a loss is negative. Every number is a formula on the model's sheets.",
-           "subtitle")
+    sh.put(0, 0, "Summary: what Lenovo's CSP business earns or loses, every quarter the data can answer",
+           "title")
+    sh.put(1, 0, "US$ millions; a loss is negative; d = derived from growth Lenovo gave. Every number is a "
+                 "formula on the model's sheets.", "subtitle")
+    sh.put(2, 0, "Two methods: allocation (group opex by revenue share, as The Next Platform did) and "
+                 "segment-constrained (ISG less enterprise/SMB at an assumed margin).", "subtitle")
     qcell = xl_rowcol_to_cell(S_QUARTER_ROW, S_VAL, True, True)
     col = xl_rowcol_to_cell(S_COL_ROW, S_VAL, True, True)
-    sh.put(S_QUARTER_ROW, 0, "Quarter shown", "label_bold")
+    sh.put(S_QUARTER_ROW, 0, "Quarter shown in detail below (pick one: quarters with a CSP answer are listed)",
+           "label_bold")
     sh.put(S_QUARTER_ROW, 2, "quarter", "code")
     sh.put(S_QUARTER_ROW, S_VAL, mi.summary_quarter, "input|text|reported")
     sh.put(S_COL_ROW, 0, "Its column on the timeline (count; blank when it is not a quarter)", "label")
     sh.put(S_COL_ROW, 2, "column", "code")
     sh.formula(S_COL_ROW, S_VAL, f'IF(COUNTIF(Periods,{qcell})=0,"",MATCH({qcell},Periods,0))', "calc|count")
+    sh.hidden_rows = [S_COL_ROW]
     lay.scalar_at["summary_quarter"] = (SUMMARY, S_QUARTER_ROW, S_VAL)
     lay.scalar_at["summary_col"] = (SUMMARY, S_COL_ROW, S_VAL)
 
     def pick(key):                                   # one lookup: the row at the chosen column
         return spec.given([col], f"INDEX({lay.row_range(key)},{col})")
 
+    def check_total(key):
+        return f"{quote_sheetname(spec.CHECKS)}!{xl_rowcol_to_cell(lay.row_of[key][1], C_VALUE, True, True)}"
+
     # the master check, red or green, and what failed
     s, mr, mc = lay.master_check
     total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(mr, mc, True, True)}"
     r = 6
-    sh.put(r, 0, "Master check (every check on the Checks sheet)", "label_bold")
+    sh.put(r, 0, "Master check (every counted check on the Checks sheet)", "label_bold")
     sh.put(r, 2, "master", "code")
     sh.formula(r, S_VAL, f'IF({total}=0,"OK","FAILED: "&{total}&" item(s)")', "master")
     sh.conditional.append((r, S_VAL, r, S_VAL, {"type": "text", "criteria": "begins with",
                                                  "value": "OK", "format": "good"}))
     sh.conditional.append((r, S_VAL, r, S_VAL, {"type": "text", "criteria": "begins with",
                                                  "value": "FAILED", "format": "bad"}))
-    failed = "&".join(
-        f'IF({quote_sheetname(spec.CHECKS)}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE, True, True)}'
-        f'>0,"{c.key}; ","")' for c in spec.CHECKS_LIST if not c.warning)
+    failed = "&".join(f'IF({check_total(c.key)}>0,"{c.key}; ","")' for c in spec.CHECKS_LIST if not c.warning)
     r += 1
     sh.put(r, 0, "What failed (check codes; see the Checks sheet)", "label")
     sh.put(r, 2, "failed", "code")
     sh.formula(r, S_VAL, failed, "calc|text")
+    tol = lay.render("{$method_tolerance}", P0, SUMMARY)
+    for code, text in (
+            ("warn_methods", f'IF({check_total("methods_agree")}>0,"The two methods differ by more than $"&'
+                             f'{tol}&"M in "&{check_total("methods_agree")}&" quarter(s).","")'),
+            ("warn_esmb", f'IF({check_total("esmb_margin_range")}>0,"Allocation leaves enterprise/SMB a '
+                          f'margin beyond any ISG margin in "&{check_total("esmb_margin_range")}&" quarter(s).","")'),
+            ("warn_quarter", f'IF({check_total("summary_answered")}>0,"The quarter picked has no CSP answer: '
+                             f'see the next line.","")')):
+        r += 1
+        sh.put(r, 0, "Warning (shown, not a failure; see the Checks sheet)", "label")
+        sh.put(r, 2, code, "code")
+        sh.formula(r, S_VAL, text, "calc|text")
+        sh.conditional.append((r, S_VAL, r, S_VAL, {
+            "type": "formula", "criteria": f'=LEN({xl_rowcol_to_cell(r, S_VAL)})>0', "format": "warn"}))
     r += 1
-    sh.put(r, 0, "What this quarter lacks for a CSP answer (blank = answered)", "label")
+    sh.put(r, 0, "What the quarter picked lacks for a CSP answer (blank = answered)", "label")
     sh.put(r, 2, "missing", "code")
     sh.formula(r, S_VAL, pick("csp_missing"), "calc|text")
     lay.names["Summary_Quarter"] = f"{SUMMARY}!{qcell}"
 
+    # every answered quarter side by side
     r += 2
-    sh.formula(r, 0, f'"Headline for "&{qcell}&", ex-CSP margin scenario in use: "&'
+    sh.put(r, 0, "Every quarter the data can answer, side by side (the CSP P&L strip)", "section")
+    r += 1
+    n_row = r                                        # slot numbers 1..8: a helper row, hidden
+    sh.put(r, 0, "Slot (count): the n-th quarter with an answer", "label")
+    sh.put(r, 2, "st_n", "code")
+    for j in range(S_SLOTS):
+        sh.put(r, S_VAL + j, j + 1, "plain|count")
+    sh.hidden_rows.append(r)
+    r += 1
+    head = r
+    rank = lay.row_range("csp_answer_rank")
+    sh.put(r, 0, "Quarter (FY ends 31 March)", "header")
+    sh.put(r, 1, "", "header")
+    sh.put(r, 2, "st_q", "code")
+    for j in range(S_SLOTS):
+        nn = xl_rowcol_to_cell(n_row, S_VAL + j)
+        sh.formula(r, S_VAL + j, f'IFERROR(INDEX(Periods,1,MATCH({nn},{rank},0)),"")', "header_period")
+    lay.names["Answered_Quarters"] = (f"{SUMMARY}!{xl_rowcol_to_cell(head, S_VAL, True, True)}:"
+                                      f"{xl_rowcol_to_cell(head, S_VAL + S_SLOTS - 1, True, True)}")
+    strip = {}
+    for code, label, unit, key in SUMMARY_STRIP:
+        r += 1
+        strip[code] = r
+        row_head(sh, r, label, unit, code, text_unit="")
+        if unit == "text":
+            sh.heights[r] = 38                       # three lines of wrapped text
+        for j in range(S_SLOTS):
+            q = xl_rowcol_to_cell(head, S_VAL + j, row_abs=True)
+            look = f"INDEX({lay.row_range(key)},1,MATCH({q},Periods,0))"
+            if code == "st_op_adj":
+                differs = f"INDEX({lay.row_range('op_basis_differs')},1,MATCH({q},Periods,0))"
+                look = f'IF({differs}=1,{look},"")'
+            sh.formula(r, S_VAL + j, f'IF({q}="","",{look})', "calc|" + ("wtext" if unit == "text" else unit))
+    # the derived quarters' revenue marked d where it shows
+    sh.conditional.append((strip["st_rev"], S_VAL, strip["st_rev"], S_VAL + S_SLOTS - 1, {
+        "type": "formula", "criteria": f'=LEFT({xl_rowcol_to_cell(strip["st_how"], S_VAL, row_abs=True)},7)="derived"',
+        "format": "derived"}))
+    r += 1
+    sh.put(r, 0, "Segment-constrained: CSP operating profit = ISG operating profit less enterprise/SMB "
+                 "revenue x the enterprise/SMB margin on Assumptions (Base 6%, benchmarked to peers' "
+                 "server margins). Range = the two methods' low and high.", "note")
+    # the conclusion, by formulas
+    r += 2
+    ops = f"{xl_rowcol_to_cell(strip['st_op'], S_VAL, True, True)}:{xl_rowcol_to_cell(strip['st_op'], S_PRINT_LAST, True, True)}"
+    segs = f"{xl_rowcol_to_cell(strip['st_op_seg'], S_VAL, True, True)}:{xl_rowcol_to_cell(strip['st_op_seg'], S_PRINT_LAST, True, True)}"
+    sh.put(r, 0, "Conclusion (built by formulas)", "label_bold")
+    sh.put(r, 2, "conclusion_all", "code")
+    sh.formula(r, S_VAL, (
+        f'COUNT({ops})&" quarters answered: CSP loses money in "&COUNTIF({ops},"<0")&" of them by the '
+        f'allocation method and in "&COUNTIF({segs},"<0")&" by the segment-constrained method."'), "calc|text")
+    r += 1
+    sh.put(r, 2, "conclusion", "code")
+    h = {c: f"INDEX({lay.row_range(k_)},{col})" for c, k_ in (
+        ("rev", "csp_revenue"), ("how", "csp_rev_how"), ("op", "csp_op"), ("seg", "csp_op_segment"),
+        ("miss", "csp_missing"))}
+    sh.formula(r, S_VAL, (
+        f'IF({col}="","The quarter picked is not on the timeline.",IF({h["miss"]}<>"",{qcell}&": no CSP '
+        f'answer ("&{h["miss"]}&").",{qcell}&": CSP revenue $"&{_fmt_money(h["rev"])}&"M ("&{h["how"]}&")."))'),
+        "calc|text")
+    r += 1
+    sh.put(r, 2, "conclusion_op", "code")
+    sh.formula(r, S_VAL, (
+        f'IF({col}="","",IF({h["miss"]}<>"","","Operating profit $"&{_fmt_money(h["op"])}&"M by allocation, $"&'
+        f'{_fmt_money(h["seg"])}&"M segment-constrained: "&IF(MAX({h["op"]},{h["seg"]})<0,"a loss either way.",'
+        f'IF(MIN({h["op"]},{h["seg"]})>=0,"a profit either way.","the methods disagree on the sign."))))'),
+        "calc|text")
+
+    # the chosen quarter's detail
+    r += 2
+    sh.page_breaks.append(r)
+    sh.formula(r, 0, f'"Detail for "&{qcell}&", ex-CSP margin scenario in use: "&'
                      f'{lay.render("{$scenario}", P0, SUMMARY)}', "section")
     sh.put(r, S_VAL, "Value", "header")
     for code, label, unit, key in SUMMARY_HEADLINE:
@@ -648,8 +773,8 @@ def _summary(lay: Layout) -> None:
 
     r += 2
     sh.put(r, 0, "Reconciliation with the published analysis (The Next Platform, estimates)", "section")
-    for j, h in enumerate(("Published", "Ours", "Variance", "Implied margin")):
-        sh.put(r, S_VAL + j, h, "header_wrap")
+    for j, hd in enumerate(("Published", "Ours", "Variance", "Implied margin")):
+        sh.put(r, S_VAL + j, hd, "header_wrap")
     for code, label, pub, ours, implied in SUMMARY_RECON:
         r += 1
         sh.put(r, 0, label, "label")
@@ -670,11 +795,9 @@ def _summary(lay: Layout) -> None:
                  "revenue; compare it with the margin in use above.", "note")
 
     r += 2
-    sh.formula(r, 0, f'"Scenarios side by side, "&{qcell}', "section")
+    sh.formula(r, 0, f'"Ex-CSP margin scenarios side by side (as typed on Assumptions), "&{qcell}', "section")
     heads = r
     for j, srow in enumerate(spec.SCENARIO_ROWS):
-        code_cell = lay.render("{" + srow.key + "}", P0, SUMMARY)
-        # the scenario's name as Assumptions codes it (column C)
         a_sheet, a_row = lay.row_of[srow.key]
         sh.formula(r, S_VAL + j, f"{quote_sheetname(a_sheet)}!{xl_rowcol_to_cell(a_row, C_CODE, True, True)}",
                    "header")
@@ -710,14 +833,15 @@ def _summary(lay: Layout) -> None:
         r += 1
         sh.put(r, 0, f"Why {srow.scenario}: {spec.SCENARIO_REASON[srow.scenario]}", "note")
 
-    # the bridge: group gross profit -> CSP operating profit, drawn as a waterfall
+    # the bridge: CSP revenue -> CSP operating profit, drawn as a waterfall
     r += 2
     sh.page_breaks.append(r)                  # the bridge and its chart print on a page of their own
-    sh.formula(r, 0, f'"Bridge from group gross profit to CSP operating profit, "&{qcell}', "section")
-    for j, h in enumerate(BRIDGE_COLS):
-        sh.put(r, S_VAL + j, h, "header_wrap")
-    amount = {"br_group_gp": at["h_group_gp"], "br_excsp_gp": at["h_excsp_gp"],
-              "br_csp_gp": at["h_csp_gp"], "br_opex": at["h_csp_opex"], "br_csp_op": at["h_csp_op"]}
+    sh.formula(r, 0, f'"CSP bridge: revenue to operating profit (allocation method), "&{qcell}', "section")
+    sh.put(r, S_VAL, "Amount ($M)", "header_wrap")
+    for j, hd in enumerate(BRIDGE_COLS):
+        sh.put(r, S_BRIDGE_HELP + j, hd, "header_wrap")
+    amount = {"br_csp_rev": at["h_csp_revenue"], "br_csp_gp": at["h_csp_gp"],
+              "br_opex": at["h_csp_opex"], "br_csp_op": at["h_csp_op"]}
     first_bridge = r + 1
     prev_end = None
     for code, label, kind in BRIDGE:
@@ -725,45 +849,50 @@ def _summary(lay: Layout) -> None:
         sh.put(r, 0, label, "label")
         sh.put(r, 1, "$M", "unit")
         sh.put(r, 2, code, "code")
-        a, st, en, base, up, down = (xl_rowcol_to_cell(r, S_VAL + j) for j in range(6))
-        sh.formula(r, S_VAL, spec.given([amount[code]], amount[code]), "calc|$M")
-        if kind == "total":
-            sh.formula(r, S_VAL + 1, spec.given([a], "0"), "calc|$M")
-            sh.formula(r, S_VAL + 2, spec.given([a], a), "calc|$M")
+        a = xl_rowcol_to_cell(r, S_VAL)
+        st, en, base, up, down = (xl_rowcol_to_cell(r, S_BRIDGE_HELP + j) for j in range(5))
+        if code == "br_cogs":
+            sh.formula(r, S_VAL, spec.given([at["h_csp_revenue"], at["h_csp_gp"]],
+                                            f"{at['h_csp_revenue']}-{at['h_csp_gp']}"), "calc|$M")
         else:
-            sh.formula(r, S_VAL + 1, spec.given([prev_end], prev_end), "calc|$M")
-            sh.formula(r, S_VAL + 2, spec.given([st, a], f"{st}-{a}"), "calc|$M")
+            sh.formula(r, S_VAL, spec.given([amount[code]], amount[code]), "calc|$M")
+        if kind == "total":
+            sh.formula(r, S_BRIDGE_HELP, spec.given([a], "0"), "calc|$M")
+            sh.formula(r, S_BRIDGE_HELP + 1, spec.given([a], a), "calc|$M")
+        else:
+            sh.formula(r, S_BRIDGE_HELP, spec.given([prev_end], prev_end), "calc|$M")
+            sh.formula(r, S_BRIDGE_HELP + 1, spec.given([st, a], f"{st}-{a}"), "calc|$M")
         lo_, hi_ = f"MIN({st},{en})", f"MAX({st},{en})"
-        sh.formula(r, S_VAL + 3, spec.given([st, en], f"IF({lo_}>0,{lo_},IF({hi_}<0,{hi_},0))"), "calc|$M")
-        sh.formula(r, S_VAL + 4, spec.given([st, en], f"MAX({hi_},0)-MAX({lo_},0)"), "calc|$M")
-        sh.formula(r, S_VAL + 5, spec.given([st, en], f"MIN({lo_},0)-MIN({hi_},0)"), "calc|$M")
+        sh.formula(r, S_BRIDGE_HELP + 2, spec.given([st, en], f"IF({lo_}>0,{lo_},IF({hi_}<0,{hi_},0))"), "calc|$M")
+        sh.formula(r, S_BRIDGE_HELP + 3, spec.given([st, en], f"MAX({hi_},0)-MAX({lo_},0)"), "calc|$M")
+        sh.formula(r, S_BRIDGE_HELP + 4, spec.given([st, en], f"MIN({lo_},0)-MIN({hi_},0)"), "calc|$M")
         prev_end = en
     last_bridge = r
     r += 1
     title_cell = xl_rowcol_to_cell(r, 0, True, True)
-    sh.formula(r, 0, f'"CSP bridge, "&{qcell}&" ($M): group gross profit to CSP operating profit"', "note")
+    sh.formula(r, 0, f'"CSP bridge, "&{qcell}&" ($M): revenue to operating profit (labels: amounts)"', "note")
     sh.charts.append({"kind": "bridge", "anchor": (r + 2, 0), "title": f"={SUMMARY}!{title_cell}",
-                      "title_now": f"CSP bridge, {mi.summary_quarter} ($M): group gross profit to CSP "
-                                   "operating profit",
-                      "rows": (first_bridge, last_bridge), "totals": [i for i, b in enumerate(BRIDGE)
-                                                                       if b[2] == "total"]})
+                      "title_now": f"CSP bridge, {mi.summary_quarter} ($M): revenue to operating profit "
+                                   "(labels: amounts)",
+                      "rows": (first_bridge, last_bridge), "help": S_BRIDGE_HELP, "amount": S_VAL,
+                      "totals": [i for i, b in enumerate(BRIDGE) if b[2] == "total"]})
 
-    # quarters with an answer, for the drop-down (the k-th answered quarter, k = 1, 2, ...)
-    lc = 10
+    # quarters with an answer, for the drop-down (the k-th answered quarter, k = 1, 2, ...): helpers
+    lc = S_LIST_COL
     sh.widths[lc] = 16
     sh.put(2, lc, "Answered", "header_wrap")
     n = len(mi.periods)
-    rank = lay.row_range("csp_answer_rank")
     for i in range(n):
         kk = xl_rowcol_to_cell(3 + i, lc - 1)
         sh.put(3 + i, lc - 1, i + 1, "plain|count")
-        sh.formula(3 + i, lc, f'IF(COUNTIF({rank},{kk})=0,"",INDEX(Periods,MATCH({kk},{rank},0)))', "calc|text")
+        sh.formula(3 + i, lc, f'IFERROR(INDEX(Periods,1,MATCH({kk},{rank},0)),"")', "calc|text")
     sh.widths[lc - 1] = 5
     lst = f"={xl_rowcol_to_cell(3, lc, True, True)}:{xl_rowcol_to_cell(2 + n, lc, True, True)}"
-    sh.validations.append((S_QUARTER_ROW, S_VAL, {"validate": "list", "source": lst,
-                                                  "input_title": "Quarter",
-                                                  "input_message": "Quarters with a CSP answer"}))
+    sh.validations.insert(0, (S_QUARTER_ROW, S_VAL, {"validate": "list", "source": lst,
+                                                     "input_title": "Quarter",
+                                                     "input_message": "Quarters with a CSP answer"}))
     sh.print_titles = (0, 1)
+    sh.print_last_col = S_PRINT_LAST
 
 
 QUOTES = "Quotes"
@@ -943,7 +1072,7 @@ def _outlook(lay: Layout) -> None:
     mi = lay.inputs
     sh = SheetLayout(OUTLOOK, protect=True, freeze=(0, 3))
     lay.sheets[OUTLOOK] = sh
-    sh.widths = {0: 62, 1: 6, 2: 14} | {O_VAL + i: 12 for i in range(OUTLOOK_QUARTERS)}
+    sh.widths = {0: 62, 1: 6, 2: 14} | {O_VAL + i: 15 for i in range(OUTLOOK_QUARTERS)}
     sh.tab_color = "#7F6000"
     sh.put(0, 0, "Outlook: CSP profit by future quarter to 4x and beyond, from the drivers below (FORECAST)",
            "title")
@@ -1075,6 +1204,7 @@ def _outlook(lay: Layout) -> None:
     r += 1
     for j, h in enumerate(O_SCEN_HEADS):
         sh.put(r, O_VAL + j, h, "header_wrap")
+    sh.heights[r] = 40
     sh.put(r, 0, "Scenario", "header")
     sh.put(r, g_op, "CSP operating profit by quarter after the base, forecast ($M): helper grid", "note")
     sh.put(r, g_be, "Quarter number where that profit is >= 0, else blank: helper grid", "note")
@@ -1088,7 +1218,7 @@ def _outlook(lay: Layout) -> None:
                 sh.put(r, 0, f"Scenario {n}", "label")
                 sh.put(r, 2, f"os_{n}", "code")
                 sh.put(r, O_VAL, y, "plain|years")
-                sh.put(r, O_VAL + 1, st, "plain|%")
+                sh.put(r, O_VAL + 1, st, "plain|%2")
                 sh.put(r, O_VAL + 2, og, "plain|%")
                 yc, sc, oc = (xl_rowcol_to_cell(r, O_VAL + j, col_abs=True) for j in range(3))
                 g = f"{cell['o_multiple']}^(1/({yc}*{cell['o_qpy']}))-1"

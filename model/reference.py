@@ -221,8 +221,8 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     c["excsp_gm_spread"] = m_spread
     c["excsp_how"] = pd.Series(
         ["" if np.isnan(c["excsp_gm"][p]) else "sourced" if sourced[p] == 1 else
-         "carried: spread over blended, from " + c["excsp_anchor"][p] if spread else
-         "carried: margin as on Assumptions" for p in periods], index=periods, dtype=object)
+         "carried: spread from " + c["excsp_anchor"][p] if spread else
+         "carried: margin" for p in periods], index=periods, dtype=object)
     c["op_in_use"] = op_use
     c["opex_pool_reported"] = c["group_gross_profit"] - op
     c["opex_pool_adjusted"] = c["group_gross_profit"] - op_adj
@@ -237,8 +237,8 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     c["esmb_om_used"] = pd.Series(om, index=periods).where(c["esmb_revenue"].notna())
     c["csp_op_segment"] = isg_op - c["esmb_revenue"] * c["esmb_om_used"]
     both = c["csp_op"].notna() & c["csp_op_segment"].notna()
-    c["csp_op_low"] = np.fmin(c["csp_op"], c["csp_op_segment"]).where(both)
-    c["csp_op_high"] = np.fmax(c["csp_op"], c["csp_op_segment"]).where(both)
+    c["csp_op_min"] = np.fmin(c["csp_op"], c["csp_op_segment"]).where(both)
+    c["csp_op_max"] = np.fmax(c["csp_op"], c["csp_op_segment"]).where(both)
     c["method_gap"] = c["csp_op"] - c["csp_op_segment"]
     c["csp_om_segment"] = _div(c["csp_op_segment"], c["csp_revenue"])
     calcs = pd.DataFrame(c).T[periods]
@@ -409,6 +409,19 @@ def _outlook(calcs: pd.DataFrame, d: dict, quarters: int = 24) -> dict:
     return out
 
 
+def _money(x: float) -> str:
+    """A $M figure as a sentence shows it: 1,234 or -1,234 (rounded half away from zero)."""
+    r = float(np.sign(x) * np.floor(abs(x) + 0.5))
+    return f"{r:,.0f}" if r != 0 or x >= 0 else "-0"
+
+
+SLOTS = 8          # answered quarters side by side on the Summary
+STRIP = (("st_rev", "csp_revenue"), ("st_how", "csp_rev_how"), ("st_gp", "csp_gross_profit"),
+         ("st_gm", "csp_gm"), ("st_excsp", "excsp_gm"), ("st_excsp_how", "excsp_how"),
+         ("st_opex", "csp_opex"), ("st_op", "csp_op"), ("st_op_seg", "csp_op_segment"),
+         ("st_gap", "method_gap"), ("st_op_adj", "csp_op_adj_basis"), ("st_per_loss", "csp_rev_per_loss"))
+
+
 def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, totals, master,
              source: dict | None = None) -> dict:
     """The Summary's cells for quarter ``q`` (None: not a quarter, every lookup blank)."""
@@ -422,13 +435,55 @@ def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, tot
            "master": ["OK" if master == 0 else f"FAILED: {shown} item(s)"],
            "failed": ["".join(f"{k_}; " for k_ in FAILABLE if totals[k_] > 0)],
            "missing": [t("csp_missing")]}
+    tol = float(scalars.get("method_tolerance", 100.0))
+    n_m, n_e = int(totals["methods_agree"]), int(totals["esmb_margin_range"])
+    out["warn_methods"] = [f"The two methods differ by more than ${tol:g}M in {n_m} quarter(s)." if n_m else ""]
+    out["warn_esmb"] = [f"Allocation leaves enterprise/SMB a margin beyond any ISG margin in {n_e} quarter(s)."
+                        if n_e else ""]
+    out["warn_quarter"] = ["The quarter picked has no CSP answer: see the next line."
+                           if totals["summary_answered"] > 0 else ""]
+    # every answered quarter side by side
+    answered = [p for p in calcs.columns if _num(calcs.at["csp_answered", p]) == 1][:SLOTS]
+    slots = answered + [""] * (SLOTS - len(answered))
+    out["st_q"] = slots
+    for code, key in STRIP:
+        vals = []
+        for p in slots:
+            if not p:
+                vals.append(np.nan)
+            elif code == "st_op_adj" and _num(calcs.at["op_basis_differs", p]) != 1:
+                vals.append(np.nan)
+            else:
+                x = calcs.at[key, p]
+                vals.append(x if isinstance(x, str) else _num(x))
+        out[code] = vals
+    ops = [x for x in out["st_op"] if not np.isnan(x)]
+    segs = [x for x in out["st_op_seg"] if not np.isnan(x)]
+    out["conclusion_all"] = [f"{len(ops)} quarters answered: CSP loses money in {sum(x < 0 for x in ops)} of "
+                             f"them by the allocation method and in {sum(x < 0 for x in segs)} by the "
+                             "segment-constrained method."]
+    if q is None:
+        concl = "The quarter picked is not on the timeline."
+    elif t("csp_missing"):
+        concl = f"{q}: no CSP answer ({t('csp_missing')})."
+    else:
+        op, seg = v("csp_op"), v("csp_op_segment")
+        verdict = ("a loss either way." if max(op, seg) < 0 else "a profit either way." if min(op, seg) >= 0
+                   else "the methods disagree on the sign.")
+        concl = f"{q}: CSP revenue ${_money(v('csp_revenue'))}M ({t('csp_rev_how')})."
+        out["conclusion_op"] = [f"Operating profit ${_money(op)}M by allocation, ${_money(seg)}M "
+                                f"segment-constrained: {verdict}"]
+    out["conclusion"] = [concl]
+    out.setdefault("conclusion_op", [""])
     head = {"h_csp_revenue": "csp_revenue", "h_group_gp": "group_gross_profit",
             "h_excsp_gp": "excsp_gross_profit", "h_csp_gp": "csp_gross_profit", "h_csp_gm": "csp_gm",
             "h_csp_opex": "csp_opex", "h_csp_op": "csp_op", "h_per_loss": "csp_rev_per_loss",
-            "h_breakeven": "csp_breakeven_gm", "h_excsp_gm": "excsp_gm", "h_esmb_om": "esmb_om"}
+            "h_breakeven": "csp_breakeven_gm", "h_excsp_gm": "excsp_gm", "h_esmb_om": "esmb_om",
+            "h_esmb_om_used": "esmb_om_used", "h_csp_op_seg": "csp_op_segment", "h_csp_op_low": "csp_op_min",
+            "h_csp_op_high": "csp_op_max", "h_op_in_use": "op_in_use", "h_csp_op_rep": "csp_op_rep_basis",
+            "h_csp_op_adj": "csp_op_adj_basis"}
     out.update({code: [v(key)] for code, key in head.items()})
-    if source is not None and q is not None:      # a label row laid out from the inputs' bases
-        out["h_excsp_source"] = [source.get(q, "")]
+    out["h_excsp_source"] = [t("excsp_how")]
     for code, pub, ours, implied in (("rec_gp", "pub_csp_gp", "csp_gross_profit", "implied_gm_from_gp"),
                                      ("rec_op", "pub_csp_op", "csp_op", "implied_gm_from_op"),
                                      ("rec_esmb", "pub_esmb_op", "esmb_op", "implied_gm_from_esmb")):
@@ -445,19 +500,21 @@ def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, tot
         sc["sc_op"].append(op)
         sc["sc_per_loss"].append(rev / -op if op < 0 and not np.isnan(rev) else np.nan)
     out.update(sc)
-    # the bridge: (amount, start, end, invisible base, part above zero, part below zero)
-    steps = (("br_group_gp", "group_gross_profit", "total"), ("br_excsp_gp", "excsp_gross_profit", "step"),
-             ("br_csp_gp", "csp_gross_profit", "total"), ("br_opex", "csp_opex", "step"),
-             ("br_csp_op", "csp_op", "total"))
+    # the bridge, CSP only: amount in column D; start, end, invisible base, part above zero, part
+    # below zero in columns N:R (helpers outside the print area)
+    gp_csp = v("csp_gross_profit")
+    steps = (("br_csp_rev", rev, "total"), ("br_cogs", rev - gp_csp, "step"),
+             ("br_csp_gp", gp_csp, "total"), ("br_opex", v("csp_opex"), "step"),
+             ("br_csp_op", v("csp_op"), "total"))
     end = np.nan
-    for code, key, kind in steps:
-        a = v(key)
+    gap = [np.nan] * 9                        # columns E:M hold nothing
+    for code, a, kind in steps:
         start = (0.0 if not np.isnan(a) else np.nan) if kind == "total" else end
         end = a if kind == "total" else start - a
         lo, hi = min(start, end), max(start, end)
         if np.isnan(start) or np.isnan(end):
-            out[code] = [a, start, end, np.nan, np.nan, np.nan]
+            out[code] = [a] + gap + [start, end, np.nan, np.nan, np.nan]
             continue
         base = lo if lo > 0 else hi if hi < 0 else 0.0
-        out[code] = [a, start, end, base, max(hi, 0) - max(lo, 0), min(lo, 0) - min(hi, 0)]
+        out[code] = [a] + gap + [start, end, base, max(hi, 0) - max(lo, 0), min(lo, 0) - min(hi, 0)]
     return out

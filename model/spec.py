@@ -54,6 +54,7 @@ FORMATS = {
     "%2": '0.00%_);(0.00%)',     # sensitivity axis: the exact margin (16.75%, not 16.8%)
     "index": '0.0_);(0.0)',      # an index (base = 100), model.peers
     "years": '0.0_);(0.0)',      # a span of years as typed (3.5, not 4)
+    "wtext": "General",          # text that wraps in its cell
 }
 BASIS_MARK = {  # (prefix, suffix, fill colour)
     "reported": ("", "", "#FFF2CC"),
@@ -346,7 +347,7 @@ CALC_ROWS_040 = (  # added in 0.4.0, below every earlier row so no row of an old
                   also=['INDEX({=blended_gm},1,{excsp_anchor_pos})=""'])),
     CalcRow("excsp_how", "Ex-CSP margin in use: sourced, or carried and how (text)", "text",
             'IF({excsp_gm}="","",IF({excsp_src_flag}=1,"sourced",IF({$excsp_carry}="margin",'
-            '"carried: margin as on Assumptions","carried: spread over blended, from "&{excsp_anchor})))'),
+            '"carried: margin","carried: spread from "&{excsp_anchor})))'),
     CalcRow("op_in_use", "Group operating profit feeding the pool: the basis chosen on Assumptions ($M)", "$M",
             'IF(AND({$op_basis}="adjusted",{Group.operating_profit_adjusted}<>""),'
             '{Group.operating_profit_adjusted},' + given([k("Group.operating_profit")], k("Group.operating_profit")) + ')',
@@ -375,9 +376,9 @@ CALC_ROWS_040 = (  # added in 0.4.0, below every earlier row so no row of an old
             "margin ($M)", "$M",
             given([k("ISG.operating_profit"), k("esmb_revenue"), k("esmb_om_used")],
                   "{ISG.operating_profit}-{esmb_revenue}*{esmb_om_used}"), "CSP_OperatingProfit_Segment"),
-    CalcRow("csp_op_low", "CSP operating profit, the lower of the two methods ($M)", "$M",
+    CalcRow("csp_op_min", "CSP operating profit, the lower of the two methods ($M)", "$M",
             _both("csp_op", "csp_op_segment", "MIN({csp_op},{csp_op_segment})")),
-    CalcRow("csp_op_high", "CSP operating profit, the higher of the two methods ($M)", "$M",
+    CalcRow("csp_op_max", "CSP operating profit, the higher of the two methods ($M)", "$M",
             _both("csp_op", "csp_op_segment", "MAX({csp_op},{csp_op_segment})")),
     CalcRow("method_gap", "Allocation less segment-constrained CSP operating profit ($M)", "$M",
             _both("csp_op", "csp_op_segment", "{csp_op}-{csp_op_segment}")),
