@@ -102,7 +102,7 @@ def _audit(args) -> int:
 def _diff(args) -> int:
     from .diff import diff, report
     from .libreoffice import EngineUnavailable, LibreOffice
-    from .package import UnreadableFile
+    from .core.package import UnreadableFile
     try:
         if args.no_values:
             changes = diff(args.old, args.new)
@@ -228,7 +228,7 @@ def main(argv=None) -> int:
         return 0
     except Exception as exc:     # imported here so that start-up stays light
         from .build import BuildRefused
-        from .data import DataError
+        from .core.dataset import DataError
         from .writer import WriteError
         if isinstance(exc, BuildRefused):
             print(f"error: {exc}", file=sys.stderr)

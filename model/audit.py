@@ -1,6 +1,6 @@
 """Audit a workbook people have edited: is it still the model, and still right?
 
-    check the file (model.package)      -> refuse hostile or unreadable files, exit 2
+    check the file (model.core.package)      -> refuse hostile or unreadable files, exit 2
     read cells, styles, sheet facts     -> input sanity, structure vs the layout for
                                            the workbook's own inputs, names, lints, VBA
     recalculate (LibreOffice, never the cached values) -> error values, circular
@@ -23,17 +23,18 @@ from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import models, spec
+from . import models
+from .lenovo import spec
 from .charts import chart_findings
 from .lint import lint
-from .package import Package, UnreadableFile, check
-from .reader import Book, ModelNotFound, read_book, timeline
+from .core.package import Package, UnreadableFile, check
+from .core.reader import Book, ModelNotFound, read_book, timeline
 from .rules import RULES, Finding, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
 if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
-    from .reference import Result
+    from .lenovo.reference import Result
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
 
@@ -45,38 +46,6 @@ def needed_sheets(m: models.Model) -> tuple[str, ...]:
 
 class Unauditable(RuntimeError):
     """The file cannot be audited at all (exit 2); the message says why."""
-
-
-def reference_result(mi) -> Result:
-    """The independent recompute of the inputs ``mi`` read from the workbook."""
-    import pandas as pd
-
-    from .reference import recompute
-    labels = [p.label for p in mi.periods]
-
-    def frame(entries, keys):
-        rows = {k: dict.fromkeys(labels, float("nan")) for k in keys}
-        for (p, key), e in entries.items():
-            rows[key][p.label] = e.value
-        return pd.DataFrame.from_dict(rows, orient="index", columns=labels, dtype=float)
-
-    scen = frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS])
-    # which quarters' Base margin is sourced (the Assumptions row excsp_base_source says so)
-    scen.loc["excsp_sourced"] = [
-        1.0 if (e := mi.scenarios.get((p, "excsp_base"))) is not None and e.basis not in ("assumption", "user")
-        else 0.0 for p in mi.periods]
-    return recompute(frame(mi.figures, [r.key for r in mi.rows]), scen,
-                     mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities,
-                     mi.summary_quarter, _outlook_drivers(mi))
-
-
-def _outlook_drivers(mi) -> dict | None:
-    """The Outlook's drivers as the workbook holds them (None when they are not all numbers)."""
-    from .layout import OUTLOOK_DRIVERS
-    d = {code: mi.outlook.get(code, default) for code, _, _, default, _ in OUTLOOK_DRIVERS}
-    d["o_base"] = mi.outlook.get("o_base", mi.summary_quarter)
-    ok = all(isinstance(v, (int, float)) and not isinstance(v, bool) for k_, v in d.items() if k_ != "o_base")
-    return d if ok else None
 
 
 def _names(book: Book, m: models.Model) -> list[Finding]:
@@ -109,7 +78,7 @@ class Inspection:
     book: Book
     findings: list[Finding]
     expected: Result | None       # None when inputs are unusable: nothing to recompute
-    lay: object = None            # the layout the workbook should have (model.layout.Layout)
+    lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
 
     def recalculated(self, values) -> list[Finding]:
         """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
@@ -192,7 +161,7 @@ def _uncovered(lay, expected: Result) -> list[Finding]:
 
 def inspect(path: str | Path, package: Package | None = None) -> Inspection:
     """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
-    ``package``: its model.package check, when already done."""
+    ``package``: its model.core.package check, when already done."""
     path = Path(path)
     try:
         book = read_book(path, package=package)

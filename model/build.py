@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from . import DEFAULT_DATA, DEFAULT_WORKBOOK, __version__
-from .inputs import ModelInputs
+from .core.inputs import ModelInputs
 from .writer import atomic_path, write
 
 
@@ -45,12 +45,6 @@ def cached_for(lay) -> dict:
     """The independent recompute's value of each formula cell, stored with it."""
     m = lay.spec
     return m.cached(lay, m.reference(lay.inputs))
-
-
-def cached_for_result(lay, res) -> dict:
-    """The Lenovo model's cached values from its recompute ``res``."""
-    from .cached import cached_values
-    return cached_values(lay, res)
 
 
 def build(data: str | Path | tuple = DEFAULT_DATA, out: str | Path = DEFAULT_WORKBOOK,

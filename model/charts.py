@@ -16,9 +16,11 @@ import zipfile
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from . import models, spec
-from .grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
-from .reader import Cells, ModelNotFound, sensitivity_axes, timeline
+from . import models
+from .lenovo import spec
+from .core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
+from .core.reader import Cells, ModelNotFound, timeline
+from .lenovo.reader import sensitivity_axes
 from .rules import Finding, finding
 
 _NS = {

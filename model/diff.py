@@ -17,9 +17,10 @@ from dataclasses import asdict, dataclass
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import models
-from .grid import is_input
-from .reader import Cells, Formula, ModelNotFound, read_book, timeline
-from .structure import expected_layout, normalise
+from .core.grid import is_input
+from .core.reader import Cells, Formula, ModelNotFound, read_book, timeline
+from .core.formula import normalise
+from .structure import expected_layout
 
 KINDS = ("sheets", "inputs", "formulas", "values", "text")
 TITLES = {"sheets": "Sheets added or removed", "inputs": "Inputs changed",

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import DEFAULT_DATA, spec
-from .data import DataError, load
-from .inputs import from_dataset
-from .layout import lay_out
-from .grid import SOURCES_COLUMNS
-from .reader import Cells, read_model_inputs, source_order, timeline
+from . import DEFAULT_DATA
+from .lenovo import spec
+from .core.dataset import DataError
+from .lenovo.data import load
+from .lenovo.inputs import from_dataset
+from .lenovo.layout import lay_out
+from .core.grid import SOURCES_COLUMNS
+from .core.reader import Cells, source_order, timeline
+from .lenovo.reader import read_model_inputs
 from .refresh import Report, _cell_of, merge
 
 SHEETS = (spec.COVER, spec.INPUTS, spec.ASSUMPTIONS, spec.SENS, spec.SOURCES)

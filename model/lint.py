@@ -11,15 +11,15 @@ from openpyxl.formula import Tokenizer
 from openpyxl.formula.tokenizer import TokenizerError
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import spec
-from .layout import Layout
-from .reader import Book, Formula
-from .grid import is_input
+from .core import formats
+from .core.layout import Layout
+from .core.reader import Book, Formula
+from .core.grid import is_input
 from .rules import Finding, finding
 
 VOLATILE = {"OFFSET", "INDIRECT", "NOW", "TODAY", "RAND", "RANDBETWEEN", "RANDARRAY", "CELL", "INFO"}
 ALLOWED_NUMBERS = {0.0, 1.0}
-INPUT_FILLS = {fill.lstrip("#").upper() for _, _, fill in spec.BASIS_MARK.values()}
+INPUT_FILLS = {fill.lstrip("#").upper() for _, _, fill in formats.BASIS_MARK.values()}
 
 
 def formula_findings(sheet: str, cell: str, text: str) -> list[Finding]:

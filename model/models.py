@@ -6,8 +6,8 @@ of its pipeline (load the data, lay out, read a workbook back, recompute indepen
 Every command finds the model of a workbook from the workbook's own stamp (the custom
 document property ``isg_model``), so it works on either workbook the same way.
 
-A new model is its spec module (which defines ``model()``), its independent reference
-and its data: one line in ``REGISTRY`` below names it.
+A new model is a package like ``model/lenovo/`` or ``model/peers/`` (whose ``model()``
+returns its Model), its Cover text and its data: one line in ``REGISTRY`` below names it.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ DEFAULT = "lenovo_isg"            # a workbook without the stamp (0.1.0, 0.2.0) 
 
 # model key -> 'module:function' returning its Model
 REGISTRY = {
-    "lenovo_isg": "model.models:lenovo",
+    "lenovo_isg": "model.lenovo:model",
     "ai_server_peers": "model.peers:model",
 }
 
@@ -133,35 +133,3 @@ def of_workbook_name(path) -> Model | None:
     model's workbook is named after its key (lenovo_isg.xlsx, ai_server_peers.xlsm)."""
     stem = Path(path).stem
     return get(stem) if stem in REGISTRY else None
-
-
-def lenovo() -> Model:
-    """Lenovo ISG: CSP profitability from segment data (model.spec)."""
-    from . import spec
-    from .audit import reference_result
-    from .build import cached_for_result
-    from .compare import compare
-    from .data import load, parse_label
-    from .inputs import from_dataset
-    from .layout import lay_out
-    from .reader import read_model_inputs
-
-    def load_one(paths):
-        paths = list(paths) if isinstance(paths, (list, tuple)) else [paths]
-        if len(paths) != 1:
-            raise ValueError(f"the Lenovo model reads one data file, got {len(paths)}")
-        return load(paths[0])
-
-    return Model(
-        key="lenovo_isg", title="ISG margin model", workbook="lenovo_isg.xlsx",
-        extra={"subject": "CSP profitability from segment data"},
-        data=("lenovo_quarterly.csv",),
-        cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
-        checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
-        timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.CHECKS,
-        active="Summary", period_regex=r"^FY\S+ Q[1-4]$", parse_label=parse_label,
-        names=spec.defined_names, load=load_one, from_dataset=from_dataset,
-        read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
-        compare=compare, cached=cached_for_result, check_rows=spec.CHECKS_LIST,
-        scalars=spec.SCALARS, scenario_rows=spec.SCENARIO_ROWS, sensitivity=spec.SENS,
-        macro_twin=True)

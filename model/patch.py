@@ -34,10 +34,10 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
-from .grid import is_input
-from .layout import Cell, Layout
-from .reader import Formula
-from .structure import normalise
+from .core.grid import is_input
+from .core.layout import Cell, Layout
+from .core.reader import Formula
+from .core.formula import normalise
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -541,7 +541,7 @@ def _same_record(have: dict, want: dict, pos: tuple[int, int]) -> bool:
     """On a data sheet (Sources): is ``pos`` one of the model's columns of a row that already
     records the same figure (period, entity, metric)? Then the cell is the model's even where
     the workbook's own layout lacks the row (a figure a person cleared keeps its Sources row)."""
-    from .grid import SOURCES_COLUMNS, SRC
+    from .core.grid import SOURCES_COLUMNS, SRC
     r, c = pos
     if c >= len(SOURCES_COLUMNS):
         return False

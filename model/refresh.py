@@ -26,10 +26,12 @@ from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import __version__, models, spec
-from .data import Dataset, Period
-from .inputs import Entry, ModelInputs, describe, input_rows, same_value
-from .package import UnreadableFile
+from . import __version__, models
+from .lenovo import spec
+from .core.dataset import Dataset, Period
+from .core.inputs import Entry, ModelInputs, describe, same_value
+from .lenovo.inputs import input_rows
+from .core.package import UnreadableFile
 from .patch import (
     Patch,
     PatchConflict,
@@ -40,9 +42,9 @@ from .patch import (
     sheet_order,
 )
 from .releases import OLDEST, known, new_since
-from .reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
+from .core.reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
 from .charts import zero_size
-from .grid import is_input
+from .core.grid import is_input
 from .rules import Finding
 from .structure import compare_structure, expected_layout
 from .writer import STAMP_LAYOUT, STAMP_VERSION, WriteError, atomic_path, render, write_bytes

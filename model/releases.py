@@ -100,7 +100,7 @@ def is_old_model(version: str | None, sheet: str, r: int, c: int, content,
                  model: str = "lenovo_isg") -> bool:
     """Is ``content`` of a model cell what release ``version`` wrote there?"""
     rel = known(version or OLDEST, model)
-    from .reader import Formula
+    from .core.reader import Formula
     if isinstance(content, Formula):
         return signature(str(content), r, c) in rel["formulas"].get(sheet, ())
     return isinstance(content, str) and content in rel["texts"].get(sheet, ())
@@ -109,7 +109,7 @@ def is_old_model(version: str | None, sheet: str, r: int, c: int, content,
 def record(path: str | Path) -> dict:
     """The formulas and labels of a workbook a release built, as ``known`` reads them."""
     from .models import of_book
-    from .reader import Formula, read_book
+    from .core.reader import Formula, read_book
     SOURCES = of_book(path).sources
     formulas: dict[str, set] = {}
     texts: dict[str, set] = {}

@@ -16,9 +16,12 @@ import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from . import models, spec
-from .reader import Book, ModelNotFound, sensitivity_axes, sources, timeline
-from .grid import C_UNIT, C_VALUE
+from . import models
+from .core import formats
+from .lenovo import spec
+from .core.reader import Book, ModelNotFound, sources, timeline
+from .lenovo.reader import sensitivity_axes
+from .core.grid import C_UNIT, C_VALUE
 from .rules import Finding, finding
 
 MARGIN_RANGE = (-1.0, 1.0)
@@ -48,7 +51,7 @@ def _timeline_order(sheet: str, tl, parse_label) -> list[Finding]:
 
 
 def _basis_marker(basis: str) -> str:
-    prefix, suffix, _ = spec.BASIS_MARK[basis]
+    prefix, suffix, _ = formats.BASIS_MARK[basis]
     return (prefix or suffix).strip('"')
 
 
@@ -115,7 +118,7 @@ def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
     for sheet, t, code, src_key in rows:
         for label, c in t.cols.items():
             s = srcs.get((label, src_key))
-            if not s or s["basis"] not in spec.BASIS_MARK or s["basis"] == "reported":
+            if not s or s["basis"] not in formats.BASIS_MARK or s["basis"] == "reported":
                 continue
             r = t.rows[code]
             v = _number(book.cells[sheet].get((r, c)))

@@ -5,28 +5,18 @@ are not compared here.
 """
 from __future__ import annotations
 
-import re
-
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .grid import C_NOTE, LINK_TEXT, is_input
-from .layout import Layout
-from .reader import Cells, Formula
+from .core.grid import C_NOTE, LINK_TEXT, is_input
+from .core.layout import Layout
+from .core.reader import Cells, Formula
 from .rules import Finding, finding
+from .core.formula import normalise
 
-_STRINGS = re.compile(r'("[^"]*")')
 
 def _free_sheets(lay) -> tuple[str, ...]:
     """Sheets a person may fill without breaking the model (the Cover and Sources)."""
     return (lay.spec.cover, lay.spec.sources)
-
-
-def normalise(formula: str) -> str:
-    """Formula text compared across programs: no '=', spaces or _xlfn. prefixes, and
-    upper case, outside string literals."""
-    f = formula.lstrip("=").replace("_xlfn.", "").replace("_xlws.", "")
-    return "".join(part if part.startswith('"') else re.sub(r"\s+", "", part).upper()
-                   for part in _STRINGS.split(f))
 
 
 def _show(v) -> str:
@@ -55,7 +45,7 @@ def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[
     from dataclasses import replace
 
     from . import models
-    from .reader import source_order, timeline
+    from .core.reader import source_order, timeline
     m = m or models.get(models.DEFAULT)
     pattern = re.compile(m.period_regex)
     model = set(timeline(m.calcs, sheets[m.calcs], pattern).cols) if m.calcs in sheets else set()
@@ -73,7 +63,7 @@ def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[
 def _linked_rows(sheets: dict[str, Cells], lay) -> set[tuple[int, int]]:
     """Inputs' 'Sources' link cells of rows the Sources sheet holds figures for: the link
     stays when a person clears every figure of the row."""
-    from .reader import ModelNotFound, sources, timeline
+    from .core.reader import ModelNotFound, sources, timeline
     m = lay.spec
     try:
         tl = timeline(m.inputs, sheets[m.inputs])

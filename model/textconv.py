@@ -70,7 +70,7 @@ def number(v: float | int) -> str:
 
 
 def value(v) -> str:
-    from .reader import Formula
+    from .core.reader import Formula
     if isinstance(v, Formula):
         return formula(v)
     if isinstance(v, bool):
@@ -104,9 +104,9 @@ def _name_ref(text: str) -> str:
 
 def lines(path: str | Path) -> list[str]:
     """The text form of the workbook at ``path`` (any file name: git passes temp files).
-    Raises model.package.UnreadableFile for a file the tool will not open."""
-    from .package import UnreadableFile, check
-    from .reader import read_book
+    Raises model.core.package.UnreadableFile for a file the tool will not open."""
+    from .core.package import UnreadableFile, check
+    from .core.reader import read_book
     path = Path(path)
     package = check(path)                 # hostile or damaged files are refused first
     try:
@@ -132,7 +132,7 @@ def lines(path: str | Path) -> list[str]:
 def main(path: Path) -> int:
     """Print the text form; a refused file prints one '!' line (exit 0, for git, which
     always passes a file that exists); a path that does not exist is an error (exit 2)."""
-    from .package import UnreadableFile
+    from .core.package import UnreadableFile
     if not Path(path).is_file():
         print(f"error: {path}: no such file", file=sys.stderr)
         return 2

@@ -15,9 +15,11 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from . import spec
-from .grid import Role, parse_style
-from .layout import Layout
+from .core import formats, grid
+from .core import spec as core_spec
+from .lenovo import spec
+from .core.grid import Role, parse_style
+from .core.layout import Layout
 from .models import DEFAULT as DEFAULT_MODEL, STAMP_MODEL
 
 INPUT_FONT = "#0000FF"
@@ -31,18 +33,18 @@ def _style(key: str) -> dict:
     base = {"font_name": "Calibri", "font_size": 10, "valign": "top"}
     st = parse_style(key)
     if st.role is Role.INPUT:
-        fmt = {"font_color": INPUT_FONT, "bg_color": spec.BASIS_MARK[st.basis][2], "locked": False,
+        fmt = {"font_color": INPUT_FONT, "bg_color": formats.BASIS_MARK[st.basis][2], "locked": False,
                "border": 1, "border_color": "#BFBFBF"}
         if st.unit != "text":
-            fmt["num_format"] = spec.input_format(st.unit, st.basis)
+            fmt["num_format"] = formats.input_format(st.unit, st.basis)
         return base | fmt
     if st.role is Role.CALC:
-        return base | {"num_format": spec.FORMATS[st.unit]} | ({"text_wrap": True} if st.unit == "wtext" else {})
+        return base | {"num_format": formats.FORMATS[st.unit]} | ({"text_wrap": True} if st.unit == "wtext" else {})
     if st.role is Role.FORECAST:          # visibly forecast: shaded, italic
-        return base | {"num_format": spec.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
+        return base | {"num_format": formats.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
                        "font_color": "#1F4E79"}
     if st.role is Role.PLAIN:
-        return base | {"num_format": spec.FORMATS[st.unit]}
+        return base | {"num_format": formats.FORMATS[st.unit]}
     return base | {
         "title": {"bold": True, "font_size": 14},
         "subtitle": {"italic": True, "font_color": "#595959"},
@@ -135,7 +137,7 @@ def _series_ref(lay: Layout, key: str) -> str:
             f"{xl_rowcol_to_cell(r0 + n - 1, c, True, True)}")
 
 
-def _chart(wb, lay: Layout, c: spec.Chart):
+def _chart(wb, lay: Layout, c: core_spec.Chart):
     """One chart. Columns on both axes are padded with empty spacer series so
     the primary and secondary columns stand side by side instead of on top of
     each other; spacers are left out of the legend."""
@@ -394,7 +396,7 @@ def _print_setup(ws, sh, lay) -> None:
     ws.set_footer(f"&LPage &P of &N&R{stamp}")
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     if sh.name in lay.spec.timeline_sheets:
-        ws.repeat_rows(0, spec.HEADER_ROW)
+        ws.repeat_rows(0, grid.HEADER_ROW)
         ws.repeat_columns(0, 1)
     elif sh.print_titles:
         ws.repeat_rows(*sh.print_titles)

@@ -1,7 +1,7 @@
 """The benchmark's synthetic data is valid model data (the benchmark's timings are not tested)."""
 
 from model.bench import synthetic, with_next_quarter
-from model.data import load
+from model.lenovo.data import load
 
 
 def test_synthetic_data_has_the_asked_quarters_and_loads_cleanly(tmp_path):

@@ -8,7 +8,8 @@ import pytest
 
 from model.__main__ import main
 from model.build import build
-from model.data import DataError, load
+from model.core.dataset import DataError
+from model.lenovo.data import load
 
 from .conftest import DATA
 

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from model.calendar import calendar_quarter, from_fiscal, from_period_end
+from model.core.calendar import calendar_quarter, from_fiscal, from_period_end
 
 from .conftest import ROOT
 

@@ -266,7 +266,7 @@ def drop_series(name):
     return fn
 
 
-CHART = {c.sheet: c.title for c in __import__("model.spec", fromlist=["CHARTS"]).CHARTS}
+CHART = {c.sheet: c.title for c in __import__("model.lenovo.spec", fromlist=["CHARTS"]).CHARTS}
 
 # name -> (category, how it is made, (rule, where)); where 're:...' is a pattern
 FAULTS = {

@@ -1,7 +1,7 @@
 """Every chart sheet renders with its data drawn, as a person opening the file would see it."""
 import openpyxl
 
-from model import spec
+from model.lenovo import spec
 
 from .render import DRAWN, chart_pages
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from model.compare import compare
-from model.reader import timeline
-from model.reference import recompute
+from model.lenovo.compare import compare
+from model.core.reader import timeline
+from model.lenovo.reference import recompute
 
 from .conftest import DATA
 from .independent import (

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from model.build import build
-from model.package import MAX_RATIO
+from model.core.package import MAX_RATIO
 
 from .conftest import DATA, ROOT
 
@@ -145,7 +145,7 @@ def test_a_hostile_file_exits_2_quickly_in_bounded_memory(lo, good, tmp_path, na
 
 
 def test_the_bomb_is_refused_by_its_ratio_not_by_inflating_it(good, tmp_path):
-    from model.package import UnreadableFile, check
+    from model.core.package import UnreadableFile, check
     bomb = make_zip_bomb(good, tmp_path)
     info = zipfile.ZipFile(bomb).getinfo("xl/worksheets/sheet4.xml")
     assert info.file_size > MAX_RATIO * info.compress_size
@@ -164,7 +164,7 @@ def test_refresh_refuses_a_hostile_file_and_leaves_it_untouched(good, tmp_path, 
 
 def test_a_zip_with_a_bad_part_is_not_half_read(good, tmp_path):
     """A part whose bytes were corrupted inside a valid zip directory: refused by CRC."""
-    from model.package import UnreadableFile, check
+    from model.core.package import UnreadableFile, check
     data = bytearray(good.read_bytes())
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
         info = z.getinfo("xl/workbook.xml")

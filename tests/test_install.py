@@ -31,7 +31,8 @@ def test_a_wheel_installs_the_isg_model_command_which_builds_both_workbooks(tmp_
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
     assert {"model/templates/cover.txt", "model/templates/xlwings_main.py",
-            "model/templates/peers_cover.txt", "model/peers/spec.py", "model/peers/reference.py"} <= names
+            "model/templates/peers_cover.txt", "model/peers/spec.py", "model/peers/reference.py",
+            "model/lenovo/spec.py", "model/lenovo/reference.py", "model/core/grid.py"} <= names
     assert any(n.startswith("model/releases/") and n.endswith(".json") for n in names)
 
     venv = tmp_path / "venv"        # dependencies come from the system site, not the network

@@ -16,8 +16,8 @@ import openpyxl
 import pytest
 
 from model.build import build
-from model.compare import compare
-from model.reference import recompute
+from model.lenovo.compare import compare
+from model.lenovo.reference import recompute
 from model.refresh import refresh
 
 from .conftest import DATA, ROOT
@@ -358,7 +358,7 @@ def test_a_release_that_changes_formulas_and_labels_upgrades_old_workbooks(edite
     edits kept; a formula a person changed is still refused."""
     import dataclasses
 
-    from model import spec
+    from model.lenovo import spec
     rows = tuple(dataclasses.replace(r, formula="IF(ISNUMBER({ISG.revenue}),"
                                                 "{ISG.operating_profit}/{ISG.revenue},\"\")",
                                      label="ISG operating margin, new wording (%)")
@@ -387,8 +387,8 @@ def test_a_release_that_adds_sheets_charts_and_names_adds_them_to_old_workbooks(
                                                                               monkeypatch):
     """Pretend the next release adds a Summary sheet in front, a chart sheet and a public
     name: a 0.1.0 workbook gets them at their places, everything else stays."""
-    from model import layout, spec
-    from model.layout import SheetLayout
+    from model.lenovo import layout, spec
+    from model.core.layout import SheetLayout
 
     from .render import DRAWN, chart_pages
     orig = layout.lay_out
@@ -429,7 +429,7 @@ def test_a_release_that_adds_sheets_charts_and_names_adds_them_to_old_workbooks(
 def test_a_release_that_adds_rows_below_writes_them_into_old_workbooks(lo, edited, tmp_path, monkeypatch):
     """Pretend the next release adds a calculation row below the others and a check: a
     0.1.0 workbook gets both, computed, without --force; its edits stay."""
-    from model import spec
+    from model.lenovo import spec
     row = spec.CalcRow("csp_loss_share", "CSP operating loss as a share of group revenue (%)", "%",
                        "IF(OR({csp_op}=\"\",{Group.revenue}=\"\"),\"\",{csp_op}/{Group.revenue})")
     monkeypatch.setattr(spec, "CALC_ROWS", spec.CALC_ROWS + (row,))

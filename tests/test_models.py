@@ -30,7 +30,7 @@ def test_a_workbook_names_its_model_and_the_commands_find_it(built):
 
 def test_every_calculated_row_and_check_has_an_independent_reference(built):
     m, path = built
-    from model.reader import read_book
+    from model.core.reader import read_book
     mi, problems, _ = m.read_inputs(read_book(path, styles=False).cells)
     assert problems == []
     lay = m.lay_out(mi)

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.utils.cell import range_boundaries
 
-from model import grid
-from model.calendar import CalendarQuarter
-from model.data import DataError
+from model.core import grid
+from model.core.calendar import CalendarQuarter
+from model.core.dataset import DataError
 from model.peers import model as peers_model
 from model.peers import spec
 
@@ -185,7 +185,7 @@ def test_no_number_typed_into_a_formula_except_zero_and_one(lay):
 
 def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
     from model.writer import render
-    from model.reader import read_cells
+    from model.core.reader import read_cells
     data = render(lay)
     path = Path(__import__("tempfile").mkdtemp()) / "b.xlsx"
     path.write_bytes(data)
@@ -196,7 +196,7 @@ def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
     assert [r.key for r in got.rows] == [r.key for r in mi.rows]
     assert set(got.figures) == set(mi.figures)
     from dataclasses import replace
-    from model.inputs import same_value
+    from model.core.inputs import same_value
     for k, e in mi.figures.items():      # 11.6% reads back as 0.116, not 11.6 / 100
         g = got.figures[k]
         assert same_value(g.value, e.value) and same_value(g.data_value, e.data_value), k
@@ -205,7 +205,7 @@ def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
 
 
 def test_a_bad_scalar_is_a_problem_named_by_its_cell(m, lay, tmp_path):
-    from model.reader import read_cells
+    from model.core.reader import read_cells
     from model.writer import render
     path = tmp_path / "b.xlsx"
     path.write_bytes(render(lay))
@@ -221,7 +221,7 @@ def test_a_bad_scalar_is_a_problem_named_by_its_cell(m, lay, tmp_path):
 
 
 def test_a_changed_and_an_emptied_figure_read_back(m, lay, tmp_path):
-    from model.reader import read_cells
+    from model.core.reader import read_cells
     from model.writer import render
     path = tmp_path / "b.xlsx"
     path.write_bytes(render(lay))
@@ -432,7 +432,7 @@ def test_comparison_and_a_chart_render(lo, book, tmp_path):
 
 
 def test_sources_rows_stay_where_a_workbook_has_them(m, mi, lay):
-    from model.reader import sources
+    from model.core.reader import sources
     cells = {rc: c.value for rc, c in lay.sheets[spec.SOURCES].cells.items()}
     order = {k: s["row"] for k, s in sources(cells).items()}
     assert len(order) == len(mi.figures) == 181

@@ -15,7 +15,7 @@ import pytest
 from model import models
 from model.audit import audit
 from model.build import build
-from model.reader import read_book
+from model.core.reader import read_book
 from model.refresh import RefreshRefused, refresh
 
 from .conftest import ROOT
@@ -118,7 +118,7 @@ def test_the_latest_quarter_arrives_and_every_edit_stays(lo, edited, tmp_path):
 
 def test_a_number_over_a_formula_is_refused_by_cell_and_force_restores_it(edited, tmp_path):
     book = _copy(edited, tmp_path)
-    from model.reader import timeline
+    from model.core.reader import timeline
     cells = read_book(book, styles=False).cells["Calculations"]
     import re
     tl = timeline("Calculations", cells, re.compile(models.get("ai_server_peers").period_regex))
@@ -145,7 +145,7 @@ def test_the_audit_names_the_cell_of_a_changed_formula_and_of_a_typed_number(lo,
     cells = read_book(book, styles=False).cells["Calculations"]
     import re
 
-    from model.reader import timeline
+    from model.core.reader import timeline
     from xlsxwriter.utility import xl_rowcol_to_cell
     tl = timeline("Calculations", cells, re.compile(models.get("ai_server_peers").period_regex))
     wrong = xl_rowcol_to_cell(tl.rows["dell_yoy"], tl.cols["2025 Q3"])

@@ -7,11 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from model.build import stamp
-from model.compare import compare
-from model.data import load
-from model.inputs import from_dataset
-from model.layout import lay_out
-from model.reference import recompute
+from model.lenovo.compare import compare
+from model.lenovo.data import load
+from model.lenovo.inputs import from_dataset
+from model.lenovo.layout import lay_out
+from model.lenovo.reference import recompute
 from model.writer import write
 
 from .independent import OUTLOOK, SENS_INTENSITIES, SENS_MARGINS, frames_from_csv

@@ -1,4 +1,4 @@
-"""The reader parses the package's parts itself (model.reader.read_book): what it reads from
+"""The reader parses the package's parts itself (model.core.reader.read_book): what it reads from
 them, checked on small workbooks made for each fact, and a scan that fails if the model
 package touches a private member of openpyxl again (openpyxl is pinned below 4 only
 because its public API is all the package uses)."""
@@ -14,7 +14,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from model.reader import Formula, read_book
+from model.core.reader import Formula, read_book
 
 MODEL = Path(__file__).resolve().parents[1] / "model"
 

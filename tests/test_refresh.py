@@ -14,9 +14,9 @@ import pytest
 
 from model.__main__ import main
 from model.build import build
-from model.compare import compare
-from model.reader import read_cells
-from model.reference import recompute
+from model.lenovo.compare import compare
+from model.core.reader import read_cells
+from model.lenovo.reference import recompute
 from model.refresh import RefreshRefused, refresh
 
 from .conftest import DATA, ROOT
@@ -137,7 +137,7 @@ def test_every_edit_survives_and_new_figures_arrive(lo, book, tmp_path):
                        {s: v.errors for s, v in values.items()})
     assert not problems, "\n".join(map(str, problems[:10]))
     # and the charts, zeroed by the openpyxl save, are drawn again
-    from model import spec
+    from model.lenovo import spec
     drawn = chart_pages(lo, book, [c.title for c in spec.CHARTS], tmp_path)
     assert all(px > DRAWN for px in drawn.values()), drawn
 

@@ -12,7 +12,7 @@ def _by_code(values, sheet):
 
 
 def test_every_quarter_with_the_inputs_has_an_answer_and_the_others_say_what_is_missing(default_values):
-    from model.reader import timeline
+    from model.core.reader import timeline
     cells = default_values["Calculations"].values
     tl = timeline("Calculations", cells)
     op = {q: cells.get((tl.rows["csp_op"], c)) for q, c in tl.cols.items()}
@@ -88,7 +88,7 @@ def test_values_are_stored_with_the_formulas_and_match_a_fresh_recalculation(def
     every value stored with a formula is what LibreOffice computes afresh."""
     import openpyxl
 
-    from model.compare import same
+    from model.core.compare import same
     wb = openpyxl.load_workbook(default_book, data_only=True)
     seen = 0
     for name, sv in default_values.items():

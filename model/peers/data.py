@@ -3,7 +3,7 @@
 ``load(paths)`` reads data/peers_quarterly.csv (a ``company`` column: Dell, HPE,
 Supermicro) and data/lenovo_quarterly.csv (Lenovo's ISG revenue and operating profit
 only). Each fiscal quarter goes to the calendar quarter holding its middle month
-(model.calendar), computed from the period end and from the company's fiscal calendar;
+(model.core.calendar), computed from the period end and from the company's fiscal calendar;
 the two must agree. Every problem is reported as ``file:row: why`` and nothing is
 returned while any remains.
 """
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from .. import data as lenovo_data
-from ..calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
-from ..data import DataError
+from ..lenovo import data as lenovo_data
+from ..core.calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
+from ..core.dataset import DataError
 from . import spec
 
 PEERS_COLUMNS = ("company", "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",

@@ -1,7 +1,7 @@
 """The peers dataset as ModelInputs: what the layout and the writer see."""
 from __future__ import annotations
 
-from ..inputs import Entry, ModelInputs
+from ..core.inputs import Entry, ModelInputs
 from . import spec
 
 

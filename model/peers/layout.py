@@ -1,6 +1,6 @@
 """Lay the peers model out on sheets: every cell's address, content and style.
 
-Uses the shared Layout (model.layout) and its template renderer; the rows, checks and
+Uses the shared Layout (model.core.layout) and its template renderer; the rows, checks and
 charts come from model.peers.spec, the grid from model.grid.
 """
 from __future__ import annotations
@@ -10,11 +10,12 @@ from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from .. import grid
-from ..grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
-from ..inputs import ModelInputs
-from ..layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
-from ..spec import BASIS_MARK, given
+from ..core import grid
+from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
+from ..core.inputs import ModelInputs
+from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
+from ..core.formats import BASIS_MARK
+from ..core.spec import given
 from . import spec
 from .data import fiscal_label
 

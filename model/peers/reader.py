@@ -3,7 +3,7 @@
 Figures are found on Inputs by their code in column C and their calendar label in the
 header row; their basis and source come from Sources (the shared columns); scalars from
 Assumptions by code. A value a person changed becomes ``Entry(v, "user", ...)`` keeping
-what the data file said, as model.reader.read_model_inputs does for the Lenovo workbook.
+what the data file said, as model.lenovo.reader.read_model_inputs does for the Lenovo workbook.
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import re
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .. import grid
-from ..inputs import Entry, ModelInputs, same_value
-from ..reader import WITHDRAWN, ModelNotFound, _provenance, not_a_figure, sources, timeline
+from ..core import grid
+from ..core.inputs import Entry, ModelInputs, same_value
+from ..core.reader import WITHDRAWN, ModelNotFound, provenance, not_a_figure, sources, timeline
 from . import spec
 from .data import BASES, parse_label, quarter_end
 from .inputs import default_index_base
@@ -119,5 +119,5 @@ def read_inputs(sheets):
     mi = ModelInputs(periods=periods, period_ends={p: quarter_end(p) for p in periods},
                      rows=list(spec.INPUT_ROWS), figures=figures, scenarios={}, scalars=scalars, sens_quarter="",
                      notes=notes, quotes={k: v for k, v in quotes.items()},
-                     provenance=_provenance(sheets.get(spec.COVER, {})))
+                     provenance=provenance(sheets.get(spec.COVER, {})))
     return mi, problems, cleared

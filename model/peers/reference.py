@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-from .. import grid
-from ..compare import Mismatch, same
-from ..reader import find_label
+from ..core import grid
+from ..core.compare import Mismatch, same
+from ..core.reader import find_label
 from . import spec
 from .data import fiscal_label, parse_label
 

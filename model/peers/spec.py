@@ -2,7 +2,7 @@
 
 Four server businesses on one calendar-quarter timeline: Dell ISG, HPE Server,
 Supermicro (the whole company) and Lenovo ISG. Every input row, calculated row (as a
-formula template, see model.layout.Layout.render), check, chart, public name and
+formula template, see model.core.layout.Layout.render), check, chart, public name and
 scalar of the workbook is listed here; the layout puts them on sheets, the reader and
 the reference find them by the same keys. No cell address is typed here or anywhere else.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..spec import CalcRow, Chart, Check, Scalar, Series, given, k
+from ..core.spec import CalcRow, Chart, Check, Scalar, Series, given, k
 
 # --- sheets -------------------------------------------------------------------
 COVER, COMPARISON, INPUTS, ASSUMPTIONS, CALCS, CHECKS, CHART_DATA, SOURCES = (
@@ -28,7 +28,7 @@ PERIOD_REGEX = r"^\d{4} Q[1-4]$"
 # --- companies ------------------------------------------------------------------
 @dataclass(frozen=True)
 class Company:
-    company: str          # as in the data file's company column (and model.calendar)
+    company: str          # as in the data file's company column (and model.core.calendar)
     name: str             # shown: 'Dell ISG'
     code: str             # entity code of the server business: 'Dell-ISG'
     slug: str             # prefix of its calculated rows: 'dell'
@@ -142,7 +142,7 @@ SCALARS = (
 SCALAR_KEYS = {s.key: s for s in SCALARS}
 
 
-# --- calculated rows (Calculations): model.spec.CalcRow ------------------------------
+# --- calculated rows (Calculations): model.core.spec.CalcRow ------------------------------
 
 
 def _ratio(num: str, den: str) -> str:

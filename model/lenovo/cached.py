@@ -1,7 +1,7 @@
 """Values to store with each formula, so a file read without recalculation (pandas, Power
 Query, a file preview) sees numbers, not blanks. They come from the independent pandas
-recompute (model.reference), matched to cells by the layout's row keys and the codes in
-column C; the formula renderer (model.layout) never sees them. Excel still recalculates
+recompute (model.lenovo.reference), matched to cells by the layout's row keys and the codes in
+column C; the formula renderer (model.core.layout) never sees them. Excel still recalculates
 on open; a cell the recompute does not cover is stored with no value, as before."""
 from __future__ import annotations
 

@@ -11,7 +11,11 @@ from row ``a`` to row ``b``. Input rows are keyed ``Entity.metric``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from ..core.formats import BASIS_MARK, FORMATS, input_format  # noqa: F401
+from ..core.spec import (  # noqa: F401
+    NO_PRIOR_PERIOD, CalcRow, Chart, Check, Scalar, ScenarioRow, Series, given, k)
 
 # --- vocabulary of the tidy data file ---------------------------------------
 
@@ -43,44 +47,13 @@ METRICS = {
 BASES = ("reported", "estimate", "approx", "lower_bound", "derived")
 UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
 
-# --- number formats by unit, and how each basis marks an input figure ---------
-
-FORMATS = {
-    "$M": '#,##0.0_);(#,##0.0)',
-    "%": '0.0%_);(0.0%)',
-    "x": '0.00"x"_);(0.00"x")',
-    "count": '0_)',
-    "text": "General",
-    "%2": '0.00%_);(0.00%)',     # sensitivity axis: the exact margin (16.75%, not 16.8%)
-    "index": '0.0_);(0.0)',      # an index (base = 100), model.peers
-    "years": '0.0_);(0.0)',      # a span of years as typed (3.5, not 4)
-    "wtext": "General",          # text that wraps in its cell
-}
-BASIS_MARK = {  # (prefix, suffix, fill colour)
-    "reported": ("", "", "#FFF2CC"),
-    "estimate": ("", '"e"', "#FCE4D6"),
-    "approx": ('"~"', "", "#E4DFEC"),
-    "lower_bound": ('"≥"', "", "#E2EFDA"),
-    "derived": ("", '"d"', "#DDEBF7"),     # arithmetic on sourced totals (FY less 9M ...)
-}
-
-
-def input_format(unit: str, basis: str) -> str:
-    """Number format of an input cell: the unit's format with the basis marker."""
-    prefix, suffix, _ = BASIS_MARK[basis]
-    if ";" not in FORMATS[unit]:                     # counts: no sign section
-        return FORMATS[unit]
-    pos, neg = FORMATS[unit].replace("_)", "").split(";")
-    return f"{prefix}{pos}{suffix}_);{prefix}{neg}{suffix}"
-
-
 # --- sheets -------------------------------------------------------------------
 
 COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES = (
     "Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks", "Sources")
 TIMELINE_SHEETS = (INPUTS, ASSUMPTIONS, CALCS, CHECKS)
 WORKSHEETS = (COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES)  # charts go before Sources
-from .grid import FIRST_BODY_ROW, FIRST_PERIOD_COL, HEADER_ROW, PERIOD_END_ROW  # noqa: E402,F401
+from ..core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL, HEADER_ROW, PERIOD_END_ROW  # noqa: E402,F401
 
 
 @dataclass(frozen=True)
@@ -123,18 +96,6 @@ CORE_INPUTS = (
 ASSUMPTION_FIGURES = {("Group-exCSP", "gross_margin_pct"): "excsp_base"}
 REVENUE_ROWS = ("Group.revenue", "IDG.revenue", "ISG.revenue", "SSG.revenue",
                 "ISG-CSP.revenue", "ISG-ESMB.revenue", "ISG-AI.revenue")
-
-
-@dataclass(frozen=True)
-class Scalar:
-    """A single input cell on the Assumptions sheet (column E)."""
-    key: str
-    label: str
-    unit: str
-    default: object
-    note: str
-    choices: tuple = ()
-    valid: tuple[float, float] | None = None     # inclusive range the audit accepts
 
 
 SCENARIOS = ("Low", "Base", "High")
@@ -187,16 +148,8 @@ SCALARS_BEFORE_040 = 5          # the first five sit above the scenario rows (0.
 # A person's figure that differs from its Sources row on purpose: the row's note on Inputs
 # (column E) says so, with a reason, e.g. "override: restated in the FY26 Q2 release".
 OVERRIDE_NOTE = r"^\s*override\b\s*[:\-–]?\s*\S.{2,}"
-from .grid import SCALAR_FIRST_ROW  # noqa: E402,F401
+from ..core.grid import SCALAR_FIRST_ROW  # noqa: E402,F401
 BUTTON_CELL = (2, 1)        # the .xlsm's Refresh button on the Cover (row 3, column B)
-
-
-@dataclass(frozen=True)
-class ScenarioRow:
-    """An ex-CSP gross margin row per quarter on the Assumptions sheet."""
-    key: str
-    scenario: str
-    default: float
 
 
 EXCSP_DEFAULT_NOTE = ('CFO: gross margin "north of 17%" without CSP; '
@@ -219,41 +172,6 @@ SCENARIO_REASON = {
     "High": 'High 17.5%: still "north of 17%" (it would round to 17% or 18%, not 19%); '
             "more gross profit to the rest of the group, so the most CSP loss the statement allows.",
 }
-
-
-@dataclass(frozen=True)
-class CalcRow:
-    """A calculated row: one formula template across every period column."""
-    key: str
-    label: str
-    unit: str
-    formula: str
-    name: str | None = None
-    section: str = ""
-
-
-def given(refs, expr: str, blank: str = '""', also=()) -> str:
-    """The one guard of the model: blank in, blank out, errors through.
-
-    ``expr`` unless one of ``refs`` is blank (an empty cell or "" from a formula), then
-    ``blank``; ``also`` adds conditions that blank it too (a zero divisor). ``ref=""`` is
-    an error when ``ref`` is one, so #REF!, #VALUE! and circular references surface
-    instead of turning into blanks (ISNUMBER would hide them); Excel and LibreOffice
-    agree on this. ``refs`` are template tokens ('{key}') or cell addresses."""
-    tests = [f'{r}=""' for r in refs] + list(also)
-    cond = tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
-    return f"IF({cond},{blank},{expr})"
-
-
-def k(key: str) -> str:
-    """The template token of row ``key`` in the same period column."""
-    return "{" + key + "}"
-
-
-# A formula whose reference to an earlier period would fall before the first quarter is
-# rendered as this instead: no prior period, no growth, and no reference to the label or
-# notes columns left of the timeline.
-NO_PRIOR_PERIOD = '""'
 
 
 def _either(first: str, fallback: str) -> str:
@@ -515,15 +433,6 @@ def defined_names() -> dict[str, str]:
 
 # --- checks: a flag per period (1 = fails) or one whole-sheet test ------------
 
-@dataclass(frozen=True)
-class Check:
-    key: str
-    label: str
-    formula: str            # per-period flag template, or a single-cell formula
-    per_period: bool = True
-    warning: bool = False   # shown and counted on its row, left out of the master check
-
-
 def _err_count(sheet: str) -> str:
     return f"SUMPRODUCT(--ISERROR({{!{sheet}}}))"
 
@@ -598,28 +507,6 @@ SENS_LOOKUPS = (  # (key, label, calc-or-input row looked up for the chosen quar
 
 
 # --- charts: one chart sheet each ---------------------------------------------
-
-@dataclass(frozen=True)
-class Series:
-    key: str                     # row key (or 'sens:<i>' for a sensitivity column)
-    name: str
-    kind: str = "column"         # column | line
-    secondary: bool = False
-    colour: str = ""             # a line's colour ('#1F4E79'); default: the chart's palette
-
-
-@dataclass(frozen=True)
-class Chart:
-    sheet: str
-    title: str
-    y_title: str
-    y_format: str
-    series: tuple = field(default_factory=tuple)
-    y2_title: str = ""
-    y2_format: str = ""
-    x_title: str = "Fiscal quarter"
-    x_format: str = ""
-
 
 # Chart-feed rows (sheet 'Chart data'): a model row where it has a value, else #N/A, which
 # Excel and LibreOffice both draw as a gap (a "" from a formula would be drawn as zero).

@@ -1,57 +1,10 @@
-"""What the workbook is built from, as plain data.
-
-A build takes it from the data file alone; a refresh takes it from the
-workbook as people left it, merged with the data file. Either way the layout
-and the writer see only this.
-"""
+"""The Lenovo model's inputs: its input rows, and a fresh build's inputs from the data
+(the types, ModelInputs and Entry, are every model's: model.core.inputs)."""
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
-from datetime import date
-
+from ..core.dataset import Dataset, Period
+from ..core.inputs import Entry, ModelInputs, describe
 from . import spec
-from .data import Dataset, Period
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One input figure: the value in the workbook and where it came from."""
-    value: float
-    basis: str                       # one of spec.BASES, or 'assumption' / 'user'
-    source_title: str = ""
-    source_url: str = ""
-    data_value: float | None = None  # the data file's value when it was last taken
-    data_row: int | None = None
-    data_basis: str = ""             # for a person's value: the basis the data file gave
-                                     # (or 'withdrawn from data file'), shown on Sources
-    quote: str = ""                  # the sentence read in the source, shown on Sources
-
-
-def same_value(a: float | None, b: float | None) -> bool:
-    """Equal at the precision figures are given: a percentage typed as 14.3% reads back
-    as 0.14300000000000002 from one program and 0.143 from another."""
-    if a is None or b is None:
-        return a is b
-    return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
-
-
-@dataclass
-class ModelInputs:
-    periods: list[Period]
-    period_ends: dict[Period, date]
-    rows: list[spec.InputRow]
-    figures: dict[tuple[Period, str], Entry]          # (period, 'Entity.metric')
-    scenarios: dict[tuple[Period, str], Entry]        # (period, 'excsp_low' ...)
-    scalars: dict[str, object]
-    sens_quarter: str
-    sens_margins: tuple[float, ...] = spec.SENS_MARGINS
-    sens_intensities: tuple[float, ...] = spec.SENS_INTENSITIES
-    notes: dict[str, object] = field(default_factory=dict)       # row key -> a person's note
-    summary_quarter: str = ""                                     # the Summary's chosen quarter
-    quotes: dict[tuple[str, str], str] = field(default_factory=dict)   # (period label, key) -> quote
-    outlook: dict[str, object] = field(default_factory=dict)   # Outlook driver code -> a person's value
-    provenance: dict[str, str] = field(default_factory=dict)
 
 
 def input_rows(keys, first=()) -> list[spec.InputRow]:
@@ -98,13 +51,6 @@ def default_sens_quarter(periods, figures: dict) -> str:
     return periods[-1].label
 
 
-def describe(ds: Dataset) -> str:
-    """'file.csv (113 figures, sha256 …)': what a workbook was built or refreshed from."""
-    paths = getattr(ds, "paths", None) or (ds.path,)
-    names = " + ".join(p.name for p in paths)
-    return f"{names} ({len(ds.figures)} figures, sha256 {ds.sha256[:16]})"
-
-
 def from_dataset(ds: Dataset) -> ModelInputs:
     """Inputs for a fresh build: every figure from the data, defaults elsewhere."""
     periods = ds.periods
@@ -128,6 +74,8 @@ def from_dataset(ds: Dataset) -> ModelInputs:
         scenarios=scenarios,
         scalars={s.key: s.default for s in spec.SCALARS},
         sens_quarter=default_sens_quarter(periods, figures),
+        sens_margins=spec.SENS_MARGINS,
+        sens_intensities=spec.SENS_INTENSITIES,
         summary_quarter=default_sens_quarter(periods, figures),
         quotes={(f.period.label, f.key): f.quote for f in ds.figures if f.quote},
         provenance={"Built from": describe(ds)},
