@@ -228,3 +228,46 @@ def test_every_row_code_is_used_once():
     from model import spec
     keys = [r.key for r in spec.CALC_ROWS] + [c.key for c in spec.CHECKS_LIST]
     assert len(keys) == len(set(keys))
+
+
+def test_the_seed_figures_by_formula(default_values):
+    """The seed articles: first half FY2025/26 revenue $39.28B 'up nearly 18%', net profit 'over
+    40%'; AI systems ~$3B 'up 2.8 times over a year and 18.7%' on the quarter; FY2025/26 complete."""
+    got = _named(default_values, "Annual")
+    h1 = f("FY2025/26 Q1", "Group", "revenue") + f("FY2025/26 Q2", "Group", "revenue")
+    prior = f("FY2024/25 Q1", "Group", "revenue") + f("FY2024/25 Q2", "Group", "revenue")
+    assert got["seed_h1_rev"] == pytest.approx(h1) and round(h1 / 1000, 2) == 39.28
+    assert got["seed_h1_growth"] == pytest.approx(h1 / prior - 1) and round(h1 / prior - 1, 2) == 0.18
+    ni = f("FY2025/26 Q1", "Group", "net_income") + f("FY2025/26 Q2", "Group", "net_income")
+    ni0 = f("FY2024/25 Q1", "Group", "net_income") + f("FY2024/25 Q2", "Group", "net_income")
+    assert got["seed_h1_ni_growth"] == pytest.approx(ni / ni0 - 1) and ni / ni0 - 1 > 0.40
+    assert got["seed_ai_py"] == pytest.approx(3000 / 2.8)
+    assert got["seed_ai_pq"] == pytest.approx(3000 / 1.187)
+    assert got["seed_pipe_lb"] == 10000 and got["seed_pipe_pt"] == 12000
+    # FY2025/26 is complete on Annual and ISG's full year is a profit
+    cells = default_values["Annual"].values
+    codes = {v: r for (r, c), v in cells.items() if c == 2 and isinstance(v, str)}
+    years = {v: c for (r, c), v in cells.items() if r == 3 and isinstance(v, str) and v.startswith("FY")}
+    isg = sum(f(q, "ISG", "operating_profit") for q in ("FY2025/26 Q1", "FY2025/26 Q2", "FY2025/26 Q3",
+                                                          "FY2025/26 Q4"))
+    assert cells[(codes["fy_isg_op"], years["FY2025/26"])] == pytest.approx(isg) and isg > 0
+    assert cells[(codes["fy_isg_verdict"], years["FY2025/26"])] == "profit"
+
+
+def test_the_public_names_of_the_issue(default_book, default_values):
+    import openpyxl
+    wb = openpyxl.load_workbook(default_book)
+    names = {n: wb.defined_names[n].attr_text for n in wb.defined_names}
+    rows = ("CSP_Revenue", "CSP_OperatingProfit", "CSP_OperatingProfit_Segment", "ESMB_OperatingMargin",
+            "ExCSP_GrossMargin")
+    for n in rows:
+        assert names[n].startswith("Calculations!$F$") and names[n].endswith("$Z$" + names[n].split("$")[-1])
+    for n in ("OperatingProfit_Basis", "Outlook_Breakeven_Quarter", "Outlook_Quarter_4x",
+              "Outlook_CumulativeLoss_ToBreakeven", "Answered_Quarters"):
+        assert n in names, n
+    assert names["OperatingProfit_Basis"].startswith("Assumptions!")
+    sheet, ref = names["Answered_Quarters"].split("!")
+    first = openpyxl.utils.cell.coordinate_from_string(ref.split(":")[0].replace("$", ""))
+    r, c = first[1] - 1, openpyxl.utils.column_index_from_string(first[0]) - 1
+    cells = default_values[sheet].values
+    assert [cells.get((r, c + j)) for j in range(6)] == ANSWERED + [None]

@@ -328,6 +328,8 @@ def lay_out(mi: ModelInputs, source_order: dict[tuple[str, str], int] | None = N
                             f"{xl_rowcol_to_cell(spec.HEADER_ROW, lay.last_col, True, True)}")
     for name, key in spec.defined_names().items():
         lay.names[name] = lay.row_range(key)
+    sheet, r, c = lay.scalar_at["op_basis"]
+    lay.names["OperatingProfit_Basis"] = f"{sheet}!{xl_rowcol_to_cell(r, c, True, True)}"
     return lay
 
 
@@ -776,10 +778,88 @@ def _annual(lay: Layout) -> None:
     for name, code in (("ISG_Revenue_FY", "fy_isg_revenue"), ("ISG_OperatingProfit_FY", "fy_isg_op")):
         lay.names[name] = (f"{ANNUAL}!{xl_rowcol_to_cell(rows[code], A_FIRST, True, True)}:"
                            f"{xl_rowcol_to_cell(rows[code], last, True, True)}")
+    # 0.4.0: each complete year's ISG result in a word, and the seed articles' other figures
+    r += 1
+    sh.put(r, 0, "ISG full year: operating profit or loss (text)", "label")
+    sh.put(r, 2, "fy_isg_verdict", "code")
+    for i in range(len(years)):
+        fy_op = xl_rowcol_to_cell(rows["fy_isg_op"], A_FIRST + i)
+        sh.formula(r, A_FIRST + i, f'IF({fy_op}="","",IF({fy_op}>0,"profit",IF({fy_op}<0,"loss","nil")))',
+                   "calc|text")
+    r = _seed_block(lay, sh, r + 2)
     sh.charts.append({"kind": "annual", "anchor": (r + 2, 0), "cats": f"={ANNUAL}!{span}",
                       "revenue": "=" + lay.names["ISG_Revenue_FY"],
                       "profit": "=" + lay.names["ISG_OperatingProfit_FY"]})
     sh.print_titles = (0, hr)
+
+
+SEED_INPUTS = {  # code -> (value, style, source note)
+    "seed_q": ("FY2025/26 Q1", "input|text|reported",
+               "The Next Platform: 'nearly $3 billion in AI systems in the first quarter F2026' (seed article)."),
+    "seed_ai_x": (2.8, "input|x|reported", "'up 2.8 times over a year' (seed article, The Next Platform)."),
+    "seed_ai_qoq": (0.187, "input|%|reported", "'and 18.7% compared to the fourth quarter' (seed article)."),
+    "seed_pipe_pt": (12000.0, "input|$M|estimate",
+                     "'more than $10 billion, probably nearly $12 billion' (seed article): the point estimate."),
+}
+SEED_ROWS = (  # (code, label, unit)
+    ("seed_q", "Quarter of the seed's AI figures (text)", "text"),
+    ("seed_ai", "AI systems revenue that quarter, approx, from Inputs ($M)", "$M"),
+    ("seed_ai_x", "AI systems growth over a year, as stated (x)", "x"),
+    ("seed_ai_qoq", "AI systems growth over the quarter, as stated (%)", "%"),
+    ("seed_ai_py", "AI systems revenue a year earlier, implied: revenue / multiple, derived ($M)", "$M"),
+    ("seed_ai_pq", "AI systems revenue the quarter before, implied: revenue / (1 + growth), derived ($M)", "$M"),
+    ("seed_pipe_lb", "AI pipeline that quarter, lower bound, from Inputs ($M)", "$M"),
+    ("seed_pipe_pt", "AI pipeline, the article's point estimate ($M)", "$M"),
+    ("seed_h1_rev", "First half of that fiscal year: group revenue, Q1 + Q2 ($M)", "$M"),
+    ("seed_h1_growth", "First half group revenue growth on the year before (%)", "%"),
+    ("seed_h1_ni", "First half net income, Q1 + Q2 ($M)", "$M"),
+    ("seed_h1_ni_growth", "First half net income growth on the year before (%)", "%"),
+)
+
+
+def _seed_block(lay: Layout, sh: SheetLayout, r: int) -> int:
+    """The seed articles' other figures, worked by formulas from Inputs; returns the last row."""
+    sh.put(r, 0, "The seed articles' other figures, by formula", "section")
+    at = {code: xl_rowcol_to_cell(r + 1 + i, A_FIRST, True, True) for i, (code, _, _) in enumerate(SEED_ROWS)}
+    q = at["seed_q"]
+    col = f"MATCH({q},Periods,0)"
+
+    def look(key, off=0):
+        return f"INDEX({lay.row_range(key)},1,{col}{'+' if off >= 0 else ''}{off})" if off else \
+            f"INDEX({lay.row_range(key)},1,{col})"
+
+    def half(key, off):
+        a, b = look(key, off), look(key, off + 1)
+        return f'IF(OR({a}="",{b}=""),"",{a}+{b})'
+    f = {
+        "seed_ai": f'IF(COUNTIF(Periods,{q})=0,"",{look("ISG-AI.revenue")})',
+        "seed_ai_py": spec.given([at["seed_ai"], at["seed_ai_x"]], f'{at["seed_ai"]}/{at["seed_ai_x"]}',
+                                 also=[f'{at["seed_ai_x"]}=0']),
+        "seed_ai_pq": spec.given([at["seed_ai"], at["seed_ai_qoq"]], f'{at["seed_ai"]}/(1+{at["seed_ai_qoq"]})',
+                                 also=[f'1+{at["seed_ai_qoq"]}=0']),
+        "seed_pipe_lb": f'IF(COUNTIF(Periods,{q})=0,"",{look("ISG-AI.pipeline")})',
+        "seed_h1_rev": f'IF(COUNTIF(Periods,{q})=0,"",{half("Group.revenue", 0)})',
+        "seed_h1_ni": f'IF(COUNTIF(Periods,{q})=0,"",{half("Group.net_income", 0)})',
+    }
+    for code, key in (("seed_h1_growth", "Group.revenue"), ("seed_h1_ni_growth", "Group.net_income")):
+        now = at["seed_h1_rev" if code == "seed_h1_growth" else "seed_h1_ni"]
+        prior = half(key, -4)
+        f[code] = (f'IF(COUNTIF(Periods,{q})=0,"",IF({col}<=4,"",IF(OR({now}="",{prior}=""),"",'
+                   f'IF({prior}=0,"",{now}/({prior})-1))))')
+    for i, (code, label, unit) in enumerate(SEED_ROWS):
+        rr = r + 1 + i
+        row_head(sh, rr, label, unit, code)
+        if code in SEED_INPUTS:
+            value, style, note = SEED_INPUTS[code]
+            sh.put(rr, A_FIRST, value, style)
+            sh.put(rr, A_FIRST + 1, note, "note")
+        else:
+            sh.formula(rr, A_FIRST, f[code], f"calc|{unit}")
+    r += len(SEED_ROWS) + 1
+    sh.put(r, 0, "The seed: 'revenue of US $39.28 billion, up nearly 18% year on year, with net profit rising "
+                 "over 40%' (first half FY2025/26); 'nearly $3 billion in AI systems ..., up 2.8 times over a "
+                 "year and 18.7% compared to the fourth quarter'.", "note")
+    return r
 
 
 # --- Outlook: forward quarters from drivers (added in 0.2.0; to 4x and beyond in 0.4.0) ----

@@ -318,7 +318,8 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
                  "f_csp_gp": ("csp_gross_profit", "csp_gross_profit"), "f_csp_op": ("csp_op", "csp_op"),
                  "f_per_loss": ("csp_rev_per_loss", "csp_rev_per_loss"),
                  "f_ai_pipeline": ("ISG-AI.pipeline", "ISG-AI.pipeline"),
-                 "f_ai_revenue": ("ISG-AI.revenue", "ISG-AI.revenue")}
+                 "f_ai_revenue": ("ISG-AI.revenue", "ISG-AI.revenue"),
+                 "f_csp_op_seg": ("csp_op_segment", "csp_op_segment")}
     feeds = pd.DataFrame({code: row(key).where(row(cond).notna()) for code, (key, cond) in feed_spec.items()}).T
     # fiscal years: the label's first word; a total needs all four quarters given
     years: dict[str, list] = {}
@@ -337,9 +338,39 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
                 vals.append(float(series[qs].sum()) if n == 4 else np.nan)
                 status.append("" if n == 4 else f"incomplete: {n} of 4")
         annual[code], annual[code + "_status"] = vals, status
+    isg_fy = annual["fy_isg_op"]
+    annual["fy_isg_verdict"] = ["" if np.isnan(x) else "profit" if x > 0 else "loss" if x < 0 else "nil"
+                                for x in isg_fy]
+    annual.update(_seed(periods, g))
     out_o = _outlook(calcs, outlook) if outlook else None
     return Result(calcs, flags, totals, master, lookups, grid, sx, summary, summary_list, feeds, annual,
                   out_o)
+
+
+def _seed(periods, g, q="FY2025/26 Q1", multiple=2.8, qoq=0.187, point=12000.0) -> dict:
+    """The seed articles' figures from the inputs: AI revenue a year and a quarter before, implied
+    by the stated growth; the first half's revenue and net income and their growth."""
+    nan = np.nan
+    out = {"seed_q": [q], "seed_ai_x": [multiple], "seed_ai_qoq": [qoq], "seed_pipe_pt": [point]}
+    if q not in periods:
+        return out | {k_: [nan] for k_ in ("seed_ai", "seed_ai_py", "seed_ai_pq", "seed_pipe_lb", "seed_h1_rev",
+                                          "seed_h1_growth", "seed_h1_ni", "seed_h1_ni_growth")}
+    i = periods.index(q)
+
+    def at(key, j):
+        return float(g(key).iloc[j]) if 0 <= j < len(periods) else nan
+    ai = at("ISG-AI.revenue", i)
+    out["seed_ai"] = [ai]
+    out["seed_ai_py"] = [ai / multiple]
+    out["seed_ai_pq"] = [ai / (1 + qoq)]
+    out["seed_pipe_lb"] = [at("ISG-AI.pipeline", i)]
+    for code, key in (("seed_h1_rev", "Group.revenue"), ("seed_h1_ni", "Group.net_income")):
+        now = at(key, i) + at(key, i + 1)
+        prior = at(key, i - 4) + at(key, i - 3) if i >= 4 else nan
+        out[code] = [now]
+        growth = code.replace("_rev", "") + "_growth" if code == "seed_h1_rev" else "seed_h1_ni_growth"
+        out[growth] = [now / prior - 1 if prior and not np.isnan(prior) else nan]
+    return out
 
 
 def _shift_label(label: str, n: int) -> str:

@@ -525,6 +525,8 @@ FEED_ROWS = (  # (code, label, unit, row shown, row that must have a value for i
      "csp_rev_per_loss"),
     ("f_ai_pipeline", "AI pipeline, #N/A where not given ($M)", "$M", "ISG-AI.pipeline", "ISG-AI.pipeline"),
     ("f_ai_revenue", "AI systems revenue, #N/A where not given ($M)", "$M", "ISG-AI.revenue", "ISG-AI.revenue"),
+    ("f_csp_op_seg", "CSP operating profit, segment-constrained, #N/A where missing ($M)", "$M", "csp_op_segment",
+     "csp_op_segment"),
 )
 WHOLE_M = '#,##0_);(#,##0)'      # $M chart axes: no decimals
 
@@ -538,12 +540,12 @@ CHARTS = (
           (Series("f_csp_gm", "CSP gross margin (%)"),
            Series("f_blended_gm", "Blended group gross margin (%)", "line"),
            Series("f_excsp_gm", "Ex-CSP gross margin, assumed (%)", "line"))),
-    Chart("Chart CSP loss", "CSP gross and operating profit ($M); a gap: no CSP answer that quarter",
+    Chart("Chart CSP loss", "CSP gross profit and operating profit by both methods ($M, one axis); "
+          "a gap: no CSP answer that quarter",
           "Profit ($M)", WHOLE_M,
           (Series("f_csp_gp", "CSP gross profit ($M)"),
-           Series("f_csp_op", "CSP operating profit ($M)"),
-           Series("f_per_loss", "CSP revenue per $1 of operating loss (x, right axis)", "line", True)),
-          "CSP revenue per $1 of operating loss (x)", '0.0"x"'),
+           Series("f_csp_op", "CSP operating profit, allocation method ($M)"),
+           Series("f_csp_op_seg", "CSP operating profit, segment-constrained method ($M)"))),
     Chart("Chart AI", "AI pipeline as Lenovo gave it, and AI systems revenue ($M)", "US$ millions ($M)",
           WHOLE_M,
           (Series("f_ai_pipeline", "AI pipeline ($M)", "line"),
