@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from . import spec
-from .layout import S_LIST_COL
+from .layout import S_CODE_COL, S_LIST_COL
 
 
 def _ok(v) -> bool:
@@ -50,7 +50,8 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
     for i in range(res.sens_grid.shape[0]):
         for j in range(res.sens_grid.shape[1]):
             put(spec.SENS, r0 + i, c0 + j, float(res.sens_grid.iat[i, j]))
-    by_code = {name: {v.value: r for (r, c), v in sh.cells.items() if c == 2 and isinstance(v.value, str)}
+    by_code = {name: {v.value: r for (r, c), v in sh.cells.items()
+                      if c == (S_CODE_COL if name == "Summary" else 2) and isinstance(v.value, str)}
                for name, sh in lay.sheets.items()}
     for key, v in (res.sens_extra or {}).items():
         if key in by_code.get(spec.SENS, {}):

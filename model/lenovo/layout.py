@@ -342,6 +342,8 @@ S_QUARTER_ROW, S_COL_ROW = 3, 4
 S_SLOTS = 8                  # answered quarters side by side (D:K)
 S_PRINT_LAST = S_VAL + S_SLOTS - 1   # the print area ends at column K; helpers lie beyond it
 S_LIST_COL = 20              # column U: the drop-down's list of answered quarters (a helper)
+S_CODE_COL = 18             # column S: the row codes the tools read (not printed)
+S_SLOT_COL = 22             # columns W:AD: the strip's slot numbers 1..8
 S_BRIDGE_HELP = 13           # columns N:R: the bridge's start, end, base, above, below
 SUMMARY_STRIP = (  # (code, label, unit, Calculations row)
     ("st_rev", "CSP revenue ($M)", "$M", "csp_revenue"),
@@ -401,6 +403,13 @@ BRIDGE = (  # (code, label, kind): a total starts at zero, a step from the previ
 BRIDGE_COLS = ("Start ($M)", "End ($M)", "Invisible base ($M)", "Above zero ($M)", "Below zero ($M)")
 
 
+def _s_head(sh: SheetLayout, r: int, label: str, unit: str, code: str) -> None:
+    """A Summary row's label and unit (columns A, B) and its code in column S (not printed)."""
+    sh.put(r, C_LABEL, label, "label")
+    sh.put(r, C_UNIT, "" if unit == "text" else unit, "unit")
+    sh.put(r, S_CODE_COL, code, "code")
+
+
 def _fmt_money(cell: str) -> str:
     """A $M figure as text in a sentence: 1,234 or -1,234."""
     return f'TEXT({cell},"#,##0;-#,##0")'
@@ -411,7 +420,8 @@ def _summary(lay: Layout) -> None:
     sh = SheetLayout(SUMMARY, protect=True, freeze=(S_COL_ROW + 1, 0))
     lay.sheets[SUMMARY] = sh
     sh.widths = {0: 58, 1: 5, 2: 14} | {S_VAL + j: 14 for j in range(S_SLOTS)}
-    sh.hidden_cols = [2]                          # the row codes: read by the tools, not printed
+    sh.widths[2] = 2                              # row codes sit in column S, outside the print area
+    sh.widths[S_CODE_COL] = 16
     sh.tab_color = "#1F4E79"
     sh.put(0, 0, "Summary: what Lenovo's CSP business earns or loses, every quarter the data can answer",
            "title")
@@ -423,12 +433,11 @@ def _summary(lay: Layout) -> None:
     col = xl_rowcol_to_cell(S_COL_ROW, S_VAL, True, True)
     sh.put(S_QUARTER_ROW, 0, "Quarter shown in detail below (pick one: quarters with a CSP answer are listed)",
            "label_bold")
-    sh.put(S_QUARTER_ROW, 2, "quarter", "code")
+    sh.put(S_QUARTER_ROW, S_CODE_COL, "quarter", "code")
     sh.put(S_QUARTER_ROW, S_VAL, mi.summary_quarter, "input|text|reported")
     sh.put(S_COL_ROW, 0, "Its column on the timeline (count; blank when it is not a quarter)", "label")
-    sh.put(S_COL_ROW, 2, "column", "code")
+    sh.put(S_COL_ROW, S_CODE_COL, "column", "code")
     sh.formula(S_COL_ROW, S_VAL, f'IF(COUNTIF(Periods,{qcell})=0,"",MATCH({qcell},Periods,0))', "calc|count")
-    sh.hidden_rows = [S_COL_ROW]
     lay.scalar_at["summary_quarter"] = (SUMMARY, S_QUARTER_ROW, S_VAL)
     lay.scalar_at["summary_col"] = (SUMMARY, S_COL_ROW, S_VAL)
 
@@ -443,7 +452,7 @@ def _summary(lay: Layout) -> None:
     total = f"{quote_sheetname(s)}!{xl_rowcol_to_cell(mr, mc, True, True)}"
     r = 6
     sh.put(r, 0, "Master check (every counted check on the Checks sheet)", "label_bold")
-    sh.put(r, 2, "master", "code")
+    sh.put(r, S_CODE_COL, "master", "code")
     sh.formula(r, S_VAL, f'IF({total}=0,"OK","FAILED: "&{total}&" item(s)")', "master")
     sh.conditional.append((r, S_VAL, r, S_VAL, {"type": "text", "criteria": "begins with",
                                                  "value": "OK", "format": "good"}))
@@ -452,7 +461,7 @@ def _summary(lay: Layout) -> None:
     failed = "&".join(f'IF({check_total(c.key)}>0,"{c.key}; ","")' for c in spec.CHECKS_LIST if not c.warning)
     r += 1
     sh.put(r, 0, "What failed (check codes; see the Checks sheet)", "label")
-    sh.put(r, 2, "failed", "code")
+    sh.put(r, S_CODE_COL, "failed", "code")
     sh.formula(r, S_VAL, failed, "calc|text")
     tol = lay.render("{$method_tolerance}", P0, SUMMARY)
     for code, text in (
@@ -464,13 +473,13 @@ def _summary(lay: Layout) -> None:
                              f'see the next line.","")')):
         r += 1
         sh.put(r, 0, "Warning (shown, not a failure; see the Checks sheet)", "label")
-        sh.put(r, 2, code, "code")
+        sh.put(r, S_CODE_COL, code, "code")
         sh.formula(r, S_VAL, text, "calc|text")
         sh.conditional.append((r, S_VAL, r, S_VAL, {
             "type": "formula", "criteria": f'=LEN({xl_rowcol_to_cell(r, S_VAL)})>0', "format": "warn"}))
     r += 1
     sh.put(r, 0, "What the quarter picked lacks for a CSP answer (blank = answered)", "label")
-    sh.put(r, 2, "missing", "code")
+    sh.put(r, S_CODE_COL, "missing", "code")
     sh.formula(r, S_VAL, pick("csp_missing"), "calc|text")
     lay.names["Summary_Quarter"] = f"{SUMMARY}!{qcell}"
 
@@ -478,20 +487,15 @@ def _summary(lay: Layout) -> None:
     r += 2
     sh.put(r, 0, "Every quarter the data can answer, side by side (the CSP P&L strip)", "section")
     r += 1
-    n_row = r                                        # slot numbers 1..8: a helper row, hidden
-    sh.put(r, 0, "Slot (count): the n-th quarter with an answer", "label")
-    sh.put(r, 2, "st_n", "code")
-    for j in range(S_SLOTS):
-        sh.put(r, S_VAL + j, j + 1, "plain|count")
-    sh.hidden_rows.append(r)
-    r += 1
     head = r
+    for j in range(S_SLOTS):                         # slot numbers 1..8: helpers outside the print area
+        sh.put(head, S_SLOT_COL + j, j + 1, "plain|count")
     rank = lay.row_range("csp_answer_rank")
     sh.put(r, 0, "Quarter (FY ends 31 March)", "header")
     sh.put(r, 1, "", "header")
-    sh.put(r, 2, "st_q", "code")
+    sh.put(r, S_CODE_COL, "st_q", "code")
     for j in range(S_SLOTS):
-        nn = xl_rowcol_to_cell(n_row, S_VAL + j)
+        nn = xl_rowcol_to_cell(head, S_SLOT_COL + j)
         sh.formula(r, S_VAL + j, f'IFERROR(INDEX(Periods,1,MATCH({nn},{rank},0)),"")', "header_period")
     lay.names["Answered_Quarters"] = (f"{SUMMARY}!{xl_rowcol_to_cell(head, S_VAL, True, True)}:"
                                       f"{xl_rowcol_to_cell(head, S_VAL + S_SLOTS - 1, True, True)}")
@@ -499,7 +503,7 @@ def _summary(lay: Layout) -> None:
     for code, label, unit, key in SUMMARY_STRIP:
         r += 1
         strip[code] = r
-        row_head(sh, r, label, unit, code, text_unit="")
+        _s_head(sh, r, label, unit, code)
         if unit == "text":
             sh.heights[r] = 38                       # three lines of wrapped text
         for j in range(S_SLOTS):
@@ -522,12 +526,12 @@ def _summary(lay: Layout) -> None:
     ops = f"{xl_rowcol_to_cell(strip['st_op'], S_VAL, True, True)}:{xl_rowcol_to_cell(strip['st_op'], S_PRINT_LAST, True, True)}"
     segs = f"{xl_rowcol_to_cell(strip['st_op_seg'], S_VAL, True, True)}:{xl_rowcol_to_cell(strip['st_op_seg'], S_PRINT_LAST, True, True)}"
     sh.put(r, 0, "Conclusion (built by formulas)", "label_bold")
-    sh.put(r, 2, "conclusion_all", "code")
+    sh.put(r, S_CODE_COL, "conclusion_all", "code")
     sh.formula(r, S_VAL, (
         f'COUNT({ops})&" quarters answered: CSP loses money in "&COUNTIF({ops},"<0")&" of them by the '
         f'allocation method and in "&COUNTIF({segs},"<0")&" by the segment-constrained method."'), "calc|text")
     r += 1
-    sh.put(r, 2, "conclusion", "code")
+    sh.put(r, S_CODE_COL, "conclusion", "code")
     h = {c: f"INDEX({lay.row_range(k_)},{col})" for c, k_ in (
         ("rev", "csp_revenue"), ("how", "csp_rev_how"), ("op", "csp_op"), ("seg", "csp_op_segment"),
         ("miss", "csp_missing"))}
@@ -536,7 +540,7 @@ def _summary(lay: Layout) -> None:
         f'answer ("&{h["miss"]}&").",{qcell}&": CSP revenue $"&{_fmt_money(h["rev"])}&"M ("&{h["how"]}&")."))'),
         "calc|text")
     r += 1
-    sh.put(r, 2, "conclusion_op", "code")
+    sh.put(r, S_CODE_COL, "conclusion_op", "code")
     sh.formula(r, S_VAL, (
         f'IF({col}="","",IF({h["miss"]}<>"","","Operating profit $"&{_fmt_money(h["op"])}&"M by allocation, $"&'
         f'{_fmt_money(h["seg"])}&"M segment-constrained: "&IF(MAX({h["op"]},{h["seg"]})<0,"a loss either way.",'
@@ -551,7 +555,7 @@ def _summary(lay: Layout) -> None:
     sh.put(r, S_VAL, "Value", "header")
     for code, label, unit, key in SUMMARY_HEADLINE:
         r += 1
-        row_head(sh, r, label, unit, code)
+        _s_head(sh, r, label, unit, code)
         sh.formula(r, S_VAL, pick(key), f"calc|{unit}")
         if code == "h_csp_op":
             lay.names["Summary_CSP_OperatingProfit"] = f"{SUMMARY}!{xl_rowcol_to_cell(r, S_VAL, True, True)}"
@@ -566,7 +570,7 @@ def _summary(lay: Layout) -> None:
         r += 1
         sh.put(r, 0, label, "label")
         sh.put(r, 1, "$M", "unit")
-        sh.put(r, 2, code, "code")
+        sh.put(r, S_CODE_COL, code, "code")
         d, e = (xl_rowcol_to_cell(r, S_VAL + j, True, True) for j in (0, 1))
         sh.formula(r, S_VAL, pick(pub), "calc|$M")
         sh.formula(r, S_VAL + 1, pick(ours), "calc|$M")
@@ -599,7 +603,7 @@ def _summary(lay: Layout) -> None:
     for code, label, unit in SUMMARY_SCEN:
         r += 1
         rows[code] = r
-        row_head(sh, r, label, unit, code)
+        _s_head(sh, r, label, unit, code)
     for j, srow in enumerate(spec.SCENARIO_ROWS):
         s_key = srow.key.split("_")[1]
         c = S_VAL + j
@@ -635,7 +639,7 @@ def _summary(lay: Layout) -> None:
         r += 1
         sh.put(r, 0, label, "label")
         sh.put(r, 1, "$M", "unit")
-        sh.put(r, 2, code, "code")
+        sh.put(r, S_CODE_COL, code, "code")
         a = xl_rowcol_to_cell(r, S_VAL)
         st, en, base, up, down = (xl_rowcol_to_cell(r, S_BRIDGE_HELP + j) for j in range(5))
         if code == "br_cogs":
