@@ -251,7 +251,7 @@ CALC_ROWS_040 = (  # added in 0.4.0, below every earlier row so no row of an old
             section="Ex-CSP margin where none is sourced (0.4.0)"),
     CalcRow("excsp_src_pos", "Its position where sourced, else 0 (count)", "count",
             "IF({excsp_src_flag}=1,{q_pos},0)"),
-    CalcRow("excsp_anchor_pos", "Sourced quarter carried: the latest so far, else the first (position, count)",
+    CalcRow("excsp_anchor_pos", "Sourced quarter carried: the latest so far, else the first, by position (count)",
             "count", 'IF(MAX({excsp_src_pos@run})>0,MAX({excsp_src_pos@run}),'
                      'IF(MAX({=excsp_src_pos})>0,MATCH(1,{=excsp_src_flag},0),""))'),
     CalcRow("excsp_anchor", "Sourced quarter carried (text)", "text",
