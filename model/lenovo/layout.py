@@ -519,7 +519,7 @@ def _summary(lay: Layout) -> None:
         "format": "derived"}))
     r += 1
     sh.put(r, 0, "Segment-constrained: CSP operating profit = ISG operating profit less enterprise/SMB "
-                 "revenue x the enterprise/SMB margin on Assumptions (Base 6%, benchmarked to peers' "
+                 "revenue x the enterprise/SMB margin case on Assumptions (Low 3%, Base 6%, High 10%: peers' "
                  "server margins). Range = the two methods' low and high.", "note")
     # the conclusion, by formulas
     r += 2
@@ -996,8 +996,6 @@ def _outlook(lay: Layout) -> None:
                                  f"{cell['o_pipeline']}*{cell['o_conversion']}"),
     }
     for code, label, unit in OUTLOOK_CALC:
-        if code == "o_q4x":
-            sh.put(r, 0, "Results (forecast, Base drivers as typed above)", "section")
         row_head(sh, r, label, unit, code)
         sh.formula(r, O_VAL, formulas[code], f"calc|{unit}")
         r += 1
