@@ -542,9 +542,11 @@ def _summary(lay: Layout) -> None:
     r += 1
     sh.put(r, S_CODE_COL, "conclusion_op", "code")
     sh.formula(r, S_VAL, (
-        f'IF({col}="","",IF({h["miss"]}<>"","","Operating profit $"&{_fmt_money(h["op"])}&"M by allocation, $"&'
+        f'IF({col}="","",IF({h["miss"]}<>"","",IF({h["seg"]}="","Operating profit $"&{_fmt_money(h["op"])}&'
+        f'"M by allocation; no segment-constrained figure (ISG operating profit not given).",'
+        f'"Operating profit $"&{_fmt_money(h["op"])}&"M by allocation, $"&'
         f'{_fmt_money(h["seg"])}&"M segment-constrained: "&IF(MAX({h["op"]},{h["seg"]})<0,"a loss either way.",'
-        f'IF(MIN({h["op"]},{h["seg"]})>=0,"a profit either way.","the methods disagree on the sign."))))'),
+        f'IF(MIN({h["op"]},{h["seg"]})>=0,"a profit either way.","the methods disagree on the sign.")))))'),
         "calc|text")
 
     # the chosen quarter's detail
@@ -834,7 +836,8 @@ def _seed_block(lay: Layout, sh: SheetLayout, r: int) -> int:
 
     def half(key, off):
         a, b = look(key, off), look(key, off + 1)
-        return f'IF(OR({a}="",{b}=""),"",{a}+{b})'
+        inside = f"OR({col}+({off})<1,{col}+({off})+1>COLUMNS(Periods))"
+        return f'IF({inside},"",IF(OR({a}="",{b}=""),"",{a}+{b}))'
     f = {
         "seed_ai": f'IF(COUNTIF(Periods,{q})=0,"",{look("ISG-AI.revenue")})',
         "seed_ai_py": spec.given([at["seed_ai"], at["seed_ai_x"]], f'{at["seed_ai"]}/{at["seed_ai_x"]}',

@@ -499,11 +499,15 @@ def _summary(calcs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict, q, tot
         concl = f"{q}: no CSP answer ({t('csp_missing')})."
     else:
         op, seg = v("csp_op"), v("csp_op_segment")
-        verdict = ("a loss either way." if max(op, seg) < 0 else "a profit either way." if min(op, seg) >= 0
-                   else "the methods disagree on the sign.")
         concl = f"{q}: CSP revenue ${_money(v('csp_revenue'))}M ({t('csp_rev_how')})."
-        out["conclusion_op"] = [f"Operating profit ${_money(op)}M by allocation, ${_money(seg)}M "
-                                f"segment-constrained: {verdict}"]
+        if np.isnan(seg):
+            out["conclusion_op"] = [f"Operating profit ${_money(op)}M by allocation; no segment-constrained "
+                                    "figure (ISG operating profit not given)."]
+        else:
+            verdict = ("a loss either way." if max(op, seg) < 0 else "a profit either way." if min(op, seg) >= 0
+                       else "the methods disagree on the sign.")
+            out["conclusion_op"] = [f"Operating profit ${_money(op)}M by allocation, ${_money(seg)}M "
+                                    f"segment-constrained: {verdict}"]
     out["conclusion"] = [concl]
     out.setdefault("conclusion_op", [""])
     head = {"h_csp_revenue": "csp_revenue", "h_group_gp": "group_gross_profit",

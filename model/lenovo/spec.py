@@ -260,9 +260,9 @@ CALC_ROWS_040 = (  # added in 0.4.0, below every earlier row so no row of an old
             given([_SCEN], _SCEN)),
     CalcRow("excsp_gm_spread", "Ex-CSP gross margin at the sourced quarter's spread over blended (%)", "%",
             given([k("blended_gm"), k("excsp_anchor_pos")],
+                  'IF(INDEX({=blended_gm},1,{excsp_anchor_pos})="","",'
                   "{blended_gm}+INDEX({#margins},MATCH({$scenario},{$scenario_names},0),{excsp_anchor_pos})"
-                  "-INDEX({=blended_gm},1,{excsp_anchor_pos})",
-                  also=['INDEX({=blended_gm},1,{excsp_anchor_pos})=""'])),
+                  "-INDEX({=blended_gm},1,{excsp_anchor_pos}))")),
     CalcRow("excsp_how", "Ex-CSP margin in use: sourced, or carried and how (text)", "text",
             'IF({excsp_gm}="","",IF({excsp_src_flag}=1,"sourced",IF({$excsp_carry}="margin",'
             '"carried: margin","carried: spread from "&{excsp_anchor})))'),
