@@ -1,14 +1,27 @@
 """Command line: python -m model (or isg-model) {build,refresh,audit,diff,textconv,bench}."""
 from __future__ import annotations
 
-import argparse
-import os
+import signal
 import sys
-import time
-from pathlib import Path
 
-from . import DEFAULT_WORKBOOK
-from .models import REGISTRY
+
+def _starting_up(*_):
+    """Ctrl-C while the command is still importing: nothing has begun, nothing to undo."""
+    print("\ninterrupted while starting; nothing was done", file=sys.stderr)
+    raise SystemExit(130)
+
+
+if __name__ == "__main__":          # before the imports below, which take a while on a busy machine
+    signal.signal(signal.SIGINT, _starting_up)
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from . import DEFAULT_WORKBOOK  # noqa: E402
+from .errors import ModelError  # noqa: E402
+from .models import REGISTRY  # noqa: E402
 
 
 def _build(args) -> int:
@@ -135,6 +148,8 @@ def examples(*lines: str) -> str:
 
 
 def main(argv=None) -> int:
+    if signal.getsignal(signal.SIGINT) is _starting_up:      # from here on: KeyboardInterrupt
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     argv = sys.argv[1:] if argv is None else argv
     top = prog_name()
     if argv[:1] == ["bench"]:
@@ -226,22 +241,10 @@ def main(argv=None) -> int:
         except OSError:
             pass
         return 0
-    except Exception as exc:     # imported here so that start-up stays light
-        from .build import BuildRefused
-        from .core.dataset import DataError
-        from .writer import WriteError
-        if isinstance(exc, BuildRefused):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if isinstance(exc, DataError):
-            print("error: the data file has problems; no workbook was written", file=sys.stderr)
-            for line in exc.problems:
-                print(f"  {line}", file=sys.stderr)
-            return 2
-        if isinstance(exc, WriteError):
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        raise
+    except ModelError as exc:    # every refusal: its message, no traceback
+        for line in exc.lines():
+            print(line, file=sys.stderr)
+        return exc.exit_code
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -16,25 +16,22 @@ import json
 import re
 import traceback
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-from typing import TYPE_CHECKING
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import models
-from .lenovo import spec
 from .charts import chart_findings
 from .lint import lint
-from .core.package import Package, UnreadableFile, check
-from .core.reader import Book, ModelNotFound, read_book, timeline
-from .rules import RULES, Finding, finding
+from .core.package import UnreadableFile
+from .core.reader import Book, ModelNotFound, timeline
+from .core.workbook import Workbook
+from .errors import ModelError
+from .rules import CHECKS, RULES, Finding, check, finding
 from .sanity import sanity
 from .structure import compare_structure, expected_layout
 
-if TYPE_CHECKING:          # pandas is imported while LibreOffice recalculates, not before
-    from .lenovo.reference import Result
 
 CIRCULAR = ("Err:522", "Err:523")      # LibreOffice: circular reference, no convergence
 
@@ -44,7 +41,7 @@ def needed_sheets(m: models.Model) -> tuple[str, ...]:
     return tuple(s for s in (m.inputs, m.assumptions, m.calcs, m.sensitivity, m.checks, m.sources) if s)
 
 
-class Unauditable(RuntimeError):
+class Unauditable(ModelError, RuntimeError):
     """The file cannot be audited at all (exit 2); the message says why."""
 
 
@@ -73,80 +70,164 @@ def _names(book: Book, m: models.Model) -> list[Finding]:
 
 @dataclass
 class Inspection:
-    """What can be said of a workbook without a spreadsheet engine."""
+    """What can be said of a workbook without a spreadsheet engine; the read-phase checks of
+    the rule registry (model.rules.CHECKS) fill ``findings``, the engine-phase ones run on
+    LibreOffice's recalculation (``recalculated``)."""
     path: Path
     book: Book
     findings: list[Finding]
-    expected: Result | None       # None when inputs are unusable: nothing to recompute
+    expected: object | None       # the model's independent recompute (its reference.Result);
+                                  # None when inputs are unusable: nothing to recompute
     lay: object = None            # the layout the workbook should have (model.core.layout.Layout)
+    wb: Workbook | None = None    # the file as read, once
+    m: object = None              # the model (models.Model)
+    ignore: dict = field(default_factory=dict)    # columns a person typed beyond the timeline
+    problems: list = field(default_factory=list)  # input cells the model cannot use
 
     def recalculated(self, values) -> list[Finding]:
-        """Findings from LibreOffice's fresh recalculation ``values`` and the cached values."""
-        out = []
-        for sheet, sv in values.items():
-            for (r, c), err in sorted(sv.errors.items()):
-                where = xl_rowcol_to_cell(r, c)
-                if sheet == spec.CHART_DATA and err == "#N/A":   # both models name it so
-                    continue            # a chart-feed row's gap, on purpose
-                if err in CIRCULAR:
-                    out.append(finding("CIRCULAR-REFERENCE", sheet, where,
-                                       f"the formula depends on its own result ({err})"))
-                else:
-                    out.append(finding("ERROR-VALUE", sheet, where, f"shows the error {err}"))
-        out += self._checks_failed(values)
-        if self.expected is None:
-            return out
-        seen = {(f.sheet, f.cell) for f in self.findings + out}
-        errors = {s: v.errors for s, v in values.items()}
-        compare = self.lay.spec.compare
-        for m in compare(self.expected, {s: v.values for s, v in values.items()}, errors, self.lay):
+        """Findings from LibreOffice's fresh recalculation ``values`` and the cached values:
+        every engine-phase check of the registry, in its order."""
+        out: list[Finding] = []
+        for c in CHECKS:
+            if c.phase == "engine":
+                out += c.function(self, values, out)
+        return out
+
+
+# --- the checks, in the order the audit runs them (model.rules.CHECKS) ------------------
+
+@check("INPUT-NOT-NUMBER")
+def _input_cells(insp: Inspection) -> list[Finding]:
+    """Input cells whose content the model cannot use (text where a number belongs)."""
+    out = []
+    for p in insp.problems:
+        where, _, msg = p.partition(": ")
+        sheet, _, cell = where.partition("!")
+        out.append(finding("INPUT-NOT-NUMBER", sheet, cell, msg))
+    return out
+
+
+@check("INPUT-NEGATIVE-REVENUE", "INPUT-MARGIN-RANGE", "INPUT-OUT-OF-RANGE", "INPUT-SOURCE-DIFFERS",
+       "INPUT-BASIS-HIDDEN", "INPUT-QUARTER-ORDER", "INPUT-QUARTER-GAP")
+def _sanity(insp: Inspection) -> list[Finding]:
+    return sanity(insp.book, insp.m)
+
+
+@check("STRUCT-OVERTYPED", "STRUCT-FORMULA", "STRUCT-UNEXPECTED", "STRUCT-SHEET-ADDED", "STRUCT-LABEL")
+def _structure(insp: Inspection) -> list[Finding]:
+    return compare_structure(insp.book.cells, insp.lay, insp.ignore)
+
+
+@check("STRUCT-SHEET-MISSING")
+def _chart_sheets(insp: Inspection) -> list[Finding]:
+    return [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
+            for c in insp.m.charts if c.sheet not in insp.book.states]
+
+
+@check("NAME-MISSING", "NAME-BROKEN")
+def _defined_names(insp: Inspection) -> list[Finding]:
+    return _names(insp.book, insp.m)
+
+
+@check("CHART-SERIES")
+def _charts(insp: Inspection) -> list[Finding]:
+    return chart_findings(insp.wb, insp.book.cells, insp.m)
+
+
+@check("LINT-HARDCODED-NUMBER", "LINT-VOLATILE", "LINT-EXTERNAL-LINK", "LINT-HIDDEN-SHEET",
+       "LINT-HIDDEN-ROWCOL", "LINT-ITERATIVE-CALC", "LINT-INPUT-LOCKED", "LINT-INPUT-UNSTYLED",
+       "LINT-UNPROTECTED")
+def _lint(insp: Inspection) -> list[Finding]:
+    return lint(insp.book, insp.lay)
+
+
+@check("VBA-UNEXPECTED")
+def _vba(insp: Inspection) -> list[Finding]:
+    if insp.path.suffix.lower() != ".xlsm":
+        return []
+    from .vba import vba_problems
+    return [finding("VBA-UNEXPECTED", "", "", p) for p in vba_problems(insp.wb)]
+
+
+@check("RECOMPUTE-UNCOVERED")
+def _recompute_covers(insp: Inspection) -> list[Finding]:
+    return [] if insp.expected is None else _uncovered(insp.lay, insp.expected)
+
+
+@check("ERROR-VALUE", "CIRCULAR-REFERENCE", phase="engine")
+def _error_values(insp: Inspection, values, so_far) -> list[Finding]:
+    out = []
+    for sheet, sv in values.items():
+        for (r, c), err in sorted(sv.errors.items()):
+            where = xl_rowcol_to_cell(r, c)
+            if sheet == insp.m.chart_data and err == "#N/A":
+                continue            # a chart-feed row's gap, on purpose
+            if err in CIRCULAR:
+                out.append(finding("CIRCULAR-REFERENCE", sheet, where,
+                                   f"the formula depends on its own result ({err})"))
+            else:
+                out.append(finding("ERROR-VALUE", sheet, where, f"shows the error {err}"))
+    return out
+
+
+@check("CHECK-FAILED", phase="engine")
+def _checks_failed(insp: Inspection, values, so_far) -> list[Finding]:
+    """The workbook's own checks, as LibreOffice recalculated them: a failing check is
+    reported at its count with the quarters that fail."""
+    m = insp.m
+    sv = values.get(m.checks)
+    if sv is None:
+        return []
+    try:
+        tl = timeline(m.checks, sv.values, re.compile(m.period_regex))
+    except ModelNotFound:
+        return []
+    out = []
+    for chk in m.check_rows:
+        if chk.warning:         # shown on the Checks sheet, not a failure of the workbook
+            continue
+        r = tl.rows.get(chk.key)
+        if r is None and insp.lay is not None:
+            r = insp.lay.row_of.get(chk.key, ("", None))[1]
+        v = sv.values.get((r, 4))
+        if r is None or isinstance(v, bool) or not isinstance(v, (int, float)) or v == 0:
+            continue
+        where = [label for label, c in tl.cols.items()
+                 if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
+        out.append(finding("CHECK-FAILED", m.checks, xl_rowcol_to_cell(r, 4),
+                           f"the check '{chk.label}' fails {v:g} time(s)"
+                           + (f" ({', '.join(where)})" if where else "")))
+    return out
+
+
+@check("RECOMPUTE-MISMATCH", "CACHED-STALE", phase="engine")
+def _recompute(insp: Inspection, values, so_far) -> list[Finding]:
+    """Every calculated cell against the independent recompute: LibreOffice's fresh values,
+    then the values the saving program cached, when it computed them."""
+    if insp.expected is None:
+        return []
+    out = []
+    seen = {(f.sheet, f.cell) for f in insp.findings + so_far}
+    errors = {s: v.errors for s, v in values.items()}
+    compare = insp.m.compare
+    for m in compare(insp.expected, {s: v.values for s, v in values.items()}, errors, insp.lay):
+        if (m.sheet, m.cell) not in seen:
+            seen.add((m.sheet, m.cell))
+            out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
+                               f"{m.what}: the independent recompute gives {m.expected!r}, "
+                               f"LibreOffice's recalculation {m.got!r}"))
+    if insp.book.package.cached_values_trusted:
+        program = insp.book.package.application.split("/")[0]
+        cached = insp.wb.book(data_only=True, styles=False).cells
+        for m in compare(insp.expected, cached, lay=insp.lay):
             if (m.sheet, m.cell) not in seen:
-                seen.add((m.sheet, m.cell))
-                out.append(finding("RECOMPUTE-MISMATCH", m.sheet, m.cell,
-                                   f"{m.what}: the independent recompute gives {m.expected!r}, "
-                                   f"LibreOffice's recalculation {m.got!r}"))
-        if self.book.package.cached_values_trusted:
-            program = self.book.package.application.split("/")[0]
-            cached = read_book(self.path, data_only=True, styles=False,
-                               package=self.book.package).cells
-            for m in compare(self.expected, cached, lay=self.lay):
-                if (m.sheet, m.cell) not in seen:
-                    out.append(finding("CACHED-STALE", m.sheet, m.cell,
-                                       f"{m.what}: {program} showed {m.got!r} when the file was "
-                                       f"saved; the recompute gives {m.expected!r}"))
-        return out
+                out.append(finding("CACHED-STALE", m.sheet, m.cell,
+                                   f"{m.what}: {program} showed {m.got!r} when the file was "
+                                   f"saved; the recompute gives {m.expected!r}"))
+    return out
 
 
-    def _checks_failed(self, values) -> list[Finding]:
-        """The workbook's own checks, as LibreOffice recalculated them: a failing check is
-        reported at its count with the quarters that fail."""
-        m = self.lay.spec if self.lay is not None else models.get(models.DEFAULT)
-        sv = values.get(m.checks)
-        if sv is None:
-            return []
-        try:
-            tl = timeline(m.checks, sv.values, re.compile(m.period_regex))
-        except ModelNotFound:
-            return []
-        out = []
-        for chk in m.check_rows:
-            if chk.warning:         # shown on the Checks sheet, not a failure of the workbook
-                continue
-            r = tl.rows.get(chk.key)
-            if r is None and self.lay is not None:
-                r = self.lay.row_of.get(chk.key, ("", None))[1]
-            v = sv.values.get((r, 4))
-            if r is None or isinstance(v, bool) or not isinstance(v, (int, float)) or v == 0:
-                continue
-            where = [label for label, c in tl.cols.items()
-                     if isinstance(sv.values.get((r, c)), (int, float)) and sv.values.get((r, c)) != 0]
-            out.append(finding("CHECK-FAILED", m.checks, xl_rowcol_to_cell(r, 4),
-                               f"the check '{chk.label}' fails {v:g} time(s)"
-                               + (f" ({', '.join(where)})" if where else "")))
-        return out
-
-
-def _uncovered(lay, expected: Result) -> list[Finding]:
+def _uncovered(lay, expected) -> list[Finding]:
     """Calculated rows and checks of the model that the independent recompute lacks."""
     known = expected.covered
     out = []
@@ -159,18 +240,23 @@ def _uncovered(lay, expected: Result) -> list[Finding]:
     return out
 
 
-def inspect(path: str | Path, package: Package | None = None) -> Inspection:
-    """Read and check ``path`` without a spreadsheet engine; Unauditable if it cannot be.
-    ``package``: its model.core.package check, when already done."""
-    path = Path(path)
+def inspect(source) -> Inspection:
+    """Read and check ``source`` (a path, or the Workbook already read) without a
+    spreadsheet engine: every read-phase check of the rule registry, in its order;
+    Unauditable if the file cannot be audited at all. The file is read once."""
     try:
-        book = read_book(path, package=package)
+        wb = Workbook.of(source)
+    except UnreadableFile as exc:
+        raise Unauditable(str(exc)) from exc
+    path = wb.path
+    try:
+        book = wb.book()
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
     except Exception as exc:
         raise Unauditable(f"{path}: not a workbook this tool can read ({type(exc).__name__}: {exc})") from exc
     try:
-        m = models.of_book(path)
+        m = models.of_book(wb)
     except ValueError as exc:
         raise Unauditable(str(exc)) from exc
     missing = [s for s in needed_sheets(m) if s not in book.cells]
@@ -183,39 +269,26 @@ def inspect(path: str | Path, package: Package | None = None) -> Inspection:
         lay, ignore = expected_layout(book.cells, mi, m)
     except (ModelNotFound, ValueError) as exc:
         raise Unauditable(f"{path}: {exc}") from exc
-    findings = []
-    for p in problems:
-        where, _, msg = p.partition(": ")
-        sheet, _, cell = where.partition("!")
-        findings.append(finding("INPUT-NOT-NUMBER", sheet, cell, msg))
-    findings += sanity(book, m)
-    findings += compare_structure(book.cells, lay, ignore)
-    findings += [finding("STRUCT-SHEET-MISSING", c.sheet, "", f"the chart sheet {c.sheet!r} is missing")
-                 for c in m.charts if c.sheet not in book.states]
-    findings += _names(book, m)
-    findings += chart_findings(path, book.cells, m)
-    findings += lint(book, lay)
-    if path.suffix.lower() == ".xlsm":
-        from .vba import vba_problems
-        findings += [finding("VBA-UNEXPECTED", "", "", m) for m in vba_problems(path)]
     expected = None if problems else m.reference(lay.inputs)   # the model's own timeline
-    if expected is not None:
-        findings += _uncovered(lay, expected)
-    return Inspection(path, book, findings, expected, lay)
+    insp = Inspection(path, book, [], expected, lay, wb, m, ignore, problems)
+    for c in CHECKS:
+        if c.phase == "read":
+            insp.findings += c.function(insp)
+    return insp
 
 
-def audit(path: str | Path, lo, package: Package | None = None) -> list[Finding]:
-    """All findings for one workbook. Once the file has passed the package check
-    (``package``, when the caller did it), LibreOffice loads and recalculates it in a
-    worker thread while Python inspects it."""
-    path = Path(path)
+def audit(source, lo) -> list[Finding]:
+    """All findings for one workbook (a path, or the Workbook already read). Once the file
+    has passed the package check, LibreOffice loads and recalculates it in a worker thread
+    while Python inspects the bytes read once."""
     try:
-        package = package or check(path)
+        wb = Workbook.of(source)
     except UnreadableFile as exc:
         raise Unauditable(str(exc)) from exc
+    path = wb.path
     with ThreadPoolExecutor(1) as pool:
         values = pool.submit(lo.recalculate, path)
-        insp = inspect(path, package)
+        insp = inspect(wb)
         try:
             recalculated = values.result()
         except Exception as exc:
@@ -232,6 +305,7 @@ def _one_line(text: str) -> str:
     return " ".join(str(text).split())
 
 
+@check("UNAUDITABLE", phase="file")
 def _unauditable(path, why: str) -> Finding:
     return finding("UNAUDITABLE", str(path), "", _one_line(why))
 
@@ -255,7 +329,7 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
     safe = []
     for p in paths:               # hostile files are refused before anything parses them
         try:
-            safe.append((p, check(p)))
+            safe.append((p, Workbook.read(p)))
         except UnreadableFile as exc:
             results[str(p)] = [_unauditable(p, str(exc))]
         except Exception as exc:
@@ -271,11 +345,11 @@ def audit_files(paths, lo=None, warm: bool = False, progress=None) -> dict[str, 
             results[str(p)] = [_unauditable(p, f"{p}: {exc}")]
         return results
     try:
-        for p, package in safe:
+        for p, wb in safe:
             if progress is not None:
                 progress(str(p))
             try:
-                results[str(p)] = audit(p, lo, package)
+                results[str(p)] = audit(wb, lo)
             except Unauditable as exc:
                 results[str(p)] = [_unauditable(p, str(exc))]
             except Exception as exc:

@@ -157,7 +157,7 @@ def _child(kind: str, path: str, repeats: int) -> dict:
                 "lo_peak_mb": peak}
     if kind == "pandas":
         from .models import of_book
-        from .core.reader import read_book
+        from .core.workbook import read_book
         m = of_book(path)
         whole, only = [], []
         for _ in range(repeats):
@@ -221,7 +221,8 @@ def soffice_convert(book: Path, tmp: Path, repeats: int) -> float:
 
 
 def formula_cells(path: Path) -> int:
-    from .core.reader import Formula, read_cells
+    from .core.reader import Formula
+    from .core.workbook import read_cells
     return sum(isinstance(v, Formula) for cells in read_cells(path).values() for v in cells.values())
 
 

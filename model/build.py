@@ -8,10 +8,11 @@ from pathlib import Path
 
 from . import DEFAULT_DATA, DEFAULT_WORKBOOK, __version__
 from .core.inputs import ModelInputs
+from .errors import ModelError
 from .writer import atomic_path, write
 
 
-class BuildRefused(ValueError):
+class BuildRefused(ModelError, ValueError):
     """The build cannot make what was asked; nothing was written."""
 
 

@@ -10,17 +10,16 @@ the row whose code (column C) is the series' key, across the model's timeline
 """
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from . import models
-from .lenovo import spec
+from .core.formula import normalise_ref
 from .core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL
 from .core.reader import Cells, ModelNotFound, timeline
-from .lenovo.reader import sensitivity_axes
+from .core.workbook import Workbook
 from .rules import Finding, finding
 
 _NS = {
@@ -32,90 +31,55 @@ _NS = {
 _MAX_PART = 16 * 2**20
 
 
-def _xml(z: zipfile.ZipFile, name: str):
-    from defusedxml.ElementTree import fromstring
-    try:
-        info = z.getinfo(name)
-    except KeyError:
+def _xml(wb, name: str):
+    """A part of at most _MAX_PART bytes, parsed (None when absent or larger)."""
+    if not wb.has(name) or wb.info(name).file_size > _MAX_PART:
         return None
-    if info.file_size > _MAX_PART:
-        return None
-    return fromstring(z.read(info))
+    return wb.xml(name)
 
 
-def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """Relationship id -> (type suffix, target part) of ``part``."""
-    folder, name = posixpath.split(part)
-    root = _xml(z, posixpath.join(folder, "_rels", name + ".rels"))
-    out = {}
-    for rel in [] if root is None else root.findall("rel:Relationship", _NS):
-        target = rel.get("Target", "")
-        if rel.get("TargetMode") == "External":
-            continue
-        full = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
-            posixpath.join(folder, target))
-        out[rel.get("Id", "")] = (rel.get("Type", "").rsplit("/", 1)[-1], full)
-    return out
-
-
-def _sheets(z: zipfile.ZipFile):
-    """(name, kind, part) of each sheet in the workbook, in tab order ('worksheet', 'chartsheet')."""
-    wb = _xml(z, "xl/workbook.xml")
-    if wb is None:
-        return
-    wb_rels = _rels(z, "xl/workbook.xml")
-    for sh in wb.iter(f"{{{_NS['m']}}}sheet"):
-        rid = sh.get(f"{{{_NS['r']}}}id", "")
-        if rid in wb_rels:
-            kind, part = wb_rels[rid]
-            yield sh.get("name", ""), kind, part
-
-
-def _drawings(z: zipfile.ZipFile, sheet_part: str) -> list[str]:
-    """The drawing parts of a sheet."""
-    return [drawing for kind, drawing in _rels(z, sheet_part).values() if kind == "drawing"]
-
-
-def read_series(path, m: models.Model | None = None) -> dict[str, list[dict]]:
+def read_series(source, m: models.Model) -> dict[str, list[dict]]:
     """Sheet name -> the series of the charts on it, each {'name', 'values', 'categories'}
-    (reference text as saved, '' when absent)."""
-    m = m or models.get(models.DEFAULT)
+    (reference text as saved, '' when absent); ``source``: a path or the Workbook read."""
+    wb = Workbook.of(source)
     out: dict[str, list[dict]] = {}
-    with zipfile.ZipFile(path) as z:
-        for name, _, sheet_part in _sheets(z):
-            series = []
-            for drawing in _drawings(z, sheet_part):
-                for kind2, chart in _rels(z, drawing).values():
-                    if kind2 != "chart":
-                        continue
-                    root = _xml(z, chart)
-                    for ser in [] if root is None else root.iter(f"{{{_NS['c']}}}ser"):
-                        series.append({
-                            "name": _text(ser, "c:tx"),
-                            "values": _ref(ser, "c:val"),
-                            "categories": _ref(ser, "c:cat"),
-                        })
-            if series or name in {c.sheet for c in m.charts}:
-                out[name] = series
+    for sheet in wb.sheets:
+        name, sheet_part = sheet.name, sheet.part
+        if not sheet_part:
+            continue
+        series = []
+        for drawing in wb.related(sheet_part, "drawing"):
+            for chart in wb.related(drawing, "chart"):
+                root = _xml(wb, chart)
+                for ser in [] if root is None else root.iter(f"{{{_NS['c']}}}ser"):
+                    series.append({
+                        "name": _text(ser, "c:tx"),
+                        "values": _ref(ser, "c:val"),
+                        "categories": _ref(ser, "c:cat"),
+                    })
+        if series or name in {c.sheet for c in m.charts}:
+            out[name] = series
     return out
 
 
 _XDR = "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
 
 
-def zero_size(path) -> list[str]:
+def zero_size(source) -> list[str]:
     """Chart sheets whose chart is anchored at zero size, so that no program shows it (what
-    an openpyxl load-and-save leaves of XlsxWriter's chart sheets); a refresh restores it."""
+    an openpyxl load-and-save leaves of XlsxWriter's chart sheets); a refresh restores it.
+    ``source``: a path or the Workbook read."""
+    wb = Workbook.of(source)
     out = []
-    with zipfile.ZipFile(path) as z:
-        for name, kind, part in _sheets(z):
-            if kind != "chartsheet":
-                continue
-            for drawing in _drawings(z, part):
-                root = _xml(z, drawing)
-                for ext in [] if root is None else root.findall(f"{{{_XDR}}}absoluteAnchor/{{{_XDR}}}ext"):
-                    if ext.get("cx") == "0" and ext.get("cy") == "0":
-                        out.append(name)
+    for sheet in wb.sheets:
+        name, kind, part = sheet.name, sheet.kind, sheet.part
+        if kind != "chartsheet" or not part:
+            continue
+        for drawing in wb.related(part, "drawing"):
+            root = _xml(wb, drawing)
+            for ext in [] if root is None else root.findall(f"{{{_XDR}}}absoluteAnchor/{{{_XDR}}}ext"):
+                if ext.get("cx") == "0" and ext.get("cy") == "0":
+                    out.append(name)
     return out
 
 
@@ -135,9 +99,7 @@ def _text(ser, tag: str) -> str:
     return (f.text or "").strip('"') if f is not None else ""
 
 
-def norm(ref: str) -> str:
-    """A reference as compared: no '=', '$', quotes, workbook prefix ('[0]!'), upper case."""
-    return re.sub(r"^\[\d+\]!", "", ref.lstrip("=").replace("$", "").replace("'", "")).upper()
+norm = normalise_ref       # model.core.formula
 
 
 def _span(sheet, r0, r1, a, b) -> str:
@@ -145,18 +107,17 @@ def _span(sheet, r0, r1, a, b) -> str:
            f"{xl_rowcol_to_cell(r1, b, True, True)}"
 
 
-def row_refs(cells: dict[str, Cells], m: models.Model | None = None) -> dict[str, str]:
+def row_refs(cells: dict[str, Cells], m: models.Model) -> dict[str, str]:
     """Every coded row of Inputs and Calculations, and 'Periods' (the Inputs header), as an
     absolute reference over the model's timeline (the Calculations header), found from the
     workbook's own codes and labels: what a chart series or a defined name should refer to."""
-    m = m or models.get(models.DEFAULT)
     pattern = re.compile(m.period_regex)
     cols = sorted(timeline(m.calcs, cells[m.calcs], pattern).cols.values())
     if not cols:
         raise ModelNotFound(f"{m.calcs}: no quarters on the timeline")
     c0, c1 = cols[0], cols[-1]
     out = {}
-    for sheet in (m.calcs, m.inputs, spec.CHART_DATA):
+    for sheet in (m.calcs, m.inputs, m.chart_data):
         if sheet not in cells:
             continue
         tl = timeline(sheet, cells[sheet], pattern)
@@ -166,43 +127,42 @@ def row_refs(cells: dict[str, Cells], m: models.Model | None = None) -> dict[str
     return out
 
 
-def expected_series(cells: dict[str, Cells], m: models.Model | None = None
+def expected_series(cells: dict[str, Cells], m: models.Model
                     ) -> tuple[dict[str, str], set[str]]:
     """Series key -> the reference it should plot (row_refs; a sensitivity series is its
     column of the grid); and the references a category axis may use."""
-    m = m or models.get(models.DEFAULT)
     rows = row_refs(cells, m)
     want = {}
-    if not m.sensitivity:
+    if not m.sensitivity or m.sensitivity_axes is None:
         for ch in m.charts:
             want.update({s.key: rows[s.key] for s in ch.series if s.key in rows})
         return want, {m.period_name.upper(), norm(rows["Periods"])}
-    _, hr, margins, _, g0 = sensitivity_axes(cells[spec.SENS])
+    _, hr, margins, _, g0 = m.sensitivity_axes(cells[m.sensitivity])
     for ch in m.charts:
         for s in ch.series:
             if s.key.startswith("sens:"):
                 j = int(s.key.split(":")[1])
-                want[s.key] = _span(spec.SENS, hr + 1, hr + len(margins), g0 + j, g0 + j)
+                want[s.key] = _span(m.sensitivity, hr + 1, hr + len(margins), g0 + j, g0 + j)
             elif s.key in rows:
                 want[s.key] = rows[s.key]
     cats = {"PERIODS", norm(rows["Periods"]),
-            norm(_span(spec.SENS, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
+            norm(_span(m.sensitivity, hr + 1, hr + len(margins), g0 - 1, g0 - 1))}
     return want, cats
 
 
-def chart_findings(path, cells: dict[str, Cells], m: models.Model | None = None) -> list[Finding]:
+def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Finding]:
     """CHART-SERIES findings: each model series present, on its row, over the whole timeline;
     no series plotting anything else (empty spacer series excepted). A chart none of whose
     series is a timeline row (a scatter of single cells) is left to the recompute."""
-    m = m or models.get(models.DEFAULT)
     try:
         want, cats = expected_series(cells, m)
-        found = read_series(path, m)
+        wb = Workbook.of(source)
+        found = read_series(wb, m)
     except (ModelNotFound, KeyError, zipfile.BadZipFile, ValueError, SyntaxError) as exc:
         return [finding("CHART-SERIES", "", "", f"the charts could not be checked ({exc})")]
     out = [finding("CHART-SERIES", name, "", "the chart is anchored at zero size, so no program shows "
                    "it (an openpyxl save does this to chart sheets); a refresh restores its size")
-           for name in zero_size(path)]
+           for name in zero_size(wb)]
     r_blank = FIRST_BODY_ROW - 1
     first = xl_rowcol_to_cell(r_blank, FIRST_PERIOD_COL)
     spacer = re.compile(rf"^{re.escape(norm(m.inputs))}!{first}:[A-Z]+{r_blank + 1}$")

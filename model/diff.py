@@ -18,7 +18,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import models
 from .core.grid import is_input
-from .core.reader import Cells, Formula, ModelNotFound, read_book, timeline
+from .core.reader import Cells, Formula, ModelNotFound, timeline
+from .core.workbook import Workbook
 from .core.formula import normalise
 from .structure import expected_layout
 
@@ -124,12 +125,10 @@ def _moved(a, b) -> bool:
 def diff(old_path, new_path, engine=None) -> list[Change]:
     """Changes from ``old_path`` to ``new_path``; values moved only when a LibreOffice
     ``engine`` is given."""
-    book_a, book_b = read_book(old_path, styles=False), read_book(new_path, styles=False)
+    wa, wb = Workbook.read(old_path), Workbook.read(new_path)     # each file read once
+    book_a, book_b = wa.book(styles=False), wb.book(styles=False)
     old, new = book_a.cells, book_b.cells
-    try:
-        ma, mb = models.of_book(old_path), models.of_book(new_path)
-    except ValueError:
-        ma = mb = models.get(models.DEFAULT)
+    ma, mb = models.of_book(wa), models.of_book(wb)
     # sheets by name, chart sheets included: LibreOffice saves a chart sheet as a worksheet
     # holding the chart, which is the same sheet to the person reading it
     sa, sb = list(book_a.states), list(book_b.states)

@@ -17,11 +17,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ModelError
+
 _UNO_PATHS = ("/usr/lib/python3/dist-packages", "/usr/lib/libreoffice/program")
 FORMULA_RESULT_ERROR = 4   # com.sun.star.sheet.FormulaResult.ERROR
 
 
-class EngineUnavailable(RuntimeError):
+class EngineUnavailable(ModelError, RuntimeError):
     """LibreOffice or its Python bridge is not installed."""
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .errors import ModelError
+
 STAMP_MODEL = "isg_model"         # custom document property: which model built the workbook
 DEFAULT = "lenovo_isg"            # a workbook without the stamp (0.1.0, 0.2.0) is this one
 
@@ -53,12 +55,21 @@ class Model:
     reference: Callable           # ModelInputs -> the independent recompute
     compare: Callable             # (expected, values, errors, lay) -> [Mismatch]
     cached: Callable              # (Layout, expected) -> {(sheet, r, c): value}
-    input_rows: Callable | None = None   # (keys, first) -> input rows in order (default Lenovo's)
+    input_rows: Callable          # (keys, first) -> input rows in order
     check_rows: tuple = ()
     scalars: tuple = ()           # spec.Scalar values on the Assumptions sheet (column E)
     scenario_rows: tuple = ()     # spec.ScenarioRow values: margin rows per quarter on Assumptions
     sensitivity: str | None = None   # the sensitivity sheet, if the model has one
-    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button        # spec Check values (key, label, warning) on the Checks sheet
+    macro_twin: bool = False      # builds an .xlsm twin with the xlwings Refresh button
+    button_cell: tuple = (2, 1)   # the twin's Refresh button on the Cover (row, column; 0-based)
+    stamped: bool = True          # writes its key into the workbook (STAMP_MODEL); the Lenovo
+                                  # workbook stays as releases before 0.3.0 stamped it (without)
+    chart_data: str = "Chart data"   # the sheet the charts plot (#N/A there is a gap, on purpose)
+    sensitivity_axes: Callable | None = None   # sensitivity cells -> (quarter row, header row,
+                                               # margins, intensities, first grid column)
+    sensitivity_ranges: tuple = ()   # valid (margin range, intensity range) of the grid's axes
+    assumption_figures: dict = field(default_factory=dict)   # scenario row key -> the data
+                                  # figure (Sources key) that feeds it, e.g. Lenovo's Base margin
     print_scale: int = 60         # timeline sheets: percent
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
@@ -79,10 +90,14 @@ class Model:
 _CACHE: dict[str, Model] = {}
 
 
+class UnknownModel(ModelError, ValueError):
+    """No registered model of that name (the message names the known ones)."""
+
+
 def get(key: str) -> Model:
-    """The model called ``key``; ValueError naming the known ones otherwise."""
+    """The model called ``key``; UnknownModel (a ValueError) naming the known ones otherwise."""
     if key not in REGISTRY:
-        raise ValueError(f"no model {key!r} (known: {', '.join(REGISTRY)})")
+        raise UnknownModel(f"no model {key!r} (known: {', '.join(REGISTRY)})")
     if key not in _CACHE:
         mod, _, fn = REGISTRY[key].partition(":")
         _CACHE[key] = getattr(importlib.import_module(mod), fn)()
@@ -98,29 +113,31 @@ def key_of(props: dict) -> str:
     return str(props.get(STAMP_MODEL) or DEFAULT)
 
 
-def of_book(path) -> Model:
-    """The model that built the workbook at ``path``, from its stamp; a workbook without
-    one is the Lenovo model (every release before 0.3.0 built only that)."""
-    from .patch import ZipPackage, custom_properties
+def of_book(source) -> Model:
+    """The model that built the workbook ``source`` (a model.core.workbook.Workbook already
+    read, or a path), from its stamp; a workbook without one is the Lenovo model (every
+    release before 0.3.0 built only that)."""
+    from .core.workbook import Workbook
     try:
-        props = custom_properties(ZipPackage(Path(path)))
+        wb = Workbook.of(source)
+        props = wb.custom_properties
     except Exception:            # unreadable: the caller's own read reports why
-        props = {}
+        wb, props = None, {}
+    where = getattr(source, "path", source)
     key = key_of(props)
-    if STAMP_MODEL not in props:         # unstamped (or the stamp was lost): by its sheets
-        key = _by_sheets(path) or key
+    if STAMP_MODEL not in props and wb is not None:   # unstamped (or the stamp was lost): by its sheets
+        key = _by_sheets(wb) or key
     if key not in REGISTRY:
-        raise ValueError(f"{path}: built by a model this version does not know ({key!r}); "
-                         f"known: {', '.join(REGISTRY)}")
+        raise UnknownModel(f"{where}: built by a model this version does not know ({key!r}); "
+                           f"known: {', '.join(REGISTRY)}")
     return get(key)
 
 
-def _by_sheets(path) -> str | None:
-    """The model whose worksheets the workbook at ``path`` has, when it is not Lenovo's
+def _by_sheets(wb) -> str | None:
+    """The model whose worksheets the workbook ``wb`` has, when it is not Lenovo's
     (a stamp dropped by some program must not make the peers workbook a broken Lenovo one)."""
-    from .patch import ZipPackage, sheet_order
     try:
-        have = set(sheet_order(ZipPackage(Path(path))))
+        have = set(wb.sheet_names)
     except Exception:
         return None
     if set(get(DEFAULT).worksheets) <= have:

@@ -35,6 +35,7 @@ from openpyxl.formula.translate import Translator
 from openpyxl.utils.cell import column_index_from_string, get_column_letter, range_boundaries
 
 from .core.grid import is_input
+from .errors import ModelError
 from .core.layout import Cell, Layout
 from .core.reader import Formula
 from .core.formula import normalise
@@ -58,7 +59,7 @@ def q(tag: str, ns: str = NS) -> str:
     return f"{{{ns}}}{tag}"
 
 
-class PatchConflict(ValueError):
+class PatchConflict(ModelError, ValueError):
     """The model needs a cell that holds a person's own content; ``cells`` says where."""
 
     def __init__(self, message: str, cells: list[str]):
@@ -79,6 +80,17 @@ class ZipPackage:
         self._xml: dict[str, etree._Element] = {}
         self.dirty: set[str] = set()
         self.removed: set[str] = set()
+
+    @classmethod
+    def of(cls, wb) -> "ZipPackage":
+        """The package of a workbook already read (model.core.workbook.Workbook): its parts
+        as inflated there, no second read of the file."""
+        import copy
+        self = cls.__new__(cls)
+        self.infos = [copy.copy(i) for i in wb.infos.values()]
+        self.raw = dict(wb.parts())
+        self._xml, self.dirty, self.removed = {}, set(), set()
+        return self
 
     def has(self, part: str) -> bool:
         return part in self.raw and part not in self.removed

@@ -27,22 +27,21 @@ from pathlib import Path
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import __version__, models
-from .lenovo import spec
+from .errors import ModelError
 from .core.dataset import Dataset, Period
 from .core.inputs import Entry, ModelInputs, describe, same_value
-from .lenovo.inputs import input_rows
 from .core.package import UnreadableFile
 from .patch import (
     Patch,
     PatchConflict,
     ZipPackage,
     apply,
-    custom_properties,
     set_custom_properties,
     sheet_order,
 )
 from .releases import OLDEST, known, new_since
-from .core.reader import WITHDRAWN, ModelNotFound, read_book, source_order, timeline
+from .core.reader import WITHDRAWN, ModelNotFound, source_order, timeline
+from .core.workbook import Workbook
 from .charts import zero_size
 from .core.grid import is_input
 from .rules import Finding
@@ -53,7 +52,7 @@ KEEP_BACKUPS = 5
 BACKUP_DIR = ".backup"
 
 
-class RefreshRefused(RuntimeError):
+class RefreshRefused(ModelError, RuntimeError):
     """The refresh did not run; the workbook is untouched. ``findings`` says why, cell by cell."""
 
     def __init__(self, message: str, findings: list[Finding] | None = None):
@@ -162,11 +161,10 @@ def _merge_cell(where: str, what: str, w: Entry | None, d: Entry | None, cleared
 
 
 def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, rep: Report,
-          where, known: set | None = None, m: models.Model | None = None) -> ModelInputs:
+          where, known: set | None, m: models.Model) -> ModelInputs:
     """The refreshed inputs: data figures where nobody typed, people's values where they did.
     ``known`` are the quarters already on the model's timeline (default: all of ``wb``'s);
-    ``m`` the model (default: Lenovo's)."""
-    m = m or models.get(models.DEFAULT)
+    ``m`` the model."""
     periods = sorted(set(wb.periods) | set(fresh.periods))
     periods = [periods[0].shifted(i) for i in range(periods[-1].index - periods[0].index + 1)]
     known = set(wb.periods) if known is None else known
@@ -188,9 +186,9 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
             elif w is not None and w.basis == "assumption":   # the default, untouched
                 e = w if d_data is None else d_data
                 if d_data is not None:
-                    rep.added.append(f"{where(spec.ASSUMPTIONS, *pk)} {s.key} {p.label} = {d.value:g}")
+                    rep.added.append(f"{where(m.assumptions, *pk)} {s.key} {p.label} = {d.value:g}")
             else:
-                e = _merge_cell(where(spec.ASSUMPTIONS, *pk), f"{s.key} {p.label}", w, d_data,
+                e = _merge_cell(where(m.assumptions, *pk), f"{s.key} {p.label}", w, d_data,
                                 pk in cleared, take_data, rep)
                 if e is None and d is not None and not take_data and pk not in cleared:
                     e = d                                       # withdrawn: back to the default
@@ -200,16 +198,17 @@ def merge(wb: ModelInputs, cleared: set, fresh: ModelInputs, take_data: bool, re
     ends.update(fresh.period_ends)
     return replace(wb, periods=periods, period_ends=ends, figures=figures, scenarios=scenarios,
                    quotes=dict(fresh.quotes),
-                   rows=(m.input_rows or input_rows)({r.key for r in wb.rows} | {k for _, k in figures},
-                                                     [r.key for r in wb.rows]))
+                   rows=m.input_rows({r.key for r in wb.rows} | {k for _, k in figures}, [r.key for r in wb.rows]))
 
 
 _BACKUP_STAMP = r"\d{8}-\d{6}-\d{6}"
 
 
-def _backup(book: Path, now: datetime) -> Path:
-    """Copy ``book`` to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix>, never
-    over another backup."""
+def _backup(wb: Workbook, now: datetime) -> Path:
+    """Copy the workbook (its bytes as read, which the lock and the fingerprint show are the
+    file's) to .backup/<stem>.<UTC time to the microsecond>[-n]<suffix>, never over another
+    backup."""
+    book = wb.path
     folder = book.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     base = f"{book.stem}.{now:%Y%m%d-%H%M%S-%f}"
@@ -218,7 +217,8 @@ def _backup(book: Path, now: datetime) -> Path:
         n += 1
         dest = folder / f"{base}-{n}{book.suffix}"
     with atomic_path(dest) as tmp:
-        shutil.copy2(book, tmp)
+        Path(tmp).write_bytes(wb.data)
+        shutil.copystat(book, tmp)
     return dest
 
 
@@ -296,8 +296,13 @@ def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = 
     if not link.exists():
         raise RefreshRefused(f"{link}: no such workbook; build it first with python -m model build")
     book = link.resolve()          # a symlinked workbook: its target gets the update
+    seen = _fingerprint(book)
     try:
-        m = models.of_book(book)
+        wb = Workbook.read(book)   # the one read of the file (again only if it changes below)
+    except UnreadableFile as exc:
+        raise RefreshRefused(f"{exc}; nothing was changed") from exc
+    try:
+        m = models.of_book(wb)
     except ValueError as exc:
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     if data is None:
@@ -305,13 +310,15 @@ def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = 
     ds: Dataset = m.load(tuple(data) if isinstance(data, (list, tuple)) else (data,))
     with _exclusive(book, wait):
         _clean_temps(book)
-        seen = _fingerprint(book)
-        data_bytes = _refresh(book, ds, rep, take_data, force,
+        if _fingerprint(book) != seen:        # saved again before we held the lock: read that
+            seen = _fingerprint(book)
+            wb = Workbook.read(book)
+        data_bytes = _refresh(wb, ds, rep, take_data, force,
                               now or datetime.now(timezone.utc).replace(tzinfo=None), m)
         if data_bytes is None:
             return rep
         try:
-            rep.backup = _backup(book, now or datetime.now(timezone.utc).replace(tzinfo=None))
+            rep.backup = _backup(wb, now or datetime.now(timezone.utc).replace(tzinfo=None))
         except OSError as exc:
             raise WriteError(f"{book}: cannot keep a backup before refreshing ({exc.strerror or exc}); "
                              "the workbook is unchanged") from exc
@@ -335,25 +342,27 @@ def refresh(book: str | Path, data=None, take_data: bool = False, force: bool = 
         return rep
 
 
-def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
+def _refresh(file: Workbook, ds: Dataset, rep: Report, take_data: bool, force: bool,
              now: datetime, m: models.Model):
-    """Read, merge and patch; returns the new file's bytes, or None when nothing changes."""
+    """Merge and patch the workbook read once (``file``); returns the new file's bytes, or
+    None when nothing changes."""
+    book = file.path
     try:
-        read = read_book(book, styles=False)
+        read = file.book(styles=False)
         sheets = read.cells
     except UnreadableFile as exc:
         raise RefreshRefused(f"{exc}; nothing was changed") from exc
     except Exception as exc:   # not a zip, not a workbook, damaged: say so, touch nothing
         raise RefreshRefused(f"{book}: cannot be read as a workbook ({exc})") from exc
-    pkg = ZipPackage(book)
-    props = custom_properties(pkg)
+    pkg = ZipPackage.of(file)
+    props = file.custom_properties
     version = props.get(STAMP_VERSION)
     if version and _newer(version, __version__):
         raise RefreshRefused(f"{book}: built by model {version}, newer than this one ({__version__}); "
                              "refresh it with that version (pip install -U), so nothing it added is "
                              "lost. Nothing was changed.")
     release_sheets = known(version or OLDEST, m.key)["sheets"]
-    present = set(sheets) | _all_sheets(pkg)
+    present = set(sheets) | set(file.sheet_names)
     missing = [s for s in m.worksheets + tuple(c.sheet for c in m.charts) if s not in present
                and (s in release_sheets or not release_sheets)]   # not new in this release
     if missing:
@@ -411,7 +420,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
                    and wb.provenance.get("Built from") == describe(ds) and not rep.new_periods)
     new = m.lay_out(merged, order)
     stamp = {STAMP_VERSION: __version__, STAMP_LAYOUT: new.digest}
-    if same_inputs and not findings and not upgrade and stamp_now == stamp and not zero_size(book):
+    if same_inputs and not findings and not upgrade and stamp_now == stamp and not zero_size(file):
         return None
     if not same_inputs:
         merged.provenance["Built from"] = describe(ds)
@@ -420,7 +429,7 @@ def _refresh(book: Path, ds: Dataset, rep: Report, take_data: bool, force: bool,
     built = render(new)
     order = sheet_order(ZipPackage(io.BytesIO(built)))
     new_sheets, new_names = new_since(version, [s for s in order if s not in sheets
-                                                and s not in _all_sheets(pkg)], new.names, m.key)
+                                                and s not in file.sheet_names], new.names, m.key)
     try:
         rep.patch = apply(pkg, sheets, old, new, built,
                           force={f"{f.sheet}!{f.cell}" for f in findings} | upgrade,
@@ -455,10 +464,6 @@ def _name_new_rows(rep: Report, lay) -> None:
     rep.added = [pat.sub(cell, a) for a in rep.added]
 
 
-def _all_sheets(pkg: ZipPackage) -> set[str]:
-    return set(sheet_order(pkg))
-
-
 def _moved(sheets, lay) -> list[str]:
     """Model rows (by their code) and quarters (by their header) that are not where the
     layout has them, each as 'Sheet: what is at row/column N, expected M'."""
@@ -468,7 +473,7 @@ def _moved(sheets, lay) -> list[str]:
     for name in m.timeline_sheets:
         tl = timeline(name, sheets[name], pattern)
         for key, (sheet, r) in lay.row_of.items():
-            code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
+            code = next((s.scenario for s in m.scenario_rows if s.key == key), key)
             if sheet == name and code in tl.rows and tl.rows[code] != r:
                 out.append(f"{name}: row {code!r} is at row {tl.rows[code] + 1}, "
                            f"the model has it at row {r + 1}")
@@ -506,11 +511,11 @@ def _old_model_cells(sheets, lay, version: str | None, m: models.Model) -> set[s
 _MODEL_CELL_RULES = {"STRUCT-OVERTYPED", "STRUCT-FORMULA"}
 
 
-def _cell_of(tl, period: Period, key: str, m: models.Model | None = None) -> str:
+def _cell_of(tl, period: Period, key: str, m: models.Model) -> str:
     """Where a figure is (for messages): its cell, also for a quarter the refresh adds to
     the right of the timeline; '(new row KEY)' for a row the refresh adds."""
-    parse_label = (m or models.get(models.DEFAULT)).parse_label
-    code = next((s.scenario for s in spec.SCENARIO_ROWS if s.key == key), key)
+    parse_label = m.parse_label
+    code = next((s.scenario for s in m.scenario_rows if s.key == key), key)
     r, c = tl.rows.get(code), tl.cols.get(period.label)
     if c is None and tl.cols:
         last = max(tl.cols, key=tl.cols.get)

@@ -123,7 +123,8 @@ def is_old_model(version: str | None, sheet: str, r: int, c: int, content,
 def record(path: str | Path) -> dict:
     """The formulas and labels of a workbook a release built, as ``known`` reads them."""
     from .models import of_book
-    from .core.reader import Formula, read_book
+    from .core.reader import Formula
+    from .core.workbook import read_book
     SOURCES = of_book(path).sources
     formulas: dict[str, set] = {}
     texts: dict[str, set] = {}

@@ -18,10 +18,8 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import models
 from .core import formats
-from .lenovo import spec
 from .core.reader import Book, ModelNotFound, sources, timeline
-from .lenovo.reader import sensitivity_axes
-from .core.grid import C_UNIT, C_VALUE
+from .core.grid import C_UNIT, C_VALUE, OVERRIDE_NOTE
 from .rules import Finding, finding
 
 MARGIN_RANGE = (-1.0, 1.0)
@@ -79,10 +77,9 @@ def shown_text(number_format: str) -> str:
     return "".join(out)
 
 
-def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
+def sanity(book: Book, m: models.Model) -> list[Finding]:
     """Input sanity findings for the Inputs, Assumptions and Sensitivity sheets of the
-    model ``m`` (default: Lenovo's)."""
-    m = m or models.get(models.DEFAULT)
+    model ``m``."""
     out: list[Finding] = []
     try:
         pattern = re.compile(m.period_regex)
@@ -96,7 +93,7 @@ def sanity(book: Book, m: models.Model | None = None) -> list[Finding]:
     margin_rows = [(m.inputs, tl, key, key) for key, r in tl.rows.items()
                    if "." in key and inp.get((r, C_UNIT)) == "%"]
     margin_rows += [(m.assumptions, atl, s.scenario,
-                     "Group-exCSP.gross_margin_pct" if s.key == "excsp_base" else s.key)
+                     m.assumption_figures.get(s.key, s.key))
                     for s in m.scenario_rows if s.scenario in atl.rows]
     lo, hi = MARGIN_RANGE
     for sheet, t, code, _ in margin_rows:
@@ -141,10 +138,10 @@ def source_differs(book: Book, tl, atl, srcs, m: models.Model) -> list[Finding]:
     Inputs row whose note says 'override: <reason>'."""
     out: list[Finding] = []
     inp, ass = book.cells[m.inputs], book.cells[m.assumptions]
-    override = re.compile(spec.OVERRIDE_NOTE, re.I)
+    override = re.compile(OVERRIDE_NOTE, re.I)
     rows = [(m.inputs, inp, tl, key, key) for key in tl.rows if "." in key]
-    if "Base" in atl.rows and m.scenario_rows:
-        rows.append((m.assumptions, ass, atl, "Base", "Group-exCSP.gross_margin_pct"))
+    rows += [(m.assumptions, ass, atl, s.scenario, m.assumption_figures[s.key])
+             for s in m.scenario_rows if s.key in m.assumption_figures and s.scenario in atl.rows]
     for sheet, cells, t, code, src_key in rows:
         r = t.rows[code]
         note = cells.get((r, C_VALUE)) if sheet == m.inputs else None
@@ -182,14 +179,15 @@ def out_of_range(book: Book, atl, m: models.Model) -> list[Finding]:
             test(m.assumptions, atl.rows[s.key], C_VALUE, s.key, s.unit,
                  _number(ass.get((atl.rows[s.key], C_VALUE))), s.valid)
     sens = book.cells.get(m.sensitivity) if m.sensitivity else None
-    if sens is None:
+    if sens is None or m.sensitivity_axes is None:
         return out
     try:
-        _, hr, margins, ints, c0 = sensitivity_axes(sens)
+        _, hr, margins, ints, c0 = m.sensitivity_axes(sens)
     except ModelNotFound:
         return out
+    margin_range, intensity_range = m.sensitivity_ranges
     for i, mg in enumerate(margins):
-        test(spec.SENS, hr + 1 + i, 4, "the sensitivity's ex-CSP margin", "%", mg, spec.SENS_MARGIN_RANGE)
+        test(m.sensitivity, hr + 1 + i, 4, "the sensitivity's ex-CSP margin", "%", mg, margin_range)
     for j, k in enumerate(ints):
-        test(spec.SENS, hr, c0 + j, "the sensitivity's opex intensity", "x", k, spec.SENS_INTENSITY_RANGE)
+        test(m.sensitivity, hr, c0 + j, "the sensitivity's opex intensity", "x", k, intensity_range)
     return out

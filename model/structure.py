@@ -5,6 +5,8 @@ are not compared here.
 """
 from __future__ import annotations
 
+import re
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .core.grid import C_NOTE, LINK_TEXT, is_input
@@ -37,16 +39,13 @@ def _same(have, want) -> bool:
     return have == want
 
 
-def expected_layout(sheets: dict[str, Cells], mi, m=None) -> tuple[Layout, dict[str, set[int]]]:
+def expected_layout(sheets: dict[str, Cells], mi, m) -> tuple[Layout, dict[str, set[int]]]:
     """The layout the workbook should have for its own inputs, on the model's timeline
     (the Calculations header); quarters a person typed beyond it on Inputs are theirs,
-    returned as columns to leave out of the comparison. ``m``: the model (default Lenovo's)."""
-    import re
+    returned as columns to leave out of the comparison. ``m``: the model."""
     from dataclasses import replace
 
-    from . import models
     from .core.reader import source_order, timeline
-    m = m or models.get(models.DEFAULT)
     pattern = re.compile(m.period_regex)
     model = set(timeline(m.calcs, sheets[m.calcs], pattern).cols) if m.calcs in sheets else set()
     keep = [p for p in mi.periods if p.label in model] or mi.periods
@@ -66,7 +65,7 @@ def _linked_rows(sheets: dict[str, Cells], lay) -> set[tuple[int, int]]:
     from .core.reader import ModelNotFound, sources, timeline
     m = lay.spec
     try:
-        tl = timeline(m.inputs, sheets[m.inputs])
+        tl = timeline(m.inputs, sheets[m.inputs], re.compile(m.period_regex))
     except (KeyError, ModelNotFound):
         return set()
     keys = {k for _, k in sources(sheets.get(m.sources, {}))}

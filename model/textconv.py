@@ -22,45 +22,15 @@ why, so that ``git log -p`` goes on past it.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
-_LITERAL = re.compile(r'("(?:[^"]|"")*"|\'(?:[^\']|\'\')*\')')     # "text" or 'Sheet name'
-_PREFIX = re.compile(r"_xl(?:fn|ws|pm)\.", re.I)
-_PLAIN_SHEET = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
-_CELL_LIKE = re.compile(r"(?:[A-Za-z]{1,3}[0-9]+|[RrCc][0-9]*|TRUE|FALSE)", re.I)
+from .core.formula import canonical, sheet_ref
 
-
-def sheet_ref(name: str) -> str:
-    """A sheet name as a formula would write it: quoted only when it must be."""
-    if _PLAIN_SHEET.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
-        return name
-    return "'" + name.replace("'", "''") + "'"
-
-
-def _space(m: re.Match) -> str:
-    """Spaces go, except one between two references ('A1:B9 B2:C3'), the intersection operator."""
-    text, i, j = m.string, m.start(), m.end()
-    keep = i > 0 and j < len(text) and re.match(r"[\w$)]", text[i - 1]) and re.match(r"[\w$(]", text[j])
-    return " " if keep else ""
-
-
-def formula(text: str) -> str:
-    """Formula text with the differences between programs taken out (see above)."""
-    parts = []
-    for part in _LITERAL.split(text.lstrip("=")):
-        if part.startswith('"'):
-            parts.append(part)
-        elif part.startswith("'"):                 # a quoted sheet name
-            name = part[1:-1].replace("''", "'")
-            parts.append(sheet_ref(name))
-        else:
-            parts.append(re.sub(r"\s+", _space, _PREFIX.sub("", part)))
-    return "=" + "".join(parts)
+formula = canonical          # the text form of a formula (model.core.formula)
 
 
 def number(v: float | int) -> str:
@@ -84,20 +54,6 @@ def value(v) -> str:
     return json.dumps(str(v), ensure_ascii=False)
 
 
-def _sheet_order(path: Path) -> list[tuple[str, str]]:
-    """(name, state) of every sheet, in the order of xl/workbook.xml (charts included)."""
-    import zipfile
-
-    from defusedxml.ElementTree import fromstring
-    with zipfile.ZipFile(path) as z:
-        root = fromstring(z.read("xl/workbook.xml"))
-    out = []
-    for el in root.iter():
-        if el.tag.rsplit("}", 1)[-1] == "sheet":
-            out.append((el.get("name", ""), el.get("state") or "visible"))
-    return out
-
-
 def _name_ref(text: str) -> str:
     return formula(text)[1:]
 
@@ -105,14 +61,13 @@ def _name_ref(text: str) -> str:
 def lines(path: str | Path) -> list[str]:
     """The text form of the workbook at ``path`` (any file name: git passes temp files).
     Raises model.core.package.UnreadableFile for a file the tool will not open."""
-    from .core.package import UnreadableFile, check
-    from .core.reader import read_book
+    from .core.package import UnreadableFile
+    from .core.workbook import Workbook
     path = Path(path)
-    package = check(path)                 # hostile or damaged files are refused first
+    wb = Workbook.read(path)              # once; hostile or damaged files are refused first
     try:
-        with open(path, "rb") as fh:      # a file object: whatever its suffix, read as a zip
-            book = read_book(fh, styles=False, package=package)
-        order = _sheet_order(path)
+        book = wb.book(styles=False)
+        order = [(s.name, s.state) for s in wb.sheets]
     except Exception as exc:
         raise UnreadableFile(f"{path}: not a workbook this tool can read "
                              f"({type(exc).__name__}: {exc})") from exc

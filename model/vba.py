@@ -38,10 +38,13 @@ def vba_project() -> Path:
     return tmp
 
 
-def macros(path: str | Path) -> dict[str, str]:
-    """Module name -> VBA source of a workbook, read with oletools (nothing is run)."""
+def macros(path) -> dict[str, str]:
+    """Module name -> VBA source of a workbook (a path, or a model.core.workbook.Workbook
+    already read), read with oletools (nothing is run)."""
     from oletools.olevba import VBA_Parser
-    parser = VBA_Parser(str(path))
+    data = getattr(path, "data", None)
+    parser = VBA_Parser(str(getattr(path, "path", path)), data=data) if data is not None \
+        else VBA_Parser(str(path))
     try:
         if not parser.detect_vba_macros():
             return {}
@@ -50,7 +53,7 @@ def macros(path: str | Path) -> dict[str, str]:
         parser.close()
 
 
-def vba_problems(path: str | Path) -> list[str]:
+def vba_problems(path) -> list[str]:
     """What is wrong with a workbook's macros: unexpected modules, auto-run entry points."""
     found = macros(path)
     out = [f"unexpected VBA module {m!r}" for m in sorted(set(found) - EXPECTED_MODULES)]

@@ -17,15 +17,15 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
 from .core import formats, grid
 from .core import spec as core_spec
-from .lenovo import spec
 from .core.grid import Role, parse_style
 from .core.layout import Layout
-from .models import DEFAULT as DEFAULT_MODEL, STAMP_MODEL
+from .errors import ModelError
+from .models import STAMP_MODEL
 
 INPUT_FONT = "#0000FF"
 
 
-class WriteError(OSError):
+class WriteError(ModelError, OSError):
     """The workbook could not be written; the file on disk is unchanged."""
 
 
@@ -133,7 +133,7 @@ def _series_ref(lay: Layout, key: str) -> str:
     j = key.split(":")[1]
     c = c0 - 1 if j == "axis" else c0 + int(j)
     n = len(lay.inputs.sens_margins)
-    return (f"{quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(r0, c, True, True)}:"
+    return (f"{quote_sheetname(lay.spec.sensitivity)}!{xl_rowcol_to_cell(r0, c, True, True)}:"
             f"{xl_rowcol_to_cell(r0 + n - 1, c, True, True)}")
 
 
@@ -206,7 +206,7 @@ def _chart(wb, lay: Layout, c: core_spec.Chart):
         chart.combine(sub)
     if c.sheet == "Chart Sensitivity" and "sens_title" in lay.scalar_at:
         _, tr, tc = lay.scalar_at["sens_title"]      # follows the chosen quarter (cached: the build's)
-        chart.set_title({"name": f"={quote_sheetname(spec.SENS)}!{xl_rowcol_to_cell(tr, tc, True, True)}",
+        chart.set_title({"name": f"={quote_sheetname(lay.spec.sensitivity)}!{xl_rowcol_to_cell(tr, tc, True, True)}",
                          "name_font": {"size": 14},
                          "data": ["CSP operating profit by ex-CSP margin and opex intensity ($M), "
                                   f"{lay.inputs.sens_quarter}"]})
@@ -267,7 +267,7 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
         "comments": f"Built from {lay.inputs.provenance.get('Built from', '')}"})
     wb.set_custom_property(STAMP_VERSION, __version__)
     wb.set_custom_property(STAMP_LAYOUT, lay.digest)
-    if m.key != DEFAULT_MODEL:       # the Lenovo workbook stays as earlier releases stamped it
+    if m.stamped:                    # (the Lenovo workbook stays as earlier releases stamped it)
         wb.set_custom_property(STAMP_MODEL, m.key)
     formats: dict[str, object] = {}
 
@@ -290,7 +290,7 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
         if name == m.cover:
             if vba_project is not None:
                 from .vba import BUTTON_MACRO
-                ws.insert_button(*spec.BUTTON_CELL, {
+                ws.insert_button(*m.button_cell, {
                     "macro": BUTTON_MACRO, "caption": "Refresh", "width": 140, "height": 26,
                     "description": "Refresh from the data file, keeping your edits (xlwings)"})
         if name == chart_after:

@@ -217,6 +217,7 @@ def test_a_stale_cached_value_is_caught_although_the_formula_is_right(lo, clean,
     assert "Microsoft Excel showed 999" in findings[0].message
 
 
+@pytest.mark.engine
 def test_exit_codes_json_and_junit(clean, tmp_path, capsys):
     book = shutil.copy(clean, tmp_path / "model.xlsx")
     assert main(["audit", str(book)]) == 0
@@ -285,6 +286,7 @@ def test_clearing_the_only_figure_of_a_row_keeps_its_sources_link_quiet(lo, book
     assert [str(f) for f in audit(edit(book, fn), lo)] == []
 
 
+@pytest.mark.engine
 def test_an_inserted_row_is_a_line_per_row_and_json_keeps_whole_formulas(clean, tmp_path, capsys):
     """Once 288 lines with formulas cut at 60 characters and a stray quote: now one line per
     rule and row with a count, and --json has every finding with the whole formulas."""

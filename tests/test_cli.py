@@ -52,6 +52,7 @@ def faulted(default_book, tmp_path_factory):
     return book
 
 
+@pytest.mark.engine
 def test_the_markdown_summary_of_a_faulted_workbook(faulted, default_book, tmp_path, capsys):
     summary = tmp_path / "summary.md"
     summary.write_text("# CI run\n")          # a job summary file is appended to, not replaced
@@ -96,6 +97,7 @@ class Terminal(io.StringIO):
         return True
 
 
+@pytest.mark.engine
 def test_an_audit_of_several_files_shows_progress_on_a_terminal_only(default_book, tmp_path, monkeypatch,
                                                                      capsys):
     books = [str(shutil.copy(default_book, tmp_path / f"copy{i}.xlsx")) for i in (1, 2)]

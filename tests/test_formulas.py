@@ -2,6 +2,8 @@
 
 import pytest
 
+from model.lenovo.reader import PERIOD
+
 from model.lenovo.compare import compare
 from model.core.reader import timeline
 from model.lenovo.reference import recompute
@@ -44,7 +46,7 @@ def test_no_error_values_anywhere(default_values):
 
 def _calc(values, key, label):
     cells = values["Calculations"].values
-    tl = timeline("Calculations", cells)
+    tl = timeline("Calculations", cells, PERIOD)
     return cells.get((tl.rows[key], tl.cols[label]))
 
 
@@ -88,7 +90,7 @@ def _recalc_with(lo, book, tmp_path, edits):
 
 def _calc_error(values, key, label):
     sv = values["Calculations"]
-    tl = timeline("Calculations", sv.values)
+    tl = timeline("Calculations", sv.values, PERIOD)
     return sv.errors.get((tl.rows[key], tl.cols[label]))
 
 
@@ -117,7 +119,7 @@ def test_a_number_in_the_notes_column_changes_no_growth_rate(lo, default_book, t
     values = _recalc_with(lo, default_book, tmp_path, [("Inputs", "E7", 1000), ("Inputs", "D7", 1000),
                                                         ("Inputs", "B7", 1000)])
     cells = values["Calculations"].values
-    tl = timeline("Calculations", cells)
+    tl = timeline("Calculations", cells, PERIOD)
     first = list(tl.cols)[:4]
     for key in ("group_rev_yoy", "group_rev_qoq"):
         lag = 4 if key.endswith("yoy") else 1

@@ -122,9 +122,10 @@ def test_hand_figures_of_the_issue():
 # --- the workbook, recalculated by LibreOffice -----------------------------------------------
 
 def _calc(values, key):
-    from model.reader import timeline
+    from model.core.reader import timeline
+    from model.lenovo.reader import PERIOD
     cells = values["Calculations"].values
-    tl = timeline("Calculations", cells)
+    tl = timeline("Calculations", cells, PERIOD)
     return {q: cells.get((tl.rows[key], c)) for q, c in tl.cols.items()}
 
 
@@ -170,7 +171,6 @@ def test_both_operating_profit_bases_where_they_differ(default_values):
 
 def _edited(lo, book, tmp_path, edits):
     import openpyxl
-    from model.reader import timeline  # noqa: F401
     path = shutil.copy(book, tmp_path / "edited.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb["Assumptions"]
@@ -211,7 +211,6 @@ def test_the_outlook_reaches_breakeven_and_4x(default_values):
     names = default_values["Outlook"].values
     flat = {v for v in names.values() if isinstance(v, str)}
     assert shift(q, t_be) in flat and shift(q, 14) in flat
-    from model.libreoffice import LibreOffice  # noqa: F401  (values come from the fixture)
     got = _named(default_values, "Outlook")
     assert got["o_be_q"] == shift(q, t_be)
     assert got["o_4x_q"] == shift(q, 14)

@@ -30,7 +30,7 @@ def test_a_workbook_names_its_model_and_the_commands_find_it(built):
 
 def test_every_calculated_row_and_check_has_an_independent_reference(built):
     m, path = built
-    from model.core.reader import read_book
+    from model.core.workbook import read_book
     mi, problems, _ = m.read_inputs(read_book(path, styles=False).cells)
     assert problems == []
     lay = m.lay_out(mi)
@@ -62,6 +62,7 @@ def _stamped(path, key, out):
     return out
 
 
+@pytest.mark.engine
 def test_a_workbook_of_an_unknown_model_is_refused_in_one_line(built, tmp_path):
     _, path = built
     odd = _stamped(path, "acme_widgets", tmp_path / "odd.xlsx")

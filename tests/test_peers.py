@@ -185,7 +185,7 @@ def test_no_number_typed_into_a_formula_except_zero_and_one(lay):
 
 def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
     from model.writer import render
-    from model.core.reader import read_cells
+    from model.core.workbook import read_cells
     data = render(lay)
     path = Path(__import__("tempfile").mkdtemp()) / "b.xlsx"
     path.write_bytes(data)
@@ -205,7 +205,7 @@ def test_read_back_a_fresh_build_equals_the_data(m, mi, lay):
 
 
 def test_a_bad_scalar_is_a_problem_named_by_its_cell(m, lay, tmp_path):
-    from model.core.reader import read_cells
+    from model.core.workbook import read_cells
     from model.writer import render
     path = tmp_path / "b.xlsx"
     path.write_bytes(render(lay))
@@ -221,7 +221,7 @@ def test_a_bad_scalar_is_a_problem_named_by_its_cell(m, lay, tmp_path):
 
 
 def test_a_changed_and_an_emptied_figure_read_back(m, lay, tmp_path):
-    from model.core.reader import read_cells
+    from model.core.workbook import read_cells
     from model.writer import render
     path = tmp_path / "b.xlsx"
     path.write_bytes(render(lay))

@@ -15,7 +15,7 @@ import pytest
 from model import models
 from model.audit import audit
 from model.build import build
-from model.core.reader import read_book
+from model.core.workbook import read_book
 from model.refresh import RefreshRefused, refresh
 
 from .conftest import ROOT
@@ -221,6 +221,7 @@ def test_a_mistyped_quarter_a_newer_release_and_a_deleted_chart_sheet_are_refuse
     assert gone.read_bytes() == before
 
 
+@pytest.mark.engine
 def test_a_workbook_that_lost_its_stamp_is_still_the_peers_one(tmp_path):
     from model.patch import ZipPackage
     book = build(None, tmp_path / "ai_server_peers.xlsx", "ai_server_peers")

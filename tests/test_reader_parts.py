@@ -14,7 +14,9 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from model.core.reader import Formula, read_book
+from model.core.reader import Formula
+
+from model.core.workbook import read_book
 
 MODEL = Path(__file__).resolve().parents[1] / "model"
 

@@ -15,7 +15,7 @@ import pytest
 from model.__main__ import main
 from model.build import build
 from model.lenovo.compare import compare
-from model.core.reader import read_cells
+from model.core.workbook import read_cells
 from model.lenovo.reference import recompute
 from model.refresh import RefreshRefused, refresh
 

@@ -1,6 +1,5 @@
 """The rule registry is the one place rules are declared, and the model has an independent
 counterpart for everything it calculates, checks, charts or names."""
-import importlib
 import inspect
 import re
 
@@ -8,28 +7,38 @@ from model.lenovo import spec
 from model.audit import _uncovered
 from model.charts import expected_series, row_refs
 from model.lenovo.layout import lay_out
-from model.core.reader import read_book
+from model.core.workbook import read_book
 from model.lenovo.reader import read_model_inputs
 from model.lenovo.reference import recompute
-from model.rules import RULES, SEVERITIES
+from model import models
+from model.rules import CHECKS, RULES, SEVERITIES
 
 from .conftest import DATA, ROOT
 from .independent import DEFAULT_SCALARS, SENS_INTENSITIES, SENS_MARGINS, frames_from_csv
 
 
-def _resolve(dotted: str):
-    module, _, attr = dotted.partition(":")
-    obj = importlib.import_module(f"model.{module}")
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
 def test_every_rule_names_a_check_function_that_reports_it():
+    """Each rule's check is a function registered in the order the audit runs them, and its
+    source (with its @check line) names the rule."""
+    import model.audit  # noqa: F401  (registers the checks)
     for rule in RULES.values():
         assert rule.severity in SEVERITIES, rule.id
-        source = inspect.getsource(_resolve(rule.check))
-        assert f'"{rule.id}"' in source, f"{rule.check} does not report {rule.id}"
+        assert callable(rule.check), rule.id
+        source = inspect.getsource(rule.check)
+        assert f'"{rule.id}"' in source, f"{rule.check.__name__} does not report {rule.id}"
+    assert len({c.function for c in CHECKS}) == len(CHECKS)
+
+
+def test_the_audit_runs_the_registry(monkeypatch, tmp_path):
+    """The audit loops over the registry: a check added to it runs, and its findings are
+    reported, without the audit naming it."""
+    import model.audit as audit
+    from model.rules import Check, finding
+    extra = Check(lambda insp: [finding("STRUCT-LABEL", "Cover", "A1", "from an added check")],
+                  ("STRUCT-LABEL",))
+    monkeypatch.setattr(audit, "CHECKS", CHECKS + [extra])
+    found = audit.inspect(ROOT / "workbooks" / "ai_server_peers.xlsx").findings
+    assert [f.message for f in found] == ["from an added check"]
 
 
 def test_every_rule_the_code_reports_is_in_the_registry():
@@ -77,7 +86,7 @@ def test_every_chart_series_and_defined_name_has_its_row_found_independently(def
     (model.charts.row_refs), not from the layout; each one is found, and each series plots
     a row the recompute or the inputs hold."""
     cells = read_book(default_book, styles=False).cells
-    want, cats = expected_series(cells)
+    want, cats = expected_series(cells, models.get("lenovo_isg"))
     keys = {s.key for c in spec.CHARTS for s in c.series}
     assert keys - set(want) == set()
     ref = _reference()
@@ -87,7 +96,7 @@ def test_every_chart_series_and_defined_name_has_its_row_found_independently(def
             assert int(key.split(":")[1]) < len(ref.sens_grid.columns)
         else:
             assert key in set(ref.calcs.index) | set(ref.feeds.index) | inputs, key
-    refs = row_refs(cells)
+    refs = row_refs(cells, models.get("lenovo_isg"))
     names = {"Periods": "Periods", **spec.defined_names()}
     assert {k for k in names.values()} - set(refs) == set()
     for name, key in names.items():

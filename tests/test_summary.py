@@ -3,6 +3,8 @@ figures, recalculated by LibreOffice, against the sources and independent arithm
 import pandas as pd
 import pytest
 
+from model.lenovo.reader import PERIOD
+
 from .conftest import DATA
 
 
@@ -16,7 +18,7 @@ def _by_code(values, sheet):
 def test_every_quarter_with_the_inputs_has_an_answer_and_the_others_say_what_is_missing(default_values):
     from model.core.reader import timeline
     cells = default_values["Calculations"].values
-    tl = timeline("Calculations", cells)
+    tl = timeline("Calculations", cells, PERIOD)
     op = {q: cells.get((tl.rows["csp_op"], c)) for q, c in tl.cols.items()}
     why = {q: cells.get((tl.rows["csp_missing"], c)) for q, c in tl.cols.items()}
     assert [q for q, v in op.items() if v is not None] == ["FY2024/25 Q1", "FY2024/25 Q2", "FY2025/26 Q1",

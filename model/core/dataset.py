@@ -10,16 +10,22 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from ..errors import ModelError
+
 _FY = re.compile(r"^(\d{4})(?:/(\d{2}))?$")
 _Q = re.compile(r"^Q([1-4])$")
 
 
-class DataError(ValueError):
+class DataError(ModelError, ValueError):
     """The data file cannot be used; ``problems`` lists each as ``file:row: why``."""
 
     def __init__(self, problems: list[str]):
         self.problems = problems
         super().__init__("\n".join(problems))
+
+    def lines(self) -> list[str]:
+        return ["error: the data file has problems; no workbook was written"] + [
+            f"  {line}" for line in self.problems]
 
 
 @dataclass(frozen=True, order=True)

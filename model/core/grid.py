@@ -87,3 +87,8 @@ def is_input(key: str) -> bool:
 
 def period_pattern(label_regex: str) -> re.Pattern:
     return re.compile(label_regex)
+
+
+# A person's figure that differs from its Sources row on purpose: the row's note on Inputs
+# (column E) says so, with a reason, e.g. "override: restated in the FY26 Q2 release".
+OVERRIDE_NOTE = r"^\s*override\b\s*[:\-–]?\s*\S.{2,}"

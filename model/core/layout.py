@@ -64,19 +64,18 @@ class SheetLayout:
 @dataclass
 class Layout:
     inputs: ModelInputs
+    model: object                                # the models.Model laid out
     sheets: dict[str, SheetLayout] = field(default_factory=dict)
     row_of: dict[str, tuple[str, int]] = field(default_factory=dict)
     scalar_at: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
     sens_grid: tuple[int, int] = (0, 0)          # first grid row, first grid column
     master_check: tuple[str, int, int] = ("", 0, 0)
-    model: object = None                         # the models.Model laid out (None: Lenovo's)
 
     @property
     def spec(self):
         """The model this layout is of (models.Model)."""
-        from .. import models
-        return self.model or models.get(models.DEFAULT)
+        return self.model
 
     @property
     def blank_range(self) -> str:

@@ -22,6 +22,8 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ModelError
+
 MAX_FILE = 200 * 2**20          # bytes on disk
 MAX_PART = 400 * 2**20          # one part, inflated
 MAX_TOTAL = 1024 * 2**20        # all parts, inflated
@@ -31,7 +33,7 @@ PROLOG_LIMIT = 64 * 1024        # bytes read before the root element must have s
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
-class UnreadableFile(ValueError):
+class UnreadableFile(ModelError, ValueError):
     """The file is not a workbook this tool will open; the message says why."""
 
 
@@ -48,10 +50,10 @@ class Package:
         return bool(self.application) and not self.full_calc_on_load
 
 
-def _ole_kind(path: Path) -> str:
+def _ole_kind(data: bytes) -> str:
     import olefile
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(data) as ole:
             streams = {"/".join(s) for s in ole.listdir()}
     except OSError:
         return "a damaged OLE2 compound file"
@@ -121,26 +123,42 @@ def _text(z: zipfile.ZipFile, name: str, pattern: bytes, limit: int = 4 * 2**20)
 
 def check(path: str | Path) -> Package:
     """Refuse (UnreadableFile, its message starting with the path) anything unsafe or
-    unreadable; describe the rest."""
+    unreadable; describe the rest. A command reads the file once instead
+    (model.core.workbook.Workbook.read), which checks the bytes it read with check_bytes."""
+    path = Path(path)
+    return check_bytes(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, from one open; a file above MAX_FILE is refused before it is read."""
     try:
-        return _check(Path(path))
+        size = path.stat().st_size
+        if size > MAX_FILE:
+            raise UnreadableFile(f"{path}: it is {size / 2**20:.0f} MB, above the "
+                                 f"{MAX_FILE // 2**20} MB limit")
+        with open(path, "rb") as fh:
+            return fh.read()
+    except OSError as exc:
+        raise UnreadableFile(f"{path}: cannot open it ({exc.strerror or exc})") from exc
+
+
+def check_bytes(data: bytes, path) -> Package:
+    """``check`` of a file's bytes as read (``path``: what to call it in messages)."""
+    try:
+        return _check(data)
     except UnreadableFile as exc:
         raise UnreadableFile(f"{path}: {exc}") from exc
 
 
-def _check(path: Path) -> Package:
-    try:
-        size = path.stat().st_size
-        with open(path, "rb") as f:
-            magic = f.read(8)
-    except OSError as exc:
-        raise UnreadableFile(f"cannot open it ({exc.strerror})") from exc
+def _check(data: bytes) -> Package:
+    import io
+    size, magic = len(data), data[:8]
     if magic == OLE_MAGIC:
-        raise UnreadableFile(_ole_kind(path))
+        raise UnreadableFile(_ole_kind(data))
     if size > MAX_FILE:
         raise UnreadableFile(f"it is {size / 2**20:.0f} MB, above the {MAX_FILE // 2**20} MB limit")
     try:
-        z = zipfile.ZipFile(path)
+        z = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
         what = "truncated or damaged" if magic.startswith(b"PK") else "not a zip archive"
         raise UnreadableFile(f"{what}, so not an .xlsx/.xlsm workbook ({exc})") from exc

@@ -12,19 +12,18 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..errors import ModelError
 from .grid import C_CODE, CODE_HEAD, FIRST_PERIOD_COL, SRC
-from .package import Package, check
+from .package import Package
 
 Cells = dict[tuple[int, int], object]      # 0-based (row, col) -> value
-_LABEL = re.compile(r"^FY\S+ Q[1-4]$")
-_QUARTERISH = re.compile(r"(?i)^\s*(FY|Q\d)|\bQ\d\b.*\d{4}")
 
 
 class Formula(str):
     """A cell's formula text as saved ('=...'), told apart from text that merely starts with '='."""
 
 
-class ModelNotFound(ValueError):
+class ModelNotFound(ModelError, ValueError):
     """The workbook does not hold the model's sheets or rows; says where."""
 
 
@@ -79,49 +78,22 @@ def _attr(attrib: dict, name: str) -> str | None:
     return next((v for k, v in attrib.items() if k.endswith("}" + name)), None)
 
 
-def _parse(z, part: str, target) -> None:
+def _parse(wb, part: str, target) -> None:
     """Stream a part through ``target`` (start/end/data), with defusedxml forbidding DTDs,
     entities and external references, so nothing in the part can expand or fetch."""
     from defusedxml.ElementTree import DefusedXMLParser
     parser = DefusedXMLParser(target=target, forbid_dtd=True, forbid_entities=True,
                               forbid_external=True)
-    with z.open(part) as f:
-        while chunk := f.read(_CHUNK):
-            parser.feed(chunk)
+    data = wb.part(part)
+    for at in range(0, len(data), _CHUNK):
+        parser.feed(data[at:at + _CHUNK])
     parser.close()
 
 
-def _has(z, part: str) -> bool:
-    try:
-        z.getinfo(part)
-    except KeyError:
-        return False
-    return True
-
-
-def _tree(z, part: str):
-    """A small part (workbook, rels, styles, core properties) as an element tree, or None."""
-    from defusedxml.ElementTree import fromstring
-    try:
-        data = z.read(part)
-    except KeyError:
-        return None
-    return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-
-
-def _rels(z, part: str) -> list[tuple[str, str, str]]:
-    """(type, target as a part name, or as written when external, id) of a part's relationships."""
-    import posixpath
-    folder, name = posixpath.split(part)
-    root = _tree(z, posixpath.join(folder, "_rels", name + ".rels"))
-    out = []
-    for rel in (root if root is not None else []):
-        target, mode = rel.get("Target", ""), rel.get("TargetMode", "")
-        if mode != "External":
-            target = target[1:] if target.startswith("/") else \
-                posixpath.normpath(posixpath.join(folder, target))
-        out.append((rel.get("Type", ""), target, rel.get("Id", "")))
-    return out
+def _rels(wb, part: str) -> list[tuple[str, str, str]]:
+    """(type, target as a part name, or as written when external, id) of a part's
+    relationships (from the one package walker, model.core.workbook)."""
+    return [(r.type, r.target, r.id) for r in wb.rels(part)]
 
 
 class _Collect:
@@ -173,12 +145,12 @@ class _Strings(_Collect):
             self.strings.append("".join(self.plain + self.runs).replace("x005F_", ""))
 
 
-def _shared_strings(z, rels) -> list[str]:
+def _shared_strings(wb, rels) -> list[str]:
     part = next((t for typ, t, _ in rels if typ.endswith("/sharedStrings")), "xl/sharedStrings.xml")
-    if not _has(z, part):
+    if not wb.has(part):
         return []
     target = _Strings()
-    _parse(z, part, target)
+    _parse(wb, part, target)
     return target.strings
 
 
@@ -190,10 +162,10 @@ class _Xfs:
     timedeltas: frozenset[int]
 
 
-def _xfs(z, rels) -> _Xfs:
+def _xfs(wb, rels) -> _Xfs:
     from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
     part = next((t for typ, t, _ in rels if typ.endswith("/styles")), "xl/styles.xml")
-    root = _tree(z, part)
+    root = wb.xml(part)
     if root is None:
         return _Xfs([], frozenset(), frozenset())
     kids = {_local(el.tag): el for el in root}
@@ -419,9 +391,9 @@ class _Workbook:
     created: datetime | None
 
 
-def _created(z) -> datetime | None:
+def _created(wb) -> datetime | None:
     from openpyxl.utils.datetime import from_ISO8601
-    root = _tree(z, "docProps/core.xml")
+    root = wb.xml("docProps/core.xml")
     el = None if root is None else next((e for e in root if _local(e.tag) == "created"), None)
     try:
         return from_ISO8601(el.text.strip()).replace(tzinfo=None) if el is not None and el.text else None
@@ -429,9 +401,9 @@ def _created(z) -> datetime | None:
         return None
 
 
-def _workbook(z) -> _Workbook:
-    root = _tree(z, "xl/workbook.xml")
-    rels = _rels(z, "xl/workbook.xml")
+def _workbook(wb) -> _Workbook:
+    root = wb.xml("xl/workbook.xml")
+    rels = _rels(wb, "xl/workbook.xml")
     by_id = {rid: (typ, target) for typ, target, rid in rels}
     sheets, charts, names = [], [], {}
     iterate = date1904 = False
@@ -440,7 +412,7 @@ def _workbook(z) -> _Workbook:
         if t == "sheets":
             for sh in el:
                 typ, part = by_id.get(_attr(sh.attrib, "id") or "", ("", ""))
-                if not _has(z, part):
+                if not wb.has(part):
                     continue                  # as openpyxl: a sheet without its part is skipped
                 state = sh.get("state") or "visible"
                 if typ.endswith(_REL_CHART):
@@ -457,46 +429,36 @@ def _workbook(z) -> _Workbook:
             date1904 = (el.get("date1904") or "").lower() in _TRUE
     links = []
     for typ, part, _ in rels:
-        if typ.endswith(_REL_LINK) and _has(z, part):
-            targets = [target for _, target, _ in _rels(z, part)]
+        if typ.endswith(_REL_LINK) and wb.has(part):
+            targets = [target for _, target, _ in _rels(wb, part)]
             links.append(targets[0] if targets and targets[0] else "?")
-    return _Workbook(sheets, charts, rels, names, iterate, date1904, links, _created(z))
+    return _Workbook(sheets, charts, rels, names, iterate, date1904, links, _created(wb))
 
 
-def read_book(path, data_only: bool = False, styles: bool = True,
-              package: Package | None = None) -> Book:
-    """Every worksheet's non-empty cells as saved (formulas as Formula text unless
-    ``data_only``, which gives the values cached by the program that saved it), and
-    the sheet states, external links, calculation mode and names; with ``styles``,
-    also what only the lints need: cell styles and sheet protection. The file is
-    checked first (model.core.package) unless its ``package`` check is passed in.
+def parse_book(wb, data_only: bool = False, styles: bool = True) -> Book:
+    """Every worksheet's non-empty cells of the workbook ``wb`` (model.core.workbook.Workbook,
+    read and checked once) as saved (formulas as Formula text unless ``data_only``, which
+    gives the values cached by the program that saved it), and the sheet states, external
+    links, calculation mode and names; with ``styles``, also what only the lints need: cell
+    styles and sheet protection. Commands call ``wb.book()``, which parses each kind once.
 
     Every row is read, not only those inside a sheet's <dimension> (which people's edits
     and some programs leave stale), and chart sheets are named, never parsed."""
-    import zipfile
-
     from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-    pkg = package or check(path)
-    with zipfile.ZipFile(path) as z:
-        wb = _workbook(z)
-        strings = _shared_strings(z, wb.rels)
-        xfs = _xfs(z, wb.rels)
-        epoch = CALENDAR_MAC_1904 if wb.date1904 else CALENDAR_WINDOWS_1900
-        cells, styled, protected, hidden = {}, {}, {}, {}
-        for name, _, part in wb.sheets:
-            sheet = _Sheet(strings, xfs, data_only, epoch, styles)
-            _parse(z, part, sheet)
-            cells[name], styled[name] = sheet.cells, sheet.styles
-            if styles:
-                protected[name], hidden[name] = sheet.protected, sheet.hidden()
-    states = {name: state for name, state, _ in wb.sheets} | dict(wb.charts)
-    return Book(cells, styled, states, protected, hidden, wb.links, wb.iterate, wb.names,
-                wb.created, pkg)
-
-
-def read_cells(path, data_only: bool = False) -> dict[str, Cells]:
-    """Every worksheet's non-empty cells as saved in the file (see read_book)."""
-    return read_book(path, data_only, styles=False).cells
+    w = _workbook(wb)
+    strings = _shared_strings(wb, w.rels)
+    xfs = _xfs(wb, w.rels)
+    epoch = CALENDAR_MAC_1904 if w.date1904 else CALENDAR_WINDOWS_1900
+    cells, styled, protected, hidden = {}, {}, {}, {}
+    for name, _, part in w.sheets:
+        sheet = _Sheet(strings, xfs, data_only, epoch, styles)
+        _parse(wb, part, sheet)
+        cells[name], styled[name] = sheet.cells, sheet.styles
+        if styles:
+            protected[name], hidden[name] = sheet.protected, sheet.hidden()
+    states = {name: state for name, state, _ in w.sheets} | dict(w.charts)
+    return Book(cells, styled, states, protected, hidden, w.links, w.iterate, w.names,
+                w.created, wb.package)
 
 
 @dataclass
@@ -512,11 +474,10 @@ class Timeline:
         return list(self.cols)
 
 
-def timeline(sheet: str, cells: Cells, pattern: re.Pattern | None = None) -> Timeline:
+def timeline(sheet: str, cells: Cells, pattern: re.Pattern) -> Timeline:
     """Find the header row (the row whose column C says 'Code') and the coded rows;
     ``pattern``: what a period label looks like (default: the Lenovo model's fiscal
     quarters, 'FY2025/26 Q1')."""
-    pattern = pattern or _LABEL
     header = next((r for (r, c), v in cells.items() if c == C_CODE and v == CODE_HEAD), None)
     if header is None:
         raise ModelNotFound(f"{sheet}: no header row with 'Code' in column C")
@@ -588,16 +549,3 @@ def not_a_figure(v) -> str:
         except ValueError:
             pass
     return f"{v!r} is not a number"
-
-
-def bad_quarter(text: str, labels: list[str]) -> str:
-    """Why a header is not a quarter label, with the label that would follow the timeline."""
-    from .dataset import parse_label
-    nxt = ""
-    try:
-        nxt = f"; the quarter after {labels[-1]} is {parse_label(labels[-1]).shifted(1).label!r}"
-    except (ValueError, IndexError):
-        pass
-    m = re.match(r"^FY\S+ Q(\d+)$", text.strip())
-    why = "quarters run Q1 to Q4" if m and not 1 <= int(m.group(1)) <= 4 else "labels look like 'FY2025/26 Q1'"
-    return f"{text!r} is not a quarter label ({why}{nxt})"

@@ -45,9 +45,9 @@ def model():
     from .cached import cached_values
     from .compare import compare
     from .data import load, parse_label
-    from .inputs import from_dataset
+    from .inputs import from_dataset, input_rows
     from .layout import lay_out
-    from .reader import read_model_inputs
+    from .reader import read_model_inputs, sensitivity_axes
 
     def load_one(paths):
         paths = list(paths) if isinstance(paths, (list, tuple)) else [paths]
@@ -62,9 +62,12 @@ def model():
         cover=spec.COVER, inputs=spec.INPUTS, assumptions=spec.ASSUMPTIONS, calcs=spec.CALCS,
         checks=spec.CHECKS, sources=spec.SOURCES, worksheets=spec.WORKSHEETS,
         timeline_sheets=spec.TIMELINE_SHEETS, charts=spec.CHARTS, chart_after=spec.CHECKS,
-        active="Summary", period_regex=r"^FY\S+ Q[1-4]$", parse_label=parse_label,
+        active="Summary", period_regex=spec.PERIOD_REGEX, parse_label=parse_label,
         names=spec.defined_names, load=load_one, from_dataset=from_dataset,
         read_inputs=read_model_inputs, lay_out=lay_out, reference=reference_result,
         compare=compare, cached=cached_values, check_rows=spec.CHECKS_LIST,
         scalars=spec.SCALARS, scenario_rows=spec.SCENARIO_ROWS, sensitivity=spec.SENS,
-        macro_twin=True)
+        macro_twin=True, button_cell=spec.BUTTON_CELL, stamped=False, chart_data=spec.CHART_DATA,
+        input_rows=input_rows, sensitivity_axes=sensitivity_axes,
+        sensitivity_ranges=(spec.SENS_MARGIN_RANGE, spec.SENS_INTENSITY_RANGE),
+        assumption_figures={v: f"{e}.{mt}" for (e, mt), v in spec.ASSUMPTION_FIGURES.items()})

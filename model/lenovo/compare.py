@@ -15,7 +15,7 @@ from ..core.grid import C_VALUE, MASTER_LABEL
 from ..core.reader import Cells, find_label, timeline
 from . import spec
 from .layout import S_CODE_COL, S_LIST_COL
-from .reader import sensitivity_axes
+from .reader import PERIOD, sensitivity_axes
 
 if TYPE_CHECKING:
     from .reference import Result
@@ -47,7 +47,7 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
             return lay.row_of[key][1]
         return None
 
-    timelines = {s: timeline(s, values.get(s, {})) for s in (spec.CALCS, spec.CHECKS)}
+    timelines = {s: timeline(s, values.get(s, {}), PERIOD) for s in (spec.CALCS, spec.CHECKS)}
     for sheet, frame in ((spec.CALCS, result.calcs), (spec.CHECKS, result.flags)):
         tl = timelines[sheet]
         rows = frame.to_dict("index")           # key -> {period: value}; far faster than .at
@@ -78,7 +78,7 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
             check(spec.SENS, hr + 1 + i, c0 + j, f"margin {m:.4f} x intensity {k:.2f}",
                   result.sens_grid.iat[i, j])
     if result.feeds is not None and spec.CHART_DATA in values:
-        tl = timeline(spec.CHART_DATA, values[spec.CHART_DATA])
+        tl = timeline(spec.CHART_DATA, values[spec.CHART_DATA], PERIOD)
         rows = result.feeds.to_dict("index")
         for key in result.feeds.index:
             r = tl.rows.get(key)

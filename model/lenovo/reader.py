@@ -1,16 +1,33 @@
 """Read the Lenovo model's inputs back from a workbook as people left it."""
 from __future__ import annotations
 
+import re
+
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core.grid import C_VALUE
 from ..core.inputs import Entry, ModelInputs, same_value
 from ..core.reader import (
-    _QUARTERISH, WITHDRAWN, Cells, ModelNotFound, bad_quarter, find_label, not_a_figure,
+    WITHDRAWN, Cells, ModelNotFound, find_label, not_a_figure,
     provenance, sources, timeline)
 from . import spec
 from .data import parse_label
 from .inputs import default_sens_quarter, input_rows
+
+PERIOD = re.compile(spec.PERIOD_REGEX)
+_QUARTERISH = re.compile(r"(?i)^\s*(FY|Q\d)|\bQ\d\b.*\d{4}")
+
+
+def bad_quarter(text: str, labels: list[str]) -> str:
+    """Why a header is not a quarter label, with the label that would follow the timeline."""
+    nxt = ""
+    try:
+        nxt = f"; the quarter after {labels[-1]} is {parse_label(labels[-1]).shifted(1).label!r}"
+    except (ValueError, IndexError):
+        pass
+    m = re.match(r"^FY\S+ Q(\d+)$", text.strip())
+    why = "quarters run Q1 to Q4" if m and not 1 <= int(m.group(1)) <= 4 else "labels look like 'FY2025/26 Q1'"
+    return f"{text!r} is not a quarter label ({why}{nxt})"
 
 
 def sensitivity_axes(cells: Cells) -> tuple[int, int, list, list, int]:
@@ -46,7 +63,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
     problems: list[str] = []
     cleared: set = set()
     inp = sheets[spec.INPUTS]
-    tl = timeline(spec.INPUTS, inp)      # quarters a person typed beyond the timeline included
+    tl = timeline(spec.INPUTS, inp, PERIOD)      # quarters a person typed beyond the timeline included
     header = tl.header_row
     periods_by_label = {}
     for label in tl.cols:
@@ -102,7 +119,7 @@ def read_model_inputs(sheets: dict[str, Cells]):
                 if e:
                     figures[(periods_by_label[label], key)] = e
     ass = sheets[spec.ASSUMPTIONS]
-    atl = timeline(spec.ASSUMPTIONS, ass)
+    atl = timeline(spec.ASSUMPTIONS, ass, PERIOD)
     scenarios: dict = {}
     for s in spec.SCENARIO_ROWS:
         r = atl.rows.get(s.scenario)

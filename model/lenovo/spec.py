@@ -52,6 +52,7 @@ UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
 COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES = (
     "Cover", "Inputs", "Assumptions", "Calculations", "Sensitivity", "Checks", "Sources")
 TIMELINE_SHEETS = (INPUTS, ASSUMPTIONS, CALCS, CHECKS)
+PERIOD_REGEX = r"^FY\S+ Q[1-4]$"     # a quarter on the timeline: 'FY2025/26 Q1'
 WORKSHEETS = (COVER, INPUTS, ASSUMPTIONS, CALCS, SENS, CHECKS, SOURCES)  # charts go before Sources
 from ..core.grid import FIRST_BODY_ROW, FIRST_PERIOD_COL, HEADER_ROW, PERIOD_END_ROW  # noqa: E402,F401
 
@@ -145,10 +146,7 @@ SCALARS = (
            "rest on different assumptions, neither is the reported figure).", valid=(0.0, 100000.0)),
 )
 SCALARS_BEFORE_040 = 5          # the first five sit above the scenario rows (0.1.0 to 0.3.0)
-# A person's figure that differs from its Sources row on purpose: the row's note on Inputs
-# (column E) says so, with a reason, e.g. "override: restated in the FY26 Q2 release".
-OVERRIDE_NOTE = r"^\s*override\b\s*[:\-–]?\s*\S.{2,}"
-from ..core.grid import SCALAR_FIRST_ROW  # noqa: E402,F401
+from ..core.grid import OVERRIDE_NOTE, SCALAR_FIRST_ROW  # noqa: E402,F401
 BUTTON_CELL = (2, 1)        # the .xlsm's Refresh button on the Cover (row 3, column B)
 
 

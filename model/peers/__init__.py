@@ -64,7 +64,7 @@ def model():
         names=spec.defined_names, load=load, from_dataset=from_dataset, read_inputs=read_inputs,
         lay_out=lay_out, reference=reference, compare=compare, cached=cached,
         check_rows=spec.CHECKS_LIST, scalars=spec.SCALARS, input_rows=input_rows,
-        period_name=spec.PERIOD_NAME, draw_chart=draw_chart,
+        period_name=spec.PERIOD_NAME, draw_chart=draw_chart, chart_data=spec.CHART_DATA,
         extra={"subject": "Server-business revenue, margins and AI backlog of four companies",
                "comparison": spec.COMPARISON, "chart_data": spec.CHART_DATA})
 
