@@ -132,7 +132,11 @@ def _calculations(lay: Layout) -> None:
                          "Every cell is a formula; one formula across each row. "
                          "Blank where an input is missing. US$ millions unless marked.")
     sh.protect = True
-    calc_rows(lay, sh, spec.CALC_ROWS)
+    # {hdr}: this column's quarter label on the sheet's own header row (a quarter's position is
+    # found by MATCH on it: no range that ends at the cell's own column, which a refresh adding a
+    # quarter would stretch)
+    calc_rows(lay, sh, spec.CALC_ROWS,
+              expand=lambda t, c: t.replace("{hdr}", f"{xl_col_to_name(c)}${spec.HEADER_ROW + 1}"))
 
 
 def _sensitivity(lay: Layout) -> None:

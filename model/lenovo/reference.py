@@ -214,7 +214,9 @@ def recompute(inputs: pd.DataFrame, scenarios: pd.DataFrame, scalars: dict,
     c["split_sum"] = (csp_all + esmb_all).where(~both_given)
     c["split_gap"] = c["split_sum"] - isg
     c["excsp_src_flag"] = sourced.astype(float)
-    c["excsp_src_pos"] = src_pos
+    count = sourced.eq(1).cumsum().astype(float)
+    c["excsp_src_count"] = count
+    c["excsp_src_pos"] = count.where(sourced == 1)
     c["excsp_anchor_pos"] = anchor_pos
     c["excsp_anchor"] = pd.Series([a or "" for a in a_idx], index=periods, dtype=object)
     c["excsp_gm_carry"] = m_carry

@@ -199,7 +199,7 @@ def _ttm(key: str) -> str:
 _SCEN = "INDEX({excsp_low:excsp_high},MATCH({$scenario},{$scenario_names},0))"
 
 # The Inputs row whose columns count the timeline (any row spans it): a quarter's position.
-_POS = "COLUMNS({Group.revenue@run})"
+_POS = "MATCH({hdr},Periods,0)"
 
 
 def _derived_rev(entity: str, key: str, what: str) -> tuple:
@@ -247,11 +247,13 @@ CALC_ROWS_040 = (  # added in 0.4.0, below every earlier row so no row of an old
     CalcRow("excsp_src_flag", "Base ex-CSP margin sourced in this quarter, 1 = yes (count)", "count",
             'IF(LEFT({excsp_base_source},7)="sourced",1,0)',
             section="Ex-CSP margin where none is sourced (0.4.0)"),
-    CalcRow("excsp_src_pos", "Its position where sourced, else 0 (count)", "count",
-            "IF({excsp_src_flag}=1,{q_pos},0)"),
+    CalcRow("excsp_src_count", "Quarters with a sourced margin so far (count)", "count",
+            'COUNTIFS({=excsp_src_flag},1,{=q_pos},"<="&{q_pos})'),
+    CalcRow("excsp_src_pos", "Sourced quarter number here, blank elsewhere (count)", "count",
+            'IF({excsp_src_flag}=1,{excsp_src_count},"")'),
     CalcRow("excsp_anchor_pos", "Sourced quarter carried: the latest so far, else the first, by position (count)",
-            "count", 'IF(MAX({excsp_src_pos@run})>0,MAX({excsp_src_pos@run}),'
-                     'IF(MAX({=excsp_src_pos})>0,MATCH(1,{=excsp_src_flag},0),""))'),
+            "count", 'IF({excsp_src_count}>0,MATCH({excsp_src_count},{=excsp_src_pos},0),'
+                     'IF(COUNTIF({=excsp_src_flag},1)>0,MATCH(1,{=excsp_src_flag},0),""))'),
     CalcRow("excsp_anchor", "Sourced quarter carried (text)", "text",
             'IF({excsp_anchor_pos}="","",INDEX(Periods,1,{excsp_anchor_pos}))'),
     CalcRow("excsp_gm_carry", "Ex-CSP gross margin carried: the scenario's margin as on Assumptions (%)", "%",
