@@ -103,7 +103,7 @@ def test_every_edit_survives_and_new_figures_arrive(lo, book, tmp_path):
     assert conflicts == {(f"Group.revenue {Q1}", 18900, 18835, "yours"),
                          (f"Group.revenue {NEW1}", 23000, 23100, "yours")}
     assert [c.cell for c in rep.conflicts if Q1 in c.what] == ["V7"]
-    assert any("ISG.revenue FY2025/26 Q3: 5200 -> 5210" in u for u in rep.updated)
+    assert any("ISG.revenue FY2025/26 Q3: 5175.79 -> 5210" in u for u in rep.updated)   # v3: 5,175.787
     assert rep.new_periods == [NEW1, NEW2]
 
     wb = openpyxl.load_workbook(book)
@@ -417,10 +417,10 @@ def test_a_withdrawn_figure_is_named_kept_as_yours_and_no_longer_sourced(book, t
     with open(gone, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
     rep = refresh(book, gone)
-    assert any(w.startswith(f"Inputs!X14 ISG.revenue {Q3} = 5200") for w in rep.withdrawn)
+    assert any(w.startswith(f"Inputs!X14 ISG.revenue {Q3} = 5175.79") for w in rep.withdrawn)
     wb = openpyxl.load_workbook(book)
     ws, src = wb["Inputs"], wb["Sources"]
-    assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5200
+    assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5175.787
     r = next(r for r in range(2, src.max_row + 1)
              if (src.cell(r, 1).value, src.cell(r, 2).value, src.cell(r, 3).value) == (Q3, "ISG", "revenue"))
     assert src.cell(r, 6).value == "withdrawn from data file"
