@@ -147,13 +147,19 @@ def examples(*lines: str) -> str:
     return "examples:\n" + "\n".join(f"  {ln}" for ln in lines)
 
 
-def main(argv=None) -> int:
-    if signal.getsignal(signal.SIGINT) is _starting_up:      # from here on: KeyboardInterrupt
+def _started() -> None:
+    """From here on Ctrl-C is a KeyboardInterrupt, which each command handles (a refresh
+    writes its file in one final move)."""
+    if signal.getsignal(signal.SIGINT) is _starting_up:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     top = prog_name()
     if argv[:1] == ["bench"]:
         from .bench import run
+        _started()
         return run(argv[1:], prog=f"{top} bench")
     raw = argparse.RawDescriptionHelpFormatter
     p = argparse.ArgumentParser(prog=top, description=__doc__, formatter_class=raw, epilog=examples(
@@ -228,6 +234,7 @@ def main(argv=None) -> int:
                                  f"engine ({top} bench --help)")
     args = p.parse_args(argv)
     try:
+        _started()
         return args.run(args)
     except KeyboardInterrupt:
         # a refresh writes its file in one final move: interrupted, the workbook is the old
