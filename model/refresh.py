@@ -522,7 +522,7 @@ def _old_model_cells(sheets, lay, version: str | None, m: models.Model) -> set[s
     release that built the workbook wrote there (an older formula or label): the old
     model's, not a person's, so a refresh brings them up to date."""
     from .patch import same_content
-    from .releases import is_new_row, is_old_model
+    from .releases import is_new_cell, is_new_row, is_old_model
     out = set()
     for name, sh in lay.sheets.items():
         got = sheets.get(name, {})
@@ -532,7 +532,8 @@ def _old_model_cells(sheets, lay, version: str | None, m: models.Model) -> set[s
             have = got.get((r, c))
             if not same_content(have, cell) and (
                     is_old_model(version, name, r, c, have, m.key)
-                    or (have in (None, "") and is_new_row(version, name, r, m.key))):
+                    or (have in (None, "") and (is_new_row(version, name, r, m.key)
+                                                or is_new_cell(version, name, r, c, m.key)))):
                 out.add(f"{name}!{xl_rowcol_to_cell(r, c)}")
     return out
 

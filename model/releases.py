@@ -72,9 +72,13 @@ def known(version: str, model: str = "lenovo_isg") -> dict:
     'names': defined names} of a recorded release (empty when it was not recorded)."""
     path = release_file(version, model)
     if not path.exists():
-        return {"formulas": {}, "texts": {}, "rows": {}, "sheets": frozenset(), "names": frozenset()}
+        return {"formulas": {}, "texts": {}, "rows": {}, "cells": {}, "numbers": {}, "sheets": frozenset(),
+                "names": frozenset()}
     raw = json.loads(path.read_text(encoding="utf-8"))
     out = {k: {s: frozenset(v) for s, v in raw.get(k, {}).items()} for k in ("formulas", "texts", "rows")}
+    # where the release wrote a cell, and the numbers it wrote (recorded from 0.3.0 on)
+    out["cells"] = {s: frozenset(tuple(rc) for rc in v) for s, v in raw.get("cells", {}).items()}
+    out["numbers"] = {s: {(r, c): x for r, c, x in v} for s, v in raw.get("numbers", {}).items()}
     out.update({k: frozenset(raw.get(k, ())) for k in ("sheets", "names")})
     return out
 
@@ -96,6 +100,14 @@ def is_new_row(version: str | None, sheet: str, r: int, model: str = "lenovo_isg
     return bool(rel["rows"]) and sheet in rel["rows"] and r not in rel["rows"][sheet]
 
 
+def is_new_cell(version: str | None, sheet: str, r: int, c: int, model: str = "lenovo_isg") -> bool:
+    """Is (r, c) of ``sheet`` a cell release ``version`` never wrote (so a blank there is not a
+    person's deletion but a cell this release adds to a row that had others)? Known for the
+    releases whose cells were recorded (0.3.0 on)."""
+    rel = known(version or OLDEST, model)
+    return sheet in rel["cells"] and (r, c) not in rel["cells"][sheet]
+
+
 def is_old_model(version: str | None, sheet: str, r: int, c: int, content,
                  model: str = "lenovo_isg") -> bool:
     """Is ``content`` of a model cell what release ``version`` wrote there?"""
@@ -103,6 +115,8 @@ def is_old_model(version: str | None, sheet: str, r: int, c: int, content,
     from .core.reader import Formula
     if isinstance(content, Formula):
         return signature(str(content), r, c) in rel["formulas"].get(sheet, ())
+    if isinstance(content, (int, float)) and not isinstance(content, bool):
+        return rel["numbers"].get(sheet, {}).get((r, c)) == content
     return isinstance(content, str) and content in rel["texts"].get(sheet, ())
 
 
@@ -115,12 +129,17 @@ def record(path: str | Path) -> dict:
     formulas: dict[str, set] = {}
     texts: dict[str, set] = {}
     rows: dict[str, set] = {}
+    where: dict[str, set] = {}
+    numbers: dict[str, list] = {}
     book = read_book(path, styles=False)
     for sheet, cells in book.cells.items():
         if sheet == SOURCES:
             continue
         for (r, c), v in cells.items():
             rows.setdefault(sheet, set()).add(r)
+            where.setdefault(sheet, set()).add((r, c))
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and sheet not in ("Inputs", "Assumptions"):
+                numbers.setdefault(sheet, []).append([r, c, v])
             if isinstance(v, Formula):
                 formulas.setdefault(sheet, set()).add(signature(str(v), r, c))
             elif isinstance(v, str):
@@ -129,7 +148,9 @@ def record(path: str | Path) -> dict:
             "names": sorted(n for n in book.names if not n.startswith("_xlnm")),
             "formulas": {s: sorted(v) for s, v in sorted(formulas.items())},
             "texts": {s: sorted(v) for s, v in sorted(texts.items())},
-            "rows": {s: sorted(v) for s, v in sorted(rows.items())}}
+            "rows": {s: sorted(v) for s, v in sorted(rows.items())},
+            "cells": {s: sorted(map(list, v)) for s, v in sorted(where.items())},
+            "numbers": {s: sorted(v) for s, v in sorted(numbers.items())}}
 
 
 if __name__ == "__main__":      # developer tool: record a release from a workbook it built

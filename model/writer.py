@@ -51,7 +51,7 @@ def _style(key: str) -> dict:
     if st.role is Role.CALC:
         if st.basis and st.basis != "reported":     # computed from a marked figure: its marker, italic
             return base | {"num_format": _calc_format(st.unit, st.basis), "italic": True}
-        return base | {"num_format": formats.FORMATS[st.unit]}
+        return base | {"num_format": formats.FORMATS[st.unit]} | ({"text_wrap": True} if st.unit == "wtext" else {})
     if st.role is Role.FORECAST:          # visibly forecast: shaded, italic
         return base | {"num_format": formats.FORMATS[st.unit], "italic": True, "bg_color": "#DDEBF7",
                        "font_color": "#1F4E79"}
@@ -81,6 +81,8 @@ def _style(key: str) -> dict:
         "good": {"bg_color": "#C6EFCE", "font_color": "#006100", "bold": True},
         "bad": {"bg_color": "#FFC7CE", "font_color": "#9C0006", "bold": True},
         "highlight": {"bg_color": "#FFEB9C", "bold": True, "border": 2, "border_color": "#9C5700"},
+        "warn": {"bg_color": "#FFEB9C", "font_color": "#9C5700", "bold": True},
+        "derived": {"bg_color": "#DDEBF7", "num_format": '#,##0.0"d"_);(#,##0.0"d")'},
     }.get(key, {})
 
 
@@ -319,22 +321,33 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
 
 def _bridge_chart(wb, sheet: str, c: dict):
     """A waterfall from stacked columns: an invisible base, then the part above zero and the
-    part below zero of each bar (a bar may cross zero); totals blue, deductions red."""
+    part below zero of each bar (a bar may cross zero); totals blue, deductions red. Each bar is
+    labelled with its amount (an invisible line at the bar's top carries the labels)."""
     r0, r1 = c["rows"]
-    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    cats = f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, 0, True, True)}:{xl_rowcol_to_cell(r1, 0, True, True)}"
+    h = c.get("help", 4) - 1               # the helper block's first column less one (start)
+    q = quote_sheetname(sheet)
+    cats = f"={q}!{xl_rowcol_to_cell(r0, 0, True, True)}:{xl_rowcol_to_cell(r1, 0, True, True)}"
 
     def col(j):
-        return (f"={quote_sheetname(sheet)}!{xl_rowcol_to_cell(r0, 3 + j, True, True)}:"
-                f"{xl_rowcol_to_cell(r1, 3 + j, True, True)}")
+        return f"={q}!{xl_rowcol_to_cell(r0, h + j, True, True)}:{xl_rowcol_to_cell(r1, h + j, True, True)}"
     points = [{"fill": {"color": "#1F4E79" if i in c["totals"] else "#C00000"}}
               for i in range(r1 - r0 + 1)]
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     chart.add_series({"name": "Base", "categories": cats, "values": col(3),
                       "fill": {"none": True}, "border": {"none": True}})
     chart.add_series({"name": "Above zero ($M)", "categories": cats, "values": col(4),
                       "points": points, "gap": 60})
     chart.add_series({"name": "Below zero ($M)", "categories": cats, "values": col(5),
                       "points": points})
+    if "amount" in c:
+        labels = wb.add_chart({"type": "line"})
+        amounts = (f"={q}!{xl_rowcol_to_cell(r0, c['amount'], True, True)}:"
+                   f"{xl_rowcol_to_cell(r1, c['amount'], True, True)}")
+        labels.add_series({     # each bar's amount, written at that height (every engine draws this)
+            "name": "Amount ($M)", "categories": cats, "values": amounts,
+            "line": {"none": True}, "marker": {"type": "none"},
+            "data_labels": {"value": True, "position": "right", "num_format": '#,##0;(#,##0)'}})
+        chart.combine(labels)
     # the title follows the Summary's quarter in Excel; the cached text is the build's quarter
     chart.set_title({"name": c["title"], "name_font": {"size": 12}, "data": [c["title_now"]]})
     chart.set_y_axis({"name": "US$ millions ($M)", "num_format": '#,##0;(#,##0)',
@@ -430,7 +443,11 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
         else:
             ws.write_string(r, c, str(v), f)
     for c, w in sh.widths.items():
-        ws.set_column(c, c, w)
+        ws.set_column(c, c, w, None, {"hidden": True} if c in sh.hidden_cols else {})
+    for r, height in sh.heights.items():
+        ws.set_row(r, height)
+    for r in sh.hidden_rows:
+        ws.set_row(r, None, None, {"hidden": True})
     for r, c, opts in sh.validations:
         ws.data_validation(r, c, r, c, opts)
     for r0, c0, r1, c1, opts in sh.conditional:
@@ -441,9 +458,11 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
         lr, lc = sh.extent
         for ch in sh.charts:                      # an embedded chart prints with its sheet
             lr = max(lr, ch["anchor"][0] + 26)
-        ws.print_area(0, 0, lr, lc)
+        ws.print_area(0, 0, lr, lc if sh.print_last_col is None else sh.print_last_col)
         if timeline:
             ws.set_print_scale(scale)             # ~8 quarters a page at 60%
+        elif sh.print_scale:
+            ws.set_print_scale(sh.print_scale)
         else:
             ws.fit_to_pages(sh.fit_width, 0)
     if sh.protect:

@@ -274,7 +274,7 @@ def test_a_quarter_typed_beyond_the_timeline_is_not_a_mismatch(lo, book):
     def fn(wb):
         ws = wb["Inputs"]
         c = ws.max_column + 1
-        ws.cell(4, c, "FY2026/27 Q1")
+        ws.cell(4, c, "FY2026/27 Q2")
         for r, v in ((7, 18000.0), (18, 2600.0), (14, 4500.0)):
             ws.cell(r, c, v)
     assert [str(f) for f in audit(edit(book, fn), lo)] == []

@@ -127,7 +127,7 @@ def test_defined_names_span_the_timeline(default_book):
             b.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), f"{ref} is not a single row"
         return a.rstrip("0123456789"), b.rstrip("0123456789")
     periods = cols(names["Periods"].attr_text)
-    assert periods == ("F", "Y")       # 20 quarters FY2021/22 Q1 .. FY2025/26 Q4
+    assert periods == ("F", "Z")       # 21 quarters FY2021/22 Q1 .. FY2026/27 Q1
     for n in expected:
         assert cols(names[n].attr_text) == periods, n
 
@@ -165,7 +165,7 @@ def test_one_formula_across_each_row(default_book):
     nothing (once they reached into the label and notes columns)."""
     from openpyxl.formula.translate import Translator
     wb = openpyxl.load_workbook(default_book)
-    no_prior = {}
+    no_prior, no_later = {}, {}
     for name in ("Calculations", "Checks"):
         ws = wb[name]
         for row in ws.iter_rows(min_row=7, min_col=6):
@@ -176,6 +176,12 @@ def test_one_formula_across_each_row(default_book):
             if lead:
                 no_prior[ws.cell(row[0].row, 3).value] = lead
             cells = cells[lead:]
+            trail = 0              # a year later's figure: the last quarters have none after them
+            while trail < len(cells) and cells[-1 - trail].value == '=""':
+                trail += 1
+            if trail:
+                no_later[ws.cell(row[0].row, 3).value] = trail
+            cells = cells[:len(cells) - trail]
             assert '=""' not in [c.value for c in cells]
             for c in cells[1:]:
                 moved = Translator(cells[0].value, origin=cells[0].coordinate).translate_formula(c.coordinate)
@@ -185,7 +191,10 @@ def test_one_formula_across_each_row(default_book):
                                           "isg_rev_qoq", "ai_rev_yoy", "ai_rev_qoq")}
     # trailing four quarters: the first three quarters have no full year behind them
     expected.update({k: 3 for k in ("ttm_group_revenue", "ttm_group_op", "ttm_isg_revenue", "ttm_isg_op")})
+    # revenue derived from growth (0.4.0): forward from a year earlier, back from a year later
+    expected.update({"csp_rev_fwd": 4, "esmb_rev_fwd": 4})
     assert no_prior == expected
+    assert no_later == {"csp_rev_back": 4, "esmb_rev_back": 4}
 
 
 def test_estimates_are_marked(default_book):

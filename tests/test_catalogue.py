@@ -23,7 +23,7 @@ from model.build import build
 from model.rules import RULES
 
 from .excel_like import chart_sizes_kept
-from .conftest import DATA
+from .conftest import DATA_TO_FY2025_26 as DATA  # the timeline ends at FY2025/26 Q4 here
 
 Q = "V"     # FY2025/26 Q1, the Next Platform quarter
 

@@ -105,11 +105,11 @@ def test_refresh_that_writes_opens_the_workbook_once(tmp_path, monkeypatch, caps
     path = _copy(tmp_path, LENOVO)
     data = tmp_path / "data.csv"
     text = (ROOT / "data" / "lenovo_quarterly.csv").read_text(encoding="utf-8")
-    data.write_text(text + "2026/27,Q1,2026-06-30,Group,revenue,22000,usd_m,estimate,"
-                    "A test figure,https://example.com/q1,\n", encoding="utf-8")
+    data.write_text(text + "2026/27,Q2,2026-09-30,Group,revenue,28000,usd_m,estimate,"
+                    "A test figure,https://example.com/q2,\n", encoding="utf-8")
     n = Opens(monkeypatch, path)
     assert main(["refresh", str(path), "--data", str(data)]) == 0
-    assert "FY2026/27 Q1" in capsys.readouterr().out
+    assert "FY2026/27 Q2" in capsys.readouterr().out           # the quarter after v3's latest
     reads = n[path]
     assert reads == 1, f"the workbook was opened {reads} times"
 

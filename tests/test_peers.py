@@ -57,11 +57,11 @@ def test_both_files_load_every_peer_figure_and_lenovo_isg(ds):
     lenovo_isg = [r for r in _csv(LENOVO) if r["entity"] == "ISG" and r["metric"] in ("revenue", "operating_profit")]
     assert len(peers) == 143
     assert len(ds.figures) == 143 + len(lenovo_isg)
-    assert sum(f.company == "Lenovo" for f in ds.figures) == len(lenovo_isg) == 38
+    assert sum(f.company == "Lenovo" for f in ds.figures) == len(lenovo_isg) == 41     # Lenovo v3
     assert ds.path == PEERS and ds.paths == (PEERS, LENOVO)
     assert len(ds.sha256) == 64
     labels = [p.label for p in ds.periods]
-    assert labels[0] == "2021 Q2" and labels[-1] == "2026 Q1"
+    assert labels[0] == "2021 Q2" and labels[-1] == "2026 Q2"     # Lenovo FY2026/27 Q1 (Apr-Jun 2026)
     assert all(b.index == a.index + 1 for a, b in zip(ds.periods, ds.periods[1:]))
     assert ds.period_ends()[CalendarQuarter(2025, 3)] == date(2025, 9, 30)
     assert ds.period_ends()[CalendarQuarter(2024, 4)] == date(2024, 12, 31)
@@ -217,7 +217,7 @@ def test_a_bad_scalar_is_a_problem_named_by_its_cell(m, lay, tmp_path):
     cells[spec.ASSUMPTIONS][(r2, c2)] = "half"
     _, problems, _ = m.read_inputs(cells)
     assert problems == [f"Assumptions!E{r + 1}: '2019 Q1' is not a calendar quarter on the timeline "
-                        "(pick one from the drop-down, like '2026 Q1')",
+                        "(pick one from the drop-down, like '2026 Q2')",
                         f"Assumptions!E{r2 + 1}: 'half' is not a number"]
 
 
@@ -325,8 +325,8 @@ def test_hand_checked_figures(recalculated):
     cols = {v: c for (r_, c), v in comp.items() if r_ == 3 and isinstance(v, str)}
     assert comp[(r, cols["Dell ISG"])] == pytest.approx(dell)
     assert comp[(rq, cols["Dell ISG"])] == "FY2027 Q1"
-    assert comp[(rq, cols["Lenovo ISG"])] == "FY2025/26 Q3"
-    assert comp[(r, cols["Lenovo ISG"])] == pytest.approx(-11 / 5200)
+    assert comp[(rq, cols["Lenovo ISG"])] == "FY2026/27 Q1"          # Lenovo v3
+    assert comp[(r, cols["Lenovo ISG"])] == pytest.approx(776.938 / 8510.078)
     # the latest quarter with revenue, which may be newer than the one with a margin:
     # Supermicro's FY2026 Q3 (Jan-Mar 2026) against its FY2025 Q3, from the CSV rows
     def latest(code, company):
@@ -342,7 +342,7 @@ def test_hand_checked_figures(recalculated):
     names = values[spec.CHART_DATA]
     rn = next(r_ for (r_, c), v in names.items() if c == 2 and v == "sx_name")
     assert {v for (r_, c), v in names.items() if r_ == rn and c > 4} == {
-        "Dell ISG (2026 Q1)", "HPE Server (2025 Q3)", "Supermicro (2025 Q3)", "Lenovo ISG (2025 Q4)"}
+        "Dell ISG (2026 Q1)", "HPE Server (2025 Q3)", "Supermicro (2025 Q3)", "Lenovo ISG (2026 Q2)"}
 
 
 # --- random data through LibreOffice ----------------------------------------------------------------
@@ -436,7 +436,7 @@ def test_sources_rows_stay_where_a_workbook_has_them(m, mi, lay):
     from model.core.reader import sources
     cells = {rc: c.value for rc, c in lay.sheets[spec.SOURCES].cells.items()}
     order = {k: s["row"] for k, s in sources(cells).items()}
-    assert len(order) == len(mi.figures) == 181
+    assert len(order) == len(mi.figures) == 184
     moved = dict(order)
     a, b = list(order)[:2]
     moved[a], moved[b] = order[b], order[a]

@@ -25,6 +25,9 @@ SERIES = {  # key -> (unit, low, high)
     "ISG-CSP.revenue": ("usd_m", 0, 5000), "ISG-ESMB.revenue": ("usd_m", 0, 4000),
     "ISG-AI.revenue": ("usd_m", 0, 4000), "ISG-AI.pipeline": ("usd_m", 0, 15000),
     "Group-exCSP.gross_margin_pct": ("pct", 10, 25),
+    # 0.4.0: revenue derived from growth, and the adjusted operating-profit basis
+    "ISG-CSP.revenue_yoy_pct": ("pct", -100, 150), "ISG-ESMB.revenue_yoy_pct": ("pct", -60, 150),
+    "Group.operating_profit_adjusted": ("usd_m", -1500, 2000),
 }
 BASES = ["reported", "estimate", "approx", "lower_bound"]
 
@@ -54,7 +57,10 @@ def datasets(draw):
                "opex_intensity": draw(st.sampled_from([0.0, 0.5, 1.0, 1.7])),
                "segment_tolerance": draw(st.sampled_from([0.0, 0.1, 0.5])),
                "rounding_tolerance": draw(st.sampled_from([0.0, 5.0, 100.0])),
-               "margin_bound": draw(st.sampled_from([0.2, 1.0]))}
+               "margin_bound": draw(st.sampled_from([0.2, 1.0])),
+               "excsp_carry": draw(st.sampled_from(["margin", "spread"])),
+               "op_basis": draw(st.sampled_from(["reported", "adjusted"])),
+               "esmb_case": draw(st.sampled_from(["Low", "Base", "High"]))}
     return rows, scalars
 
 

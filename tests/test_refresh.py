@@ -19,15 +19,17 @@ from model.core.workbook import read_cells
 from model.lenovo.reference import recompute
 from model.refresh import RefreshRefused, refresh
 
-from .conftest import DATA, ROOT
+from .conftest import DATA_TO_FY2025_26 as DATA  # the timeline ends at FY2025/26 Q4 here
+from .conftest import ROOT
 from .independent import (
-    LATEST_ANSWER,
     DEFAULT_SCALARS,
     SENS_INTENSITIES,
     SENS_MARGINS,
     frames_from_csv,
 )
 from .render import DRAWN, chart_pages
+
+LATEST_ANSWER = "FY2025/26 Q2"        # the latest quarter with a CSP answer in that data
 
 Q1, Q3, NEW1, NEW2 = "FY2025/26 Q1", "FY2025/26 Q3", "FY2026/27 Q1", "FY2026/27 Q2"
 
@@ -77,8 +79,8 @@ def edit_as_a_person(book):
     last = max(c for c in range(1, ws.max_column + 1) if ws.cell(4, c).value)
     ws.cell(4, last + 1).value = NEW1
     ws.cell(r, last + 1).value = 23000
-    ws.cell(locate(ws, "ISG.operating_profit", "FY2025/26 Q4")[0], locate(ws, "ISG.operating_profit",
-            "FY2025/26 Q4")[1]).value = -20          # a figure the data file does not have
+    ws.cell(locate(ws, "ISG-AI.revenue", "FY2025/26 Q4")[0], locate(ws, "ISG-AI.revenue",
+            "FY2025/26 Q4")[1]).value = 2000         # a figure the data file does not have
     codes = {ass.cell(i, 3).value: i for i in range(1, ass.max_row + 1)}
     ass.cell(codes["opex_intensity"], 5).value = 0.8
     ass.cell(codes["scenario"], 5).value = "High"
@@ -101,7 +103,7 @@ def test_every_edit_survives_and_new_figures_arrive(lo, book, tmp_path):
     assert conflicts == {(f"Group.revenue {Q1}", 18900, 18835, "yours"),
                          (f"Group.revenue {NEW1}", 23000, 23100, "yours")}
     assert [c.cell for c in rep.conflicts if Q1 in c.what] == ["V7"]
-    assert any("ISG.revenue FY2025/26 Q3: 5200 -> 5210" in u for u in rep.updated)
+    assert any("ISG.revenue FY2025/26 Q3: 5175.79 -> 5210" in u for u in rep.updated)   # v3: 5,175.787
     assert rep.new_periods == [NEW1, NEW2]
 
     wb = openpyxl.load_workbook(book)
@@ -112,7 +114,7 @@ def test_every_edit_survives_and_new_figures_arrive(lo, book, tmp_path):
     assert ws.cell(*locate(ws, "Group.revenue", NEW1)).value == 23000
     assert ws.cell(*locate(ws, "Group.revenue", NEW2)).value == 24000
     assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5210
-    assert ws.cell(*locate(ws, "ISG.operating_profit", "FY2025/26 Q4")).value == -20
+    assert ws.cell(*locate(ws, "ISG-AI.revenue", "FY2025/26 Q4")).value == 2000
     codes = {ass.cell(i, 3).value: i for i in range(1, ass.max_row + 1)}
     assert ass.cell(codes["opex_intensity"], 5).value == 0.8
     assert ass.cell(codes["scenario"], 5).value == "High"
@@ -128,7 +130,7 @@ def test_every_edit_survives_and_new_figures_arrive(lo, book, tmp_path):
     inputs, scen, periods = frames_from_csv(data)
     inputs.loc["Group.revenue", Q1] = 18900
     inputs.loc["Group.revenue", NEW1] = 23000
-    inputs.loc["ISG.operating_profit", "FY2025/26 Q4"] = -20
+    inputs.loc["ISG-AI.revenue", "FY2025/26 Q4"] = 2000
     scen.loc["excsp_high", Q1] = 0.185
     scalars = dict(DEFAULT_SCALARS, opex_intensity=0.8, scenario="High")
     expected = recompute(inputs, scen, scalars, LATEST_ANSWER, SENS_MARGINS, SENS_INTENSITIES)
@@ -415,10 +417,10 @@ def test_a_withdrawn_figure_is_named_kept_as_yours_and_no_longer_sourced(book, t
     with open(gone, "w", newline="") as fh:
         csv.writer(fh).writerows(rows)
     rep = refresh(book, gone)
-    assert any(w.startswith(f"Inputs!X14 ISG.revenue {Q3} = 5200") for w in rep.withdrawn)
+    assert any(w.startswith(f"Inputs!X14 ISG.revenue {Q3} = 5175.79") for w in rep.withdrawn)
     wb = openpyxl.load_workbook(book)
     ws, src = wb["Inputs"], wb["Sources"]
-    assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5200
+    assert ws.cell(*locate(ws, "ISG.revenue", Q3)).value == 5175.787
     r = next(r for r in range(2, src.max_row + 1)
              if (src.cell(r, 1).value, src.cell(r, 2).value, src.cell(r, 3).value) == (Q3, "ISG", "revenue"))
     assert src.cell(r, 6).value == "withdrawn from data file"

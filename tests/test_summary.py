@@ -9,8 +9,10 @@ from .conftest import DATA
 
 
 def _by_code(values, sheet):
+    """Row codes: column C, on the Summary column S (outside its print area)."""
     cells = values[sheet].values
-    return {v: r for (r, c), v in cells.items() if c == 2 and isinstance(v, str)}, cells
+    cc = 18 if sheet == "Summary" else 2
+    return {v: r for (r, c), v in cells.items() if c == cc and isinstance(v, str)}, cells
 
 
 def test_every_quarter_with_the_inputs_has_an_answer_and_the_others_say_what_is_missing(default_values):
@@ -19,29 +21,39 @@ def test_every_quarter_with_the_inputs_has_an_answer_and_the_others_say_what_is_
     tl = timeline("Calculations", cells, PERIOD)
     op = {q: cells.get((tl.rows["csp_op"], c)) for q, c in tl.cols.items()}
     why = {q: cells.get((tl.rows["csp_missing"], c)) for q, c in tl.cols.items()}
-    assert [q for q, v in op.items() if v is not None] == ["FY2025/26 Q1", "FY2025/26 Q2"]
+    assert [q for q, v in op.items() if v is not None] == ["FY2024/25 Q1", "FY2024/25 Q2", "FY2025/26 Q1",
+                                                          "FY2025/26 Q2", "FY2026/27 Q1"]
     for q, v in op.items():
         assert (v is None) == bool(why[q]), q
     # FY2025/26 Q3: group figures given, no CSP/enterprise split in the sources
     assert why["FY2025/26 Q3"] == "missing: CSP revenue (or ISG and enterprise/SMB revenue);"
-    # FY2025/26 Q4: only revenue so far
-    assert "group operating profit" in why["FY2025/26 Q4"]
+    # FY2022/23 Q2: no operating profit, no CSP split
+    assert "group operating profit" in why["FY2022/23 Q2"]
 
 
-def test_the_summary_shows_the_latest_answer_and_reconciles_with_the_published_figure(default_values):
+def test_the_summary_shows_the_latest_answer_and_reconciles_with_the_published_figure(lo, default_book,
+                                                                                   default_values, tmp_path):
+    import shutil
+
+    import openpyxl
     codes, cells = _by_code(default_values, "Summary")
-    assert cells[(3, 3)] == "FY2025/26 Q2"
+    assert cells[(3, 3)] == "FY2026/27 Q1"          # the latest answered quarter
+    path = shutil.copy(default_book, tmp_path / "q2.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Summary"]["D4"] = "FY2025/26 Q2"
+    wb.save(path)
+    codes, cells = _by_code(lo.recalculate(path), "Summary")
     # The Next Platform's FY2025/26 Q2 CSP operating profit -349 and enterprise/SMB +317 (data file)
     assert cells[(codes["rec_op"], 3)] == -349
     assert cells[(codes["rec_esmb"], 3)] == 317
-    # ours at 17.2%: group GP 3,146 - (20,450 - 2,760) x 17.2% - opex pool (3,146 - 643) x 2,760 / 20,450
-    gp, rev, csp, op = 3146.0, 20450.0, 2760.0, 643.0
+    # ours at 17.2%: group GP 3,147 - (20,452 - 2,760) x 17.2% - opex pool (3,147 - 643) x 2,760 / 20,452
+    gp, rev, csp, op = 3147.0, 20452.0, 2760.0, 643.0
     ours = gp - (rev - csp) * 0.172 - (gp - op) * csp / rev
     assert cells[(codes["rec_op"], 4)] == pytest.approx(ours)
     # the ex-CSP margin that gives -349: (GP - opex - (-349)) / ex-CSP revenue
     implied = (gp - (gp - op) * csp / rev + 349) / (rev - csp)
     assert cells[(codes["rec_op"], 6)] == pytest.approx(implied)
-    assert round(implied * 100, 1) == 17.8
+    assert round(implied * 100, 1) == 17.9           # v3: 3,147 and 20,452 (v2 had 17.8 from 3,146 and 20,450)
     assert cells[(codes["master"], 3)] == "OK"
 
 
@@ -67,7 +79,8 @@ def test_fy2025_26_q1_reproduces_the_published_analysis(lo, default_book, tmp_pa
     assert lo_ > base > hi and base == pytest.approx(cells[(codes["h_csp_op"], 3)])
     assert all(cells[(codes["sc_margin"], 3 + j)] >= 0.17 for j in range(3))
     # the bridge ends where the headline does
-    assert cells[(codes["br_csp_op"], 5)] == pytest.approx(cells[(codes["h_csp_op"], 3)])
+    assert cells[(codes["br_csp_op"], 14)] == pytest.approx(cells[(codes["h_csp_op"], 3)])
+    assert cells[(codes["br_csp_rev"], 3)] == 2410          # the CSP-only bridge starts at CSP revenue
 
 
 def test_annual_totals_only_for_complete_years(default_values):
@@ -106,4 +119,5 @@ def test_values_are_stored_with_the_formulas_and_match_a_fresh_recalculation(def
                     seen += 1
     assert seen > 1000
     df = pd.read_excel(default_book, sheet_name="Summary", header=None)
-    assert df.iloc[17, 3] == pytest.approx(-234.49, abs=0.01)     # CSP operating profit, FY2025/26 Q2
+    row = df.index[df[18] == "st_op"][0]                          # the strip: CSP operating profit
+    assert df.iloc[row, 3:8].tolist() == pytest.approx([-29.10, -155.97, -304.81, -233.94, -146.20], abs=0.01)

@@ -10,6 +10,8 @@ FORMATS = {
     "text": "General",
     "%2": '0.00%_);(0.00%)',     # sensitivity axis: the exact margin (16.75%, not 16.8%)
     "index": '0.0_);(0.0)',      # an index (base = 100), model.peers
+    "years": '0.0_);(0.0)',      # a span of years as typed (3.5, not 4), model.lenovo Outlook
+    "wtext": "General",          # text that wraps in its cell (a calc style adds the wrap)
 }
 BASIS_MARK = {  # (prefix, suffix, fill colour)
     "reported": ("", "", "#FFF2CC"),

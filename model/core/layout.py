@@ -45,6 +45,11 @@ class SheetLayout:
     page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
     fit_width: int = 1                                    # pages across a printed page fits to
     repeat_cols: tuple[int, int] | None = None            # columns repeated on each printed page
+    print_last_col: int | None = None                     # print up to this column (helpers beyond)
+    print_scale: int | None = None                        # a fixed scale instead of one page wide
+    hidden_rows: list[int] = field(default_factory=list)  # helper rows: kept, not shown or printed
+    hidden_cols: list[int] = field(default_factory=list)
+    heights: dict[int, float] = field(default_factory=dict)   # row heights (points) where text wraps
 
     def put(self, r: int, c: int, value, style: str = "text", **kw) -> None:
         self.cells[(r, c)] = Cell(value, style, **kw)
@@ -113,8 +118,8 @@ class Layout:
         """Expand a spec template for period column ``col`` on sheet ``here``. A template
         that reaches an earlier period before the first quarter renders as
         ``NO_PRIOR_PERIOD``: it never refers to the label or notes columns."""
-        if any(col + int(off) < P0 for off in _LAG.findall(template)):
-            return NO_PRIOR_PERIOD
+        if any(not P0 <= col + int(off) <= self.last_col for off in _LAG.findall(template)):
+            return NO_PRIOR_PERIOD      # before the first quarter, or (a year later) after the last
         def sub(m: re.Match) -> str:
             tok = m.group(1)
             if tok.startswith("$"):

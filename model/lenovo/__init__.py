@@ -19,8 +19,12 @@ def reference_result(mi):
             rows[key][p.label] = e.value
         return pd.DataFrame.from_dict(rows, orient="index", columns=labels, dtype=float)
 
-    return recompute(frame(mi.figures, [r.key for r in mi.rows]),
-                     frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS]),
+    scen = frame(mi.scenarios, [s.key for s in spec.SCENARIO_ROWS])
+    # which quarters' Base margin is sourced (the Assumptions row excsp_base_source says so)
+    scen.loc["excsp_sourced"] = [
+        1.0 if (e := mi.scenarios.get((p, "excsp_base"))) is not None and e.basis not in ("assumption", "user")
+        else 0.0 for p in mi.periods]
+    return recompute(frame(mi.figures, [r.key for r in mi.rows]), scen,
                      mi.scalars, mi.sens_quarter, mi.sens_margins, mi.sens_intensities,
                      mi.summary_quarter, _outlook_drivers(mi))
 

@@ -10,6 +10,7 @@ import re
 
 from ..core.cached import put_master_text
 from . import spec
+from .layout import S_CODE_COL, S_LIST_COL
 
 
 def _ok(v) -> bool:
@@ -51,7 +52,8 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
     for i in range(res.sens_grid.shape[0]):
         for j in range(res.sens_grid.shape[1]):
             put(spec.SENS, r0 + i, c0 + j, float(res.sens_grid.iat[i, j]))
-    by_code = {name: {v.value: r for (r, c), v in sh.cells.items() if c == 2 and isinstance(v.value, str)}
+    by_code = {name: {v.value: r for (r, c), v in sh.cells.items()
+                      if c == (S_CODE_COL if name == "Summary" else 2) and isinstance(v.value, str)}
                for name, sh in lay.sheets.items()}
     for key, v in (res.sens_extra or {}).items():
         if key in by_code.get(spec.SENS, {}):
@@ -63,7 +65,7 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
                 for j, v in enumerate(values):
                     put(sheet, r, 3 + j, v)
     for i, q in enumerate(res.summary_list or []):
-        put("Summary", 3 + i, 10, q)
+        put("Summary", 3 + i, S_LIST_COL, q)
     _texts(lay, res, put)
     # only formula cells take a cached value
     return {k: v for k, v in out.items()

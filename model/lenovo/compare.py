@@ -14,6 +14,7 @@ from ..core.compare import Mismatch, _blank, same
 from ..core.grid import C_VALUE, MASTER_LABEL
 from ..core.reader import Cells, find_label, timeline
 from . import spec
+from .layout import S_CODE_COL, S_LIST_COL
 from .reader import PERIOD, sensitivity_axes
 
 if TYPE_CHECKING:
@@ -102,13 +103,14 @@ def compare(result: Result, values: dict[str, Cells], errors: dict[str, Cells] |
         cells = values.get(sheet)
         if cells is None or expected is None:
             continue
-        rows = {v: r for (r, c), v in cells.items() if c == 2 and isinstance(v, str)}
+        cc = S_CODE_COL if sheet == "Summary" else 2
+        rows = {v: r for (r, c), v in cells.items() if c == cc and isinstance(v, str)}
         for code, exp in expected.items():
             if code in rows:
                 for j, e in enumerate(exp):
                     check(sheet, rows[code], 3 + j, f"{sheet} {code}", e)
     for i, q in enumerate(result.summary_list or []):
-        check("Summary", 3 + i, 10, f"quarter with an answer no. {i + 1}", q)
+        check("Summary", 3 + i, S_LIST_COL, f"quarter with an answer no. {i + 1}", q)
     return out
 
 

@@ -38,8 +38,13 @@ def default_sens_quarter(periods, figures: dict) -> str:
     def has(p, k):
         return (p, k) in figures
 
+    def given(p):
+        return has(p, "ISG-CSP.revenue") or (has(p, "ISG.revenue") and has(p, "ISG-ESMB.revenue"))
+
     for p in reversed(periods):
-        csp = has(p, "ISG-CSP.revenue") or (has(p, "ISG.revenue") and has(p, "ISG-ESMB.revenue"))
+        # CSP revenue given, or derived from growth and the dollars a year before or after
+        csp = (given(p) or (has(p, "ISG-CSP.revenue_yoy_pct") and given(p.shifted(-4)))
+               or (has(p.shifted(4), "ISG-CSP.revenue_yoy_pct") and given(p.shifted(4))))
         gp = has(p, "Group.gross_profit") or has(p, "Group.gross_margin_pct")
         if csp and gp and has(p, "Group.revenue") and has(p, "Group.operating_profit"):
             return p.label

@@ -137,6 +137,9 @@ def read_model_inputs(sheets: dict[str, Cells]):
     scalars = {}
     for s in spec.SCALARS:
         r = atl.rows.get(s.key)
+        if r is None and s in spec.SCALARS[spec.SCALARS_BEFORE_040:]:
+            scalars[s.key] = s.default          # a workbook of an earlier release: this release's default
+            continue
         if r is None:
             raise ModelNotFound(f"{spec.ASSUMPTIONS}: no row coded {s.key!r} in column C")
         v = ass.get((r, C_VALUE))
