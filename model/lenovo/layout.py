@@ -536,7 +536,7 @@ def _summary(lay: Layout) -> None:
         f'allocation method and in "&COUNTIF({segs},"<0")&" by the segment-constrained method."'), "calc|text")
     r += 1
     sh.put(r, S_CODE_COL, "conclusion", "code")
-    h = {c: f"INDEX({lay.row_range(k_)},{col})" for c, k_ in (
+    h = {c: f"INDEX({lay.row_range(k_)},1,{col})" for c, k_ in (
         ("rev", "csp_revenue"), ("how", "csp_rev_how"), ("op", "csp_op"), ("seg", "csp_op_segment"),
         ("miss", "csp_missing"))}
     sh.formula(r, S_VAL, (
