@@ -349,8 +349,8 @@ def test_hand_checked_figures(recalculated):
     base = _csv_value(rows, "Supermicro", "FY2024 Q1", "Group", "revenue")
     assert at(spec.CALCS, "smci_index", "2025 Q3") == pytest.approx(5017.8 / base * 100)
     latest = _latest_block(values)
-    assert latest("l_margin", "Dell ISG") == pytest.approx(dell)
-    assert latest("l_fiscal", "Dell ISG") == "FY2027 Q2"
+    assert latest("r_margin", "Dell ISG") == pytest.approx(dell)
+    assert latest("r_fiscal", "Dell ISG") == "FY2027 Q2"
     # the latest quarter with revenue, which may be newer than the one with a margin:
     # Supermicro's FY2026 Q4 (Apr-Jun 2026) against its FY2025 Q4, from the CSV rows
     smci = _csv_value(rows, "Supermicro", "FY2026 Q4", "Group", "revenue")
@@ -363,8 +363,38 @@ def test_hand_checked_figures(recalculated):
     names = values[spec.CHART_DATA]
     rn = next(r_ for (r_, c), v in names.items() if c == 2 and v == "sx_name")
     got = {v for (r_, c), v in names.items() if r_ == rn and c > 4}
-    assert {"Dell ISG (segment) (2026 Q2)", "HPE Server (segment, to FY2025) (2025 Q3)",
-            "HPE Cloud & AI (segment, from FY2026)", "Supermicro (whole company) (2025 Q3)"} < got
+    assert got == {"Dell ISG (segment) (2025 Q3)", "HPE Server (segment, to FY2025) (2025 Q3)",
+                   "Supermicro (whole company) (2025 Q3)", "Lenovo ISG (segment) (2025 Q3)"}
+
+
+def test_scatter_plots_every_business_at_one_quarter(recalculated):
+    """Finding 14 of the 0.4.0 review: the growth-against-margin points were up to nine months
+    apart. Every charted business now sits at 2025 Q3, the latest calendar quarter in which all
+    four have both growth and margin (Supermicro's operating profit and HPE Server's margin stop
+    there); HPE Cloud & AI, with no year-earlier quarter, is left out and the sheet says why.
+    Expected values from the CSV rows, by hand."""
+    values, _ = recalculated
+    rows = _csv(PEERS)
+    latest = _latest_block(values)
+    want = {   # business: (fiscal quarter, growth, margin) at calendar 2025 Q3, from the CSV
+        "Dell ISG": ("FY2026 Q3", 14107 / 11368 - 1, 1700 / 14107),
+        "HPE Server": ("FY2025 Q4", 4500 / _csv_value(rows, "HPE", "FY2024 Q4", "Server", "revenue") - 1,
+                       441 / 4500),
+        "Supermicro": ("FY2026 Q1", 5017.8 / 5937.3 - 1, 182.3 / 5017.8),
+        "Lenovo ISG": ("FY2025/26 Q2", 4087 / 3305.37 - 1, -32 / 4087),
+    }
+    assert _csv_value(rows, "HPE", "FY2024 Q4", "Server", "revenue") == 4737
+    for name, (fiscal, growth, margin) in want.items():
+        assert latest("l_quarter", name) == "2025 Q3", name
+        assert latest("l_fiscal", name) == fiscal, name
+        assert latest("l_growth", name) == pytest.approx(growth), name
+        assert latest("l_margin", name) == pytest.approx(margin), name
+    assert latest("l_pos", "HPE Cloud & AI") == spec.NOT_SCATTERED
+    assert latest("l_quarter", "HPE Cloud & AI") in (None, "")
+    cd = values[spec.CHART_DATA]
+    r_ = next(r for (r, c), v in cd.items() if c == 2 and v == "sx_margin")
+    got = sorted(v for (r, c), v in cd.items() if r == r_ and c > 4 and isinstance(v, float))
+    assert got == pytest.approx(sorted(m_ for _, _, m_ in want.values()))
 
 
 def test_hand_checked_v3_rows(recalculated):
@@ -647,7 +677,8 @@ def test_line_charts_draw_a_missing_quarter_as_a_gap(book):
         assert 'dispNaAsBlank val="1"' in xml
         assert len(re.findall(r"<c:ser>", xml)) == len(feeds[c.title]) + 1
     scatter = next(x for x in charts.values() if "<c:scatterChart>" in x)
-    assert len(re.findall(r"<c:ser>", scatter)) == len(spec.COMPANIES)
+    assert len(re.findall(r"<c:ser>", scatter)) == len(spec.SCATTERED) == len(spec.COMPANIES) - 1
+    assert "HPE Cloud &amp; AI not charted" in scatter
 
 
 def test_text_typed_into_numeric_inputs_fails_the_master_check(lo, m, mi, tmp_path):

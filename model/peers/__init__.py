@@ -37,6 +37,8 @@ def draw_chart(wb, lay, chart):
     sheet = quote_sheetname(spec.CHART_DATA)
     _, nr, _ = lay.scalar_at["scatter:sx_name"]
     for c, colour in zip(spec.COMPANIES, spec.COLOURS):
+        if c not in spec.SCATTERED:         # no point: no legend entry (the x-axis title says why)
+            continue
         col = COMPANY_COL[c.code]
         sc.add_series({
             "name": f"={sheet}!{xl_rowcol_to_cell(nr, col, True, True)}",     # 'Dell ISG (2026 Q1)'

@@ -56,6 +56,10 @@ for _c in COMPANIES:
     BY_COMPANY.setdefault(_c.company, _c)
 BY_CODE = {c.code: c for c in COMPANIES}
 INDEXED = tuple(c for c in COMPANIES if c.indexed)
+# On the growth-against-margin scatter, all at one calendar quarter: HPE Cloud & AI is left out
+# (a segment from fiscal 2026 has no year-earlier quarter, so no growth, before fiscal 2027)
+SCATTERED = tuple(c for c in COMPANIES if c.code != "HPE-Cloud-AI")
+NOT_SCATTERED = "not charted: no growth (segment from FY2026, no year-earlier quarter)"
 # the companies as the data files name them, each once (the fiscal-quarter rows on Inputs)
 FISCAL_COMPANIES = tuple(BY_COMPANY.values())
 # A change of segment: HPE stopped reporting Server as a segment in fiscal 2026; its server
@@ -356,6 +360,10 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("lenovo_csp_share", "Lenovo CSP revenue (estimate) / ISG revenue (%)", "%",
                 _ratio("Lenovo-ISG-CSP.revenue", "Lenovo-ISG.revenue")),
     ]
+    rows.append(CalcRow("all_both", "Every business on the growth-against-margin chart has growth and margin: "
+                        "position, else blank (count)", "count",
+                        given([k(f"{c.slug}_both") for c in SCATTERED], k("t_pos")),
+                        section="The growth-against-margin chart's quarter"))
     return tuple(rows)
 
 
@@ -386,8 +394,9 @@ LATEST_ROWS = (
     ("m_quarter", "Latest quarter with operating margin (text)", "text"),
     ("m_om_ttm", "... operating margin, trailing four quarters (%)", "%"),
     ("m_stale", "Latest margin older than the last reported revenue, 1 = yes (flag)", "count"),
-    ("l_pos", "Latest with growth and margin: position (count)", "count"),
-    ("l_quarter", "Latest quarter with growth and margin, charted (text)", "text"),
+    ("l_pos", "Charted quarter: the latest in which every charted business has growth and margin: "
+              "position (count)", "count"),
+    ("l_quarter", "Charted quarter (growth against margin chart, one quarter for all) (text)", "text"),
     ("l_fiscal", "... the company's own fiscal quarter (text)", "text"),
     ("l_revenue", "... revenue ($M)", "$M"),
     ("l_growth", "... revenue growth, year on year (%)", "%"),
@@ -557,8 +566,10 @@ CHARTS = (
           tuple(Series(f"f_index_{c.slug}", c.legend, "line", colour=col)
                 for c, col in zip(COMPANIES, COLOURS) if c.indexed),
           x_title="Calendar quarter"),
-    Chart(CHART_SCATTER, "Latest quarter with both: revenue growth year on year against operating margin",
-          "Operating margin (%)", "0%", (), x_title="Revenue growth, year on year (%)", x_format="0%"),
+    Chart(CHART_SCATTER, "Revenue growth year on year against operating margin, all at one calendar quarter: "
+          "the latest in which every charted business has both", "Operating margin (%)", "0%", (),
+          x_title="Revenue growth, year on year (%). HPE Cloud & AI not charted: a segment from fiscal 2026 "
+                  "has no growth before fiscal 2027", x_format="0%"),
     Chart(CHART_AI, "AI backlog ($M, columns) and AI backlog / quarterly revenue (x, lines)",
           "AI backlog ($M)", WHOLE_M,
           tuple(Series(f"f_ai_backlog_{c.slug}", f"{c.legend}: AI backlog ($M)") for c in COMPANIES
