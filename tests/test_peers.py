@@ -343,11 +343,13 @@ def test_hand_checked_figures(recalculated):
     assert at(spec.CALCS, "lenovo_yoy", "2025 Q2") == pytest.approx(
         _lenovo_value("FY2025/26 Q1", "ISG", "revenue") / _lenovo_value("FY2024/25 Q1", "ISG", "revenue") - 1)
     assert at(spec.CALCS, "dell_split_diff", "2023 Q4") == pytest.approx(4900 + 4500 - 9300)
-    # the index base: 2023 Q1 is Dell's and Supermicro's lowest quarter, 2023 Q2 HPE's (3,168) and
-    # Lenovo's; 2023 Q3 (Supermicro's FY2024 Q1, Jul-Sep 2023) is none's lowest
-    assert at(spec.COMPARISON, "c_index_smci", "2023 Q3") == pytest.approx(100)
-    base = _csv_value(rows, "Supermicro", "FY2024 Q1", "Group", "revenue")
+    # the index base: the first quarter with every indexed business's revenue, 2023 Q1
+    # (Supermicro's FY2023 Q3, Jan-Mar 2023), on a log axis (finding 15 of the 0.4.0 review)
+    assert at(spec.CALCS, "smci_index", "2023 Q1") == pytest.approx(100)
+    base = _csv_value(rows, "Supermicro", "FY2023 Q3", "Group", "revenue")
+    assert base == 1283.3
     assert at(spec.CALCS, "smci_index", "2025 Q3") == pytest.approx(5017.8 / base * 100)
+    assert at(spec.COMPARISON, "c_index_dell", "2026 Q2") == pytest.approx(31800 / 7600 * 100)
     latest = _latest_block(values)
     assert latest("r_margin", "Dell ISG") == pytest.approx(dell)
     assert latest("r_fiscal", "Dell ISG") == "FY2027 Q2"
@@ -707,3 +709,22 @@ def test_the_commands_build_and_audit_the_peers_workbook(lo, tmp_path):
     done = subprocess.run([sys.executable, "-m", "model", "audit", str(out)], cwd=ROOT, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0 and f"{out}: clean" in done.stdout, done.stdout + done.stderr
+
+
+def test_index_base_is_the_first_full_quarter_on_a_log_axis(mi, book):
+    """Finding 15 of the 0.4.0 review: the note claimed a base that is no business's lowest
+    revenue from then on, and 2023 Q3 was exactly that for three. The base is now the first
+    quarter in which every indexed business has revenue (Dell ISG's first row in the CSV is
+    FY2024 Q1, Feb-Apr 2023: 2023 Q1), and the chart says and draws a log scale."""
+    import zipfile
+    rows = _csv(PEERS)
+    dell_first = min((r["period_end"] for r in rows if r["company"] == "Dell" and r["entity"] == "ISG"
+                      and r["metric"] == "revenue"))
+    assert dell_first == "2023-05-05"           # Feb-Apr 2023, middle month March: calendar 2023 Q1
+    assert mi.scalars["index_base"] == "2023 Q1"
+    note = next(s.note for s in spec.SCALARS if s.key == "index_base")
+    assert "lowest revenue from then on" not in note and "logarithmic" in note
+    with zipfile.ZipFile(book) as z:
+        charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
+    index = next(x for x in charts if "logarithmic scale" in x)
+    assert '<c:logBase val="10"/>' in index

@@ -298,7 +298,7 @@ def _chart_data(lay: Layout) -> None:
               spec.INDEX_TITLE)
     lay.scalar_at[spec.INDEX_TITLE] = (spec.CHART_DATA, r, C_VALUE)
     sh.formula(r, C_VALUE, lay.render('"Revenue indexed to "&{$index_base}&" = "&{$index_value}'
-                                      '&" (the base quarter on Assumptions)"', P0, spec.CHART_DATA), "calc|text")
+                                      '&" (base quarter on Assumptions; log scale)"', P0, spec.CHART_DATA), "calc|text")
     r += 2
     sh.put(r, C_LABEL, "The scatter's points: each charted business at one quarter, the latest in which "
                        "all have growth and margin (one column each, not quarters)", "section")

@@ -229,7 +229,7 @@ def reference(mi) -> Expected:
     scatter["sx_name"] = {co.code: co.legend if not isinstance(latest["l_quarter"][co.code], str)
                           else f"{co.legend} ({latest['l_quarter'][co.code]})" for co in spec.SCATTERED}
     return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter,
-                    f"Revenue indexed to {base} = {idx_value:g} (the base quarter on Assumptions)")
+                    f"Revenue indexed to {base} = {idx_value:g} (base quarter on Assumptions; log scale)")
 
 
 def status(master: float, warnings: float = 0.0) -> str:

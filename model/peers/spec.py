@@ -59,7 +59,7 @@ INDEXED = tuple(c for c in COMPANIES if c.indexed)
 # On the growth-against-margin scatter, all at one calendar quarter: HPE Cloud & AI is left out
 # (a segment from fiscal 2026 has no year-earlier quarter, so no growth, before fiscal 2027)
 SCATTERED = tuple(c for c in COMPANIES if c.code != "HPE-Cloud-AI")
-NOT_SCATTERED = "not charted: no growth (segment from FY2026, no year-earlier quarter)"
+NOT_SCATTERED = "not charted: no growth yet"
 # the companies as the data files name them, each once (the fiscal-quarter rows on Inputs)
 FISCAL_COMPANIES = tuple(BY_COMPANY.values())
 # A change of segment: HPE stopped reporting Server as a segment in fiscal 2026; its server
@@ -182,8 +182,8 @@ def segment_of(fiscal_year: int) -> str:
 # --- scalars (Assumptions, column E) ------------------------------------------------
 SCALARS = (
     Scalar("index_base", "Base quarter of the revenue index (calendar quarter)", "text", None,
-           "Pick from the drop-down; by default the first quarter, once every indexed business has revenue, "
-           "that is no business's lowest revenue from then on (no line starts from its trough)."),
+           "Default: the first quarter with every indexed business's revenue. It may be a trough: the chart's "
+           "axis is logarithmic."),
     Scalar("index_value", "Index value of the base quarter (index)", "index", 100.0,
            "Each company's revenue in the base quarter = this value.", valid=(1.0, 10000.0)),
     Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 0.5,
@@ -458,8 +458,8 @@ INDEX_TITLE = "index_title"     # Chart data: the revenue index chart's title, w
 def index_title(base, value) -> str:
     """The revenue index chart's title (the formula on Chart data says the same)."""
     v = float(value) if isinstance(value, (int, float)) else value
-    return f"Revenue indexed to {base or ''} = {v:g} (the base quarter on Assumptions)" if isinstance(
-        v, float) else f"Revenue indexed to {base or ''} = {v} (the base quarter on Assumptions)"
+    return f"Revenue indexed to {base or ''} = {v:g} (base quarter on Assumptions; log scale)" if isinstance(
+        v, float) else f"Revenue indexed to {base or ''} = {v} (base quarter on Assumptions; log scale)"
 # Printed under the Comparison: what is and is not like for like
 COMPARABILITY = (
     "Like for like? Dell ISG, HPE's segments and Lenovo ISG are segments: their operating profit is before "
@@ -562,7 +562,7 @@ CHARTS = (
           tuple(Series(f"f_om_{c.slug}", c.legend, "line", colour=col) for c, col in zip(COMPANIES, COLOURS)),
           x_title="Calendar quarter (each fiscal quarter in the calendar quarter of its middle month)"),
     Chart(CHART_INDEX, "Revenue indexed to the base quarter on Assumptions (base = 100)",
-          "Revenue index (base quarter = 100)", "0",
+          "Revenue index (base quarter = 100, logarithmic scale)", "0",
           tuple(Series(f"f_index_{c.slug}", c.legend, "line", colour=col)
                 for c, col in zip(COMPANIES, COLOURS) if c.indexed),
           x_title="Calendar quarter"),
