@@ -728,3 +728,19 @@ def test_index_base_is_the_first_full_quarter_on_a_log_axis(mi, book):
         charts = [z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart")]
     index = next(x for x in charts if "logarithmic scale" in x)
     assert '<c:logBase val="10"/>' in index
+
+
+def test_ai_backlog_legend_matches_the_quarters_it_plots(book):
+    """Finding 16 of the 0.4.0 review: the HPE series was labelled 'HPE Server (segment, to
+    FY2025)' but plots HPE's FY2026 Q2 AI backlog (5,900, approx in the CSV), reported after
+    Server became part of Cloud & AI. The legend now names FY2026 and marks it approximate."""
+    import zipfile
+    rows = _csv(PEERS)
+    hpe = [(r["fiscal_year"], r["basis"]) for r in rows if r["company"] == "HPE" and r["entity"] == "Server-AI"
+           and r["metric"] == "backlog"]
+    assert ("FY2026", "approx") in hpe           # the CSV plots past fiscal 2025, approximately
+    with zipfile.ZipFile(book) as z:
+        xml = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+                   if "AI backlog ($M)" in x and "<c:barChart>" in x)
+    assert "to FY2025" not in xml
+    assert "HPE AI systems (Server; in Cloud &amp; AI from FY2026): AI backlog ($M; FY2026 ~)" in xml

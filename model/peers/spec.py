@@ -158,6 +158,11 @@ LENOVO_TAKEN = {(r.entity, r.metric) for r in INPUT_ROWS if r.company == "Lenovo
 REVENUE_KEYS = tuple(r.key for r in INPUT_ROWS if r.metric == "revenue")
 # AI figures of each business that reports them: business code -> AI entity code
 AI_OF = {"Dell-ISG": "Dell-ISG-AI", "HPE-Server": "HPE-Server-AI"}
+# the AI backlog chart's legend: what each AI series covers (HPE's runs past its Server segment)
+AI_LEGEND = {   # business -> (backlog series, backlog / revenue series)
+    "Dell-ISG": ("Dell ISG (segment): AI backlog ($M)", "Dell ISG (segment): AI backlog / revenue (x, right axis)"),
+    "HPE-Server": ("HPE AI systems (Server; in Cloud & AI from FY2026): AI backlog ($M; FY2026 ~)",
+                   "HPE AI systems: AI backlog / HPE server revenue (x, right axis; FY2026 ~)")}
 # Gross margin: only Supermicro reports one (Dell ISG, HPE's segments and Lenovo ISG give none)
 GM_OF = {"Supermicro": "smci_gm"}
 NO_GM = "none reported"          # what the Comparison says where a business gives no gross margin
@@ -572,9 +577,8 @@ CHARTS = (
                   "has no growth before fiscal 2027", x_format="0%"),
     Chart(CHART_AI, "AI backlog ($M, columns) and AI backlog / quarterly revenue (x, lines)",
           "AI backlog ($M)", WHOLE_M,
-          tuple(Series(f"f_ai_backlog_{c.slug}", f"{c.legend}: AI backlog ($M)") for c in COMPANIES
-                if c.code in AI_OF)
-          + tuple(Series(f"f_ai_{c.slug}", f"{c.legend}: AI backlog / revenue (x, right axis)", "line", True)
+          tuple(Series(f"f_ai_backlog_{c.slug}", AI_LEGEND[c.code][0]) for c in COMPANIES if c.code in AI_OF)
+          + tuple(Series(f"f_ai_{c.slug}", AI_LEGEND[c.code][1], "line", True)
                   for c in COMPANIES if c.code in AI_OF),
           "AI backlog / quarterly revenue (x)", '0.0"x"', x_title="Calendar quarter"),
 )
