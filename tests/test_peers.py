@@ -53,9 +53,10 @@ def _csv(path):
 # --- data and calendar (fast) --------------------------------------------------------------
 
 def _lenovo_taken(path):
-    """The Lenovo rows the peers model shows: ISG revenue and operating profit, the CSP revenue estimate."""
+    """The Lenovo rows the peers model shows: ISG revenue and operating profit, the CSP revenue and
+    operating profit estimates."""
     return [r for r in _csv(path) if (r["entity"], r["metric"]) in
-            (("ISG", "revenue"), ("ISG", "operating_profit"), ("ISG-CSP", "revenue"))]
+            (("ISG", "revenue"), ("ISG", "operating_profit"), ("ISG-CSP", "revenue"), ("ISG-CSP", "operating_profit"))]
 
 
 def test_both_files_load_every_peer_figure_and_lenovo_isg(ds):
@@ -744,3 +745,27 @@ def test_ai_backlog_legend_matches_the_quarters_it_plots(book):
                    if "AI backlog ($M)" in x and "<c:barChart>" in x)
     assert "to FY2025" not in xml
     assert "HPE AI systems (Server; in Cloud &amp; AI from FY2026): AI backlog ($M; FY2026 ~)" in xml
+
+
+def test_lenovo_csp_margin_estimate_beside_supermicro(recalculated, lay):
+    """Finding 17 of the 0.4.0 review: the Lenovo CSP estimate showed as revenue only. The
+    Lenovo file gives The Next Platform's CSP operating loss for FY2025/26 Q1 (-305 on 2,410)
+    and Q2 (-349 on 2,760), both basis estimate: the margin sits right under Supermicro's on the
+    Comparison, marked e, and on the margin chart."""
+    values, _ = recalculated
+    want = {}
+    for fiscal, label in (("FY2025/26 Q1", "2025 Q2"), ("FY2025/26 Q2", "2025 Q3")):
+        op, rev = (_lenovo_value(fiscal, "ISG-CSP", m_) for m_ in ("operating_profit", "revenue"))
+        want[label] = op / rev
+    assert want == pytest.approx({"2025 Q2": -305 / 2410, "2025 Q3": -349 / 2760})
+    for label, v in want.items():
+        assert _at(values, spec.CALCS, "lenovo_csp_om", label) == pytest.approx(v)
+        assert _at(values, spec.COMPARISON, "c_om_lenovo_csp", label) == pytest.approx(v)
+    assert _at(values, spec.COMPARISON, "c_om_lenovo_csp", "2025 Q4") in (None, "")
+    codes = [code for _, code, _, _, _ in spec.COMPARISON_ROWS]
+    assert codes.index("c_om_lenovo_csp") == codes.index("c_om_smci") + 1
+    _, r, _ = lay.scalar_at["comparison:c_om_lenovo_csp"]
+    from model.peers.place import comparison_quarters
+    col = next(c for c, lab in comparison_quarters(lay).items() if lab == "2025 Q3")
+    assert lay.sheets[spec.COMPARISON].cells[(r, col)].style == "calc|%|estimate"
+    assert "f_om_lenovo_csp" in [s.key for s in spec.CHARTS[0].series]

@@ -129,6 +129,7 @@ def reference(mi) -> Expected:
         if co.company == "Lenovo":
             c["lenovo_csp"] = g("Lenovo-ISG-CSP.revenue")
             c["lenovo_csp_share"] = _div(g("Lenovo-ISG-CSP.revenue"), rev)
+            c["lenovo_csp_om"] = _div(g("Lenovo-ISG-CSP.operating_profit"), g("Lenovo-ISG-CSP.revenue"))
         if code in spec.AI_OF:
             ai = spec.AI_OF[code]
             c[f"{s}_ai_backlog_x"] = _div(g(f"{ai}.backlog"), rev)
@@ -153,7 +154,7 @@ def reference(mi) -> Expected:
     f["revenue_sign"] = any_of(g(k) < 0 for k in spec.REVENUE_KEYS)
     f["op_in_revenue"] = any_of(c[f"{co.slug}_op"] > revs[co.code] for co in spec.COMPANIES)
     margins = [c[f"{co.slug}_om"] for co in spec.COMPANIES] + [
-        c["smci_gm"], g("HPE-Server.operating_margin_pct"), g("HPE-Cloud-AI.operating_margin_pct"),
+        c["smci_gm"], c["lenovo_csp_om"], g("HPE-Server.operating_margin_pct"), g("HPE-Cloud-AI.operating_margin_pct"),
         g("Supermicro.gross_margin_pct")]
     f["margin_bounds"] = any_of(m.abs() > bound for m in margins)
     f["dell_split"] = any_of([c["dell_split_diff"].abs() > tol])

@@ -150,6 +150,7 @@ INPUT_ROWS_ADDED = (        # added with the v3 data, below every earlier row
     InputRow("Supermicro", "Group", "gross_margin_pct", "gross margin as given (where the profit is not)"),
     InputRow("Supermicro", "Group", "orders", "new orders in the quarter"),
     InputRow("Lenovo", "ISG-CSP", "revenue", "cloud service provider (CSP) revenue, analyst estimate"),
+    InputRow("Lenovo", "ISG-CSP", "operating_profit", "CSP operating profit, analyst estimate"),
 )
 INPUT_ROWS = INPUT_ROWS_030 + INPUT_ROWS_ADDED
 INPUT_KEYS = {r.key: r for r in INPUT_ROWS}
@@ -364,6 +365,8 @@ def calc_rows() -> tuple[CalcRow, ...]:
                 given([k("Lenovo-ISG-CSP.revenue")], k("Lenovo-ISG-CSP.revenue"))),
         CalcRow("lenovo_csp_share", "Lenovo CSP revenue (estimate) / ISG revenue (%)", "%",
                 _ratio("Lenovo-ISG-CSP.revenue", "Lenovo-ISG.revenue")),
+        CalcRow("lenovo_csp_om", "Lenovo CSP operating margin, analyst estimate: CSP operating profit / CSP "
+                "revenue (%)", "%", _ratio("Lenovo-ISG-CSP.operating_profit", "Lenovo-ISG-CSP.revenue")),
     ]
     rows.append(CalcRow("all_both", "Every business on the growth-against-margin chart has growth and margin: "
                         "position, else blank (count)", "count",
@@ -425,6 +428,8 @@ COMPARISON_BLOCKS = (
 # Rows placed right after a business's row in a block: (block prefix, business code) -> rows
 COMPARISON_EXTRA = {
     ("c_rev", "Supermicro"): (("c_rev_lenovo_csp", "Lenovo CSP revenue, estimate ($M)", "$M", "lenovo_csp"),),
+    ("c_om", "Supermicro"): (("c_om_lenovo_csp", "Lenovo CSP operating margin, estimate (%)", "%",
+                              "lenovo_csp_om"),),
     ("c_aish", "HPE-Server"): (("c_hpe_in_ca", "HPE Server revenue / Cloud & AI revenue (%)", "%",
                                 "hpe_server_in_ca"),),
 }
@@ -451,7 +456,7 @@ _FEEDS = tuple((f"f_{code[2:]}", f"{label}, #N/A where missing", unit, key)
                if code.startswith(("c_om_", "c_index_", "c_ai_"))) + tuple(
     (f"f_ai_backlog_{c.slug}", f"{c.name} AI backlog ($M), #N/A where missing", "$M", f"{AI_OF[c.code]}.backlog")
     for c in COMPANIES if c.code in AI_OF)
-FEEDS_ADDED = ("f_om_hpeca",)       # below release 0.3.0's feed rows
+FEEDS_ADDED = ("f_om_hpeca", "f_om_lenovo_csp")       # below release 0.3.0's feed rows
 FEED_ROWS = tuple(f for f in _FEEDS if f[0] not in FEEDS_ADDED) + tuple(f for f in _FEEDS if f[0] in FEEDS_ADDED)
 # The scatter's points (Chart data, one column per company): growth (x) and margin (y), #N/A when none
 SCATTER_ROWS = (("sx_growth", "Latest revenue growth, #N/A when none (%)", "%", "l_growth"),
@@ -476,9 +481,9 @@ COMPARABILITY = (
     "with no server operating profit; HPE Server growth across the change is HPE's own figure, never computed, "
     "and its index stops there.",
     "Gross margin: only Supermicro reports one; Dell ISG, HPE's segments and Lenovo ISG give none. Lenovo's "
-    "CSP revenue is an analyst's",
-    "estimate (The Next Platform), shown beside Supermicro, the CSP server maker. Blank = not disclosed or not "
-    "yet in the data.",
+    "CSP revenue and margin are",
+    "an analyst's estimate (The Next Platform), shown beside Supermicro, the CSP server maker. Blank = not "
+    "disclosed or not yet in the data.",
     "Markers as on Inputs: ~ rests on an approximate figure, d on a derived one, e on an estimate, ≥ on a lower "
     "bound (italic).",
     "Calendar quarters: each company's fiscal quarter sits in the calendar quarter of its middle month; "
@@ -497,7 +502,7 @@ def _any(parts) -> str:
 
 
 MARGIN_ROWS = tuple(f"{c.slug}_om" for c in COMPANIES) + (
-    "smci_gm", "HPE-Server.operating_margin_pct", "HPE-Cloud-AI.operating_margin_pct", "Supermicro.gross_margin_pct")
+    "smci_gm", "lenovo_csp_om", "HPE-Server.operating_margin_pct", "HPE-Cloud-AI.operating_margin_pct", "Supermicro.gross_margin_pct")
 
 
 def _checks() -> tuple[Check, ...]:
@@ -564,7 +569,9 @@ CHART_MARGINS, CHART_INDEX, CHART_SCATTER, CHART_AI = (
     "Chart Margins", "Chart Revenue index", "Chart Growth v margin", "Chart AI backlog")
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by business and calendar quarter (%)", "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{c.slug}", c.legend, "line", colour=col) for c, col in zip(COMPANIES, COLOURS)),
+          tuple(Series(f"f_om_{c.slug}", c.legend, "line", colour=col) for c, col in zip(COMPANIES, COLOURS))
+          + (Series("f_om_lenovo_csp", "Lenovo CSP (analyst estimate, The Next Platform) e", "line",
+                    colour="#F4B183"),),
           x_title="Calendar quarter (each fiscal quarter in the calendar quarter of its middle month)"),
     Chart(CHART_INDEX, "Revenue indexed to the base quarter on Assumptions (base = 100)",
           "Revenue index (base quarter = 100, logarithmic scale)", "0",
