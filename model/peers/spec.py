@@ -59,7 +59,7 @@ INDEXED = tuple(c for c in COMPANIES if c.indexed)
 # On the growth-against-margin scatter, all at one calendar quarter: HPE Cloud & AI is left out
 # (a segment from fiscal 2026 has no year-earlier quarter, so no growth, before fiscal 2027)
 SCATTERED = tuple(c for c in COMPANIES if c.code != "HPE-Cloud-AI")
-NOT_SCATTERED = "not charted: no growth yet"
+NOT_SCATTERED = "not charted"
 # the companies as the data files name them, each once (the fiscal-quarter rows on Inputs)
 FISCAL_COMPANIES = tuple(BY_COMPANY.values())
 # A change of segment: HPE stopped reporting Server as a segment in fiscal 2026; its server
@@ -402,9 +402,8 @@ LATEST_ROWS = (
     ("m_quarter", "Latest quarter with operating margin (text)", "text"),
     ("m_om_ttm", "... operating margin, trailing four quarters (%)", "%"),
     ("m_stale", "Latest margin older than the last reported revenue, 1 = yes (flag)", "count"),
-    ("l_pos", "Charted quarter: the latest in which every charted business has growth and margin: "
-              "position (count)", "count"),
-    ("l_quarter", "Charted quarter (growth against margin chart, one quarter for all) (text)", "text"),
+    ("l_pos", "Charted quarter (latest all charted have both): position (count)", "count"),
+    ("l_quarter", "Charted quarter, growth against margin, one for all (text)", "text"),
     ("l_fiscal", "... the company's own fiscal quarter (text)", "text"),
     ("l_revenue", "... revenue ($M)", "$M"),
     ("l_growth", "... revenue growth, year on year (%)", "%"),
