@@ -168,7 +168,7 @@ def test_every_calculated_row_and_check_has_a_reference_value(m, lay, mi):
     # every formula cell of the workbook gets a value from the recompute
     cached = m.cached(lay, exp)
     formulas = {(s, r, c) for s, sh in lay.sheets.items() for (r, c), cell in sh.cells.items() if cell.formula}
-    assert formulas - set(cached) == {(spec.COVER, r, c) for (s, r, c) in formulas if s == spec.COVER}
+    assert formulas - set(cached) == set()       # the Cover's master check too (core.cached.put_master_text)
 
 
 def test_fiscal_rows_on_inputs_name_each_companys_quarter(lay):
