@@ -368,8 +368,8 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("lenovo_csp_om", "Lenovo CSP operating margin, analyst estimate: CSP operating profit / CSP "
                 "revenue (%)", "%", _ratio("Lenovo-ISG-CSP.operating_profit", "Lenovo-ISG-CSP.revenue")),
     ]
-    rows.append(CalcRow("all_both", "Every business on the growth-against-margin chart has growth and margin: "
-                        "position, else blank (count)", "count",
+    rows.append(CalcRow("all_both", "All charted businesses have growth and margin: position, else blank (count)",
+                        "count",
                         given([k(f"{c.slug}_both") for c in SCATTERED], k("t_pos")),
                         section="The growth-against-margin chart's quarter"))
     return tuple(rows)
