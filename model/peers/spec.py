@@ -93,7 +93,7 @@ UNIT_LABEL = {"usd_m": "$M", "pct": "%"}
 # the range a figure of each metric may take on Inputs ($M: at most $1 trillion a quarter)
 FIGURE_RANGES = {"revenue": (0.0, 1e6), "operating_profit": (-1e6, 1e6), "operating_margin_pct": (-1.0, 1.0),
                  "gross_profit": (-1e6, 1e6), "orders": (0.0, 1e6), "shipments": (0.0, 1e6),
-                 "backlog": (0.0, 1e6)}
+                 "backlog": (0.0, 1e6), "gross_margin_pct": (-1.0, 1.0), "revenue_yoy_pct": (-1.0, 50.0)}
 
 
 @dataclass(frozen=True)
