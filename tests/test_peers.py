@@ -769,3 +769,24 @@ def test_lenovo_csp_margin_estimate_beside_supermicro(recalculated, lay):
     col = next(c for c, lab in comparison_quarters(lay).items() if lab == "2025 Q3")
     assert lay.sheets[spec.COMPARISON].cells[(r, col)].style == "calc|%|estimate"
     assert "f_om_lenovo_csp" in [s.key for s in spec.CHARTS[0].series]
+
+
+def test_scatter_points_show_their_margin_with_its_marker(book, lay):
+    """Finding 18 of the 0.4.0 review (the scatter): each point's label shows its margin in the
+    Chart data cell's format, so a derived margin reads '3.6%d'. Supermicro's FY2026 Q1
+    operating profit (182.3) and HPE Server's FY2025 Q4 (441) are 'derived' in the CSV."""
+    import zipfile
+    from model.peers.place import COMPANY_COL
+    rows = _csv(PEERS)
+    basis = {(r["company"], r["fiscal_year"], r["fiscal_quarter"]): r["basis"] for r in rows
+             if r["metric"] == "operating_profit" and r["entity"] in ("Group", "Server")}
+    assert basis[("Supermicro", "FY2026", "Q1")] == basis[("HPE", "FY2025", "Q4")] == "derived"
+    _, r, _ = lay.scalar_at["scatter:sx_margin"]
+    cells = lay.sheets[spec.CHART_DATA].cells
+    assert cells[(r, COMPANY_COL["Supermicro"])].style == "calc|%|derived"
+    assert cells[(r, COMPANY_COL["HPE-Server"])].style == "calc|%|derived"
+    assert cells[(r, COMPANY_COL["Dell-ISG"])].style == "calc|%"
+    with zipfile.ZipFile(book) as z:
+        scatter = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+                       if "<c:scatterChart>" in x)
+    assert scatter.count('<c:showVal val="1"/>') == len(spec.SCATTERED)

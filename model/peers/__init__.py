@@ -47,7 +47,7 @@ def draw_chart(wb, lay, chart):
             "categories": f"={sheet}!{xl_rowcol_to_cell(gr, col, True, True)}",
             "values": f"={sheet}!{xl_rowcol_to_cell(mr, col, True, True)}",
             "marker": {"type": "circle", "size": 11, "fill": {"color": colour}, "border": {"color": colour}},
-            "data_labels": {"series_name": True, "position": "right"},
+            "data_labels": {"series_name": True, "value": True, "separator": "\n", "position": "right"},
         })
     sc.set_title({"name": chart.title, "name_font": {"size": 14}})
     sc.set_x_axis({"name": chart.x_title, "num_format": "0%", "label_position": "low",
