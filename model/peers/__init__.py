@@ -21,6 +21,8 @@ def draw_chart(wb, lay, chart):
         drawn.set_title({"name": f"={quote_sheetname(sheet_)}!{xl_rowcol_to_cell(r, c, True, True)}",
                          "name_font": {"size": 14},
                          "data": [spec.index_title(sc_.get("index_base"), sc_.get("index_value"))]})
+        drawn.set_y_axis({"name": chart.y_title, "num_format": chart.y_format, "log_base": 10,
+                          "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
         return drawn
     if chart.sheet == spec.CHART_AI:             # the right axis titled (set on the combined lines)
         from ..writer import _chart
@@ -37,13 +39,15 @@ def draw_chart(wb, lay, chart):
     sheet = quote_sheetname(spec.CHART_DATA)
     _, nr, _ = lay.scalar_at["scatter:sx_name"]
     for c, colour in zip(spec.COMPANIES, spec.COLOURS):
+        if c not in spec.SCATTERED:         # no point: no legend entry (the x-axis title says why)
+            continue
         col = COMPANY_COL[c.code]
         sc.add_series({
             "name": f"={sheet}!{xl_rowcol_to_cell(nr, col, True, True)}",     # 'Dell ISG (2026 Q1)'
             "categories": f"={sheet}!{xl_rowcol_to_cell(gr, col, True, True)}",
             "values": f"={sheet}!{xl_rowcol_to_cell(mr, col, True, True)}",
             "marker": {"type": "circle", "size": 11, "fill": {"color": colour}, "border": {"color": colour}},
-            "data_labels": {"series_name": True, "position": "right"},
+            "data_labels": {"series_name": True, "value": True, "separator": "\n", "position": "right"},
         })
     sc.set_title({"name": chart.title, "name_font": {"size": 14}})
     sc.set_x_axis({"name": chart.x_title, "num_format": "0%", "label_position": "low",

@@ -12,21 +12,16 @@ def describe(ds) -> str:
 
 
 def default_index_base(periods, figures) -> str:
-    """The first calendar quarter in which every indexed business has revenue and none is at
-    its lowest revenue on the timeline (so no line starts from its trough); else the first
-    quarter in which all have revenue, else the first quarter."""
+    """The first calendar quarter in which every indexed business has revenue, else the first
+    quarter. (It may be a business's trough: the index chart's axis is logarithmic, so the
+    spread is read as ratios, not stretched by a low base.)"""
     def rev(c, p):
         e = figures.get((p, f"{c.code}.revenue"))
         return None if e is None or e.value is None else float(e.value)
 
-    lowest = {c.code: min((v for p in periods if (v := rev(c, p)) is not None), default=None)
-              for c in spec.INDEXED}
     complete = [p for p in periods if all(rev(c, p) is not None for c in spec.INDEXED)]
     if not complete:
         return periods[0].label if periods else ""
-    for p in complete:
-        if all(rev(c, p) > lowest[c.code] for c in spec.INDEXED):
-            return p.label
     return complete[0].label
 
 

@@ -163,13 +163,14 @@ def _comparison(lay: Layout) -> None:
     for c in spec.COMPANIES:
         col = COMPANY_COL[c.code]
         texts = {}
-        for prefix, positions in (("r", f"{c.slug}_rev_pos"), ("l", f"{c.slug}_both"), ("m", f"{c.slug}_om_pos")):
+        # the scatter's quarter ('l'): one for every charted business (spec.SCATTERED)
+        for prefix, positions in (("r", f"{c.slug}_rev_pos"), ("l", "all_both"), ("m", f"{c.slug}_om_pos")):
             texts[f"{prefix}_pos"] = f'IF(MAX({{={positions}}})=0,"",MAX({{={positions}}}))'
         r_pos, l_pos, m_pos = (xl_rowcol_to_cell(at[f"{x}_pos"], col) for x in "rlm")
 
         def at_pos(pos, row):
             return given([pos], f"INDEX({{={row}}},1,{pos})")       # (range, 1, n): every engine
-        for prefix, pos in (("r", r_pos), ("l", l_pos)):
+        for prefix, pos in (("r", r_pos), ("l", l_pos)) if c in spec.SCATTERED else (("r", r_pos),):
             texts.update({
                 f"{prefix}_quarter": given([pos], f"INDEX({cq},1,{pos})"),
                 f"{prefix}_fiscal": at_pos(pos, spec.fiscal_row(c)),
@@ -185,9 +186,14 @@ def _comparison(lay: Layout) -> None:
         texts["m_quarter"] = given([m_pos], f"INDEX({cq},1,{m_pos})")
         texts["m_om_ttm"] = at_pos(m_pos, f"{c.slug}_om_ttm")
         texts["m_stale"] = given([r_pos], f'IF({m_pos}="",1,IF({m_pos}<{r_pos},1,0))')
+        if c not in spec.SCATTERED:
+            texts = {k_: v for k_, v in texts.items() if not k_.startswith("l_")}
         for code, label, unit in spec.LATEST_ROWS:
             if code in texts:
                 sh.formula(at[code], col, lay.render(texts[code], col, spec.COMPARISON), f"calc|{unit}")
+            elif code.startswith("l_"):     # not on the growth-against-margin chart: said why
+                if code == "l_pos":
+                    sh.put(at[code], col, spec.NOT_SCATTERED, "note")
             else:                       # a figure the business does not report: said, not left blank
                 sh.put(at[code], col, spec.NO_GM if code == "r_gm" else spec.NO_AI, "note")
     lay.scalar_at.update({f"latest:{code}": (spec.COMPARISON, r, P0) for code, r in at.items()})
@@ -292,17 +298,17 @@ def _chart_data(lay: Layout) -> None:
               spec.INDEX_TITLE)
     lay.scalar_at[spec.INDEX_TITLE] = (spec.CHART_DATA, r, C_VALUE)
     sh.formula(r, C_VALUE, lay.render('"Revenue indexed to "&{$index_base}&" = "&{$index_value}'
-                                      '&" (the base quarter on Assumptions)"', P0, spec.CHART_DATA), "calc|text")
+                                      '&" (base quarter on Assumptions; log scale)"', P0, spec.CHART_DATA), "calc|text")
     r += 2
-    sh.put(r, C_LABEL, "The scatter's points: each business's latest quarter with growth and margin "
-                       "(one column each, not quarters)", "section")
-    for c in spec.COMPANIES:
+    sh.put(r, C_LABEL, "The scatter's points: each charted business at one quarter, the latest in which "
+                       "all have growth and margin (one column each, not quarters)", "section")
+    for c in spec.SCATTERED:
         sh.put(r, COMPANY_COL[c.code], c.name, "header")
     for code, label, unit, src in spec.SCATTER_ROWS:
         r += 1
         _row_head(sh, r, label, unit, code)
         lay.scalar_at[f"scatter:{code}"] = (spec.CHART_DATA, r, P0)
-        for c in spec.COMPANIES:
+        for c in spec.SCATTERED:
             col = COMPANY_COL[c.code]
             _, sr, _ = lay.scalar_at[f"latest:{src}"]
             a = f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(sr, col)}"
@@ -408,7 +414,7 @@ def _mark(lay: Layout) -> None:
                 restyle(spec.COMPARISON, r, COMPANY_COL[c.code], key_of(c), labels.index(q))
     for code, key_of in (("sx_growth", lambda c: f"{c.slug}_yoy"), ("sx_margin", lambda c: f"{c.slug}_om")):
         _, r, _ = lay.scalar_at[f"scatter:{code}"]
-        for c in spec.COMPANIES:
+        for c in spec.SCATTERED:
             q = exp.latest["l_quarter"].get(c.code)
             if isinstance(q, str) and q in labels:
                 restyle(spec.CHART_DATA, r, COMPANY_COL[c.code], key_of(c), labels.index(q))

@@ -129,12 +129,18 @@ def reference(mi) -> Expected:
         if co.company == "Lenovo":
             c["lenovo_csp"] = g("Lenovo-ISG-CSP.revenue")
             c["lenovo_csp_share"] = _div(g("Lenovo-ISG-CSP.revenue"), rev)
+            c["lenovo_csp_om"] = _div(g("Lenovo-ISG-CSP.operating_profit"), g("Lenovo-ISG-CSP.revenue"))
         if code in spec.AI_OF:
             ai = spec.AI_OF[code]
             c[f"{s}_ai_backlog_x"] = _div(g(f"{ai}.backlog"), rev)
             c[f"{s}_ai_share"] = _div(g(f"{ai}.revenue"), rev)
             c[f"{s}_ai_book_to_bill"] = _div(g(f"{ai}.orders"),
                                              g(f"{ai}.shipments" if co.company == "Dell" else f"{ai}.revenue"))
+    # the scatter's quarter: the latest in which every charted business has growth and margin
+    all_both = pd.Series(True, index=labels)
+    for co in spec.SCATTERED:
+        all_both &= c[f"{co.slug}_yoy"].notna() & c[f"{co.slug}_om"].notna()
+    c["all_both"] = pos.where(all_both)
     calcs = pd.DataFrame(c).T.reindex(columns=labels)
 
     def any_of(conds) -> pd.Series:
@@ -148,7 +154,7 @@ def reference(mi) -> Expected:
     f["revenue_sign"] = any_of(g(k) < 0 for k in spec.REVENUE_KEYS)
     f["op_in_revenue"] = any_of(c[f"{co.slug}_op"] > revs[co.code] for co in spec.COMPANIES)
     margins = [c[f"{co.slug}_om"] for co in spec.COMPANIES] + [
-        c["smci_gm"], g("HPE-Server.operating_margin_pct"), g("HPE-Cloud-AI.operating_margin_pct"),
+        c["smci_gm"], c["lenovo_csp_om"], g("HPE-Server.operating_margin_pct"), g("HPE-Cloud-AI.operating_margin_pct"),
         g("Supermicro.gross_margin_pct")]
     f["margin_bounds"] = any_of(m.abs() > bound for m in margins)
     f["dell_split"] = any_of([c["dell_split_diff"].abs() > tol])
@@ -178,8 +184,7 @@ def reference(mi) -> Expected:
     latest: dict[str, dict] = {code: {} for code, _, _ in spec.LATEST_ROWS}
     for co in spec.COMPANIES:
         s = co.slug
-        which = {"r": revs[co.code].notna(), "l": c[f"{s}_yoy"].notna() & c[f"{s}_om"].notna(),
-                 "m": c[f"{s}_om"].notna()}
+        which = {"r": revs[co.code].notna(), "l": all_both, "m": c[f"{s}_om"].notna()}
         at = {}
         for prefix, mask in which.items():
             got = [lab for lab in labels if mask[lab]]
@@ -204,6 +209,8 @@ def reference(mi) -> Expected:
             elif code == "m_stale":
                 latest[code][co.code] = (np.nan if at["r"] is None else
                                          float(at["m"] is None or labels.index(at["m"]) < labels.index(at["r"])))
+            elif prefix == "l" and co not in spec.SCATTERED:
+                latest[code][co.code] = spec.NOT_SCATTERED if code == "l_pos" else np.nan
             elif lab is None:
                 latest[code][co.code] = np.nan
             elif field == "pos":
@@ -216,12 +223,14 @@ def reference(mi) -> Expected:
                 latest[code][co.code] = fill[code][1][lab]
     feeds = pd.DataFrame({code: (c[key] if key in c else g(key)) for code, _, _, key in spec.FEED_ROWS}).T.reindex(
         columns=labels)
-    scatter = {code: {co: float(v) if isinstance(v, float) else np.nan for co, v in latest[src].items()}
+    charted = {co.code for co in spec.SCATTERED}
+    scatter = {code: {co: float(v) if isinstance(v, float) else np.nan for co, v in latest[src].items()
+                      if co in charted}
                for code, _, _, src in spec.SCATTER_ROWS if code != "sx_name"}
     scatter["sx_name"] = {co.code: co.legend if not isinstance(latest["l_quarter"][co.code], str)
-                          else f"{co.legend} ({latest['l_quarter'][co.code]})" for co in spec.COMPANIES}
+                          else f"{co.legend} ({latest['l_quarter'][co.code]})" for co in spec.SCATTERED}
     return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter,
-                    f"Revenue indexed to {base} = {idx_value:g} (the base quarter on Assumptions)")
+                    f"Revenue indexed to {base} = {idx_value:g} (base quarter on Assumptions; log scale)")
 
 
 def status(master: float, warnings: float = 0.0) -> str:

@@ -56,6 +56,10 @@ for _c in COMPANIES:
     BY_COMPANY.setdefault(_c.company, _c)
 BY_CODE = {c.code: c for c in COMPANIES}
 INDEXED = tuple(c for c in COMPANIES if c.indexed)
+# On the growth-against-margin scatter, all at one calendar quarter: HPE Cloud & AI is left out
+# (a segment from fiscal 2026 has no year-earlier quarter, so no growth, before fiscal 2027)
+SCATTERED = tuple(c for c in COMPANIES if c.code != "HPE-Cloud-AI")
+NOT_SCATTERED = "not charted"
 # the companies as the data files name them, each once (the fiscal-quarter rows on Inputs)
 FISCAL_COMPANIES = tuple(BY_COMPANY.values())
 # A change of segment: HPE stopped reporting Server as a segment in fiscal 2026; its server
@@ -146,6 +150,7 @@ INPUT_ROWS_ADDED = (        # added with the v3 data, below every earlier row
     InputRow("Supermicro", "Group", "gross_margin_pct", "gross margin as given (where the profit is not)"),
     InputRow("Supermicro", "Group", "orders", "new orders in the quarter"),
     InputRow("Lenovo", "ISG-CSP", "revenue", "cloud service provider (CSP) revenue, analyst estimate"),
+    InputRow("Lenovo", "ISG-CSP", "operating_profit", "CSP operating profit, analyst estimate"),
 )
 INPUT_ROWS = INPUT_ROWS_030 + INPUT_ROWS_ADDED
 INPUT_KEYS = {r.key: r for r in INPUT_ROWS}
@@ -154,6 +159,11 @@ LENOVO_TAKEN = {(r.entity, r.metric) for r in INPUT_ROWS if r.company == "Lenovo
 REVENUE_KEYS = tuple(r.key for r in INPUT_ROWS if r.metric == "revenue")
 # AI figures of each business that reports them: business code -> AI entity code
 AI_OF = {"Dell-ISG": "Dell-ISG-AI", "HPE-Server": "HPE-Server-AI"}
+# the AI backlog chart's legend: what each AI series covers (HPE's runs past its Server segment)
+AI_LEGEND = {   # business -> (backlog series, backlog / revenue series)
+    "Dell-ISG": ("Dell ISG (segment): AI backlog ($M)", "Dell ISG (segment): AI backlog / revenue (x, right axis)"),
+    "HPE-Server": ("HPE AI systems (Server; in Cloud & AI from FY2026): AI backlog ($M; FY2026 ~)",
+                   "HPE AI systems: AI backlog / HPE server revenue (x, right axis; FY2026 ~)")}
 # Gross margin: only Supermicro reports one (Dell ISG, HPE's segments and Lenovo ISG give none)
 GM_OF = {"Supermicro": "smci_gm"}
 NO_GM = "none reported"          # what the Comparison says where a business gives no gross margin
@@ -178,8 +188,8 @@ def segment_of(fiscal_year: int) -> str:
 # --- scalars (Assumptions, column E) ------------------------------------------------
 SCALARS = (
     Scalar("index_base", "Base quarter of the revenue index (calendar quarter)", "text", None,
-           "Pick from the drop-down; by default the first quarter, once every indexed business has revenue, "
-           "that is no business's lowest revenue from then on (no line starts from its trough)."),
+           "Default: the first quarter with every indexed business's revenue. It may be a trough: the chart's "
+           "axis is logarithmic."),
     Scalar("index_value", "Index value of the base quarter (index)", "index", 100.0,
            "Each company's revenue in the base quarter = this value.", valid=(1.0, 10000.0)),
     Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 0.5,
@@ -355,7 +365,13 @@ def calc_rows() -> tuple[CalcRow, ...]:
                 given([k("Lenovo-ISG-CSP.revenue")], k("Lenovo-ISG-CSP.revenue"))),
         CalcRow("lenovo_csp_share", "Lenovo CSP revenue (estimate) / ISG revenue (%)", "%",
                 _ratio("Lenovo-ISG-CSP.revenue", "Lenovo-ISG.revenue")),
+        CalcRow("lenovo_csp_om", "Lenovo CSP operating margin, analyst estimate: CSP operating profit / CSP "
+                "revenue (%)", "%", _ratio("Lenovo-ISG-CSP.operating_profit", "Lenovo-ISG-CSP.revenue")),
     ]
+    rows.append(CalcRow("all_both", "All charted businesses have growth and margin: position, else blank (count)",
+                        "count",
+                        given([k(f"{c.slug}_both") for c in SCATTERED], k("t_pos")),
+                        section="The growth-against-margin chart's quarter"))
     return tuple(rows)
 
 
@@ -386,8 +402,8 @@ LATEST_ROWS = (
     ("m_quarter", "Latest quarter with operating margin (text)", "text"),
     ("m_om_ttm", "... operating margin, trailing four quarters (%)", "%"),
     ("m_stale", "Latest margin older than the last reported revenue, 1 = yes (flag)", "count"),
-    ("l_pos", "Latest with growth and margin: position (count)", "count"),
-    ("l_quarter", "Latest quarter with growth and margin, charted (text)", "text"),
+    ("l_pos", "Charted quarter (latest all charted have both): position (count)", "count"),
+    ("l_quarter", "Charted quarter, growth against margin, one for all (text)", "text"),
     ("l_fiscal", "... the company's own fiscal quarter (text)", "text"),
     ("l_revenue", "... revenue ($M)", "$M"),
     ("l_growth", "... revenue growth, year on year (%)", "%"),
@@ -411,6 +427,8 @@ COMPARISON_BLOCKS = (
 # Rows placed right after a business's row in a block: (block prefix, business code) -> rows
 COMPARISON_EXTRA = {
     ("c_rev", "Supermicro"): (("c_rev_lenovo_csp", "Lenovo CSP revenue, estimate ($M)", "$M", "lenovo_csp"),),
+    ("c_om", "Supermicro"): (("c_om_lenovo_csp", "Lenovo CSP operating margin, estimate (%)", "%",
+                              "lenovo_csp_om"),),
     ("c_aish", "HPE-Server"): (("c_hpe_in_ca", "HPE Server revenue / Cloud & AI revenue (%)", "%",
                                 "hpe_server_in_ca"),),
 }
@@ -437,7 +455,7 @@ _FEEDS = tuple((f"f_{code[2:]}", f"{label}, #N/A where missing", unit, key)
                if code.startswith(("c_om_", "c_index_", "c_ai_"))) + tuple(
     (f"f_ai_backlog_{c.slug}", f"{c.name} AI backlog ($M), #N/A where missing", "$M", f"{AI_OF[c.code]}.backlog")
     for c in COMPANIES if c.code in AI_OF)
-FEEDS_ADDED = ("f_om_hpeca",)       # below release 0.3.0's feed rows
+FEEDS_ADDED = ("f_om_hpeca", "f_om_lenovo_csp")       # below release 0.3.0's feed rows
 FEED_ROWS = tuple(f for f in _FEEDS if f[0] not in FEEDS_ADDED) + tuple(f for f in _FEEDS if f[0] in FEEDS_ADDED)
 # The scatter's points (Chart data, one column per company): growth (x) and margin (y), #N/A when none
 SCATTER_ROWS = (("sx_growth", "Latest revenue growth, #N/A when none (%)", "%", "l_growth"),
@@ -449,8 +467,8 @@ INDEX_TITLE = "index_title"     # Chart data: the revenue index chart's title, w
 def index_title(base, value) -> str:
     """The revenue index chart's title (the formula on Chart data says the same)."""
     v = float(value) if isinstance(value, (int, float)) else value
-    return f"Revenue indexed to {base or ''} = {v:g} (the base quarter on Assumptions)" if isinstance(
-        v, float) else f"Revenue indexed to {base or ''} = {v} (the base quarter on Assumptions)"
+    return f"Revenue indexed to {base or ''} = {v:g} (base quarter on Assumptions; log scale)" if isinstance(
+        v, float) else f"Revenue indexed to {base or ''} = {v} (base quarter on Assumptions; log scale)"
 # Printed under the Comparison: what is and is not like for like
 COMPARABILITY = (
     "Like for like? Dell ISG, HPE's segments and Lenovo ISG are segments: their operating profit is before "
@@ -462,9 +480,9 @@ COMPARABILITY = (
     "with no server operating profit; HPE Server growth across the change is HPE's own figure, never computed, "
     "and its index stops there.",
     "Gross margin: only Supermicro reports one; Dell ISG, HPE's segments and Lenovo ISG give none. Lenovo's "
-    "CSP revenue is an analyst's",
-    "estimate (The Next Platform), shown beside Supermicro, the CSP server maker. Blank = not disclosed or not "
-    "yet in the data.",
+    "CSP revenue and margin are",
+    "an analyst's estimate (The Next Platform), shown beside Supermicro, the CSP server maker. Blank = not "
+    "disclosed or not yet in the data.",
     "Markers as on Inputs: ~ rests on an approximate figure, d on a derived one, e on an estimate, ≥ on a lower "
     "bound (italic).",
     "Calendar quarters: each company's fiscal quarter sits in the calendar quarter of its middle month; "
@@ -483,7 +501,7 @@ def _any(parts) -> str:
 
 
 MARGIN_ROWS = tuple(f"{c.slug}_om" for c in COMPANIES) + (
-    "smci_gm", "HPE-Server.operating_margin_pct", "HPE-Cloud-AI.operating_margin_pct", "Supermicro.gross_margin_pct")
+    "smci_gm", "lenovo_csp_om", "HPE-Server.operating_margin_pct", "HPE-Cloud-AI.operating_margin_pct", "Supermicro.gross_margin_pct")
 
 
 def _checks() -> tuple[Check, ...]:
@@ -551,20 +569,23 @@ CHART_MARGINS, CHART_INDEX, CHART_SCATTER, CHART_AI = (
     "Chart Margins", "Chart Revenue index", "Chart Growth v margin", "Chart AI backlog")
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by business and calendar quarter (%)", "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{c.slug}", c.legend, "line", colour=col) for c, col in zip(COMPANIES, COLOURS)),
+          tuple(Series(f"f_om_{c.slug}", c.legend, "line", colour=col) for c, col in zip(COMPANIES, COLOURS))
+          + (Series("f_om_lenovo_csp", "Lenovo CSP (analyst estimate, The Next Platform) e", "line",
+                    colour="#F4B183"),),
           x_title="Calendar quarter (each fiscal quarter in the calendar quarter of its middle month)"),
     Chart(CHART_INDEX, "Revenue indexed to the base quarter on Assumptions (base = 100)",
-          "Revenue index (base quarter = 100)", "0",
+          "Revenue index (base quarter = 100, logarithmic scale)", "0",
           tuple(Series(f"f_index_{c.slug}", c.legend, "line", colour=col)
                 for c, col in zip(COMPANIES, COLOURS) if c.indexed),
           x_title="Calendar quarter"),
-    Chart(CHART_SCATTER, "Latest quarter with both: revenue growth year on year against operating margin",
-          "Operating margin (%)", "0%", (), x_title="Revenue growth, year on year (%)", x_format="0%"),
+    Chart(CHART_SCATTER, "Revenue growth year on year against operating margin, all at one calendar quarter: "
+          "the latest in which every charted business has both", "Operating margin (%)", "0%", (),
+          x_title="Revenue growth, year on year (%). HPE Cloud & AI not charted: a segment from fiscal 2026 "
+                  "has no growth before fiscal 2027", x_format="0%"),
     Chart(CHART_AI, "AI backlog ($M, columns) and AI backlog / quarterly revenue (x, lines)",
           "AI backlog ($M)", WHOLE_M,
-          tuple(Series(f"f_ai_backlog_{c.slug}", f"{c.legend}: AI backlog ($M)") for c in COMPANIES
-                if c.code in AI_OF)
-          + tuple(Series(f"f_ai_{c.slug}", f"{c.legend}: AI backlog / revenue (x, right axis)", "line", True)
+          tuple(Series(f"f_ai_backlog_{c.slug}", AI_LEGEND[c.code][0]) for c in COMPANIES if c.code in AI_OF)
+          + tuple(Series(f"f_ai_{c.slug}", AI_LEGEND[c.code][1], "line", True)
                   for c in COMPANIES if c.code in AI_OF),
           "AI backlog / quarterly revenue (x)", '0.0"x"', x_title="Calendar quarter"),
 )
