@@ -197,7 +197,29 @@ def _charts(insp: Inspection) -> list[Finding]:
        "LINT-HIDDEN-ROWCOL", "LINT-ITERATIVE-CALC", "LINT-INPUT-LOCKED", "LINT-INPUT-UNSTYLED",
        "LINT-UNPROTECTED")
 def _lint(insp: Inspection) -> list[Finding]:
-    return lint(insp.book, insp.lay)
+    """The lints, leaving out a formula the earlier release that built the workbook wrote
+    (STRUCT-OLD-RELEASE says so, and a refresh brings it up to date): not a person's own."""
+    found = lint(insp.book, insp.lay)
+    if not any(f.rule in _FORMULA_LINTS for f in found):
+        return found
+    from openpyxl.utils.cell import column_index_from_string
+
+    from .releases import is_old_model
+    from .writer import STAMP_VERSION
+    version = insp.wb.custom_properties.get(STAMP_VERSION)
+    cells = insp.book.cells
+    out = []
+    for f in found:
+        cr = _cell_row(f.cell) if f.rule in _FORMULA_LINTS else None
+        if cr is not None:
+            r, c = cr[1] - 1, column_index_from_string(cr[0]) - 1
+            if is_old_model(version, f.sheet, r, c, cells.get(f.sheet, {}).get((r, c)), insp.m.key):
+                continue
+        out.append(f)
+    return out
+
+
+_FORMULA_LINTS = ("LINT-HARDCODED-NUMBER", "LINT-VOLATILE", "LINT-EXTERNAL-LINK", "LINT-NONPORTABLE")
 
 
 @check("VBA-UNEXPECTED")
