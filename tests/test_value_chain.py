@@ -242,13 +242,40 @@ def test_hand_checked_figures(m, mi, recalculated):
     for key, part in (("acc", acc), ("fab", fab), ("mem", mem), ("oem", oem)):
         assert _at(values, spec.CALCS, f"{key}_share", "2025 Q3") == pytest.approx(part / pool)
     assert _at(values, spec.CALCS, "oem_om", "2025 Q3") == pytest.approx(oem / sum(r for _, r in oem_parts))
-    assert _at(values, spec.CALCS, "pool_op", "2023 Q4") in (None, "")     # AMD gave no 2023 Q4 profit
-    # the Meeting: the latest complete quarter is 2025 Q3 (Supermicro's newest operating profit)
+    assert _at(values, spec.CALCS, "pool_n", "2023 Q4") == 7     # AMD gave no 2023 Q4 profit: 7 of 8 in it
+    # 2026 Q2, the latest quarter with every layer: Supermicro (no operating profit since FY2026 Q1) is out.
+    # NVIDIA FY2027 Q2, AMD 2026 Q2 (revenue x margin), TSMC 2026 Q2, Micron FY2026 Q3, Dell FY2027 Q2,
+    # HPE Cloud & AI FY2026 Q3 (revenue x margin), Lenovo ISG FY2026/27 Q1
+    acc2 = _row(vc, "NVIDIA", "FY2027", "Q2", "Group", "operating_profit") + _row(
+        vc, "AMD", "FY2026", "Q2", "Data-Center", "revenue") * _row(
+        vc, "AMD", "FY2026", "Q2", "Data-Center", "operating_margin_pct") / 100
+    fab2 = 40200 * 0.60
+    mem2 = _row(vc, "Micron", "FY2026", "Q3", "Group", "operating_profit")
+    oem2 = (_row(peers, "Dell", "FY2027", "Q2", "ISG", "operating_profit")
+            + _row(peers, "HPE", "FY2026", "Q3", "Cloud-AI", "revenue")
+            * _row(peers, "HPE", "FY2026", "Q3", "Cloud-AI", "operating_margin_pct") / 100
+            + _row(lenovo, "Lenovo", "2026/27", "Q1", "ISG", "operating_profit"))
+    pool2 = acc2 + fab2 + mem2 + oem2
+    assert pool2 == pytest.approx(65777 + 24120 + 33318 + 7106.9)   # by hand
+    assert _at(values, spec.CALCS, "pool_op", "2026 Q2") == pytest.approx(pool2)
+    assert _at(values, spec.CALCS, "pool_n", "2026 Q2") == 7
     meet = values[spec.MEETING]
-    rq = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_q")
-    ra = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_acc")
-    assert meet[(rq, grid.FIRST_PERIOD_COL + 2)] == "2025 Q3"
-    assert meet[(ra, grid.FIRST_PERIOD_COL + 3)] == pytest.approx(acc / pool)
+
+    def mrow(code):
+        return next(r for (r, c), v in meet.items() if c == 2 and v == code)
+    P = grid.FIRST_PERIOD_COL
+    assert meet[(mrow("pool_q"), P + 2)] == "2026 Q2"
+    assert meet[(mrow("pool_cov"), P + 2)] == 7
+    for key, part in (("acc", acc2), ("fab", fab2), ("mem", mem2), ("oem", oem2)):
+        assert meet[(mrow(f"pool_{key}"), P + 3)] == pytest.approx(part / pool2)
+    assert meet[(mrow("pool_mem"), P + 3)] == pytest.approx(0.2557, abs=5e-4)      # memory: about a quarter
+    # who is out: Supermicro, with its share of the pool when last in it (2025 Q3)
+    rs = mrow("cov_smci")
+    smci = _row(peers, "Supermicro", "FY2026", "Q1", "Group", "operating_profit")
+    assert [meet[(rs, P + i)] for i in (0, 2, 3)] == ["out", "2025 Q3", "2025 Q3"]
+    assert meet[(rs, P + 1)] == pytest.approx(smci / pool)
+    assert meet[(mrow("cov_mu"), P)] == "in"
+    assert meet[(mrow("cov_mu"), P + 1)] == pytest.approx(mem2 / pool2)
     rn = next(r for (r, c), v in meet.items() if c == 2 and v == "m_nvda")
     cols = {h: grid.FIRST_PERIOD_COL + i for i, (h, _, _) in enumerate(spec.LATEST_FIELDS)}
     assert (meet[(rn, cols["q"])], meet[(rn, cols["fiscal"])]) == ("2026 Q2", "FY2027 Q2")
@@ -366,10 +393,10 @@ def test_random_data_libreoffice_equals_the_reference(lo, m, tmp_path_factory, d
     values, errors = _split(lo.recalculate(_build(m, mi, d / "book.xlsx")))
     exp = m.reference(mi)
     assert m.compare(exp, values, errors) == []
-    if no_dollars is not None:         # that layer never reports a dollar profit: no complete quarter
+    if no_dollars is not None:         # that layer never reports a dollar profit: no quarter with every layer
         layer = {"Micron": "mem", "TSMC": "fab"}[no_dollars]
         for lab in exp.labels:
-            assert _at(values, spec.CALCS, "pool_op", lab) in (None, "")
+            assert _at(values, spec.CALCS, "pool_pos", lab) in (None, "")   # no quarter with every layer
             assert _at(values, spec.CALCS, f"{layer}_op", lab) in (None, "")
             assert _at(values, spec.CALCS, f"{layer}_share", lab) in (None, "")
 

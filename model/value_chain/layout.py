@@ -259,26 +259,30 @@ def _meeting(lay: Layout) -> None:
     sh.put(r, C_LABEL, "Blank: not given (AMD, Dell, HPE and Lenovo give no segment gross margin; SK hynix no "
                        "dollar figures). Lenovo CSP: estimates, inside Lenovo ISG.", "note")
 
-    # 2. the profit pool
+    # 2. the profit pool: every quarter over the companies that reported; the latest with every layer in it
     r += 2
-    sh.put(r - 1, P0, "Complete quarters: first and latest", "section")
+    sh.put(r - 1, P0, "First and latest quarter with every layer in the pool", "section")
     header(r, "The chain's operating profit pool by layer", [h for _, h, _ in spec.POOL_FIELDS])
     r += 1
-    _row_head(sh, r, "Position of the first and the latest complete quarter (count)", "count", "pool_qpos")
+    _row_head(sh, r, "Position of the first and the latest quarter with every layer (count)", "count", "pool_qpos")
     p0, p1 = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
     sh.formula(r, P0, lay.render('IF(COUNT({=pool_pos})=0,"",MIN({=pool_pos}))', P0, spec.MEETING), "calc|count")
     sh.formula(r, P0 + 2, lay.render('IF(COUNT({=pool_pos})=0,"",MAX({=pool_pos}))', P0, spec.MEETING),
                "calc|count")
     lay.scalar_at["pool:qpos"] = (spec.MEETING, r, P0)
     r += 1
-    _row_head(sh, r, "First and latest complete quarter (every pool company reported)", "", "pool_q")
+    _row_head(sh, r, "Quarter (the companies that reported an operating profit in it)", "", "pool_q")
     sh.formula(r, P0, given([p0], f"INDEX({cq},1,{p0})"), "calc|text")
     sh.formula(r, P0 + 2, given([p1], f"INDEX({cq},1,{p1})"), "calc|text")
     lay.scalar_at["pool:q"] = (spec.MEETING, r, P0)
+    r += 1
+    _row_head(sh, r, f"Companies in the pool, of {len(spec.POOL_MEMBERS)} (count)", "count", "pool_cov")
+    for i, p in ((0, p0), (2, p1)):
+        sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{=pool_n}},1,{p})"), P0, spec.MEETING), "calc|count")
     for lk, ln in list(spec.LAYERS) + [("total", "The pool")]:
         r += 1
         members = ", ".join(spec.BY_SLUG[s].name for s in spec.LAYER_MEMBERS[lk]) if lk != "total" else \
-            "all the companies above but SK hynix"
+            "all the companies above but SK hynix, those that reported"
         _row_head(sh, r, f"{ln} ({members})", "", f"pool_{lk}")
         lay.scalar_at[f"pool:{lk}"] = (spec.MEETING, r, P0)
         for i, p in ((0, p0), (2, p1)):
@@ -287,9 +291,32 @@ def _meeting(lay: Layout) -> None:
             if lk != "total":
                 sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
                            "calc|%")
+    # who is in the latest such quarter, and the share of the pool each held (when last in it, if out)
+    r += 2
+    header(r, "Who is in the latest pool quarter", ["In it?", "Share %", "Share of", "Last in"])
+    for m in spec.POOL_MEMBERS:
+        r += 1
+        s_ = m.slug
+        _row_head(sh, r, f"{m.name} ({spec.LAYER_NAME[m.layer].lower()})", "", f"cov_{s_}")
+        last = f'MAX({{={s_}_pspos}})'
+        here = f'INDEX({{={s_}_psh}},1,{p1})'
+        inn, at = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
+        f_ = {
+            0: given([p1], f'IF({here}="","out","in")'),
+            3: f'IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last}))',
+            2: given([p1], f'IF({inn}="in",INDEX({cq},1,{p1}),IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last})))'),
+            1: given([at], f'IF({inn}="in",{here},INDEX({{={s_}_psh}},1,{last}))'),
+        }
+        for i, text in f_.items():
+            sh.formula(r, P0 + i, lay.render(text, P0, spec.MEETING), "calc|%" if i == 1 else "calc|text")
     r += 1
-    sh.put(r, C_LABEL, "SK hynix (memory) reports in won and gives only its margin: it is left out of the pool, not "
-                       "guessed. NVIDIA is the whole company.", "note")
+    sh.put(r, C_LABEL, "Out: no operating profit reported for that quarter yet; its share is the one it held "
+                       "when last in the pool (the quarter beside it).", "note")
+    r += 1
+    for part in textwrap.wrap(spec.POOL_CAVEAT, NOTE_WIDTH):
+        sh.put(r, C_LABEL, part, "note")
+        r += 1
+    r -= 1
 
     # 3. per $1 of AI rack
     r += 2

@@ -10,8 +10,9 @@ here. NaN stands for a blank (for chart-feed cells: #N/A).
     operating margin   = operating profit / revenue; SK hynix: as given
     growth             = revenue / revenue four calendar quarters earlier - 1
     layer profit       = sum over the layer's companies that gave one
-    pool               = sum of the layers, only where every pool company gave one (complete)
-    share              = layer profit / pool
+    pool               = sum of the layers over the companies that gave one that quarter
+    share              = layer (or company) profit / pool; the Meeting uses the latest quarter with
+                         every layer in the pool and names who is out (their share when last in)
     server makers' margin = sum of profit / sum of revenue over those with both
     per $1 of rack     = MIN / MEDIAN / MAX of each slice's statements; other = 1 - the rest
 """
@@ -145,13 +146,22 @@ def reference(mi) -> Expected:
     for m in spec.POOL_MEMBERS:
         complete &= op_of[m.slug].notna()
     c["pool_complete"] = complete.astype(float)
-    pool = sum(c[f"{lk}_op"].fillna(0.0) for lk, _ in spec.LAYERS).where(complete)
+    n_in = sum(op_of[m.slug].notna().astype(float) for m in spec.POOL_MEMBERS)
+    c["pool_n"] = n_in
+    pool = sum(c[f"{lk}_op"].fillna(0.0) for lk, _ in spec.LAYERS).where(n_in > 0)
     c["pool_op"] = pool
+    layers = pd.Series(True, index=labels)
+    for lk, _ in spec.LAYERS:
+        layers &= c[f"{lk}_op"].notna()
+    c["pool_layers"] = layers.astype(float)
     for lk, _ in spec.LAYERS:
         c[f"{lk}_share"] = _div(c[f"{lk}_op"], pool)
     for lk, _ in spec.LAYERS:
-        c[f"{lk}_pool"] = c[f"{lk}_op"].where(pool.notna())
-    c["pool_pos"] = pos.where(pool.notna())
+        c[f"{lk}_pool"] = c[f"{lk}_op"].where(layers)
+    c["pool_pos"] = pos.where(layers)
+    for m in spec.POOL_MEMBERS:
+        c[f"{m.slug}_psh"] = _div(op_of[m.slug], pool)
+        c[f"{m.slug}_pspos"] = pos.where(c[f"{m.slug}_psh"].notna())
     both = {s: op_of[s].notna() & rev_of[s].notna() for s in spec.LAYER_MEMBERS["oem"]}
     c["oem_both_op"] = sum(op_of[s].where(both[s], 0.0) for s in both)
     c["oem_both_rev"] = sum(rev_of[s].where(both[s], 0.0) for s in both)
@@ -225,21 +235,31 @@ def reference(mi) -> Expected:
             if s in spec.WITH_GROSS:
                 d["gm"] = np.nan
         latest[s] = d
-    comp = [lab for lab in labels if complete[lab]]
+    comp = [lab for lab in labels if layers[lab]]
     pool_cells: dict[str, list] = {}
     if comp:
         a, b = comp[0], comp[-1]
         pool_cells["qpos"] = [float(labels.index(a) + 1), None, float(labels.index(b) + 1), None]
         pool_cells["q"] = [a, None, b, None]
+        pool_cells["cov"] = [n_in[a], None, n_in[b], None]
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [c[f"{lk}_op"][a], c[f"{lk}_share"][a], c[f"{lk}_op"][b], c[f"{lk}_share"][b]]
         pool_cells["total"] = [pool[a], None, pool[b], None]
     else:
-        pool_cells["qpos"] = [np.nan, None, np.nan, None]
-        pool_cells["q"] = [np.nan, None, np.nan, None]
+        for key in ("qpos", "q", "cov", "total"):
+            pool_cells[key] = [np.nan, None, np.nan, None]
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [np.nan] * 4
-        pool_cells["total"] = [np.nan, None, np.nan, None]
+    for m in spec.POOL_MEMBERS:
+        sh = c[f"{m.slug}_psh"]
+        had = [lab for lab in labels if not np.isnan(sh[lab])]
+        last = had[-1] if had else np.nan
+        if not comp:
+            pool_cells[f"cov_{m.slug}"] = [np.nan, np.nan, np.nan, last]
+        elif not np.isnan(sh[comp[-1]]):
+            pool_cells[f"cov_{m.slug}"] = ["in", sh[comp[-1]], comp[-1], last]
+        else:
+            pool_cells[f"cov_{m.slug}"] = ["out", sh[last] if had else np.nan, last, last]
     return Expected(labels, calcs, flags, totals, master, feeds, rack, latest, pool_cells, context,
                     str(sc.get("one_offs") or ""))
 
@@ -291,7 +311,8 @@ def _cells(expected: Expected):
     for key, vals in expected.pool.items():
         for i, v in enumerate(vals):
             if v is not None:
-                yield spec.MEETING, f"pool_{key}", i, f"pool {key} {i}", v
+                code = key if key.startswith("cov_") else f"pool_{key}"
+                yield spec.MEETING, code, i, f"pool {key} {i}", v
     for sl, _ in spec.SLICES:
         for j, case in enumerate(spec.SCENARIOS):
             yield spec.CALCS, f"rack_{sl}", j, f"rack {sl} {case}", expected.rack[sl][case]

@@ -418,20 +418,30 @@ def calc_rows() -> tuple[CalcRow, ...]:
             CalcRow(f"{lk}_n", f"{lname}: companies with an operating profit (count)", "count", cnt),
         ]
         first = False
+    layer_ops = ",".join(k(f"{lk}_op") for lk, _ in LAYERS)
     rows += [
         CalcRow("pool_complete", "Complete quarter: every company of the pool gave an operating profit (1 = yes) "
                                  "(count)", "count", f"IF({_all_given(ops.values())},1,0)"),
-        CalcRow("pool_op", "Operating profit pool, complete quarters only ($M)", "$M",
-                'IF({pool_complete}=1,' + "+".join(k(f"{lk}_op") for lk, _ in LAYERS) + ',"")'),
+        CalcRow("pool_n", "Companies in the pool this quarter: those that reported an operating profit (count)",
+                "count", "COUNT(" + ",".join(k(x) for x in ops.values()) + ")"),
+        CalcRow("pool_op", "Operating profit pool of the companies that reported this quarter ($M)", "$M",
+                f'IF({{pool_n}}=0,"",SUM({layer_ops}))'),
+        CalcRow("pool_layers", "Every layer has at least one company in the pool (1 = yes) (count)", "count",
+                f"IF({_all_given(f'{lk}_op' for lk, _ in LAYERS)},1,0)"),
     ]
     for lk, lname in LAYERS:
-        rows.append(CalcRow(f"{lk}_share", f"{lname}: share of the pool, complete quarters only (%)", "%",
+        rows.append(CalcRow(f"{lk}_share", f"{lname}: share of the pool of the companies that reported (%)", "%",
                             _ratio(f"{lk}_op", "pool_op")))
     for lk, lname in LAYERS:
-        rows.append(CalcRow(f"{lk}_pool", f"{lname}: operating profit in a complete quarter ($M)", "$M",
-                            given([k("pool_op")], k(f"{lk}_op"))))
-    rows.append(CalcRow("pool_pos", "Position of a complete quarter, else blank (count)", "count",
-                        given([k("pool_op")], k("t_pos"))))
+        rows.append(CalcRow(f"{lk}_pool", f"{lname}: operating profit where every layer is in the pool ($M)", "$M",
+                            'IF({pool_layers}=1,' + k(f"{lk}_op") + ',"")'))
+    rows.append(CalcRow("pool_pos", "Position of a quarter with every layer in the pool, else blank (count)",
+                        "count", 'IF({pool_layers}=1,{t_pos},"")'))
+    for m in POOL_MEMBERS:
+        rows.append(CalcRow(f"{m.slug}_psh", f"{m.name}: share of the pool of the companies that reported (%)",
+                            "%", _ratio(f"{m.slug}_op", "pool_op")))
+        rows.append(CalcRow(f"{m.slug}_pspos", f"{m.name}: position of a quarter it is in the pool, else blank "
+                                               "(count)", "count", given([k(f"{m.slug}_psh")], k("t_pos"))))
     oem = LAYER_MEMBERS["oem"]
     both_op = "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,{k(s + "_op")})' for s in oem)
     both_rev = "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,{k(s + "_rev")})' for s in oem)
@@ -487,6 +497,12 @@ LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for 
     ("pos", "Pos. (count)", "count"),
     ("pos0", "Pos. (count)", "count"),
 )
+POOL_CAVEAT = (
+    "Not an AI-only pool: it adds whole-company or segment operating profit (all of NVIDIA, TSMC and Micron; Dell "
+    "ISG with storage). NVIDIA publishes no Data Center operating profit, so NVIDIA is the whole company (Data "
+    "Center is about 90% of its revenue); TSMC's HPC share and Micron's data-center units are on Inputs, but no "
+    "segment profit exists to put in their place. SK hynix reports in won and gives only its margin: it is left "
+    "out, not guessed.")
 POOL_FIELDS = (("op0", "First: $M", "$M"), ("sh0", "share %", "%"),
                ("op1", "Latest: $M", "$M"), ("sh1", "share %", "%"))
 NOTES = (
@@ -495,7 +511,8 @@ NOTES = (
     "HPE: Server segment to fiscal 2025; from fiscal 2026 its Cloud & AI segment, which holds Server (a recast: "
     "no growth is computed across it). SK hynix reports in won: its margin is shown, not in the dollar pool.",
     "Calendar quarters: each fiscal quarter sits in the calendar quarter of its middle month (Inputs shows which). "
-    "A complete quarter has every pool company's operating profit; the newest quarters are not complete yet.",
+    "The pool of a quarter counts the companies that reported an operating profit in it; the page shows the "
+    "latest quarter with every layer in the pool and names who is out.",
     "One-off items in the margins: NVIDIA 2025 Q1 holds its US$4.5bn H20 charge, AMD Data Center 2025 Q2 about "
     "US$800m of MI308 charges and 2025 Q4 a US$360m release, Micron 2023 its inventory write-downs (amount not "
     "given). Assumptions takes the first three out ('without').",
@@ -570,7 +587,8 @@ FEED_ROWS = (tuple((f"f_om_{s}", f"{BY_SLUG[s].name} operating margin, #N/A wher
                    for s in SUPPLIERS + SERVER_MAKERS)
              + (("f_om_oem", "Server makers' operating margin, revenue-weighted, #N/A where missing (%)", "%",
                  "oem_om"),)
-             + tuple((f"f_pool_{lk}", f"{ln}: operating profit, complete quarters, #N/A elsewhere ($M)", "$M",
+             + tuple((f"f_pool_{lk}", f"{ln}: operating profit of the companies that reported, where every layer "
+                      "is in the pool, #N/A elsewhere ($M)", "$M",
                       f"{lk}_pool") for lk, ln in LAYERS))
 WHOLE_M = '#,##0_);(#,##0)'
 CHART_MARGINS, CHART_OEM, CHART_POOL, CHART_RACK = (
@@ -588,7 +606,8 @@ CHARTS = (
                 for s in SERVER_MAKERS)
           + (Series("f_om_oem", "Server makers, revenue-weighted", "line", colour=COLOURS["oem"]),),
           x_title="Calendar quarter"),
-    Chart(CHART_POOL, "Operating profit pool by layer, complete quarters only ($M)", "Operating profit ($M)",
+    Chart(CHART_POOL, "Operating profit by layer of the companies that reported each quarter (whole companies "
+                      "or segments, not AI-only) ($M)", "Operating profit ($M)",
           WHOLE_M, tuple(Series(f"f_pool_{lk}", ln) for lk, ln in LAYERS), x_title="Calendar quarter"),
     Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72): who is paid what, analysts' Low / Base / High",
           "Share of the rack's price (%)", "0%", (), x_title="Case (each slice at its low, median or high statement)"),
