@@ -282,7 +282,28 @@ def test_hand_checked_figures(m, mi, recalculated):
     assert meet[(rn, cols["om"])] == pytest.approx(nv)
     first = _row(vc, "NVIDIA", "FY2024", "Q1", "Group", "operating_profit") / _row(
         vc, "NVIDIA", "FY2024", "Q1", "Group", "revenue")
-    assert meet[(rn, cols["d"])] == pytest.approx(nv - first)
+    assert meet[(rn, cols["d"])] == pytest.approx((nv - first) * 100)         # points
+    # server makers like for like: Dell ISG + Lenovo ISG in 2023 Q1 (Dell FY2024 Q1, Lenovo FY2022/23 Q4)
+    # and 2026 Q2 (Dell FY2027 Q2, Lenovo FY2026/27 Q1); the all-reporting row shows its set, no change
+    lfl = [(_row(peers, "Dell", fy, q, "ISG", "operating_profit") + _row(lenovo, "Lenovo", lfy, lq, "ISG",
+                                                                        "operating_profit"),
+            _row(peers, "Dell", fy, q, "ISG", "revenue") + _row(lenovo, "Lenovo", lfy, lq, "ISG", "revenue"))
+           for fy, q, lfy, lq in (("FY2024", "Q1", "2022/23", "Q4"), ("FY2027", "Q2", "2026/27", "Q1"))]
+    (op0, rev0), (op1, rev1) = lfl
+    assert (op1, rev1) == (pytest.approx(4800 + 776.9, abs=0.05), pytest.approx(31800 + 8510.1, abs=0.05))
+    rc = mrow("m_oemcs")
+    assert meet[(rc, cols["q0"])] == "2023 Q1" and meet[(rc, cols["q"])] == "2026 Q2"
+    assert meet[(rc, cols["om"])] == pytest.approx(op1 / rev1)
+    assert meet[(rc, cols["om0"])] == pytest.approx(op0 / rev0)
+    assert meet[(rc, cols["d"])] == pytest.approx((op1 / rev1 - op0 / rev0) * 100)      # in points
+    ro = mrow("m_oem")
+    assert meet[(ro, cols["fiscal"])] == "3: Dell HPE-Cloud&AI Lenovo"       # Supermicro is not in it
+    assert meet.get((ro, cols["d"])) in (None, "")
+    # HPE: two businesses, no change across the recast
+    rh = mrow("m_hpec")
+    assert (meet[(rh, cols["q0"])], meet[(rh, cols["q"])]) == ("2025 Q4", "2026 Q2")
+    assert meet[(rh, cols["om0"])] == pytest.approx(_row(peers, "HPE", "FY2026", "Q1", "Cloud-AI",
+                                                         "operating_margin_pct") / 100)
     # per $1: the median of the accelerator's statements and of the server maker's
     by = {r["statement"]: float(r["value"]) / 100 for r in ue}
     lay = m.lay_out(mi)

@@ -114,7 +114,7 @@ def _assumptions(lay: Layout) -> None:
     r = grid.SCALAR_FIRST_ROW
     groups = (("One-off items: shown, and a choice to take them out", lambda s: s.key == "one_offs"
                or s.key.startswith("oo_")),
-              ("Tolerances", lambda s: s.key in ("margin_bound", "margin_tolerance")),
+              ("Tolerances and units", lambda s: s.key in ("margin_bound", "margin_tolerance", "pct_point")),
               ("Per $1 of AI rack: the statements each slice rests on (Low = the lowest, Base = the median, "
                "High = the highest of a slice's statements)", lambda s: s.key.startswith("ue_")))
     for title, pick in groups:
@@ -219,14 +219,12 @@ def _meeting(lay: Layout) -> None:
     header(r, "Latest quarter each company reported", [h for _, h, _ in spec.LATEST_FIELDS])
     col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
     unit = {code: u for code, _, u in spec.LATEST_FIELDS}
-    members = list(spec.MEMBERS) + [None]
-    for m in members:
+    for m in spec.SHOWN:
         r += 1
-        slug = m.slug if m else "oem"
-        name = (f"{m.name} ({m.scope})" if m else "Server makers, revenue-weighted (those with both figures)")
+        slug = m.slug
         code = f"m_{slug}"
-        _row_head(sh, r, name, "", code)
-        sh.put(r, C_VALUE, spec.LAYER_NAME[m.layer if m else "oem"], "text")
+        _row_head(sh, r, m.name, "", code)
+        sh.put(r, C_VALUE, spec.LAYER_NAME[m.layer], "text")
         lay.scalar_at[f"latest:{slug}"] = (spec.MEETING, r, P0)
         pos, pos0 = (xl_rowcol_to_cell(r, col[x]) for x in ("pos", "pos0"))
         om, om0 = (xl_rowcol_to_cell(r, col[x]) for x in ("om", "om0"))
@@ -238,14 +236,15 @@ def _meeting(lay: Layout) -> None:
             "q0": given([pos0], f"INDEX({cq},1,{pos0})"),
             "om": given([pos], f"INDEX({{={slug}_om}},1,{pos})"),
             "om0": given([pos0], f"INDEX({{={slug}_om}},1,{pos0})"),
-            "d": given([om, om0], f"{om}-{om0}"),
         }
-        if m is not None:
+        if slug != "oem":        # the set of makers changes: no change over it (the like-for-like row has one)
+            f["d"] = given([om, om0], f"({om}-{om0})/{{$pct_point}}")
+        if m.company is not None:
             f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
-        else:
-            f["fiscal"] = given([pos], f'"companies: "&INDEX({{=oem_n}},1,{pos})')
-        if slug != "skh":
-            rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{slug}_rev", f"{slug}_op")
+        elif slug == "oem":
+            f["fiscal"] = given([pos], f'INDEX({{=oem_nb}},1,{pos})&": "&INDEX({{=oem_set}},1,{pos})')
+        if m.dollars:
+            rev, op = ("oem_both_rev", "oem_both_op") if slug == "oem" else (f"{slug}_rev", f"{slug}_op")
             f["rev"] = given([pos], f"INDEX({{={rev}}},1,{pos})")
             f["op"] = given([pos], f"INDEX({{={op}}},1,{pos})")
         if slug in spec.WITH_GROSS:

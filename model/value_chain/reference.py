@@ -104,6 +104,11 @@ def reference(mi) -> Expected:
             rev = srv_rev.where(srv_op.notna() | ca_op.isna(), ca_rev)
             op = srv_op.where(srv_op.notna(), ca_op)
             c.update(hpe_srv_op=srv_op, hpe_ca_op=ca_op, hpe_rev=rev, hpe_op=op)
+            # shown as two businesses: Server to fiscal 2025, Cloud & AI from fiscal 2026
+            for x, r_, o_ in (("hpes", srv_rev, srv_op), ("hpec", ca_rev, ca_op)):
+                c[f"{x}_rev"], c[f"{x}_op"] = r_, o_
+                c[f"{x}_om"] = _div(o_, r_)
+                c[f"{x}_pos"] = pos.where(c[f"{x}_om"].notna())
         else:
             code = m.revenue.split(".")[0]
             rev = g(m.revenue)
@@ -165,9 +170,27 @@ def reference(mi) -> Expected:
     both = {s: op_of[s].notna() & rev_of[s].notna() for s in spec.LAYER_MEMBERS["oem"]}
     c["oem_both_op"] = sum(op_of[s].where(both[s], 0.0) for s in both)
     c["oem_both_rev"] = sum(rev_of[s].where(both[s], 0.0) for s in both)
-    c["oem_n"] = sum(both[s].astype(float) for s in both)
+    c["oem_nb"] = sum(both[s].astype(float) for s in both)
+    word = {**spec.SET_WORD}
+    names = []
+    for lab in labels:
+        got = []
+        for s in both:
+            if both[s][lab]:
+                got.append(("HPE-Server" if not np.isnan(c["hpe_srv_op"][lab]) else "HPE-Cloud&AI")
+                           if s == "hpe" else word[s])
+        names.append(" ".join(got))
+    c["oem_set"] = pd.Series(names, index=labels, dtype=object)
     c["oem_om"] = _div(c["oem_both_op"], c["oem_both_rev"])
     c["oem_pos"] = pos.where(c["oem_om"].notna())
+    # the constant set: every one of its makers with both figures, else blank
+    full = pd.Series(True, index=labels)
+    for s in spec.CONSTANT_SET:
+        full &= both[s]
+    c["oemcs_op"] = sum(op_of[s] for s in spec.CONSTANT_SET).where(full)
+    c["oemcs_rev"] = sum(rev_of[s] for s in spec.CONSTANT_SET).where(full)
+    c["oemcs_om"] = _div(c["oemcs_op"], c["oemcs_rev"])
+    c["oemcs_pos"] = pos.where(c["oemcs_om"].notna())
     calcs = pd.DataFrame(c).T.reindex(columns=labels)
 
     # per $1 of rack
@@ -209,28 +232,33 @@ def reference(mi) -> Expected:
 
     # the Meeting page
     latest: dict[str, dict[str, object]] = {}
-    for m in list(spec.MEMBERS) + [None]:
-        s = m.slug if m else "oem"
+    point = _num(sc.get("pct_point"))
+    for m in spec.SHOWN:
+        s = m.slug
         got = [lab for lab in labels if not np.isnan(c[f"{s}_pos"][lab])]
         d: dict[str, object] = {}
         if got:
             lab, lab0 = got[-1], got[0]
             d.update(pos=float(labels.index(lab) + 1), pos0=float(labels.index(lab0) + 1), q=lab, q0=lab0,
                      om=c[f"{s}_om"][lab], om0=c[f"{s}_om"][lab0])
-            d["d"] = d["om"] - d["om0"]
-            if m is not None:
+            if s != "oem":
+                d["d"] = (d["om"] - d["om0"]) / point
+            if m.company is not None:
                 d["fiscal"] = fiscal_label(m.company, parse_label(lab))
-            else:
-                d["fiscal"] = f"companies: {c['oem_n'][lab]:g}"
-            if s != "skh":
-                rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{s}_rev", f"{s}_op")
+            elif s == "oem":
+                d["fiscal"] = f"{c['oem_nb'][lab]:g}: {c['oem_set'][lab]}"
+            if m.dollars:
+                rev, op = ("oem_both_rev", "oem_both_op") if s == "oem" else (f"{s}_rev", f"{s}_op")
                 d["rev"], d["op"] = c[rev][lab], c[op][lab]
             if s in spec.WITH_GROSS:
                 d["gm"] = c[f"{s}_gm"][lab]
         else:
-            d.update({x: np.nan for x in ("pos", "pos0", "q", "q0", "om", "om0", "d")})
-            d["fiscal"] = np.nan
-            if s != "skh":
+            d.update({x: np.nan for x in ("pos", "pos0", "q", "q0", "om", "om0")})
+            if s != "oem":
+                d["d"] = np.nan
+            if m.company is not None or s == "oem":
+                d["fiscal"] = np.nan
+            if m.dollars:
                 d.update(rev=np.nan, op=np.nan)
             if s in spec.WITH_GROSS:
                 d["gm"] = np.nan

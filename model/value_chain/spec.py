@@ -20,7 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core import formats as _formats
 from ..core.spec import CalcRow, Chart, Check, Scalar, Series, given, k
+
+# a change in margin, in percentage points (the value is already divided by one point)
+_formats.FORMATS.setdefault("pts", '+0.0" pts"_);-0.0" pts"_)')
 
 # --- sheets -------------------------------------------------------------------
 COVER, MEETING, INPUTS, ASSUMPTIONS, CALCS, CHECKS, CHART_DATA, SOURCES, QUOTES = (
@@ -185,9 +189,12 @@ LAYER_NAME = dict(LAYERS)
 POOL_MEMBERS = tuple(m for m in MEMBERS if m.slug not in ("skh", "lcsp"))
 LAYER_MEMBERS = {lk: tuple(m.slug for m in POOL_MEMBERS if m.layer == lk) for lk, _ in LAYERS}
 WITH_ONE_OFFS = ("nvda", "amd")
+SET_WORD = {"dell": "Dell", "smci": "Supermicro", "lenovo": "Lenovo"}
+CONSTANT_SET = ("dell", "lenovo")           # both figures in every quarter from 2023, one segment throughout
+CONSTANT_WORDS = "Dell ISG + Lenovo ISG"
 WITH_GROSS = ("nvda", "tsmc", "mu", "smci")
 COLOURS = {"nvda": "#76B900", "amd": "#C00000", "tsmc": "#7F7F7F", "mu": "#1F4E79", "skh": "#F4B183",
-           "dell": "#2E75B6", "hpe": "#00A3A1", "smci": "#7030A0", "lenovo": "#7F6000", "lcsp": "#BF9000",
+           "dell": "#2E75B6", "hpe": "#00A3A1", "hpes": "#00A3A1", "hpec": "#005F5E", "smci": "#7030A0", "lenovo": "#7F6000", "lcsp": "#BF9000",
            "oem": "#000000"}
 LAYER_COLOURS = {"acc": "#76B900", "fab": "#7F7F7F", "mem": "#1F4E79", "oem": "#C55A11"}
 
@@ -275,6 +282,9 @@ def _scalars() -> tuple[Scalar, ...]:
         Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 1.0,
                "Margins beyond +/- this fail the bounds check (Micron's 2026 gross margin is 87%).",
                valid=(0.0, 1.0)),
+        Scalar("pct_point", "One percentage point, the unit a change in margin is shown in (%)", "%", 0.01,
+               "A margin change (latest less first) divided by this reads in points: 0.365 -> 36.5 pts.",
+               valid=(0.01, 0.01)),
         Scalar("margin_tolerance", "Tolerance between a given margin and profit / revenue (%)", "%", 0.005,
                "A margin given to 0.1 point agrees with profit / revenue within this.", valid=(0.0, 0.1)),
     ]
@@ -337,6 +347,18 @@ def _member_rows(m: Member) -> list[CalcRow]:
                         + given([k("HPE-Server.revenue")], k("HPE-Server.revenue")) + ')'),
                 CalcRow("hpe_op", "HPE operating profit: Server, else Cloud & AI ($M)", "$M",
                         'IF({hpe_srv_op}="",{hpe_ca_op},{hpe_srv_op})'),
+                CalcRow("hpes_rev", "HPE Server segment revenue, to fiscal 2025 ($M)", "$M",
+                        given([k("HPE-Server.revenue")], k("HPE-Server.revenue"))),
+                CalcRow("hpes_op", "HPE Server segment operating profit ($M)", "$M", "{hpe_srv_op}"),
+                CalcRow("hpes_om", "HPE Server segment operating margin (%)", "%", _ratio("hpes_op", "hpes_rev")),
+                CalcRow("hpes_pos", "HPE Server: position of a quarter with an operating margin, else blank (count)",
+                        "count", given([k("hpes_om")], k("t_pos"))),
+                CalcRow("hpec_rev", "HPE Cloud & AI segment revenue, from fiscal 2026 ($M)", "$M",
+                        given([k("HPE-Cloud-AI.revenue")], k("HPE-Cloud-AI.revenue"))),
+                CalcRow("hpec_op", "HPE Cloud & AI segment operating profit ($M)", "$M", "{hpe_ca_op}"),
+                CalcRow("hpec_om", "HPE Cloud & AI segment operating margin (%)", "%", _ratio("hpec_op", "hpec_rev")),
+                CalcRow("hpec_pos", "HPE Cloud & AI: position of a quarter with an operating margin, else blank "
+                                    "(count)", "count", given([k("hpec_om")], k("t_pos"))),
             ]
         else:
             rows.append(CalcRow(f"{s}_rev", f"{m.name} revenue ($M)", "$M", given([k(m.revenue)], k(m.revenue)),
@@ -449,12 +471,30 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("oem_both_op", "Server makers with both revenue and operating profit: their operating profit ($M)",
                 "$M", both_op, section="Server makers together (revenue-weighted)"),
         CalcRow("oem_both_rev", "... their revenue ($M)", "$M", both_rev),
-        CalcRow("oem_n", "... how many they are (count)", "count",
+        CalcRow("oem_nb", "... how many they are (count)", "count",
                 "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,1)' for s in oem)),
-        CalcRow("oem_om", "Server makers' operating margin, revenue-weighted (%)", "%",
+        CalcRow("oem_set", "... which they are (text)", "text",
+                "TRIM(" + "&".join(
+                    f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),"",'
+                    + ('IF({hpe_srv_op}="","HPE-Cloud&AI ","HPE-Server ")' if s == "hpe" else f'"{SET_WORD[s]} "')
+                    + ")" for s in oem) + ")"),
+        CalcRow("oem_om", "Server makers' operating margin, revenue-weighted over those reporting that quarter "
+                          "(the set changes: see the two rows above) (%)", "%",
                 'IF({oem_both_rev}=0,"",{oem_both_op}/{oem_both_rev})', "ServerMakers_OperatingMargin"),
         CalcRow("oem_pos", "Server makers: position of a quarter with a weighted margin, else blank (count)",
                 "count", given([k("oem_om")], k("t_pos"))),
+        CalcRow("oemcs_op", f"{CONSTANT_WORDS}: operating profit, where all of them reported ($M)", "$M",
+                given([k(f"{s}_{x}") for s in CONSTANT_SET for x in ("op", "rev")],
+                      "+".join(k(f"{s}_op") for s in CONSTANT_SET)),
+                section=f"Server makers on a constant set: {CONSTANT_WORDS}, the makers that report both "
+                        "figures in every quarter from 2023 on one segment (HPE changed segment; Supermicro's "
+                        "newest operating profit is older)"),
+        CalcRow("oemcs_rev", f"{CONSTANT_WORDS}: revenue, where all of them reported ($M)", "$M",
+                given([k("oemcs_op")], "+".join(k(f"{s}_rev") for s in CONSTANT_SET))),
+        CalcRow("oemcs_om", f"{CONSTANT_WORDS}: operating margin, revenue-weighted (%)", "%",
+                _ratio("oemcs_op", "oemcs_rev")),
+        CalcRow("oemcs_pos", "Constant set: position of a quarter with a weighted margin, else blank (count)",
+                "count", given([k("oemcs_om")], k("t_pos"))),
     ]
     return tuple(rows)
 
@@ -493,7 +533,7 @@ LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for 
     ("op", "Op. profit $M", "$M"),
     ("q0", "From 2023", "text"),
     ("om0", "Op. margin %", "%"),
-    ("d", "Change, pts %", "%"),
+    ("d", "Change, pts", "pts"),
     ("pos", "Pos. (count)", "count"),
     ("pos0", "Pos. (count)", "count"),
 )
@@ -519,6 +559,27 @@ NOTES = (
     "The per-$1 slices are analysts' estimates of a Grace Blackwell NVL72 rack (unit_economics.csv), not reported "
     "figures: read them as ranges. The Quotes sheet gives every statement and the sentence read.",
 )
+
+
+# One row per business on the Meeting page (HPE as two businesses: no change across its recast), then
+# the server makers together: (slug, name, fiscal-calendar company or None, layer, dollar figures?)
+@dataclass(frozen=True)
+class Shown:
+    slug: str
+    name: str
+    company: str | None
+    layer: str
+    dollars: bool = True
+
+
+SHOWN = tuple(
+    (Shown("hpes", "HPE Server (segment, to fiscal 2025)", "HPE", "oem"),
+     Shown("hpec", "HPE Cloud & AI (segment from fiscal 2026; holds Server)", "HPE", "oem"))
+    if m.slug == "hpe" else (Shown(m.slug, f"{m.name} ({m.scope})", m.company, m.layer, m.slug != "skh"),)
+    for m in MEMBERS)
+SHOWN = tuple(x for group in SHOWN for x in group) + (
+    Shown("oem", "Server makers, revenue-weighted, those reporting (set changes)", None, "oem"),
+    Shown("oemcs", f"Server makers like for like: {CONSTANT_WORDS} (same two)", None, "oem"))
 
 
 # --- checks -------------------------------------------------------------------------
@@ -582,11 +643,14 @@ CELL_NAMES = {"Rack_ServerMaker_Share_Base": ("oem", "Base"), "Rack_Accelerator_
 
 # --- chart feeds and charts ---------------------------------------------------------------
 SUPPLIERS = ("nvda", "amd", "tsmc", "mu", "skh")
-SERVER_MAKERS = ("dell", "hpe", "smci", "lenovo", "lcsp")
-FEED_ROWS = (tuple((f"f_om_{s}", f"{BY_SLUG[s].name} operating margin, #N/A where missing (%)", "%", f"{s}_om")
+SERVER_MAKERS = ("dell", "hpes", "hpec", "smci", "lenovo", "lcsp")
+SHOWN_BY = {x.slug: x for x in SHOWN}
+OEM_ALL_WORDS = "Server makers, revenue-weighted over those reporting (2-4 companies; which: Calculations)"
+OEM_CS_WORDS = f"Server makers like for like: {CONSTANT_WORDS}, revenue-weighted"
+FEED_ROWS = (tuple((f"f_om_{s}", f"{SHOWN_BY[s].name} operating margin, #N/A where missing (%)", "%", f"{s}_om")
                    for s in SUPPLIERS + SERVER_MAKERS)
-             + (("f_om_oem", "Server makers' operating margin, revenue-weighted, #N/A where missing (%)", "%",
-                 "oem_om"),)
+             + (("f_om_oem", f"{OEM_ALL_WORDS}, #N/A where missing (%)", "%", "oem_om"),
+                ("f_om_oemcs", f"{OEM_CS_WORDS}, #N/A where missing (%)", "%", "oemcs_om"))
              + tuple((f"f_pool_{lk}", f"{ln}: operating profit of the companies that reported, where every layer "
                       "is in the pool, #N/A elsewhere ($M)", "$M",
                       f"{lk}_pool") for lk, ln in LAYERS))
@@ -596,15 +660,14 @@ CHART_MARGINS, CHART_OEM, CHART_POOL, CHART_RACK = (
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by calendar quarter: suppliers against the server makers (%)",
           "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{s}", f"{BY_SLUG[s].name} ({BY_SLUG[s].scope})", "line", colour=COLOURS[s])
-                for s in SUPPLIERS)
-          + (Series("f_om_oem", "Server makers, revenue-weighted (segments and Supermicro)", "line",
-                    colour=COLOURS["oem"]),),
+          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name, "line", colour=COLOURS[s]) for s in SUPPLIERS)
+          + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
+             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
           x_title="Calendar quarter"),
     Chart(CHART_OEM, "Server makers' operating margin by calendar quarter (%)", "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{s}", f"{BY_SLUG[s].name} ({BY_SLUG[s].scope})", "line", colour=COLOURS[s])
-                for s in SERVER_MAKERS)
-          + (Series("f_om_oem", "Server makers, revenue-weighted", "line", colour=COLOURS["oem"]),),
+          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name, "line", colour=COLOURS[s]) for s in SERVER_MAKERS)
+          + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
+             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
           x_title="Calendar quarter"),
     Chart(CHART_POOL, "Operating profit by layer of the companies that reported each quarter (whole companies "
                       "or segments, not AI-only) ($M)", "Operating profit ($M)",
