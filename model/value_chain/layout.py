@@ -215,7 +215,7 @@ def _meeting(lay: Layout) -> None:
     # 1. the latest quarter each company reported
     r = 4
     sh.put(r - 1, P0, "Latest quarter with an operating margin", "section")
-    sh.put(r - 1, P0 + 6, "First quarter from 2023 with one", "section")
+    sh.put(r - 1, P0 + 8, "First quarter from 2023 with one", "section")
     header(r, "Latest quarter each company reported", [h for _, h, _ in spec.LATEST_FIELDS])
     col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
     unit = {code: u for code, _, u in spec.LATEST_FIELDS}
@@ -249,6 +249,10 @@ def _meeting(lay: Layout) -> None:
             f["op"] = given([pos], f"INDEX({{={op}}},1,{pos})")
         if slug in spec.WITH_GROSS:
             f["gm"] = given([pos], f"INDEX({{={slug}_gm}},1,{pos})")
+        if m.dollars and slug not in ("oem", "oemcs"):
+            rq = f'IF(COUNT({{={slug}_rpos}})=0,"",MAX({{={slug}_rpos}}))'
+            f["rq"] = f'IF(COUNT({{={slug}_rpos}})=0,"",INDEX({cq},1,MAX({{={slug}_rpos}})))'
+            f["stale"] = given([pos], f'IF({rq}>{pos},"yes","")')
         for code_, text in f.items():
             sh.formula(r, col[code_], lay.render(text, P0, spec.MEETING), f"calc|{unit[code_]}")
     r += 1
@@ -343,9 +347,17 @@ def _meeting(lay: Layout) -> None:
         for part in textwrap.wrap(line, NOTE_WIDTH):
             sh.put(r, C_LABEL, part, "note")
             r += 1
-    sh.widths = {C_LABEL: 52, C_UNIT: 4, C_CODE: 9, C_NOTE: 1, C_VALUE: 12}
-    sh.widths.update({c_: 11.5 for c_ in range(P0, P0 + len(spec.LATEST_FIELDS))})
-    sh.widths[P0 + 1] = 13
+    # codes, units and helper positions sit in near-zero columns (they do not show when printed); the page fits
+    # its width, so fewer, narrower columns print larger
+    hid = 0.5
+    sh.widths = {C_LABEL: 47, C_UNIT: hid, C_CODE: hid, C_NOTE: hid, C_VALUE: 11}
+    narrow = {"q": 7.5, "fiscal": 11, "rev": 9.5, "gm": 8.5, "om": 9.5, "op": 9.5, "rq": 8, "stale": 8,
+              "q0": 7.5, "om0": 8.5, "d": 9, "pos": hid, "pos0": hid}
+    sh.widths.update({col[x]: w for x, w in narrow.items()})
+    first_m, last_m = (lay.scalar_at[f"latest:{x.slug}"][1] for x in (spec.SHOWN[0], spec.SHOWN[-1]))
+    for x in ("om",):     # a bar in each latest-margin cell: the margins by layer at a glance
+        sh.conditional.append((first_m, col[x], last_m, col[x], {
+            "type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True, "format": "calc|%"}))
 
 
 def _checks(lay: Layout) -> None:

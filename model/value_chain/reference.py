@@ -142,6 +142,8 @@ def reference(mi) -> Expected:
         gr = g(growth)
         c[f"{s}_yoy"] = _div(gr, gr.shift(4)) - 1
         c[f"{s}_pos"] = pos.where(c[f"{s}_om"].notna())
+        for x in spec.REV_POS.get(s, ()):
+            c[f"{x}_rpos"] = pos.where(c[f"{x}_rev"].notna())
     for lk, _ in spec.LAYERS:
         ops = [op_of[s] for s in spec.LAYER_MEMBERS[lk]]
         n = sum(o.notna().astype(float) for o in ops)
@@ -252,6 +254,10 @@ def reference(mi) -> Expected:
                 d["rev"], d["op"] = c[rev][lab], c[op][lab]
             if s in spec.WITH_GROSS:
                 d["gm"] = c[f"{s}_gm"][lab]
+            if m.dollars and s not in ("oem", "oemcs"):
+                rl = [x for x in labels if not np.isnan(c[f"{s}_rpos"][x])]
+                d["rq"] = rl[-1] if rl else np.nan
+                d["stale"] = "yes" if rl and labels.index(rl[-1]) > labels.index(lab) else ""
         else:
             d.update({x: np.nan for x in ("pos", "pos0", "q", "q0", "om", "om0")})
             if s != "oem":
@@ -262,6 +268,10 @@ def reference(mi) -> Expected:
                 d.update(rev=np.nan, op=np.nan)
             if s in spec.WITH_GROSS:
                 d["gm"] = np.nan
+            if m.dollars and s not in ("oem", "oemcs"):
+                rl = [x for x in labels if not np.isnan(c[f"{s}_rpos"][x])]
+                d["rq"] = rl[-1] if rl else np.nan
+                d["stale"] = np.nan
         latest[s] = d
     comp = [lab for lab in labels if layers[lab]]
     pool_cells: dict[str, list] = {}

@@ -189,6 +189,9 @@ LAYER_NAME = dict(LAYERS)
 POOL_MEMBERS = tuple(m for m in MEMBERS if m.slug not in ("skh", "lcsp"))
 LAYER_MEMBERS = {lk: tuple(m.slug for m in POOL_MEMBERS if m.layer == lk) for lk, _ in LAYERS}
 WITH_ONE_OFFS = ("nvda", "amd")
+# rows giving each shown business's last revenue quarter (beside its margin quarter on the Meeting)
+REV_POS = {m.slug: ((m.slug,) if m.slug != "hpe" else ("hpes", "hpec")) for m in MEMBERS if m.slug != "skh"}
+SHOWN_WORDS = {"hpes": "HPE Server", "hpec": "HPE Cloud & AI"}
 SET_WORD = {"dell": "Dell", "smci": "Supermicro", "lenovo": "Lenovo"}
 CONSTANT_SET = ("dell", "lenovo")           # both figures in every quarter from 2023, one segment throughout
 CONSTANT_WORDS = "Dell ISG + Lenovo ISG"
@@ -415,6 +418,9 @@ def _member_rows(m: Member) -> list[CalcRow]:
                             _growth(growth)))
     rows.append(CalcRow(f"{s}_pos", f"{m.name}: position of a quarter with an operating margin, else blank (count)",
                         "count", given([k(f"{s}_om")], k("t_pos"))))
+    for x in REV_POS.get(s, ()):
+        rows.append(CalcRow(f"{x}_rpos", f"{SHOWN_WORDS.get(x, m.name)}: position of a quarter with revenue, "
+                                         "else blank (count)", "count", given([k(f"{x}_rev")], k("t_pos"))))
     return rows
 
 
@@ -529,10 +535,12 @@ LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for 
     ("fiscal", "Fiscal qtr", "text"),
     ("rev", "Revenue $M", "$M"),
     ("gm", "Gross mgn %", "%"),
-    ("om", "Op. margin %", "%"),
+    ("om", "Op. mgn %", "%"),
     ("op", "Op. profit $M", "$M"),
+    ("rq", "Last revenue", "text"),
+    ("stale", "Mgn older?", "text"),
     ("q0", "From 2023", "text"),
-    ("om0", "Op. margin %", "%"),
+    ("om0", "Op. mgn %", "%"),
     ("d", "Change, pts", "pts"),
     ("pos", "Pos. (count)", "count"),
     ("pos0", "Pos. (count)", "count"),
