@@ -226,33 +226,35 @@ def _meeting(lay: Layout) -> None:
         _row_head(sh, r, m.name, "", code)
         sh.put(r, C_VALUE, spec.LAYER_NAME[m.layer], "text")
         lay.scalar_at[f"latest:{slug}"] = (spec.MEETING, r, P0)
-        pos, pos0 = (xl_rowcol_to_cell(r, col[x]) for x in ("pos", "pos0"))
         om, om0 = (xl_rowcol_to_cell(r, col[x]) for x in ("om", "om0"))
         pos_row = f"{slug}_pos"
+        none = f"COUNT({{={pos_row}}})=0"           # no quarter with a margin
+        pos, pos0 = f"MAX({{={pos_row}}})", f"MIN({{={pos_row}}})"
+
+        def at(expr):
+            return f'IF({none},"",{expr})'
         f = {
-            "pos": f'IF(COUNT({{={pos_row}}})=0,"",MAX({{={pos_row}}}))',
-            "pos0": f'IF(COUNT({{={pos_row}}})=0,"",MIN({{={pos_row}}}))',
-            "q": given([pos], f"INDEX({cq},1,{pos})"),
-            "q0": given([pos0], f"INDEX({cq},1,{pos0})"),
-            "om": given([pos], f"INDEX({{={slug}_om}},1,{pos})"),
-            "om0": given([pos0], f"INDEX({{={slug}_om}},1,{pos0})"),
+            "q": at(f"INDEX({cq},1,{pos})"),
+            "q0": at(f"INDEX({cq},1,{pos0})"),
+            "om": at(f"INDEX({{={slug}_om}},1,{pos})"),
+            "om0": at(f"INDEX({{={slug}_om}},1,{pos0})"),
         }
         if slug != "oem":        # the set of makers changes: no change over it (the like-for-like row has one)
             f["d"] = given([om, om0], f"({om}-{om0})/{{$pct_point}}")
         if m.company is not None:
-            f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
+            f["fiscal"] = at(f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
         elif slug == "oem":
-            f["fiscal"] = given([pos], f'INDEX({{=oem_nb}},1,{pos})&": "&INDEX({{=oem_set}},1,{pos})')
+            f["fiscal"] = at(f'INDEX({{=oem_nb}},1,{pos})&": "&INDEX({{=oem_set}},1,{pos})')
         if m.dollars:
             rev, op = ("oem_both_rev", "oem_both_op") if slug == "oem" else (f"{slug}_rev", f"{slug}_op")
-            f["rev"] = given([pos], f"INDEX({{={rev}}},1,{pos})")
-            f["op"] = given([pos], f"INDEX({{={op}}},1,{pos})")
+            f["rev"] = at(f"INDEX({{={rev}}},1,{pos})")
+            f["op"] = at(f"INDEX({{={op}}},1,{pos})")
         if slug in spec.WITH_GROSS:
-            f["gm"] = given([pos], f"INDEX({{={slug}_gm}},1,{pos})")
+            f["gm"] = at(f"INDEX({{={slug}_gm}},1,{pos})")
         if m.dollars and slug not in ("oem", "oemcs"):
             rq = f'IF(COUNT({{={slug}_rpos}})=0,"",MAX({{={slug}_rpos}}))'
             f["rq"] = f'IF(COUNT({{={slug}_rpos}})=0,"",INDEX({cq},1,MAX({{={slug}_rpos}})))'
-            f["stale"] = given([pos], f'IF({rq}>{pos},"yes","")')
+            f["stale"] = at(f'IF({rq}>{pos},"yes","")')
         for code_, text in f.items():
             sh.formula(r, col[code_], lay.render(text, P0, spec.MEETING), f"calc|{unit[code_]}")
     r += 1
@@ -266,6 +268,7 @@ def _meeting(lay: Layout) -> None:
     r += 2
     sh.put(r - 1, P0, "First and latest quarter with every layer in the pool", "section")
     header(r, "The chain's operating profit pool by layer", [h for _, h, _ in spec.POOL_FIELDS])
+    pool_hr = r
     r += 1
     _row_head(sh, r, "Position of the first and the latest quarter with every layer (count)", "count", "pool_qpos")
     p0, p1 = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
@@ -284,8 +287,8 @@ def _meeting(lay: Layout) -> None:
         sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{=pool_n}},1,{p})"), P0, spec.MEETING), "calc|count")
     for lk, ln in list(spec.LAYERS) + [("total", "The pool")]:
         r += 1
-        members = ", ".join(spec.BY_SLUG[s].name for s in spec.LAYER_MEMBERS[lk]) if lk != "total" else \
-            "all the companies above but SK hynix, those that reported"
+        members = ", ".join(spec.COV_NAME.get(s, spec.BY_SLUG[s].name) for s in spec.LAYER_MEMBERS[lk]) \
+            if lk != "total" else "those that reported"
         _row_head(sh, r, f"{ln} ({members})", "", f"pool_{lk}")
         lay.scalar_at[f"pool:{lk}"] = (spec.MEETING, r, P0)
         for i, p in ((0, p0), (2, p1)):
@@ -294,16 +297,19 @@ def _meeting(lay: Layout) -> None:
             if lk != "total":
                 sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
                            "calc|%")
-    # who is in the latest such quarter, and the share of the pool each held (when last in it, if out)
-    r += 2
-    header(r, "Who is in the latest pool quarter", ["In it?", "Share %", "Share of", "Last in"])
-    for m in spec.POOL_MEMBERS:
-        r += 1
+    # beside it: who is in the latest such quarter, and the share of the pool each held (when last in it, if out)
+    assert r - pool_hr == len(spec.POOL_MEMBERS), "the who-is-in block sits beside the pool block, row for row"
+    c0 = P0 + spec.COV_COL
+    sh.put(pool_hr - 1, c0, "Who is in the latest pool quarter", "section")
+    for i, h in enumerate(("Company", "In it?", "Share %", "Share of", "Last in")):
+        sh.put(pool_hr, c0 + i, h, "header_period")
+    for n, m in enumerate(spec.POOL_MEMBERS):
+        rr = pool_hr + 1 + n
         s_ = m.slug
-        _row_head(sh, r, f"{m.name} ({spec.LAYER_NAME[m.layer].lower()})", "", f"cov_{s_}")
+        sh.put(rr, c0, spec.COV_NAME.get(s_, m.name), "text")
         last = f'MAX({{={s_}_pspos}})'
         here = f'INDEX({{={s_}_psh}},1,{p1})'
-        inn, at = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
+        inn, at = xl_rowcol_to_cell(rr, c0 + 1), xl_rowcol_to_cell(rr, c0 + 3)
         f_ = {
             0: given([p1], f'IF({here}="","out","in")'),
             3: f'IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last}))',
@@ -311,10 +317,7 @@ def _meeting(lay: Layout) -> None:
             1: given([at], f'IF({inn}="in",{here},INDEX({{={s_}_psh}},1,{last}))'),
         }
         for i, text in f_.items():
-            sh.formula(r, P0 + i, lay.render(text, P0, spec.MEETING), "calc|%" if i == 1 else "calc|text")
-    r += 1
-    sh.put(r, C_LABEL, "Out: no operating profit reported for that quarter yet; its share is the one it held "
-                       "when last in the pool (the quarter beside it).", "note")
+            sh.formula(rr, c0 + 1 + i, lay.render(text, P0, spec.MEETING), "calc|%" if i == 1 else "calc|text")
     r += 1
     for part in textwrap.wrap(spec.POOL_CAVEAT, NOTE_WIDTH):
         sh.put(r, C_LABEL, part, "note")
@@ -323,7 +326,8 @@ def _meeting(lay: Layout) -> None:
 
     # 3. per $1 of AI rack
     r += 2
-    header(r, "Per $1 of AI rack: who is paid what (analysts' estimates)", list(spec.SCENARIOS) + ["Rests on"])
+    header(r, "Per $1 of AI rack, analysts' estimates: each slice's own range (not scenarios)",
+           list(spec.SCENARIOS) + ["Rests on"])
     for sl, words in spec.SLICES:
         r += 1
         _row_head(sh, r, words, "%", f"rack_m_{sl}")
@@ -342,17 +346,21 @@ def _meeting(lay: Layout) -> None:
     for part in textwrap.wrap(spec.OVERLAP, NOTE_WIDTH):
         sh.put(r, C_LABEL, part, "note")
         r += 1
-    r += 1
     for line in spec.NOTES:
         for part in textwrap.wrap(line, NOTE_WIDTH):
             sh.put(r, C_LABEL, part, "note")
             r += 1
+    for (r_, c_), cell in list(sh.cells.items()):
+        if c_ == C_CODE and cell.value:       # a space beside each code stops it spilling into print
+            sh.put(r_, C_UNIT, None, "unit")
+            if (r_, C_NOTE) not in sh.cells:
+                sh.put(r_, C_NOTE, " ", "text")
     # codes, units and helper positions sit in near-zero columns (they do not show when printed); the page fits
     # its width, so fewer, narrower columns print larger
     hid = 0.5
     sh.widths = {C_LABEL: 47, C_UNIT: hid, C_CODE: hid, C_NOTE: hid, C_VALUE: 11}
     narrow = {"q": 7.5, "fiscal": 11, "rev": 9.5, "gm": 8.5, "om": 9.5, "op": 9.5, "rq": 8, "stale": 8,
-              "q0": 7.5, "om0": 8.5, "d": 9, "pos": hid, "pos0": hid}
+              "q0": 7.5, "om0": 8.5, "d": 9}
     sh.widths.update({col[x]: w for x, w in narrow.items()})
     first_m, last_m = (lay.scalar_at[f"latest:{x.slug}"][1] for x in (spec.SHOWN[0], spec.SHOWN[-1]))
     for x in ("om",):     # a bar in each latest-margin cell: the margins by layer at a glance

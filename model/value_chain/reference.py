@@ -179,8 +179,7 @@ def reference(mi) -> Expected:
         got = []
         for s in both:
             if both[s][lab]:
-                got.append(("HPE-Server" if not np.isnan(c["hpe_srv_op"][lab]) else "HPE-Cloud&AI")
-                           if s == "hpe" else word[s])
+                got.append(word[s])
         names.append(" ".join(got))
     c["oem_set"] = pd.Series(names, index=labels, dtype=object)
     c["oem_om"] = _div(c["oem_both_op"], c["oem_both_rev"])
@@ -241,8 +240,7 @@ def reference(mi) -> Expected:
         d: dict[str, object] = {}
         if got:
             lab, lab0 = got[-1], got[0]
-            d.update(pos=float(labels.index(lab) + 1), pos0=float(labels.index(lab0) + 1), q=lab, q0=lab0,
-                     om=c[f"{s}_om"][lab], om0=c[f"{s}_om"][lab0])
+            d.update(q=lab, q0=lab0, om=c[f"{s}_om"][lab], om0=c[f"{s}_om"][lab0])
             if s != "oem":
                 d["d"] = (d["om"] - d["om0"]) / point
             if m.company is not None:
@@ -259,7 +257,7 @@ def reference(mi) -> Expected:
                 d["rq"] = rl[-1] if rl else np.nan
                 d["stale"] = "yes" if rl and labels.index(rl[-1]) > labels.index(lab) else ""
         else:
-            d.update({x: np.nan for x in ("pos", "pos0", "q", "q0", "om", "om0")})
+            d.update({x: np.nan for x in ("q", "q0", "om", "om0")})
             if s != "oem":
                 d["d"] = np.nan
             if m.company is not None or s == "oem":
@@ -339,6 +337,9 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+POOL_ROWS = ("pool_qpos", "pool_q", "pool_cov") + tuple(f"pool_{lk}" for lk, _ in spec.LAYERS) + ("pool_total",)
+
+
 def _cells(expected: Expected):
     """(sheet, row code, column offset from the first period column, what, value, #N/A for blank) of the
     cells outside the timeline: Meeting blocks and the per-$1 block on Calculations."""
@@ -349,8 +350,11 @@ def _cells(expected: Expected):
     for key, vals in expected.pool.items():
         for i, v in enumerate(vals):
             if v is not None:
-                code = key if key.startswith("cov_") else f"pool_{key}"
-                yield spec.MEETING, code, i, f"pool {key} {i}", v
+                if key.startswith("cov_"):      # beside the pool block, row for row
+                    n = [m.slug for m in spec.POOL_MEMBERS].index(key[4:])
+                    yield spec.MEETING, POOL_ROWS[n], spec.COV_COL + 1 + i, f"pool {key} {i}", v
+                else:
+                    yield spec.MEETING, f"pool_{key}", i, f"pool {key} {i}", v
     for sl, _ in spec.SLICES:
         for j, case in enumerate(spec.SCENARIOS):
             yield spec.CALCS, f"rack_{sl}", j, f"rack {sl} {case}", expected.rack[sl][case]

@@ -192,7 +192,7 @@ WITH_ONE_OFFS = ("nvda", "amd")
 # rows giving each shown business's last revenue quarter (beside its margin quarter on the Meeting)
 REV_POS = {m.slug: ((m.slug,) if m.slug != "hpe" else ("hpes", "hpec")) for m in MEMBERS if m.slug != "skh"}
 SHOWN_WORDS = {"hpes": "HPE Server", "hpec": "HPE Cloud & AI"}
-SET_WORD = {"dell": "Dell", "smci": "Supermicro", "lenovo": "Lenovo"}
+SET_WORD = {"dell": "Dell", "hpe": "HPE", "smci": "Supermicro", "lenovo": "Lenovo"}
 CONSTANT_SET = ("dell", "lenovo")           # both figures in every quarter from 2023, one segment throughout
 CONSTANT_WORDS = "Dell ISG + Lenovo ISG"
 WITH_GROSS = ("nvda", "tsmc", "mu", "smci")
@@ -223,7 +223,9 @@ STATEMENTS = (
     Statement("ue_acc_gb_lo_cost", "acc",
               "Grace Blackwell NVL72: GPUs' share of rack cost, using the low rack cost (2.5 / 3.5)",
               "GB200 GPUs / rack at $3.5M"),
-    Statement("ue_acc_per_gw", "acc",
+    # not a rack statement (GPU content over a data centre's IT content per gigawatt): shown for comparison,
+    # kept out of the accelerator's rack range
+    Statement("ue_acc_per_gw", "context",
               "AI data center per GW: NVIDIA GPU content as share of IT content (22 / 34)",
               "NVIDIA GPU content / IT content per GW"),
     Statement("ue_mem_gb_lo", "mem", "Grace Blackwell NVL72: memory share of rack BOM, low end",
@@ -251,13 +253,14 @@ STATEMENT_KEYS = {s.key: s for s in STATEMENTS}
 SLICES = (("acc", "Accelerator (GPUs; holds TSMC's and HBM makers' margins)"),
           ("mem", "Memory (rack bill of materials)"),
           ("other", "Other components (CPUs, network, cooling, power, chassis): the rest of $1"),
-          ("oem", "Server maker's operating margin"))
+          ("oem", "Server maker's operating margin (a margin: its own costs sit in Other)"))
 SCENARIOS = ("Low", "Base", "High")
 SCENARIO_RULE = {"Low": "MIN", "Base": "MEDIAN", "High": "MAX"}
-OVERLAP = ("Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price (wafers, "
-           "packaging and HBM are NVIDIA's cost of goods), so the slices are what the buyer pays each "
-           "supplier, not who keeps the profit; the memory slice may count HBM again. Other components is "
-           "what is left of $1 (understated by any such double count).")
+OVERLAP = ("Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price (NVIDIA's cost of "
+           "goods), so slices are what the buyer pays each supplier, not who keeps the profit; memory may count HBM "
+           "again; Other is the rest of $1. Low / Base / High: each slice at its own lowest / median / highest "
+           "statement, per-slice ranges, not scenarios. The maker's slice is a margin. The per-GW statement is not "
+           "a rack statement: for comparison only.")
 
 # --- scalars (Assumptions, column E) ------------------------------------------------
 ONE_OFFS = (  # key, member, words, default quarter, default $M, why
@@ -482,7 +485,7 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("oem_set", "... which they are (text)", "text",
                 "TRIM(" + "&".join(
                     f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),"",'
-                    + ('IF({hpe_srv_op}="","HPE-Cloud&AI ","HPE-Server ")' if s == "hpe" else f'"{SET_WORD[s]} "')
+                    + f'"{SET_WORD[s]} "'
                     + ")" for s in oem) + ")"),
         CalcRow("oem_om", "Server makers' operating margin, revenue-weighted over those reporting that quarter "
                           "(the set changes: see the two rows above) (%)", "%",
@@ -533,39 +536,34 @@ def slice_formula(slice_key: str, scenario: str) -> str:
 LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for wrapped text
     ("q", "Latest", "text"),
     ("fiscal", "Fiscal qtr", "text"),
-    ("rev", "Revenue $M", "$M"),
-    ("gm", "Gross mgn %", "%"),
+    ("rev", "Rev. $M", "$M"),
+    ("gm", "Gross %", "%"),
     ("om", "Op. mgn %", "%"),
-    ("op", "Op. profit $M", "$M"),
-    ("rq", "Last revenue", "text"),
-    ("stale", "Mgn older?", "text"),
+    ("op", "Op. $M", "$M"),
+    ("rq", "Last rev.", "text"),
+    ("stale", "Older?", "text"),
     ("q0", "From 2023", "text"),
     ("om0", "Op. mgn %", "%"),
     ("d", "Change, pts", "pts"),
-    ("pos", "Pos. (count)", "count"),
-    ("pos0", "Pos. (count)", "count"),
 )
 POOL_CAVEAT = (
-    "Not an AI-only pool: it adds whole-company or segment operating profit (all of NVIDIA, TSMC and Micron; Dell "
-    "ISG with storage). NVIDIA publishes no Data Center operating profit, so NVIDIA is the whole company (Data "
-    "Center is about 90% of its revenue); TSMC's HPC share and Micron's data-center units are on Inputs, but no "
-    "segment profit exists to put in their place. SK hynix reports in won and gives only its margin: it is left "
-    "out, not guessed.")
+    "Out = no operating profit for that quarter yet (its share when last in beside it). Not an AI-only pool: "
+    "whole-company or segment profit (all of NVIDIA, TSMC, Micron; Dell ISG with storage). NVIDIA gives no Data "
+    "Center operating profit; TSMC's HPC share and Micron's data-center units are on Inputs, with no segment "
+    "profit to use. SK hynix gives only a margin (won): left out, not guessed.")
+COV_COL = 5           # the who-is-in block starts this many columns right of the first value column
+COV_NAME = {"hpe": "HPE", "amd": "AMD DC"}
 POOL_FIELDS = (("op0", "First: $M", "$M"), ("sh0", "share %", "%"),
                ("op1", "Latest: $M", "$M"), ("sh1", "share %", "%"))
 NOTES = (
     "Like for like? NVIDIA, TSMC, Micron and Supermicro are whole companies; AMD Data Center, Dell ISG, HPE and "
-    "Lenovo ISG are segments (before corporate costs). NVIDIA publishes no Data Center operating profit.",
-    "HPE: Server segment to fiscal 2025; from fiscal 2026 its Cloud & AI segment, which holds Server (a recast: "
-    "no growth is computed across it). SK hynix reports in won: its margin is shown, not in the dollar pool.",
-    "Calendar quarters: each fiscal quarter sits in the calendar quarter of its middle month (Inputs shows which). "
-    "The pool of a quarter counts the companies that reported an operating profit in it; the page shows the "
-    "latest quarter with every layer in the pool and names who is out.",
+    "Lenovo ISG are segments (before corporate costs). HPE: Server to fiscal 2025, then Cloud & AI (which holds "
+    "Server): two rows, no change across the recast.",
+    "Server makers: the average over those reporting changes its set (the Fiscal qtr column names it), so it shows "
+    "no change; the like-for-like row (Dell ISG + Lenovo ISG, both in every quarter) does.",
     "One-off items in the margins: NVIDIA 2025 Q1 holds its US$4.5bn H20 charge, AMD Data Center 2025 Q2 about "
     "US$800m of MI308 charges and 2025 Q4 a US$360m release, Micron 2023 its inventory write-downs (amount not "
     "given). Assumptions takes the first three out ('without').",
-    "The per-$1 slices are analysts' estimates of a Grace Blackwell NVL72 rack (unit_economics.csv), not reported "
-    "figures: read them as ranges. The Quotes sheet gives every statement and the sentence read.",
 )
 
 
