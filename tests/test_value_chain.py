@@ -439,7 +439,8 @@ def test_refresh_brings_the_new_quarters_and_the_audit_is_clean(lo, m, tmp_path)
     from model.audit import audit
     from model.build import build
     from model.refresh import refresh
-    old = [_older(VC, tmp_path / "vc.csv"), UE, _older(PEERS, tmp_path / "peers.csv"), LENOVO]
+    old = [_older(VC, tmp_path / "vc.csv"), UE, _older(PEERS, tmp_path / "peers.csv"),
+           _older(LENOVO, tmp_path / "lenovo.csv")]      # v3 Lenovo has 2026 Q2 (FY2026/27 Q1) too
     book = build(old, tmp_path / "ai_value_chain.xlsx", "ai_value_chain")
     # a person's work: the one-off choice, a restated figure with its reason, a comment, a note sheet
     import openpyxl
@@ -457,8 +458,8 @@ def test_refresh_brings_the_new_quarters_and_the_audit_is_clean(lo, m, tmp_path)
     inp.cell(r_dell, 5).value = "override: restated"
     wb.create_sheet("My notes")["A1"] = "for the board pack"
     save_like_excel(wb, book)
-    new_rows = [r for r in _csv(VC) + _csv(PEERS) if r["period_end"] >= "2026-05-01"
-                and (r["company"], r["entity"], r["metric"]) in spec.ALLOWED]
+    new_rows = [r for r in _csv(VC) + _csv(PEERS) + _csv(LENOVO) if r["period_end"] >= "2026-05-01"
+                and (r.get("company", "Lenovo"), r["entity"], r["metric"]) in spec.ALLOWED]
     rep = refresh(book, FILES, now=datetime(2026, 10, 1))
     assert rep.written
     conflict, = rep.conflicts                             # the person's restatement, kept

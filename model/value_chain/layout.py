@@ -202,6 +202,8 @@ def _meeting(lay: Layout) -> None:
                  "of its middle month. Operating margin = operating profit / revenue. Whole history: Calculations "
                  "and the chart sheets.", "subtitle")
     lay.scalar_at["meeting_status"] = (spec.MEETING, STATUS_ROW, C_LABEL)
+    sh.put(STATUS_ROW, P0, "Markers as on Inputs (italic): ~ rests on an approximate figure (many are chart "
+                           "reconstructions), d derived, e estimate, ≥ lower bound.", "note")
     cq = spec.PERIOD_NAME
 
     def header(r, title, heads):
@@ -360,7 +362,7 @@ def _meeting(lay: Layout) -> None:
     hid = 0.5
     sh.widths = {C_LABEL: 47, C_UNIT: hid, C_CODE: hid, C_NOTE: hid, C_VALUE: 11}
     narrow = {"q": 7.5, "fiscal": 11, "rev": 9.5, "gm": 8.5, "om": 9.5, "op": 9.5, "rq": 8, "stale": 8,
-              "q0": 7.5, "om0": 8.5, "d": 9}
+              "q0": 7.5, "om0": 8.5, "d": 11}
     sh.widths.update({col[x]: w for x, w in narrow.items()})
     first_m, last_m = (lay.scalar_at[f"latest:{x.slug}"][1] for x in (spec.SHOWN[0], spec.SHOWN[-1]))
     for x in ("om",):     # a bar in each latest-margin cell: the margins by layer at a glance
@@ -498,6 +500,56 @@ def _quotes(lay: Layout) -> None:
     sh.print_titles = (0, 0)
 
 
+def _mark(lay: Layout) -> None:
+    """Give each calculated cell the marker of the weakest figure it rests on (model.value_chain.marks):
+    Calculations and Chart data by quarter, the Meeting by the quarter each cell shows."""
+    from .marks import Marks, cell_style
+    from .reference import reference
+    marks = Marks(lay.inputs)
+    labels = [p.label for p in lay.inputs.periods]
+
+    def restyle(sheet, r, c, basis):
+        cell = lay.sheets[sheet].cells.get((r, c))
+        if cell is not None and cell.formula:
+            unit = cell.style.split("|")[1]
+            cell.style = cell_style(unit, basis)
+
+    def at(label):
+        return labels.index(label) if isinstance(label, str) and label in labels else None
+
+    for key, (sheet, r) in lay.row_of.items():
+        if sheet == spec.CALCS:
+            for i in range(len(labels)):
+                restyle(sheet, r, P0 + i, marks.basis(key, i))
+    for code, _, _, key in spec.FEED_ROWS:
+        _, r = lay.row_of[code]
+        for i in range(len(labels)):
+            restyle(spec.CHART_DATA, r, P0 + i, marks.basis(key, i))
+    exp = reference(lay.inputs)
+    col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
+    for m in spec.SHOWN:
+        s_ = m.slug
+        _, r, _ = lay.scalar_at[f"latest:{s_}"]
+        d = exp.latest.get(s_, {})
+        q, q0 = at(d.get("q")), at(d.get("q0"))
+        keys = {"rev": "oem_both_rev" if s_ == "oem" else f"{s_}_rev",
+                "op": "oem_both_op" if s_ == "oem" else f"{s_}_op", "gm": f"{s_}_gm", "om": f"{s_}_om"}
+        for fld, key in keys.items():
+            restyle(spec.MEETING, r, col[fld], marks.weakest((key, q)))
+        restyle(spec.MEETING, r, col["om0"], marks.weakest((f"{s_}_om", q0)))
+        restyle(spec.MEETING, r, col["d"], marks.weakest((f"{s_}_om", q), (f"{s_}_om", q0)))
+    p0, p1 = (at(x) for x in (exp.pool["q"][0], exp.pool["q"][2]))
+    for lk, _ in list(spec.LAYERS) + [("total", "")]:
+        _, r, _ = lay.scalar_at[f"pool:{lk}"]
+        for i, p in ((0, p0), (2, p1)):
+            restyle(spec.MEETING, r, P0 + i, marks.weakest(("pool_op" if lk == "total" else f"{lk}_op", p)))
+            restyle(spec.MEETING, r, P0 + i + 1, marks.weakest((f"{lk}_share", p)))
+    _, hr, _ = lay.scalar_at["pool:qpos"]
+    for n, m in enumerate(spec.POOL_MEMBERS):
+        q = at(exp.pool[f"cov_{m.slug}"][2])
+        restyle(spec.MEETING, hr + n, P0 + spec.COV_COL + 2, marks.weakest((f"{m.slug}_psh", q)))
+
+
 def _cover(lay: Layout) -> None:
     cover_sheet(lay, spec.COVER, COVER_TEMPLATE, text_style="text", empty_labels=False)
 
@@ -520,6 +572,7 @@ def lay_out(mi: ModelInputs, source_order=None) -> Layout:
     _checks(lay)
     _chart_data(lay)
     _quotes(lay)
+    _mark(lay)
     _cover(lay)
     for name, key in spec.defined_names().items():
         lay.names[name] = lay.row_range(key)
