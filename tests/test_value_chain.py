@@ -122,23 +122,24 @@ def test_bad_lines_are_named_by_file_and_row_and_nothing_loads(m, tmp_path):
 def test_v2_and_v3_peers_and_lenovo_rows_both_load(m, tmp_path):
     """v3 adds HPE's Cloud & AI segment, Supermicro's gross margin and orders, HPE Server growth,
     Lenovo's adjusted operating profit: the model takes what it uses and skips the rest."""
-    peers = tmp_path / "peers.csv"
-    shutil.copy(PEERS, peers)
-    with open(peers, "a", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
-                    "t", "https://x", "q"])
-        w.writerow(["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
-                    "t", "https://x", "q"])
-        w.writerow(["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
-                    "t", "https://x", "q"])
-        w.writerow(["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
-                    "t", "https://x", "q"])
-    lenovo = tmp_path / "lenovo.csv"
-    shutil.copy(LENOVO, lenovo)
-    with open(lenovo, "a", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerow(["2026/27", "Q1", "2026-06-30", "ISG", "operating_profit_adjusted", "1523", "usd_m",
-                                 "reported", "t", "https://x", "q"])
+    def add_missing(src, out, rows, key_cols):
+        """Copy ``src`` and append the v3 rows it does not hold yet (data/ may already be v3)."""
+        have = list(csv.reader(open(src, newline="", encoding="utf-8")))
+        keys = {tuple(r[i] for i in key_cols) for r in have[1:]}
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(have + [r for r in rows if tuple(r[i] for i in key_cols) not in keys])
+    peers, lenovo = tmp_path / "peers.csv", tmp_path / "lenovo.csv"
+    add_missing(PEERS, peers, [
+        ["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
+         "t", "https://x", "q"],
+        ["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
+         "t", "https://x", "q"],
+        ["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
+         "t", "https://x", "q"],
+        ["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
+         "t", "https://x", "q"]], (0, 1, 2, 4, 5))
+    add_missing(LENOVO, lenovo, [["2026/27", "Q1", "2026-06-30", "ISG", "operating_profit_adjusted", "1523", "usd_m",
+                                  "reported", "t", "https://x", "q"]], (0, 1, 3, 4))
     ds = m.load([VC, UE, peers, lenovo])
     got = {(f.key, f.period.label): f.value for f in ds.figures}
     assert got[("HPE-Cloud-AI.revenue", "2025 Q4")] == 6334
