@@ -444,7 +444,9 @@ def calc_rows() -> tuple[CalcRow, ...]:
         rows += [
             CalcRow(f"{lk}_op", f"{lname}: operating profit of the companies that reported it ($M)", "$M",
                     f'IF({cnt}=0,"",SUM({",".join(k(x) for x in keys)}))',
-                    section="The chain's operating profit pool (SK hynix gives no dollar profit: not in it)"
+                    section="The chain's operating profit pool: whole-company or segment operating profit, not "
+                            "AI-only (NVIDIA reports no Data Center operating profit; SK hynix gives no dollar "
+                            "profit: not in it)"
                     if first else ""),
             CalcRow(f"{lk}_n", f"{lname}: companies with an operating profit (count)", "count", cnt),
         ]
