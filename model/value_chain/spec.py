@@ -680,6 +680,6 @@ CHARTS = (
     Chart(CHART_POOL, "Operating profit by layer of the companies that reported each quarter (whole companies "
                       "or segments, not AI-only) ($M)", "Operating profit ($M)",
           WHOLE_M, tuple(Series(f"f_pool_{lk}", ln) for lk, ln in LAYERS), x_title="Calendar quarter"),
-    Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72): who is paid what, analysts' Low / Base / High",
-          "Share of the rack's price (%)", "0%", (), x_title="Case (each slice at its low, median or high statement)"),
+    Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72), analysts' estimates: each slice's own range, not scenarios",
+          "Share of the rack's price (%)", "0%", (), x_title="Each slice at its own lowest, median or highest statement (the columns are not scenarios)"),
 )
