@@ -122,25 +122,24 @@ def test_bad_lines_are_named_by_file_and_row_and_nothing_loads(m, tmp_path):
 def test_v2_and_v3_peers_and_lenovo_rows_both_load(m, tmp_path):
     """v3 adds HPE's Cloud & AI segment, Supermicro's gross margin and orders, HPE Server growth,
     Lenovo's adjusted operating profit: the model takes what it uses and skips the rest."""
-    peers = tmp_path / "peers.csv"
-    shutil.copy(PEERS, peers)
-    with open(peers, newline="", encoding="utf-8") as fh:     # data/ may hold v3 already
-        have = {tuple(row[:3] + row[4:6]) for row in csv.reader(fh)}
-    rows = [["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
-             "t", "https://x", "q"],
-            ["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
-             "t", "https://x", "q"],
-            ["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
-             "t", "https://x", "q"],
-            ["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
-             "t", "https://x", "q"]]
-    with open(peers, "a", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerows(r for r in rows if tuple(r[:3] + r[4:6]) not in have)
-    lenovo = tmp_path / "lenovo.csv"
-    shutil.copy(LENOVO, lenovo)
-    with open(lenovo, "a", newline="", encoding="utf-8") as fh:
-        csv.writer(fh).writerow(["2026/27", "Q1", "2026-06-30", "ISG", "operating_profit_adjusted", "1523", "usd_m",
-                                 "reported", "t", "https://x", "q"])
+    def add_missing(src, out, rows, key_cols):
+        """Copy ``src`` and append the v3 rows it does not hold yet (data/ may already be v3)."""
+        have = list(csv.reader(open(src, newline="", encoding="utf-8")))
+        keys = {tuple(r[i] for i in key_cols) for r in have[1:]}
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(have + [r for r in rows if tuple(r[i] for i in key_cols) not in keys])
+    peers, lenovo = tmp_path / "peers.csv", tmp_path / "lenovo.csv"
+    add_missing(PEERS, peers, [
+        ["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "operating_margin_pct", "10", "pct", "approx",
+         "t", "https://x", "q"],
+        ["HPE", "FY2026", "Q1", "2026-01-31", "Cloud-AI", "revenue", "6334", "usd_m", "reported",
+         "t", "https://x", "q"],
+        ["HPE", "FY2026", "Q2", "2026-04-30", "Server", "revenue_yoy_pct", "32.7", "pct", "reported",
+         "t", "https://x", "q"],
+        ["Supermicro", "FY2026", "Q4", "2026-06-30", "Group", "orders", "60000", "usd_m", "reported",
+         "t", "https://x", "q"]], (0, 1, 2, 4, 5))
+    add_missing(LENOVO, lenovo, [["2026/27", "Q1", "2026-06-30", "ISG", "operating_profit_adjusted", "1523", "usd_m",
+                                  "reported", "t", "https://x", "q"]], (0, 1, 3, 4))
     ds = m.load([VC, UE, peers, lenovo])
     got = {(f.key, f.period.label): f.value for f in ds.figures}
     assert got[("HPE-Cloud-AI.revenue", "2025 Q4")] == 6334
@@ -244,26 +243,77 @@ def test_hand_checked_figures(m, mi, recalculated):
     for key, part in (("acc", acc), ("fab", fab), ("mem", mem), ("oem", oem)):
         assert _at(values, spec.CALCS, f"{key}_share", "2025 Q3") == pytest.approx(part / pool)
     assert _at(values, spec.CALCS, "oem_om", "2025 Q3") == pytest.approx(oem / sum(r for _, r in oem_parts))
-    assert _at(values, spec.CALCS, "pool_op", "2023 Q4") in (None, "")     # AMD gave no 2023 Q4 profit
-    # the Meeting: the latest complete quarter is 2025 Q3 (Supermicro's newest operating profit)
+    assert _at(values, spec.CALCS, "pool_n", "2023 Q4") == 7     # AMD gave no 2023 Q4 profit: 7 of 8 in it
+    # 2026 Q2, the latest quarter with every layer: Supermicro (no operating profit since FY2026 Q1) is out.
+    # NVIDIA FY2027 Q2, AMD 2026 Q2 (revenue x margin), TSMC 2026 Q2, Micron FY2026 Q3, Dell FY2027 Q2,
+    # HPE Cloud & AI FY2026 Q3 (revenue x margin), Lenovo ISG FY2026/27 Q1
+    acc2 = _row(vc, "NVIDIA", "FY2027", "Q2", "Group", "operating_profit") + _row(
+        vc, "AMD", "FY2026", "Q2", "Data-Center", "revenue") * _row(
+        vc, "AMD", "FY2026", "Q2", "Data-Center", "operating_margin_pct") / 100
+    fab2 = 40200 * 0.60
+    mem2 = _row(vc, "Micron", "FY2026", "Q3", "Group", "operating_profit")
+    oem2 = (_row(peers, "Dell", "FY2027", "Q2", "ISG", "operating_profit")
+            + _row(peers, "HPE", "FY2026", "Q3", "Cloud-AI", "revenue")
+            * _row(peers, "HPE", "FY2026", "Q3", "Cloud-AI", "operating_margin_pct") / 100
+            + _row(lenovo, "Lenovo", "2026/27", "Q1", "ISG", "operating_profit"))
+    pool2 = acc2 + fab2 + mem2 + oem2
+    assert pool2 == pytest.approx(65777 + 24120 + 33318 + 7106.9)   # by hand
+    assert _at(values, spec.CALCS, "pool_op", "2026 Q2") == pytest.approx(pool2)
+    assert _at(values, spec.CALCS, "pool_n", "2026 Q2") == 7
     meet = values[spec.MEETING]
-    rq = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_q")
-    ra = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_acc")
-    assert meet[(rq, grid.FIRST_PERIOD_COL + 2)] == "2025 Q3"
-    assert meet[(ra, grid.FIRST_PERIOD_COL + 3)] == pytest.approx(acc / pool)
+
+    def mrow(code):
+        return next(r for (r, c), v in meet.items() if c == 2 and v == code)
+    P = grid.FIRST_PERIOD_COL
+    assert meet[(mrow("pool_q"), P + 2)] == "2026 Q2"
+    assert meet[(mrow("pool_cov"), P + 2)] == 7
+    for key, part in (("acc", acc2), ("fab", fab2), ("mem", mem2), ("oem", oem2)):
+        assert meet[(mrow(f"pool_{key}"), P + 3)] == pytest.approx(part / pool2)
+    assert meet[(mrow("pool_mem"), P + 3)] == pytest.approx(0.2557, abs=5e-4)      # memory: about a quarter
+    # who is out: Supermicro, with its share of the pool when last in it (2025 Q3)
+    who = {meet.get((r, P + spec.COV_COL)): r for r in range(mrow("pool_qpos"), mrow("pool_total") + 1)}
+    rs, rm, C = who["Supermicro"], who["Micron"], P + spec.COV_COL + 1
+    smci = _row(peers, "Supermicro", "FY2026", "Q1", "Group", "operating_profit")
+    assert [meet[(rs, C + i)] for i in (0, 2, 3)] == ["out", "2025 Q3", "2025 Q3"]
+    assert meet[(rs, C + 1)] == pytest.approx(smci / pool)
+    assert meet[(rm, C)] == "in"
+    assert meet[(rm, C + 1)] == pytest.approx(mem2 / pool2)
     rn = next(r for (r, c), v in meet.items() if c == 2 and v == "m_nvda")
     cols = {h: grid.FIRST_PERIOD_COL + i for i, (h, _, _) in enumerate(spec.LATEST_FIELDS)}
     assert (meet[(rn, cols["q"])], meet[(rn, cols["fiscal"])]) == ("2026 Q2", "FY2027 Q2")
     assert meet[(rn, cols["om"])] == pytest.approx(nv)
     first = _row(vc, "NVIDIA", "FY2024", "Q1", "Group", "operating_profit") / _row(
         vc, "NVIDIA", "FY2024", "Q1", "Group", "revenue")
-    assert meet[(rn, cols["d"])] == pytest.approx(nv - first)
+    assert meet[(rn, cols["d"])] == pytest.approx((nv - first) * 100)         # points
+    # server makers like for like: Dell ISG + Lenovo ISG in 2023 Q1 (Dell FY2024 Q1, Lenovo FY2022/23 Q4)
+    # and 2026 Q2 (Dell FY2027 Q2, Lenovo FY2026/27 Q1); the all-reporting row shows its set, no change
+    lfl = [(_row(peers, "Dell", fy, q, "ISG", "operating_profit") + _row(lenovo, "Lenovo", lfy, lq, "ISG",
+                                                                        "operating_profit"),
+            _row(peers, "Dell", fy, q, "ISG", "revenue") + _row(lenovo, "Lenovo", lfy, lq, "ISG", "revenue"))
+           for fy, q, lfy, lq in (("FY2024", "Q1", "2022/23", "Q4"), ("FY2027", "Q2", "2026/27", "Q1"))]
+    (op0, rev0), (op1, rev1) = lfl
+    assert (op1, rev1) == (pytest.approx(4800 + 776.9, abs=0.05), pytest.approx(31800 + 8510.1, abs=0.05))
+    rc = mrow("m_oemcs")
+    assert meet[(rc, cols["q0"])] == "2023 Q1" and meet[(rc, cols["q"])] == "2026 Q2"
+    assert meet[(rc, cols["om"])] == pytest.approx(op1 / rev1)
+    assert meet[(rc, cols["om0"])] == pytest.approx(op0 / rev0)
+    assert meet[(rc, cols["d"])] == pytest.approx((op1 / rev1 - op0 / rev0) * 100)      # in points
+    ro = mrow("m_oem")
+    assert meet[(ro, cols["fiscal"])] == "3: Dell HPE Lenovo"       # Supermicro is not in it
+    assert meet.get((ro, cols["d"])) in (None, "")
+    # HPE: two businesses, no change across the recast
+    rh = mrow("m_hpec")
+    assert (meet[(rh, cols["q0"])], meet[(rh, cols["q"])]) == ("2025 Q4", "2026 Q2")
+    assert meet[(rh, cols["om0"])] == pytest.approx(_row(peers, "HPE", "FY2026", "Q1", "Cloud-AI",
+                                                         "operating_margin_pct") / 100)
     # per $1: the median of the accelerator's statements and of the server maker's
     by = {r["statement"]: float(r["value"]) / 100 for r in ue}
     lay = m.lay_out(mi)
     acc_base = statistics.median(by[s.text] for s in spec.STATEMENTS if s.slice == "acc")
     oem_base = statistics.median(by[s.text] for s in spec.STATEMENTS if s.slice == "oem")
-    assert (acc_base, oem_base) == (pytest.approx(0.647), pytest.approx(0.05))
+    # the accelerator's rack range rests on the two GB200 rack statements (2.5 / 4.0 and 2.5 / 3.5), not the
+    # per-GW one (22 / 34, a data centre's IT content)
+    assert (acc_base, oem_base) == (pytest.approx((2.5 / 4.0 + 2.5 / 3.5) / 2, abs=5e-4), pytest.approx(0.05))
     assert _named(values, lay, "Rack_Accelerator_Share_Base") == pytest.approx(acc_base)
     assert _named(values, lay, "Rack_ServerMaker_Share_Base") == pytest.approx(oem_base)
 
@@ -368,10 +418,10 @@ def test_random_data_libreoffice_equals_the_reference(lo, m, tmp_path_factory, d
     values, errors = _split(lo.recalculate(_build(m, mi, d / "book.xlsx")))
     exp = m.reference(mi)
     assert m.compare(exp, values, errors) == []
-    if no_dollars is not None:         # that layer never reports a dollar profit: no complete quarter
+    if no_dollars is not None:         # that layer never reports a dollar profit: no quarter with every layer
         layer = {"Micron": "mem", "TSMC": "fab"}[no_dollars]
         for lab in exp.labels:
-            assert _at(values, spec.CALCS, "pool_op", lab) in (None, "")
+            assert _at(values, spec.CALCS, "pool_pos", lab) in (None, "")   # no quarter with every layer
             assert _at(values, spec.CALCS, f"{layer}_op", lab) in (None, "")
             assert _at(values, spec.CALCS, f"{layer}_share", lab) in (None, "")
 
@@ -390,7 +440,8 @@ def test_refresh_brings_the_new_quarters_and_the_audit_is_clean(lo, m, tmp_path)
     from model.audit import audit
     from model.build import build
     from model.refresh import refresh
-    old = [_older(VC, tmp_path / "vc.csv"), UE, _older(PEERS, tmp_path / "peers.csv"), LENOVO]
+    old = [_older(VC, tmp_path / "vc.csv"), UE, _older(PEERS, tmp_path / "peers.csv"),
+           _older(LENOVO, tmp_path / "lenovo.csv")]      # v3 Lenovo has 2026 Q2 (FY2026/27 Q1) too
     book = build(old, tmp_path / "ai_value_chain.xlsx", "ai_value_chain")
     # a person's work: the one-off choice, a restated figure with its reason, a comment, a note sheet
     import openpyxl
@@ -408,8 +459,8 @@ def test_refresh_brings_the_new_quarters_and_the_audit_is_clean(lo, m, tmp_path)
     inp.cell(r_dell, 5).value = "override: restated"
     wb.create_sheet("My notes")["A1"] = "for the board pack"
     save_like_excel(wb, book)
-    new_rows = [r for r in _csv(VC) + _csv(PEERS) if r["period_end"] >= "2026-05-01"
-                and (r["company"], r["entity"], r["metric"]) in spec.ALLOWED]
+    new_rows = [r for r in _csv(VC) + _csv(PEERS) + _csv(LENOVO) if r["period_end"] >= "2026-05-01"
+                and (r.get("company", "Lenovo"), r["entity"], r["metric"]) in spec.ALLOWED]
     rep = refresh(book, FILES, now=datetime(2026, 10, 1))
     assert rep.written
     conflict, = rep.conflicts                             # the person's restatement, kept

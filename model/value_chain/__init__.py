@@ -37,6 +37,8 @@ def draw_chart(wb, lay, chart):
                            "fill": {"color": colours[sl]}, "border": {"color": "#FFFFFF"}, "gap": 80,
                            "data_labels": {"value": True, "num_format": "0%", "font": {"bold": True}}})
         ch.set_x_axis({"name": chart.x_title, "label_position": "low"})
+    elif chart.sheet in (spec.CHART_MARGINS, spec.CHART_OEM):
+        return _marked_lines(wb, lay, chart)
     else:
         return None
     ch.set_title({"name": chart.title, "name_font": {"size": 14}})
@@ -46,6 +48,31 @@ def draw_chart(wb, lay, chart):
     ch.show_blanks_as("gap")
     ch.show_na_as_empty_cell()
     return ch
+
+
+MARK_WORDS = {"approx": "~ approximate", "derived": "d derived", "estimate": "e estimate",
+              "lower_bound": "≥ lower bound"}
+
+
+def _marked_lines(wb, lay, chart):
+    """The writer's lines, each legend entry saying the basis of the series' latest point where it
+    is not a reported figure (the marker the Meeting shows: model.value_chain.marks)."""
+    from dataclasses import replace
+
+    from ..writer import _chart
+    from .marks import Marks
+    from .reference import reference
+    marks = Marks(lay.inputs)
+    labels = [p.label for p in lay.inputs.periods]
+    latest = reference(lay.inputs).latest
+    series = []
+    for s in chart.series:
+        slug = s.key.removeprefix("f_om_")
+        q = latest.get(slug, {}).get("q")
+        basis = marks.basis(f"{slug}_om", labels.index(q)) if q in labels else None
+        words = MARK_WORDS.get(basis)
+        series.append(replace(s, name=f"{s.name} [latest {q}: {words}]") if words else s)
+    return _chart(wb, lay, replace(chart, series=tuple(series)))
 
 
 def input_rows(keys=(), first=()):

@@ -114,7 +114,7 @@ def _assumptions(lay: Layout) -> None:
     r = grid.SCALAR_FIRST_ROW
     groups = (("One-off items: shown, and a choice to take them out", lambda s: s.key == "one_offs"
                or s.key.startswith("oo_")),
-              ("Tolerances", lambda s: s.key in ("margin_bound", "margin_tolerance")),
+              ("Tolerances and units", lambda s: s.key in ("margin_bound", "margin_tolerance", "pct_point")),
               ("Per $1 of AI rack: the statements each slice rests on (Low = the lowest, Base = the median, "
                "High = the highest of a slice's statements)", lambda s: s.key.startswith("ue_")))
     for title, pick in groups:
@@ -202,6 +202,8 @@ def _meeting(lay: Layout) -> None:
                  "of its middle month. Operating margin = operating profit / revenue. Whole history: Calculations "
                  "and the chart sheets.", "subtitle")
     lay.scalar_at["meeting_status"] = (spec.MEETING, STATUS_ROW, C_LABEL)
+    sh.put(STATUS_ROW, P0, "Markers as on Inputs (italic): ~ rests on an approximate figure (many are chart "
+                           "reconstructions), d derived, e estimate, ≥ lower bound.", "note")
     cq = spec.PERIOD_NAME
 
     def header(r, title, heads):
@@ -215,41 +217,46 @@ def _meeting(lay: Layout) -> None:
     # 1. the latest quarter each company reported
     r = 4
     sh.put(r - 1, P0, "Latest quarter with an operating margin", "section")
-    sh.put(r - 1, P0 + 6, "First quarter from 2023 with one", "section")
+    sh.put(r - 1, P0 + 8, "First quarter from 2023 with one", "section")
     header(r, "Latest quarter each company reported", [h for _, h, _ in spec.LATEST_FIELDS])
     col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
     unit = {code: u for code, _, u in spec.LATEST_FIELDS}
-    members = list(spec.MEMBERS) + [None]
-    for m in members:
+    for m in spec.SHOWN:
         r += 1
-        slug = m.slug if m else "oem"
-        name = (f"{m.name} ({m.scope})" if m else "Server makers, revenue-weighted (those with both figures)")
+        slug = m.slug
         code = f"m_{slug}"
-        _row_head(sh, r, name, "", code)
-        sh.put(r, C_VALUE, spec.LAYER_NAME[m.layer if m else "oem"], "text")
+        _row_head(sh, r, m.name, "", code)
+        sh.put(r, C_VALUE, spec.LAYER_NAME[m.layer], "text")
         lay.scalar_at[f"latest:{slug}"] = (spec.MEETING, r, P0)
-        pos, pos0 = (xl_rowcol_to_cell(r, col[x]) for x in ("pos", "pos0"))
         om, om0 = (xl_rowcol_to_cell(r, col[x]) for x in ("om", "om0"))
         pos_row = f"{slug}_pos"
+        none = f"COUNT({{={pos_row}}})=0"           # no quarter with a margin
+        pos, pos0 = f"MAX({{={pos_row}}})", f"MIN({{={pos_row}}})"
+
+        def at(expr):
+            return f'IF({none},"",{expr})'
         f = {
-            "pos": f'IF(COUNT({{={pos_row}}})=0,"",MAX({{={pos_row}}}))',
-            "pos0": f'IF(COUNT({{={pos_row}}})=0,"",MIN({{={pos_row}}}))',
-            "q": given([pos], f"INDEX({cq},1,{pos})"),
-            "q0": given([pos0], f"INDEX({cq},1,{pos0})"),
-            "om": given([pos], f"INDEX({{={slug}_om}},1,{pos})"),
-            "om0": given([pos0], f"INDEX({{={slug}_om}},1,{pos0})"),
-            "d": given([om, om0], f"{om}-{om0}"),
+            "q": at(f"INDEX({cq},1,{pos})"),
+            "q0": at(f"INDEX({cq},1,{pos0})"),
+            "om": at(f"INDEX({{={slug}_om}},1,{pos})"),
+            "om0": at(f"INDEX({{={slug}_om}},1,{pos0})"),
         }
-        if m is not None:
-            f["fiscal"] = given([pos], f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
-        else:
-            f["fiscal"] = given([pos], f'"companies: "&INDEX({{=oem_n}},1,{pos})')
-        if slug != "skh":
-            rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{slug}_rev", f"{slug}_op")
-            f["rev"] = given([pos], f"INDEX({{={rev}}},1,{pos})")
-            f["op"] = given([pos], f"INDEX({{={op}}},1,{pos})")
+        if slug != "oem":        # the set of makers changes: no change over it (the like-for-like row has one)
+            f["d"] = given([om, om0], f"({om}-{om0})/{{$pct_point}}")
+        if m.company is not None:
+            f["fiscal"] = at(f"INDEX({{={spec.fiscal_row(m.company)}}},1,{pos})")
+        elif slug == "oem":
+            f["fiscal"] = at(f'INDEX({{=oem_nb}},1,{pos})&": "&INDEX({{=oem_set}},1,{pos})')
+        if m.dollars:
+            rev, op = ("oem_both_rev", "oem_both_op") if slug == "oem" else (f"{slug}_rev", f"{slug}_op")
+            f["rev"] = at(f"INDEX({{={rev}}},1,{pos})")
+            f["op"] = at(f"INDEX({{={op}}},1,{pos})")
         if slug in spec.WITH_GROSS:
-            f["gm"] = given([pos], f"INDEX({{={slug}_gm}},1,{pos})")
+            f["gm"] = at(f"INDEX({{={slug}_gm}},1,{pos})")
+        if m.dollars and slug not in ("oem", "oemcs"):
+            rq = f'IF(COUNT({{={slug}_rpos}})=0,"",MAX({{={slug}_rpos}}))'
+            f["rq"] = f'IF(COUNT({{={slug}_rpos}})=0,"",INDEX({cq},1,MAX({{={slug}_rpos}})))'
+            f["stale"] = at(f'IF({rq}>{pos},"yes","")')
         for code_, text in f.items():
             sh.formula(r, col[code_], lay.render(text, P0, spec.MEETING), f"calc|{unit[code_]}")
     r += 1
@@ -259,26 +266,31 @@ def _meeting(lay: Layout) -> None:
     sh.put(r, C_LABEL, "Blank: not given (AMD, Dell, HPE and Lenovo give no segment gross margin; SK hynix no "
                        "dollar figures). Lenovo CSP: estimates, inside Lenovo ISG.", "note")
 
-    # 2. the profit pool
+    # 2. the profit pool: every quarter over the companies that reported; the latest with every layer in it
     r += 2
-    sh.put(r - 1, P0, "Complete quarters: first and latest", "section")
+    sh.put(r - 1, P0, "First and latest quarter with every layer in the pool", "section")
     header(r, "The chain's operating profit pool by layer", [h for _, h, _ in spec.POOL_FIELDS])
+    pool_hr = r
     r += 1
-    _row_head(sh, r, "Position of the first and the latest complete quarter (count)", "count", "pool_qpos")
+    _row_head(sh, r, "Position of the first and the latest quarter with every layer (count)", "count", "pool_qpos")
     p0, p1 = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
     sh.formula(r, P0, lay.render('IF(COUNT({=pool_pos})=0,"",MIN({=pool_pos}))', P0, spec.MEETING), "calc|count")
     sh.formula(r, P0 + 2, lay.render('IF(COUNT({=pool_pos})=0,"",MAX({=pool_pos}))', P0, spec.MEETING),
                "calc|count")
     lay.scalar_at["pool:qpos"] = (spec.MEETING, r, P0)
     r += 1
-    _row_head(sh, r, "First and latest complete quarter (every pool company reported)", "", "pool_q")
+    _row_head(sh, r, "Quarter (the companies that reported an operating profit in it)", "", "pool_q")
     sh.formula(r, P0, given([p0], f"INDEX({cq},1,{p0})"), "calc|text")
     sh.formula(r, P0 + 2, given([p1], f"INDEX({cq},1,{p1})"), "calc|text")
     lay.scalar_at["pool:q"] = (spec.MEETING, r, P0)
+    r += 1
+    _row_head(sh, r, f"Companies in the pool, of {len(spec.POOL_MEMBERS)} (count)", "count", "pool_cov")
+    for i, p in ((0, p0), (2, p1)):
+        sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{=pool_n}},1,{p})"), P0, spec.MEETING), "calc|count")
     for lk, ln in list(spec.LAYERS) + [("total", "The pool")]:
         r += 1
-        members = ", ".join(spec.BY_SLUG[s].name for s in spec.LAYER_MEMBERS[lk]) if lk != "total" else \
-            "all the companies above but SK hynix"
+        members = ", ".join(spec.COV_NAME.get(s, spec.BY_SLUG[s].name) for s in spec.LAYER_MEMBERS[lk]) \
+            if lk != "total" else "those that reported"
         _row_head(sh, r, f"{ln} ({members})", "", f"pool_{lk}")
         lay.scalar_at[f"pool:{lk}"] = (spec.MEETING, r, P0)
         for i, p in ((0, p0), (2, p1)):
@@ -287,13 +299,37 @@ def _meeting(lay: Layout) -> None:
             if lk != "total":
                 sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
                            "calc|%")
+    # beside it: who is in the latest such quarter, and the share of the pool each held (when last in it, if out)
+    assert r - pool_hr == len(spec.POOL_MEMBERS), "the who-is-in block sits beside the pool block, row for row"
+    c0 = P0 + spec.COV_COL
+    sh.put(pool_hr - 1, c0, "Who is in the latest pool quarter", "section")
+    for i, h in enumerate(("Company", "In it?", "Share %", "Share of", "Last in")):
+        sh.put(pool_hr, c0 + i, h, "header_period")
+    for n, m in enumerate(spec.POOL_MEMBERS):
+        rr = pool_hr + 1 + n
+        s_ = m.slug
+        sh.put(rr, c0, spec.COV_NAME.get(s_, m.name), "text")
+        last = f'MAX({{={s_}_pspos}})'
+        here = f'INDEX({{={s_}_psh}},1,{p1})'
+        inn, at = xl_rowcol_to_cell(rr, c0 + 1), xl_rowcol_to_cell(rr, c0 + 3)
+        f_ = {
+            0: given([p1], f'IF({here}="","out","in")'),
+            3: f'IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last}))',
+            2: given([p1], f'IF({inn}="in",INDEX({cq},1,{p1}),IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last})))'),
+            1: given([at], f'IF({inn}="in",{here},INDEX({{={s_}_psh}},1,{last}))'),
+        }
+        for i, text in f_.items():
+            sh.formula(rr, c0 + 1 + i, lay.render(text, P0, spec.MEETING), "calc|%" if i == 1 else "calc|text")
     r += 1
-    sh.put(r, C_LABEL, "SK hynix (memory) reports in won and gives only its margin: it is left out of the pool, not "
-                       "guessed. NVIDIA is the whole company.", "note")
+    for part in textwrap.wrap(spec.POOL_CAVEAT, NOTE_WIDTH):
+        sh.put(r, C_LABEL, part, "note")
+        r += 1
+    r -= 1
 
     # 3. per $1 of AI rack
     r += 2
-    header(r, "Per $1 of AI rack: who is paid what (analysts' estimates)", list(spec.SCENARIOS) + ["Rests on"])
+    header(r, "Per $1 of AI rack, analysts' estimates: each slice's own range (not scenarios)",
+           list(spec.SCENARIOS) + ["Rests on"])
     for sl, words in spec.SLICES:
         r += 1
         _row_head(sh, r, words, "%", f"rack_m_{sl}")
@@ -312,14 +348,26 @@ def _meeting(lay: Layout) -> None:
     for part in textwrap.wrap(spec.OVERLAP, NOTE_WIDTH):
         sh.put(r, C_LABEL, part, "note")
         r += 1
-    r += 1
     for line in spec.NOTES:
         for part in textwrap.wrap(line, NOTE_WIDTH):
             sh.put(r, C_LABEL, part, "note")
             r += 1
-    sh.widths = {C_LABEL: 52, C_UNIT: 4, C_CODE: 9, C_NOTE: 1, C_VALUE: 12}
-    sh.widths.update({c_: 11.5 for c_ in range(P0, P0 + len(spec.LATEST_FIELDS))})
-    sh.widths[P0 + 1] = 13
+    for (r_, c_), cell in list(sh.cells.items()):
+        if c_ == C_CODE and cell.value:       # a space beside each code stops it spilling into print
+            sh.put(r_, C_UNIT, None, "unit")
+            if (r_, C_NOTE) not in sh.cells:
+                sh.put(r_, C_NOTE, " ", "text")
+    # codes, units and helper positions sit in near-zero columns (they do not show when printed); the page fits
+    # its width, so fewer, narrower columns print larger
+    hid = 0.5
+    sh.widths = {C_LABEL: 47, C_UNIT: hid, C_CODE: hid, C_NOTE: hid, C_VALUE: 11}
+    narrow = {"q": 7.5, "fiscal": 11, "rev": 9.5, "gm": 8.5, "om": 9.5, "op": 9.5, "rq": 8, "stale": 8,
+              "q0": 7.5, "om0": 8.5, "d": 11}
+    sh.widths.update({col[x]: w for x, w in narrow.items()})
+    first_m, last_m = (lay.scalar_at[f"latest:{x.slug}"][1] for x in (spec.SHOWN[0], spec.SHOWN[-1]))
+    for x in ("om",):     # a bar in each latest-margin cell: the margins by layer at a glance
+        sh.conditional.append((first_m, col[x], last_m, col[x], {
+            "type": "data_bar", "bar_color": "#5B9BD5", "bar_solid": True, "format": "calc|%"}))
 
 
 def _checks(lay: Layout) -> None:
@@ -452,6 +500,56 @@ def _quotes(lay: Layout) -> None:
     sh.print_titles = (0, 0)
 
 
+def _mark(lay: Layout) -> None:
+    """Give each calculated cell the marker of the weakest figure it rests on (model.value_chain.marks):
+    Calculations and Chart data by quarter, the Meeting by the quarter each cell shows."""
+    from .marks import Marks, cell_style
+    from .reference import reference
+    marks = Marks(lay.inputs)
+    labels = [p.label for p in lay.inputs.periods]
+
+    def restyle(sheet, r, c, basis):
+        cell = lay.sheets[sheet].cells.get((r, c))
+        if cell is not None and cell.formula:
+            unit = cell.style.split("|")[1]
+            cell.style = cell_style(unit, basis)
+
+    def at(label):
+        return labels.index(label) if isinstance(label, str) and label in labels else None
+
+    for key, (sheet, r) in lay.row_of.items():
+        if sheet == spec.CALCS:
+            for i in range(len(labels)):
+                restyle(sheet, r, P0 + i, marks.basis(key, i))
+    for code, _, _, key in spec.FEED_ROWS:
+        _, r = lay.row_of[code]
+        for i in range(len(labels)):
+            restyle(spec.CHART_DATA, r, P0 + i, marks.basis(key, i))
+    exp = reference(lay.inputs)
+    col = {code: P0 + i for i, (code, _, _) in enumerate(spec.LATEST_FIELDS)}
+    for m in spec.SHOWN:
+        s_ = m.slug
+        _, r, _ = lay.scalar_at[f"latest:{s_}"]
+        d = exp.latest.get(s_, {})
+        q, q0 = at(d.get("q")), at(d.get("q0"))
+        keys = {"rev": "oem_both_rev" if s_ == "oem" else f"{s_}_rev",
+                "op": "oem_both_op" if s_ == "oem" else f"{s_}_op", "gm": f"{s_}_gm", "om": f"{s_}_om"}
+        for fld, key in keys.items():
+            restyle(spec.MEETING, r, col[fld], marks.weakest((key, q)))
+        restyle(spec.MEETING, r, col["om0"], marks.weakest((f"{s_}_om", q0)))
+        restyle(spec.MEETING, r, col["d"], marks.weakest((f"{s_}_om", q), (f"{s_}_om", q0)))
+    p0, p1 = (at(x) for x in (exp.pool["q"][0], exp.pool["q"][2]))
+    for lk, _ in list(spec.LAYERS) + [("total", "")]:
+        _, r, _ = lay.scalar_at[f"pool:{lk}"]
+        for i, p in ((0, p0), (2, p1)):
+            restyle(spec.MEETING, r, P0 + i, marks.weakest(("pool_op" if lk == "total" else f"{lk}_op", p)))
+            restyle(spec.MEETING, r, P0 + i + 1, marks.weakest((f"{lk}_share", p)))
+    _, hr, _ = lay.scalar_at["pool:qpos"]
+    for n, m in enumerate(spec.POOL_MEMBERS):
+        q = at(exp.pool[f"cov_{m.slug}"][2])
+        restyle(spec.MEETING, hr + n, P0 + spec.COV_COL + 2, marks.weakest((f"{m.slug}_psh", q)))
+
+
 def _cover(lay: Layout) -> None:
     cover_sheet(lay, spec.COVER, COVER_TEMPLATE, text_style="text", empty_labels=False)
 
@@ -474,6 +572,7 @@ def lay_out(mi: ModelInputs, source_order=None) -> Layout:
     _checks(lay)
     _chart_data(lay)
     _quotes(lay)
+    _mark(lay)
     _cover(lay)
     for name, key in spec.defined_names().items():
         lay.names[name] = lay.row_range(key)

@@ -10,8 +10,9 @@ here. NaN stands for a blank (for chart-feed cells: #N/A).
     operating margin   = operating profit / revenue; SK hynix: as given
     growth             = revenue / revenue four calendar quarters earlier - 1
     layer profit       = sum over the layer's companies that gave one
-    pool               = sum of the layers, only where every pool company gave one (complete)
-    share              = layer profit / pool
+    pool               = sum of the layers over the companies that gave one that quarter
+    share              = layer (or company) profit / pool; the Meeting uses the latest quarter with
+                         every layer in the pool and names who is out (their share when last in)
     server makers' margin = sum of profit / sum of revenue over those with both
     per $1 of rack     = MIN / MEDIAN / MAX of each slice's statements; other = 1 - the rest
 """
@@ -103,6 +104,11 @@ def reference(mi) -> Expected:
             rev = srv_rev.where(srv_op.notna() | ca_op.isna(), ca_rev)
             op = srv_op.where(srv_op.notna(), ca_op)
             c.update(hpe_srv_op=srv_op, hpe_ca_op=ca_op, hpe_rev=rev, hpe_op=op)
+            # shown as two businesses: Server to fiscal 2025, Cloud & AI from fiscal 2026
+            for x, r_, o_ in (("hpes", srv_rev, srv_op), ("hpec", ca_rev, ca_op)):
+                c[f"{x}_rev"], c[f"{x}_op"] = r_, o_
+                c[f"{x}_om"] = _div(o_, r_)
+                c[f"{x}_pos"] = pos.where(c[f"{x}_om"].notna())
         else:
             code = m.revenue.split(".")[0]
             rev = g(m.revenue)
@@ -136,6 +142,8 @@ def reference(mi) -> Expected:
         gr = g(growth)
         c[f"{s}_yoy"] = _div(gr, gr.shift(4)) - 1
         c[f"{s}_pos"] = pos.where(c[f"{s}_om"].notna())
+        for x in spec.REV_POS.get(s, ()):
+            c[f"{x}_rpos"] = pos.where(c[f"{x}_rev"].notna())
     for lk, _ in spec.LAYERS:
         ops = [op_of[s] for s in spec.LAYER_MEMBERS[lk]]
         n = sum(o.notna().astype(float) for o in ops)
@@ -145,19 +153,45 @@ def reference(mi) -> Expected:
     for m in spec.POOL_MEMBERS:
         complete &= op_of[m.slug].notna()
     c["pool_complete"] = complete.astype(float)
-    pool = sum(c[f"{lk}_op"].fillna(0.0) for lk, _ in spec.LAYERS).where(complete)
+    n_in = sum(op_of[m.slug].notna().astype(float) for m in spec.POOL_MEMBERS)
+    c["pool_n"] = n_in
+    pool = sum(c[f"{lk}_op"].fillna(0.0) for lk, _ in spec.LAYERS).where(n_in > 0)
     c["pool_op"] = pool
+    layers = pd.Series(True, index=labels)
+    for lk, _ in spec.LAYERS:
+        layers &= c[f"{lk}_op"].notna()
+    c["pool_layers"] = layers.astype(float)
     for lk, _ in spec.LAYERS:
         c[f"{lk}_share"] = _div(c[f"{lk}_op"], pool)
     for lk, _ in spec.LAYERS:
-        c[f"{lk}_pool"] = c[f"{lk}_op"].where(pool.notna())
-    c["pool_pos"] = pos.where(pool.notna())
+        c[f"{lk}_pool"] = c[f"{lk}_op"].where(layers)
+    c["pool_pos"] = pos.where(layers)
+    for m in spec.POOL_MEMBERS:
+        c[f"{m.slug}_psh"] = _div(op_of[m.slug], pool)
+        c[f"{m.slug}_pspos"] = pos.where(c[f"{m.slug}_psh"].notna())
     both = {s: op_of[s].notna() & rev_of[s].notna() for s in spec.LAYER_MEMBERS["oem"]}
     c["oem_both_op"] = sum(op_of[s].where(both[s], 0.0) for s in both)
     c["oem_both_rev"] = sum(rev_of[s].where(both[s], 0.0) for s in both)
-    c["oem_n"] = sum(both[s].astype(float) for s in both)
+    c["oem_nb"] = sum(both[s].astype(float) for s in both)
+    word = {**spec.SET_WORD}
+    names = []
+    for lab in labels:
+        got = []
+        for s in both:
+            if both[s][lab]:
+                got.append(word[s])
+        names.append(" ".join(got))
+    c["oem_set"] = pd.Series(names, index=labels, dtype=object)
     c["oem_om"] = _div(c["oem_both_op"], c["oem_both_rev"])
     c["oem_pos"] = pos.where(c["oem_om"].notna())
+    # the constant set: every one of its makers with both figures, else blank
+    full = pd.Series(True, index=labels)
+    for s in spec.CONSTANT_SET:
+        full &= both[s]
+    c["oemcs_op"] = sum(op_of[s] for s in spec.CONSTANT_SET).where(full)
+    c["oemcs_rev"] = sum(rev_of[s] for s in spec.CONSTANT_SET).where(full)
+    c["oemcs_om"] = _div(c["oemcs_op"], c["oemcs_rev"])
+    c["oemcs_pos"] = pos.where(c["oemcs_om"].notna())
     calcs = pd.DataFrame(c).T.reindex(columns=labels)
 
     # per $1 of rack
@@ -199,47 +233,69 @@ def reference(mi) -> Expected:
 
     # the Meeting page
     latest: dict[str, dict[str, object]] = {}
-    for m in list(spec.MEMBERS) + [None]:
-        s = m.slug if m else "oem"
+    point = _num(sc.get("pct_point"))
+    for m in spec.SHOWN:
+        s = m.slug
         got = [lab for lab in labels if not np.isnan(c[f"{s}_pos"][lab])]
         d: dict[str, object] = {}
         if got:
             lab, lab0 = got[-1], got[0]
-            d.update(pos=float(labels.index(lab) + 1), pos0=float(labels.index(lab0) + 1), q=lab, q0=lab0,
-                     om=c[f"{s}_om"][lab], om0=c[f"{s}_om"][lab0])
-            d["d"] = d["om"] - d["om0"]
-            if m is not None:
+            d.update(q=lab, q0=lab0, om=c[f"{s}_om"][lab], om0=c[f"{s}_om"][lab0])
+            if s != "oem":
+                d["d"] = (d["om"] - d["om0"]) / point
+            if m.company is not None:
                 d["fiscal"] = fiscal_label(m.company, parse_label(lab))
-            else:
-                d["fiscal"] = f"companies: {c['oem_n'][lab]:g}"
-            if s != "skh":
-                rev, op = ("oem_both_rev", "oem_both_op") if m is None else (f"{s}_rev", f"{s}_op")
+            elif s == "oem":
+                d["fiscal"] = f"{c['oem_nb'][lab]:g}: {c['oem_set'][lab]}"
+            if m.dollars:
+                rev, op = ("oem_both_rev", "oem_both_op") if s == "oem" else (f"{s}_rev", f"{s}_op")
                 d["rev"], d["op"] = c[rev][lab], c[op][lab]
             if s in spec.WITH_GROSS:
                 d["gm"] = c[f"{s}_gm"][lab]
+            if m.dollars and s not in ("oem", "oemcs"):
+                rl = [x for x in labels if not np.isnan(c[f"{s}_rpos"][x])]
+                d["rq"] = rl[-1] if rl else np.nan
+                d["stale"] = "yes" if rl and labels.index(rl[-1]) > labels.index(lab) else ""
         else:
-            d.update({x: np.nan for x in ("pos", "pos0", "q", "q0", "om", "om0", "d")})
-            d["fiscal"] = np.nan
-            if s != "skh":
+            d.update({x: np.nan for x in ("q", "q0", "om", "om0")})
+            if s != "oem":
+                d["d"] = np.nan
+            if m.company is not None or s == "oem":
+                d["fiscal"] = np.nan
+            if m.dollars:
                 d.update(rev=np.nan, op=np.nan)
             if s in spec.WITH_GROSS:
                 d["gm"] = np.nan
+            if m.dollars and s not in ("oem", "oemcs"):
+                rl = [x for x in labels if not np.isnan(c[f"{s}_rpos"][x])]
+                d["rq"] = rl[-1] if rl else np.nan
+                d["stale"] = np.nan
         latest[s] = d
-    comp = [lab for lab in labels if complete[lab]]
+    comp = [lab for lab in labels if layers[lab]]
     pool_cells: dict[str, list] = {}
     if comp:
         a, b = comp[0], comp[-1]
         pool_cells["qpos"] = [float(labels.index(a) + 1), None, float(labels.index(b) + 1), None]
         pool_cells["q"] = [a, None, b, None]
+        pool_cells["cov"] = [n_in[a], None, n_in[b], None]
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [c[f"{lk}_op"][a], c[f"{lk}_share"][a], c[f"{lk}_op"][b], c[f"{lk}_share"][b]]
         pool_cells["total"] = [pool[a], None, pool[b], None]
     else:
-        pool_cells["qpos"] = [np.nan, None, np.nan, None]
-        pool_cells["q"] = [np.nan, None, np.nan, None]
+        for key in ("qpos", "q", "cov", "total"):
+            pool_cells[key] = [np.nan, None, np.nan, None]
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [np.nan] * 4
-        pool_cells["total"] = [np.nan, None, np.nan, None]
+    for m in spec.POOL_MEMBERS:
+        sh = c[f"{m.slug}_psh"]
+        had = [lab for lab in labels if not np.isnan(sh[lab])]
+        last = had[-1] if had else np.nan
+        if not comp:
+            pool_cells[f"cov_{m.slug}"] = [np.nan, np.nan, np.nan, last]
+        elif not np.isnan(sh[comp[-1]]):
+            pool_cells[f"cov_{m.slug}"] = ["in", sh[comp[-1]], comp[-1], last]
+        else:
+            pool_cells[f"cov_{m.slug}"] = ["out", sh[last] if had else np.nan, last, last]
     return Expected(labels, calcs, flags, totals, master, feeds, rack, latest, pool_cells, context,
                     str(sc.get("one_offs") or ""))
 
@@ -281,6 +337,9 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
+POOL_ROWS = ("pool_qpos", "pool_q", "pool_cov") + tuple(f"pool_{lk}" for lk, _ in spec.LAYERS) + ("pool_total",)
+
+
 def _cells(expected: Expected):
     """(sheet, row code, column offset from the first period column, what, value, #N/A for blank) of the
     cells outside the timeline: Meeting blocks and the per-$1 block on Calculations."""
@@ -291,7 +350,11 @@ def _cells(expected: Expected):
     for key, vals in expected.pool.items():
         for i, v in enumerate(vals):
             if v is not None:
-                yield spec.MEETING, f"pool_{key}", i, f"pool {key} {i}", v
+                if key.startswith("cov_"):      # beside the pool block, row for row
+                    n = [m.slug for m in spec.POOL_MEMBERS].index(key[4:])
+                    yield spec.MEETING, POOL_ROWS[n], spec.COV_COL + 1 + i, f"pool {key} {i}", v
+                else:
+                    yield spec.MEETING, f"pool_{key}", i, f"pool {key} {i}", v
     for sl, _ in spec.SLICES:
         for j, case in enumerate(spec.SCENARIOS):
             yield spec.CALCS, f"rack_{sl}", j, f"rack {sl} {case}", expected.rack[sl][case]

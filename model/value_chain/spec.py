@@ -20,7 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core import formats as _formats
 from ..core.spec import CalcRow, Chart, Check, Scalar, Series, given, k
+
+# a change in margin, in percentage points (the value is already divided by one point)
+_formats.FORMATS.setdefault("pts", '+0.0" pts"_);-0.0" pts"_)')
 
 # --- sheets -------------------------------------------------------------------
 COVER, MEETING, INPUTS, ASSUMPTIONS, CALCS, CHECKS, CHART_DATA, SOURCES, QUOTES = (
@@ -185,9 +189,15 @@ LAYER_NAME = dict(LAYERS)
 POOL_MEMBERS = tuple(m for m in MEMBERS if m.slug not in ("skh", "lcsp"))
 LAYER_MEMBERS = {lk: tuple(m.slug for m in POOL_MEMBERS if m.layer == lk) for lk, _ in LAYERS}
 WITH_ONE_OFFS = ("nvda", "amd")
+# rows giving each shown business's last revenue quarter (beside its margin quarter on the Meeting)
+REV_POS = {m.slug: ((m.slug,) if m.slug != "hpe" else ("hpes", "hpec")) for m in MEMBERS if m.slug != "skh"}
+SHOWN_WORDS = {"hpes": "HPE Server", "hpec": "HPE Cloud & AI"}
+SET_WORD = {"dell": "Dell", "hpe": "HPE", "smci": "Supermicro", "lenovo": "Lenovo"}
+CONSTANT_SET = ("dell", "lenovo")           # both figures in every quarter from 2023, one segment throughout
+CONSTANT_WORDS = "Dell ISG + Lenovo ISG"
 WITH_GROSS = ("nvda", "tsmc", "mu", "smci")
 COLOURS = {"nvda": "#76B900", "amd": "#C00000", "tsmc": "#7F7F7F", "mu": "#1F4E79", "skh": "#F4B183",
-           "dell": "#2E75B6", "hpe": "#00A3A1", "smci": "#7030A0", "lenovo": "#7F6000", "lcsp": "#BF9000",
+           "dell": "#2E75B6", "hpe": "#00A3A1", "hpes": "#00A3A1", "hpec": "#005F5E", "smci": "#7030A0", "lenovo": "#7F6000", "lcsp": "#BF9000",
            "oem": "#000000"}
 LAYER_COLOURS = {"acc": "#76B900", "fab": "#7F7F7F", "mem": "#1F4E79", "oem": "#C55A11"}
 
@@ -213,7 +223,9 @@ STATEMENTS = (
     Statement("ue_acc_gb_lo_cost", "acc",
               "Grace Blackwell NVL72: GPUs' share of rack cost, using the low rack cost (2.5 / 3.5)",
               "GB200 GPUs / rack at $3.5M"),
-    Statement("ue_acc_per_gw", "acc",
+    # not a rack statement (GPU content over a data centre's IT content per gigawatt): shown for comparison,
+    # kept out of the accelerator's rack range
+    Statement("ue_acc_per_gw", "context",
               "AI data center per GW: NVIDIA GPU content as share of IT content (22 / 34)",
               "NVIDIA GPU content / IT content per GW"),
     Statement("ue_mem_gb_lo", "mem", "Grace Blackwell NVL72: memory share of rack BOM, low end",
@@ -241,13 +253,14 @@ STATEMENT_KEYS = {s.key: s for s in STATEMENTS}
 SLICES = (("acc", "Accelerator (GPUs; holds TSMC's and HBM makers' margins)"),
           ("mem", "Memory (rack bill of materials)"),
           ("other", "Other components (CPUs, network, cooling, power, chassis): the rest of $1"),
-          ("oem", "Server maker's operating margin"))
+          ("oem", "Server maker's operating margin (a margin: its own costs sit in Other)"))
 SCENARIOS = ("Low", "Base", "High")
 SCENARIO_RULE = {"Low": "MIN", "Base": "MEDIAN", "High": "MAX"}
-OVERLAP = ("Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price (wafers, "
-           "packaging and HBM are NVIDIA's cost of goods), so the slices are what the buyer pays each "
-           "supplier, not who keeps the profit; the memory slice may count HBM again. Other components is "
-           "what is left of $1 (understated by any such double count).")
+OVERLAP = ("Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price (NVIDIA's cost of "
+           "goods), so slices are what the buyer pays each supplier, not who keeps the profit; memory may count HBM "
+           "again; Other is the rest of $1. Low / Base / High: each slice at its own lowest / median / highest "
+           "statement, per-slice ranges, not scenarios. The maker's slice is a margin. The per-GW statement is not "
+           "a rack statement: for comparison only.")
 
 # --- scalars (Assumptions, column E) ------------------------------------------------
 ONE_OFFS = (  # key, member, words, default quarter, default $M, why
@@ -275,6 +288,9 @@ def _scalars() -> tuple[Scalar, ...]:
         Scalar("margin_bound", "Largest plausible absolute operating or gross margin (%)", "%", 1.0,
                "Margins beyond +/- this fail the bounds check (Micron's 2026 gross margin is 87%).",
                valid=(0.0, 1.0)),
+        Scalar("pct_point", "One percentage point, the unit a change in margin is shown in (%)", "%", 0.01,
+               "A margin change (latest less first) divided by this reads in points: 0.365 -> 36.5 pts.",
+               valid=(0.01, 0.01)),
         Scalar("margin_tolerance", "Tolerance between a given margin and profit / revenue (%)", "%", 0.005,
                "A margin given to 0.1 point agrees with profit / revenue within this.", valid=(0.0, 0.1)),
     ]
@@ -337,6 +353,18 @@ def _member_rows(m: Member) -> list[CalcRow]:
                         + given([k("HPE-Server.revenue")], k("HPE-Server.revenue")) + ')'),
                 CalcRow("hpe_op", "HPE operating profit: Server, else Cloud & AI ($M)", "$M",
                         'IF({hpe_srv_op}="",{hpe_ca_op},{hpe_srv_op})'),
+                CalcRow("hpes_rev", "HPE Server segment revenue, to fiscal 2025 ($M)", "$M",
+                        given([k("HPE-Server.revenue")], k("HPE-Server.revenue"))),
+                CalcRow("hpes_op", "HPE Server segment operating profit ($M)", "$M", "{hpe_srv_op}"),
+                CalcRow("hpes_om", "HPE Server segment operating margin (%)", "%", _ratio("hpes_op", "hpes_rev")),
+                CalcRow("hpes_pos", "HPE Server: position of a quarter with an operating margin, else blank (count)",
+                        "count", given([k("hpes_om")], k("t_pos"))),
+                CalcRow("hpec_rev", "HPE Cloud & AI segment revenue, from fiscal 2026 ($M)", "$M",
+                        given([k("HPE-Cloud-AI.revenue")], k("HPE-Cloud-AI.revenue"))),
+                CalcRow("hpec_op", "HPE Cloud & AI segment operating profit ($M)", "$M", "{hpe_ca_op}"),
+                CalcRow("hpec_om", "HPE Cloud & AI segment operating margin (%)", "%", _ratio("hpec_op", "hpec_rev")),
+                CalcRow("hpec_pos", "HPE Cloud & AI: position of a quarter with an operating margin, else blank "
+                                    "(count)", "count", given([k("hpec_om")], k("t_pos"))),
             ]
         else:
             rows.append(CalcRow(f"{s}_rev", f"{m.name} revenue ($M)", "$M", given([k(m.revenue)], k(m.revenue)),
@@ -393,6 +421,9 @@ def _member_rows(m: Member) -> list[CalcRow]:
                             _growth(growth)))
     rows.append(CalcRow(f"{s}_pos", f"{m.name}: position of a quarter with an operating margin, else blank (count)",
                         "count", given([k(f"{s}_om")], k("t_pos"))))
+    for x in REV_POS.get(s, ()):
+        rows.append(CalcRow(f"{x}_rpos", f"{SHOWN_WORDS.get(x, m.name)}: position of a quarter with revenue, "
+                                         "else blank (count)", "count", given([k(f"{x}_rev")], k("t_pos"))))
     return rows
 
 
@@ -413,25 +444,37 @@ def calc_rows() -> tuple[CalcRow, ...]:
         rows += [
             CalcRow(f"{lk}_op", f"{lname}: operating profit of the companies that reported it ($M)", "$M",
                     f'IF({cnt}=0,"",SUM({",".join(k(x) for x in keys)}))',
-                    section="The chain's operating profit pool (SK hynix gives no dollar profit: not in it)"
+                    section="The chain's operating profit pool: whole-company or segment operating profit, not "
+                            "AI-only (NVIDIA reports no Data Center operating profit; SK hynix gives no dollar "
+                            "profit: not in it)"
                     if first else ""),
             CalcRow(f"{lk}_n", f"{lname}: companies with an operating profit (count)", "count", cnt),
         ]
         first = False
+    layer_ops = ",".join(k(f"{lk}_op") for lk, _ in LAYERS)
     rows += [
         CalcRow("pool_complete", "Complete quarter: every company of the pool gave an operating profit (1 = yes) "
                                  "(count)", "count", f"IF({_all_given(ops.values())},1,0)"),
-        CalcRow("pool_op", "Operating profit pool, complete quarters only ($M)", "$M",
-                'IF({pool_complete}=1,' + "+".join(k(f"{lk}_op") for lk, _ in LAYERS) + ',"")'),
+        CalcRow("pool_n", "Companies in the pool this quarter: those that reported an operating profit (count)",
+                "count", "COUNT(" + ",".join(k(x) for x in ops.values()) + ")"),
+        CalcRow("pool_op", "Operating profit pool of the companies that reported this quarter ($M)", "$M",
+                f'IF({{pool_n}}=0,"",SUM({layer_ops}))'),
+        CalcRow("pool_layers", "Every layer has at least one company in the pool (1 = yes) (count)", "count",
+                f"IF({_all_given(f'{lk}_op' for lk, _ in LAYERS)},1,0)"),
     ]
     for lk, lname in LAYERS:
-        rows.append(CalcRow(f"{lk}_share", f"{lname}: share of the pool, complete quarters only (%)", "%",
+        rows.append(CalcRow(f"{lk}_share", f"{lname}: share of the pool of the companies that reported (%)", "%",
                             _ratio(f"{lk}_op", "pool_op")))
     for lk, lname in LAYERS:
-        rows.append(CalcRow(f"{lk}_pool", f"{lname}: operating profit in a complete quarter ($M)", "$M",
-                            given([k("pool_op")], k(f"{lk}_op"))))
-    rows.append(CalcRow("pool_pos", "Position of a complete quarter, else blank (count)", "count",
-                        given([k("pool_op")], k("t_pos"))))
+        rows.append(CalcRow(f"{lk}_pool", f"{lname}: operating profit where every layer is in the pool ($M)", "$M",
+                            'IF({pool_layers}=1,' + k(f"{lk}_op") + ',"")'))
+    rows.append(CalcRow("pool_pos", "Position of a quarter with every layer in the pool, else blank (count)",
+                        "count", 'IF({pool_layers}=1,{t_pos},"")'))
+    for m in POOL_MEMBERS:
+        rows.append(CalcRow(f"{m.slug}_psh", f"{m.name}: share of the pool of the companies that reported (%)",
+                            "%", _ratio(f"{m.slug}_op", "pool_op")))
+        rows.append(CalcRow(f"{m.slug}_pspos", f"{m.name}: position of a quarter it is in the pool, else blank "
+                                               "(count)", "count", given([k(f"{m.slug}_psh")], k("t_pos"))))
     oem = LAYER_MEMBERS["oem"]
     both_op = "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,{k(s + "_op")})' for s in oem)
     both_rev = "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,{k(s + "_rev")})' for s in oem)
@@ -439,12 +482,30 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("oem_both_op", "Server makers with both revenue and operating profit: their operating profit ($M)",
                 "$M", both_op, section="Server makers together (revenue-weighted)"),
         CalcRow("oem_both_rev", "... their revenue ($M)", "$M", both_rev),
-        CalcRow("oem_n", "... how many they are (count)", "count",
+        CalcRow("oem_nb", "... how many they are (count)", "count",
                 "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,1)' for s in oem)),
-        CalcRow("oem_om", "Server makers' operating margin, revenue-weighted (%)", "%",
+        CalcRow("oem_set", "... which they are (text)", "text",
+                "TRIM(" + "&".join(
+                    f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),"",'
+                    + f'"{SET_WORD[s]} "'
+                    + ")" for s in oem) + ")"),
+        CalcRow("oem_om", "Server makers' operating margin, revenue-weighted over those reporting that quarter "
+                          "(the set changes: see the two rows above) (%)", "%",
                 'IF({oem_both_rev}=0,"",{oem_both_op}/{oem_both_rev})', "ServerMakers_OperatingMargin"),
         CalcRow("oem_pos", "Server makers: position of a quarter with a weighted margin, else blank (count)",
                 "count", given([k("oem_om")], k("t_pos"))),
+        CalcRow("oemcs_op", f"{CONSTANT_WORDS}: operating profit, where all of them reported ($M)", "$M",
+                given([k(f"{s}_{x}") for s in CONSTANT_SET for x in ("op", "rev")],
+                      "+".join(k(f"{s}_op") for s in CONSTANT_SET)),
+                section=f"Server makers on a constant set: {CONSTANT_WORDS}, the makers that report both "
+                        "figures in every quarter from 2023 on one segment (HPE changed segment; Supermicro's "
+                        "newest operating profit is older)"),
+        CalcRow("oemcs_rev", f"{CONSTANT_WORDS}: revenue, where all of them reported ($M)", "$M",
+                given([k("oemcs_op")], "+".join(k(f"{s}_rev") for s in CONSTANT_SET))),
+        CalcRow("oemcs_om", f"{CONSTANT_WORDS}: operating margin, revenue-weighted (%)", "%",
+                _ratio("oemcs_op", "oemcs_rev")),
+        CalcRow("oemcs_pos", "Constant set: position of a quarter with a weighted margin, else blank (count)",
+                "count", given([k("oemcs_om")], k("t_pos"))),
     ]
     return tuple(rows)
 
@@ -477,31 +538,56 @@ def slice_formula(slice_key: str, scenario: str) -> str:
 LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for wrapped text
     ("q", "Latest", "text"),
     ("fiscal", "Fiscal qtr", "text"),
-    ("rev", "Revenue $M", "$M"),
-    ("gm", "Gross mgn %", "%"),
-    ("om", "Op. margin %", "%"),
-    ("op", "Op. profit $M", "$M"),
+    ("rev", "Rev. $M", "$M"),
+    ("gm", "Gross %", "%"),
+    ("om", "Op. mgn %", "%"),
+    ("op", "Op. $M", "$M"),
+    ("rq", "Last rev.", "text"),
+    ("stale", "Older?", "text"),
     ("q0", "From 2023", "text"),
-    ("om0", "Op. margin %", "%"),
-    ("d", "Change, pts %", "%"),
-    ("pos", "Pos. (count)", "count"),
-    ("pos0", "Pos. (count)", "count"),
+    ("om0", "Op. mgn %", "%"),
+    ("d", "Change, pts", "pts"),
 )
+POOL_CAVEAT = (
+    "Out = no operating profit for that quarter yet (its share when last in beside it). Not an AI-only pool: "
+    "whole-company or segment profit (all of NVIDIA, TSMC, Micron; Dell ISG with storage). NVIDIA gives no Data "
+    "Center operating profit; TSMC's HPC share and Micron's data-center units are on Inputs, with no segment "
+    "profit to use. SK hynix gives only a margin (won): left out, not guessed.")
+COV_COL = 5           # the who-is-in block starts this many columns right of the first value column
+COV_NAME = {"hpe": "HPE", "amd": "AMD DC"}
 POOL_FIELDS = (("op0", "First: $M", "$M"), ("sh0", "share %", "%"),
                ("op1", "Latest: $M", "$M"), ("sh1", "share %", "%"))
 NOTES = (
     "Like for like? NVIDIA, TSMC, Micron and Supermicro are whole companies; AMD Data Center, Dell ISG, HPE and "
-    "Lenovo ISG are segments (before corporate costs). NVIDIA publishes no Data Center operating profit.",
-    "HPE: Server segment to fiscal 2025; from fiscal 2026 its Cloud & AI segment, which holds Server (a recast: "
-    "no growth is computed across it). SK hynix reports in won: its margin is shown, not in the dollar pool.",
-    "Calendar quarters: each fiscal quarter sits in the calendar quarter of its middle month (Inputs shows which). "
-    "A complete quarter has every pool company's operating profit; the newest quarters are not complete yet.",
+    "Lenovo ISG are segments (before corporate costs). HPE: Server to fiscal 2025, then Cloud & AI (which holds "
+    "Server): two rows, no change across the recast.",
+    "Server makers: the average over those reporting changes its set (the Fiscal qtr column names it), so it shows "
+    "no change; the like-for-like row (Dell ISG + Lenovo ISG, both in every quarter) does.",
     "One-off items in the margins: NVIDIA 2025 Q1 holds its US$4.5bn H20 charge, AMD Data Center 2025 Q2 about "
     "US$800m of MI308 charges and 2025 Q4 a US$360m release, Micron 2023 its inventory write-downs (amount not "
     "given). Assumptions takes the first three out ('without').",
-    "The per-$1 slices are analysts' estimates of a Grace Blackwell NVL72 rack (unit_economics.csv), not reported "
-    "figures: read them as ranges. The Quotes sheet gives every statement and the sentence read.",
 )
+
+
+# One row per business on the Meeting page (HPE as two businesses: no change across its recast), then
+# the server makers together: (slug, name, fiscal-calendar company or None, layer, dollar figures?)
+@dataclass(frozen=True)
+class Shown:
+    slug: str
+    name: str
+    company: str | None
+    layer: str
+    dollars: bool = True
+
+
+SHOWN = tuple(
+    (Shown("hpes", "HPE Server (segment, to fiscal 2025)", "HPE", "oem"),
+     Shown("hpec", "HPE Cloud & AI (segment from fiscal 2026; holds Server)", "HPE", "oem"))
+    if m.slug == "hpe" else (Shown(m.slug, f"{m.name} ({m.scope})", m.company, m.layer, m.slug != "skh"),)
+    for m in MEMBERS)
+SHOWN = tuple(x for group in SHOWN for x in group) + (
+    Shown("oem", "Server makers, revenue-weighted, those reporting (set changes)", None, "oem"),
+    Shown("oemcs", f"Server makers like for like: {CONSTANT_WORDS} (same two)", None, "oem"))
 
 
 # --- checks -------------------------------------------------------------------------
@@ -566,12 +652,16 @@ CELL_NAMES = {"Rack_ServerMaker_Share_Base": ("oem", "Base"), "Rack_Accelerator_
 
 # --- chart feeds and charts ---------------------------------------------------------------
 SUPPLIERS = ("nvda", "amd", "tsmc", "mu", "skh")
-SERVER_MAKERS = ("dell", "hpe", "smci", "lenovo", "lcsp")
-FEED_ROWS = (tuple((f"f_om_{s}", f"{BY_SLUG[s].name} operating margin, #N/A where missing (%)", "%", f"{s}_om")
+SERVER_MAKERS = ("dell", "hpes", "hpec", "smci", "lenovo", "lcsp")
+SHOWN_BY = {x.slug: x for x in SHOWN}
+OEM_ALL_WORDS = "Server makers, revenue-weighted over those reporting (2-4 companies; which: Calculations)"
+OEM_CS_WORDS = f"Server makers like for like: {CONSTANT_WORDS}, revenue-weighted"
+FEED_ROWS = (tuple((f"f_om_{s}", f"{SHOWN_BY[s].name} operating margin, #N/A where missing (%)", "%", f"{s}_om")
                    for s in SUPPLIERS + SERVER_MAKERS)
-             + (("f_om_oem", "Server makers' operating margin, revenue-weighted, #N/A where missing (%)", "%",
-                 "oem_om"),)
-             + tuple((f"f_pool_{lk}", f"{ln}: operating profit, complete quarters, #N/A elsewhere ($M)", "$M",
+             + (("f_om_oem", f"{OEM_ALL_WORDS}, #N/A where missing (%)", "%", "oem_om"),
+                ("f_om_oemcs", f"{OEM_CS_WORDS}, #N/A where missing (%)", "%", "oemcs_om"))
+             + tuple((f"f_pool_{lk}", f"{ln}: operating profit of the companies that reported, where every layer "
+                      "is in the pool, #N/A elsewhere ($M)", "$M",
                       f"{lk}_pool") for lk, ln in LAYERS))
 WHOLE_M = '#,##0_);(#,##0)'
 CHART_MARGINS, CHART_OEM, CHART_POOL, CHART_RACK = (
@@ -579,18 +669,18 @@ CHART_MARGINS, CHART_OEM, CHART_POOL, CHART_RACK = (
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by calendar quarter: suppliers against the server makers (%)",
           "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{s}", f"{BY_SLUG[s].name} ({BY_SLUG[s].scope})", "line", colour=COLOURS[s])
-                for s in SUPPLIERS)
-          + (Series("f_om_oem", "Server makers, revenue-weighted (segments and Supermicro)", "line",
-                    colour=COLOURS["oem"]),),
+          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name, "line", colour=COLOURS[s]) for s in SUPPLIERS)
+          + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
+             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
           x_title="Calendar quarter"),
     Chart(CHART_OEM, "Server makers' operating margin by calendar quarter (%)", "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{s}", f"{BY_SLUG[s].name} ({BY_SLUG[s].scope})", "line", colour=COLOURS[s])
-                for s in SERVER_MAKERS)
-          + (Series("f_om_oem", "Server makers, revenue-weighted", "line", colour=COLOURS["oem"]),),
+          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name, "line", colour=COLOURS[s]) for s in SERVER_MAKERS)
+          + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
+             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
           x_title="Calendar quarter"),
-    Chart(CHART_POOL, "Operating profit pool by layer, complete quarters only ($M)", "Operating profit ($M)",
+    Chart(CHART_POOL, "Operating profit by layer of the companies that reported each quarter (whole companies "
+                      "or segments, not AI-only) ($M)", "Operating profit ($M)",
           WHOLE_M, tuple(Series(f"f_pool_{lk}", ln) for lk, ln in LAYERS), x_title="Calendar quarter"),
-    Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72): who is paid what, analysts' Low / Base / High",
-          "Share of the rack's price (%)", "0%", (), x_title="Case (each slice at its low, median or high statement)"),
+    Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72), analysts' estimates: each slice's own range, not scenarios",
+          "Share of the rack's price (%)", "0%", (), x_title="Each slice at its own lowest, median or highest statement (the columns are not scenarios)"),
 )
