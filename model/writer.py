@@ -340,7 +340,9 @@ def _bridge_chart(wb, sheet: str, c: dict):
     chart.add_series({"name": "Below zero ($M)", "categories": cats, "values": col(5),
                       "points": points})
     if "amount" in c:
-        labels = wb.add_chart({"type": "line"})
+        # stacked like the columns (one series: the same heights); LibreOffice stores the line
+        # of a stacked chart as stacked, so a LibreOffice save keeps the chart's type
+        labels = wb.add_chart({"type": "line", "subtype": "stacked"})
         amounts = (f"={q}!{xl_rowcol_to_cell(r0, c['amount'], True, True)}:"
                    f"{xl_rowcol_to_cell(r1, c['amount'], True, True)}")
         labels.add_series({     # each bar's amount, written at that height (every engine draws this)

@@ -218,7 +218,7 @@ def test_a_libreoffice_round_trip_of_an_unchanged_workbook_shows_no_cell_changes
 
 def test_a_libreoffice_save_shows_the_chart_titles_it_unlinks(lo, repo):
     """Issue 19 item 6: LibreOffice keeps every chart's type and series but stores the two
-    titles taken from a cell (Summary!A48, Sensitivity!A26) as fixed text, so they no longer
+    titles taken from a cell (Summary!A78, Sensitivity!A25) as fixed text, so they no longer
     follow the chosen quarter: the diff shows exactly those two lines change."""
     book = repo / "workbooks" / "lenovo_isg.xlsx"
     os.replace(lo.save_as(book, repo / "saved.xlsx"), book)
@@ -226,8 +226,9 @@ def test_a_libreoffice_save_shows_the_chart_titles_it_unlinks(lo, repo):
               if ln[1:].startswith("chart ")]
     assert sorted(ln[:1] + ln[1:].split(" title ")[0] for ln in charts) == sorted(
         f"{sign}chart {where}" for sign in "+-"
-        for where in ("Summary #1 barChart(col, stacked)", "'Chart Sensitivity' #1 lineChart"))
-    assert "-chart Summary #1 barChart(col, stacked) title '=Summary!A48'" in charts
+        for where in ("Summary #1 barChart(col, stacked)+lineChart(stacked)",
+                      "'Chart Sensitivity' #1 lineChart"))
+    assert "-chart Summary #1 barChart(col, stacked)+lineChart(stacked) title '=Summary!A78'" in charts
 
 
 def test_without_the_configuration_git_still_says_binary(repo):

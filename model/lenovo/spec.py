@@ -46,6 +46,7 @@ METRICS = {
 }
 # the range a figure of each metric may take on Inputs ($M: at most $1 trillion a quarter)
 FIGURE_RANGES = {"revenue": (0.0, 1e6), "gross_profit": (-1e6, 1e6), "operating_profit": (-1e6, 1e6),
+                 "operating_profit_adjusted": (-1e6, 1e6),
                  "net_income": (-1e6, 1e6), "pipeline": (0.0, 1e6), "gross_margin_pct": (-1.0, 1.0),
                  "revenue_yoy_pct": (-1.0, 10.0)}
 BASES = ("reported", "estimate", "approx", "lower_bound", "derived")
