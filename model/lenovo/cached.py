@@ -5,6 +5,7 @@ column C; the formula renderer (model.core.layout) never sees them. Excel still 
 on open; a cell the recompute does not cover is stored with no value, as before."""
 from __future__ import annotations
 
+import fnmatch
 import math
 import re
 
@@ -64,6 +65,10 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
             if r is not None:
                 for j, v in enumerate(values):
                     put(sheet, r, 3 + j, v)
+    outlook = lay.sheets.get("Outlook")
+    for (r, c), cell in (outlook.cells.items() if outlook is not None and res.outlook else ()):
+        if cell.formula and str(cell.value).endswith('&" (F)")') and 0 <= c - 3 < len(res.outlook["o_head"]):
+            put("Outlook", r, c, res.outlook["o_head"][c - 3])
     for i, q in enumerate(res.summary_list or []):
         put("Summary", 3 + i, S_LIST_COL, q)
     _texts(lay, res, put)
@@ -75,10 +80,17 @@ def cached_values(lay, res) -> dict[tuple[str, int, int], object]:
 
 # headings that name the quarter shown: (sheet, how the formula's text begins, the text after it)
 _HEADINGS = (("Summary", '"Headline for "', lambda q, s: f"Headline for {q}, ex-CSP margin scenario in use: {s}"),
+             ("Summary", '"Detail for "', lambda q, s: f"Detail for {q}, ex-CSP margin scenario in use: {s}"),
+             ("Summary", '"Ex-CSP margin scenarios side by side (as typed on Assumptions), "',
+              lambda q, s: f"Ex-CSP margin scenarios side by side (as typed on Assumptions), {q}"),
+             ("Summary", '"CSP bridge: revenue to operating profit (allocation method), "',
+              lambda q, s: f"CSP bridge: revenue to operating profit (allocation method), {q}"),
+             ("Summary", '"CSP bridge, "&*&" ($M): revenue to operating profit (labels: amounts)"',
+              lambda q, s: f"CSP bridge, {q} ($M): revenue to operating profit (labels: amounts)"),
              ("Summary", '"Scenarios side by side, "', lambda q, s: f"Scenarios side by side, {q}"),
              ("Summary", '"Bridge from group gross profit to CSP operating profit, "',
               lambda q, s: f"Bridge from group gross profit to CSP operating profit, {q}"),
-             ("Summary", '"CSP bridge, "',
+             ("Summary", '"CSP bridge, "&*&" ($M): group gross profit*',
               lambda q, s: f"CSP bridge, {q} ($M): group gross profit to CSP operating profit"))
 
 
@@ -101,7 +113,7 @@ def _texts(lay, res, put) -> None:
             continue
         text = str(cell.value)
         for sheet, head, fill in _HEADINGS:
-            if text.startswith(head):
+            if fnmatch.fnmatchcase(text, head if "*" in head else head + "*"):
                 put(sheet, r, c, fill(q, scen))
         ref = re.fullmatch(r"Assumptions!\$C\$(\d+)", text)
         if ref:                                 # a scenario's name, as Assumptions codes it

@@ -440,6 +440,14 @@ def _outlook(calcs: pd.DataFrame, d: dict, quarters: int = 24) -> dict:
                                   float(op_s[:first].sum()) if first is not None else np.nan,
                                   _shift_label(q, q4) if known else "", gm0 + step * q4,
                                   float(first + 1) if first is not None else np.nan]
+                # the helper grids right of the table (a blank column before each): CSP
+                # operating profit by quarter after the base, then that quarter's number where
+                # the profit is >= 0
+                out[f"os_{n}"] += ([np.nan] * (quarters - len(out[f"os_{n}"]) + 1) + list(op_s)
+                                   + [np.nan] + [float(i + 1) if op_s[i] >= 0 else np.nan
+                                                 for i in range(quarters)])
+    # the forecast columns' headers: each quarter marked (F)
+    out["o_head"] = [f"{lab} (F)" if lab else np.nan for lab in labels]
     return out
 
 
