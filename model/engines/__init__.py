@@ -40,6 +40,23 @@ class EngineCannotRead(ModelError, RuntimeError):
     which engine to use instead."""
 
 
+class InProcess:
+    """What an in-process engine's adapter shares: nothing to restart or close, and a
+    context manager like model.libreoffice's engine."""
+
+    def restart_if_dead(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def start(name: str, warm: bool = False):
     """A started engine ``name``; ``warm``: LibreOffice kept alive between runs."""
     if name not in ENGINES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import EngineUnavailable, SheetValues, cannot_read
+from . import EngineUnavailable, InProcess, SheetValues, cannot_read
 
 NAME = "formualizer"
 PART_LIMIT = 400 * 1024 * 1024          # model.package's limit for one part
@@ -29,7 +29,7 @@ def _import():
     return formualizer
 
 
-class Engine:
+class Engine(InProcess):
     name = NAME
 
     def __init__(self):
@@ -65,18 +65,6 @@ class Engine:
             raise
         except BaseException as exc:
             raise cannot_read(NAME, path, exc) from None
-
-    def restart_if_dead(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def _last(resolved, row: bool) -> int:

@@ -14,7 +14,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import EngineUnavailable, SheetValues, cannot_read
+from . import EngineUnavailable, InProcess, SheetValues, cannot_read
 
 NAME = "ironcalc"
 
@@ -46,7 +46,7 @@ def _import():
     return ironcalc
 
 
-class Engine:
+class Engine(InProcess):
     name = NAME
 
     def __init__(self):
@@ -83,15 +83,3 @@ class Engine:
             raise
         except BaseException as exc:
             raise cannot_read(NAME, path, exc) from None
-
-    def restart_if_dead(self) -> bool:
-        return False
-
-    def close(self) -> None:
-        pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
