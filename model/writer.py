@@ -149,10 +149,24 @@ def _series_ref(lay: Layout, key: str) -> str:
             f"{xl_rowcol_to_cell(r0 + n - 1, c, True, True)}")
 
 
-def _chart(wb, lay: Layout, c: core_spec.Chart):
+def _marked_point(self, index, point) -> None:
+    """A line chart's <c:dPt> with the point's own marker (shape, size, colours): XlsxWriter writes
+    only a point's fill, and LibreOffice reads a point's marker only with its symbol."""
+    self._xml_start_tag("c:dPt")
+    self._write_idx(index)
+    self._write_marker(point.get("marker"))
+    self._xml_end_tag("c:dPt")
+
+
+def _chart(wb, lay: Layout, c: core_spec.Chart, bases: dict | None = None, legend: dict | None = None,
+           key_words: dict | None = None):
     """One chart. Columns on both axes are padded with empty spacer series so
     the primary and secondary columns stand side by side instead of on top of
-    each other; spacers are left out of the legend."""
+    each other; spacers are left out of the legend. ``bases``: series key -> the basis of each
+    quarter's point (None or 'reported' for a plain one): a line's point resting on a marked
+    figure gets its basis's marker (formats.POINT_MARK), and the legend one entry per basis
+    drawn (an empty series), in ``key_words`` (basis -> words) if given. ``legend``: set_legend
+    options (default: at the bottom)."""
     primary = [s for s in c.series if not s.secondary]
     secondary = [s for s in c.series if s.secondary]
     base_kind = "column" if any(s.kind == "column" for s in primary) else primary[0].kind
@@ -164,6 +178,7 @@ def _chart(wb, lay: Layout, c: core_spec.Chart):
     s_cols = [s for s in secondary if s.kind == "column"]
     pad = bool(p_cols and s_cols)
     legend_drop = []
+    used: set[str] = set()
     n = 0
 
     def add(target, s=None, y2=False):
@@ -181,10 +196,33 @@ def _chart(wb, lay: Layout, c: core_spec.Chart):
                     opts["marker"].update(fill={"color": s.colour}, border={"color": s.colour})
                 if "assumed" in s.name:
                     opts["line"] = {"dash_type": "dash", "width": 2}
+                marked = [b if b in formats.POINT_MARK else None for b in (bases or {}).get(s.key, ())]
+                if any(marked):
+                    opts["points"] = [None if b is None else {"fill": {"none": True}} for b in marked]
             if s.secondary:
                 opts["y2_axis"] = True
             target.add_series(opts)
+            if s.kind == "line" and opts.get("points"):
+                edge = s.colour or "#404040"
+                for b, point in zip(marked, target.series[-1]["points"]):
+                    if b is not None:
+                        point["marker"] = target._get_marker_properties({
+                            "type": formats.POINT_MARK[b][1], "size": 10, "fill": {"color": edge},
+                            "border": {"color": edge}})
+                        used.add(b)
+                target._write_d_pt_point = _marked_point.__get__(target)
         n += 1
+
+    def add_keys(target, y2=False):
+        """One legend entry per basis drawn: an empty line series with that basis's marker."""
+        nonlocal n
+        for b, (words, fill) in formats.POINT_MARK.items():
+            if b in used:
+                words = (key_words or {}).get(b, words)
+                target.add_series({"values": blank, "categories": cats, "name": words, "line": {"none": True},
+                                   "marker": {"type": fill, "size": 8, "fill": {"color": "#404040"},
+                                              "border": {"color": "#404040"}}, "y2_axis": y2})
+                n += 1
 
     others = {}
     if base_kind == "line" and not c.series[0].key.startswith("sens:"):
@@ -215,6 +253,8 @@ def _chart(wb, lay: Layout, c: core_spec.Chart):
                 add(sub, y2=True)
         for s in group:
             add(sub, s)
+        if kind == "line":
+            add_keys(sub, sec)
         chart.combine(sub)
     if c.sheet == "Chart Sensitivity" and "sens_title" in lay.scalar_at:
         _, tr, tc = lay.scalar_at["sens_title"]      # follows the chosen quarter (cached: the build's)
@@ -234,7 +274,7 @@ def _chart(wb, lay: Layout, c: core_spec.Chart):
                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
     if c.y2_title:
         chart.set_y2_axis({"name": c.y2_title, "num_format": c.y2_format})
-    chart.set_legend({"position": "bottom", "delete_series": legend_drop})
+    chart.set_legend(dict(legend or {"position": "bottom"}, delete_series=legend_drop))
     chart.show_blanks_as("gap")
     chart.show_na_as_empty_cell()       # Excel: a #N/A feed cell is a gap too
     return chart
@@ -295,8 +335,13 @@ def _write(lay: Layout, path, vba_project: Path | None, cached: dict | None = No
               timeline=name in m.timeline_sheets, scale=m.print_scale)
         _print_setup(ws, sh, lay)
         for spec_ in sh.charts:
-            make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
-            ws.insert_chart(*spec_["anchor"], make(wb, name, spec_), {"x_scale": 1.6, "y_scale": 1.3})
+            if spec_["kind"] == "chart":         # one of the model's charts, embedded (drawn as on its sheet)
+                c = spec_["chart"]
+                drawn = (m.draw_chart(wb, lay, c) if m.draw_chart else None) or _chart(wb, lay, c)
+            else:
+                make = {"bridge": _bridge_chart, "annual": _annual_chart, "outlook": _outlook_chart}[spec_["kind"]]
+                drawn = make(wb, name, spec_)
+            ws.insert_chart(*spec_["anchor"], drawn, spec_.get("size", {"x_scale": 1.6, "y_scale": 1.3}))
         if name == m.active:
             ws.activate()
         if name == m.cover:
@@ -459,14 +504,14 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
     if sh.cells:
         lr, lc = sh.extent
         for ch in sh.charts:                      # an embedded chart prints with its sheet
-            lr = max(lr, ch["anchor"][0] + 26)
+            lr = max(lr, ch["anchor"][0] + ch.get("rows", 26))
         ws.print_area(0, 0, lr, lc if sh.print_last_col is None else sh.print_last_col)
         if timeline:
             ws.set_print_scale(scale)             # ~8 quarters a page at 60%
         elif sh.print_scale:
             ws.set_print_scale(sh.print_scale)
         else:
-            ws.fit_to_pages(sh.fit_width, 0)
+            ws.fit_to_pages(sh.fit_width, sh.fit_height)
     if sh.protect:
         ws.protect("", {"format_columns": True, "format_rows": True,
                         "select_locked_cells": True, "select_unlocked_cells": True})

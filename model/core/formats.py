@@ -29,3 +29,13 @@ def input_format(unit: str, basis: str) -> str:
         return FORMATS[unit]
     pos, neg = FORMATS[unit].replace("_)", "").split(";")
     return f"{prefix}{pos}{suffix}_);{prefix}{neg}{suffix}"
+
+
+# A chart point that rests on a marked figure: its marker's shape (in the series' colour), and the
+# legend's words for it; reported points keep the series' circle.
+POINT_MARK = {  # basis -> (legend words, marker shape)
+    "derived": ("d: the point rests on a derived figure", "square"),
+    "lower_bound": ("≥: the point rests on a lower bound", "x"),
+    "approx": ("~: the point rests on an approximate figure", "diamond"),
+    "estimate": ("e: the point rests on an estimate", "triangle"),
+}

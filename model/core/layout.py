@@ -44,6 +44,7 @@ class SheetLayout:
     print_titles: tuple[int, int] | None = None           # rows 0..n repeated on each page
     page_breaks: list[int] = field(default_factory=list)  # printed page breaks above these rows
     fit_width: int = 1                                    # pages across a printed page fits to
+    fit_height: int = 0                                   # ... and pages down (0: as many as it takes)
     repeat_cols: tuple[int, int] | None = None            # columns repeated on each printed page
     print_last_col: int | None = None                     # print up to this column (helpers beyond)
     print_scale: int | None = None                        # a fixed scale instead of one page wide
@@ -235,3 +236,12 @@ def cover_sheet(lay: Layout, name: str, template: Path, text_style: str = "wrap"
             if label or empty_labels:
                 sh.put(r, 0, label, "label")
             sh.put(r, 1, text.format_map(fill), text_style)
+
+
+def point_bases(feed_rows, basis, n: int, keys) -> dict:
+    """Chart data row code -> the basis of each of ``n`` quarters' points, for the rows ``keys``:
+    ``feed_rows`` are a model's (code, label, unit, row it plots), ``basis(row, i)`` its markers'
+    rule (the weakest figure the row rests on in quarter i). The writer draws a marked point with
+    its basis's marker (formats.POINT_MARK)."""
+    feed = {code: key for code, _, _, key in feed_rows}
+    return {code: tuple(basis(feed[code], i) for i in range(n)) for code in keys if code in feed}

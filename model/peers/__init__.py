@@ -11,11 +11,17 @@ def draw_chart(wb, lay, chart):
     writer draws the rest (None)."""
     from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
+    from ..core.layout import point_bases
+    from ..writer import _chart
     from . import spec
+    from .marks import Marks
     from .place import COMPANY_COL
+    bases = point_bases(spec.FEED_ROWS, Marks(lay.inputs).basis, len(lay.inputs.periods),
+                        [s.key for s in chart.series])     # a marked point drawn with its basis's marker
+    if chart.sheet == spec.CHART_MARGINS:
+        return _chart(wb, lay, chart, bases=bases)
     if chart.sheet == spec.CHART_INDEX:          # the writer's lines, titled with the base quarter
-        from ..writer import _chart
-        drawn = _chart(wb, lay, chart)
+        drawn = _chart(wb, lay, chart, bases=bases)
         sheet_, r, c = lay.scalar_at[spec.INDEX_TITLE]
         sc_ = lay.inputs.scalars
         drawn.set_title({"name": f"={quote_sheetname(sheet_)}!{xl_rowcol_to_cell(r, c, True, True)}",
@@ -25,8 +31,7 @@ def draw_chart(wb, lay, chart):
                           "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
         return drawn
     if chart.sheet == spec.CHART_AI:             # the right axis titled (set on the combined lines)
-        from ..writer import _chart
-        drawn = _chart(wb, lay, chart)
+        drawn = _chart(wb, lay, chart, bases=bases)
         if drawn.combined is not None:
             drawn.combined.set_y2_axis({"name": chart.y2_title, "num_format": chart.y2_format})
         return drawn

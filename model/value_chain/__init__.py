@@ -39,6 +39,16 @@ def draw_chart(wb, lay, chart):
         ch.set_x_axis({"name": chart.x_title, "label_position": "low"})
     elif chart.sheet in (spec.CHART_MARGINS, spec.CHART_OEM):
         return _marked_lines(wb, lay, chart)
+    elif chart.sheet == spec.MEETING:          # the Meeting's own, small: smaller type, a short legend
+        small = {"size": 7}
+        ch = _marked_lines(wb, lay, chart, legend={"position": "bottom", "font": small},
+                           key_words={"derived": "d derived", "approx": "~ approximate", "estimate": "e estimate",
+                                      "lower_bound": "≥ lower bound"})
+        ch.set_title({"name": chart.title, "name_font": {"size": 9}})
+        ch.set_x_axis({"label_position": "low", "num_font": {"rotation": -45, "size": 7}})
+        ch.set_y_axis({"name": chart.y_title, "name_font": {"size": 7, "bold": False}, "num_format": chart.y_format,
+                       "num_font": small, "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
+        return ch
     else:
         return None
     ch.set_title({"name": chart.title, "name_font": {"size": 14}})
@@ -50,29 +60,16 @@ def draw_chart(wb, lay, chart):
     return ch
 
 
-MARK_WORDS = {"approx": "~ approximate", "derived": "d derived", "estimate": "e estimate",
-              "lower_bound": "≥ lower bound"}
-
-
-def _marked_lines(wb, lay, chart):
-    """The writer's lines, each legend entry saying the basis of the series' latest point where it
-    is not a reported figure (the marker the Meeting shows: model.value_chain.marks)."""
-    from dataclasses import replace
-
+def _marked_lines(wb, lay, chart, legend=None, key_words=None):
+    """The writer's lines, each point resting on a marked figure (~ d e) drawn with its basis's
+    marker and the legend naming each basis drawn."""
+    from ..core.layout import point_bases
     from ..writer import _chart
+    from . import spec
     from .marks import Marks
-    from .reference import reference
-    marks = Marks(lay.inputs)
-    labels = [p.label for p in lay.inputs.periods]
-    latest = reference(lay.inputs).latest
-    series = []
-    for s in chart.series:
-        slug = s.key.removeprefix("f_om_")
-        q = latest.get(slug, {}).get("q")
-        basis = marks.basis(f"{slug}_om", labels.index(q)) if q in labels else None
-        words = MARK_WORDS.get(basis)
-        series.append(replace(s, name=f"{s.name} [latest {q}: {words}]") if words else s)
-    return _chart(wb, lay, replace(chart, series=tuple(series)))
+    bases = point_bases(spec.FEED_ROWS, Marks(lay.inputs).basis, len(lay.inputs.periods),
+                        [s.key for s in chart.series])
+    return _chart(wb, lay, chart, bases=bases, legend=legend, key_words=key_words)
 
 
 def input_rows(keys=(), first=()):

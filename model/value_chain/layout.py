@@ -29,6 +29,7 @@ DATA_FILE = {**{c: "value_chain_quarterly.csv" for c in spec.VALUE_CHAIN_COMPANI
              "Dell": "peers_quarterly.csv", "HPE": "peers_quarterly.csv", "Supermicro": "peers_quarterly.csv",
              "Lenovo": "lenovo_quarterly.csv"}
 NOTE_WIDTH = 160                    # characters of a note line (a long note goes on several rows)
+LEFT_WIDTH = 98                     # ... on the Meeting's lower left, beside its chart
 STATUS_ROW = 2                      # Meeting: the checks line
 CASE_COL = {sc: P0 + i for i, sc in enumerate(spec.SCENARIOS)}      # per-$1 block: Low, Base, High
 _RACK = re.compile(r"\{rack:(\w+)(?::(\w+))?\}")
@@ -278,6 +279,7 @@ def _meeting(lay: Layout) -> None:
     sh.formula(r, P0 + 2, lay.render('IF(COUNT({=pool_pos})=0,"",MAX({=pool_pos}))', P0, spec.MEETING),
                "calc|count")
     lay.scalar_at["pool:qpos"] = (spec.MEETING, r, P0)
+    sh.hidden_rows.append(r)            # a helper: the quarter row below names them
     r += 1
     _row_head(sh, r, "Quarter (the companies that reported an operating profit in it)", "", "pool_q")
     sh.formula(r, P0, given([p0], f"INDEX({cq},1,{p0})"), "calc|text")
@@ -300,13 +302,15 @@ def _meeting(lay: Layout) -> None:
                 sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
                            "calc|%")
     # beside it: who is in the latest such quarter, and the share of the pool each held (when last in it, if out)
+    # (the pool's first row, the helper positions, is hidden: the who-is-in rows start below it and end one
+    # row below the pool)
     assert r - pool_hr == len(spec.POOL_MEMBERS), "the who-is-in block sits beside the pool block, row for row"
     c0 = P0 + spec.COV_COL
     sh.put(pool_hr - 1, c0, "Who is in the latest pool quarter", "section")
     for i, h in enumerate(("Company", "In it?", "Share %", "Share of", "Last in")):
         sh.put(pool_hr, c0 + i, h, "header_period")
     for n, m in enumerate(spec.POOL_MEMBERS):
-        rr = pool_hr + 1 + n
+        rr = pool_hr + 2 + n
         s_ = m.slug
         sh.put(rr, c0, spec.COV_NAME.get(s_, m.name), "text")
         last = f'MAX({{={s_}_pspos}})'
@@ -320,14 +324,14 @@ def _meeting(lay: Layout) -> None:
         }
         for i, text in f_.items():
             sh.formula(rr, c0 + 1 + i, lay.render(text, P0, spec.MEETING), "calc|%" if i == 1 else "calc|text")
+    lay.scalar_at["cov:first"] = (spec.MEETING, pool_hr + 2, c0)
     r += 1
-    for part in textwrap.wrap(spec.POOL_CAVEAT, NOTE_WIDTH):
+    chart_row = r + 1                   # the margin chart: right of the caveats and the per-$1 block
+    for part in textwrap.wrap(spec.MEETING_CAVEAT, LEFT_WIDTH):
         sh.put(r, C_LABEL, part, "note")
         r += 1
-    r -= 1
 
     # 3. per $1 of AI rack
-    r += 2
     header(r, "Per $1 of AI rack, analysts' estimates: each slice's own range (not scenarios)",
            list(spec.SCENARIOS) + ["Rests on"])
     for sl, words in spec.SLICES:
@@ -336,20 +340,15 @@ def _meeting(lay: Layout) -> None:
         lay.scalar_at[f"rack_m:{sl}"] = (spec.MEETING, r, P0)
         for sc, c_ in CASE_COL.items():
             sh.formula(r, c_, rack(lay, f"{{rack:{sl}:{sc}}}", spec.MEETING), "calc|%")
-        names = ("what is left" if sl == "other" else
-                 "; ".join(s.short for s in spec.STATEMENTS if s.slice == sl))
-        sh.put(r, P0 + len(spec.SCENARIOS), names, "note")
+        sh.put(r, P0 + len(spec.SCENARIOS), spec.RACK_RESTS[sl], "note")
     for s in (x for x in spec.STATEMENTS if x.slice == "context"):
         r += 1
         _row_head(sh, r, f"For comparison: {s.short}", "%", f"ctx_{s.key}")
         lay.scalar_at[f"ctx:{s.key}"] = (spec.MEETING, r, CASE_COL["Base"])
         sh.formula(r, CASE_COL["Base"], lay.render(f"{{${s.key}}}", P0, spec.MEETING), "calc|%")
     r += 1
-    for part in textwrap.wrap(spec.OVERLAP, NOTE_WIDTH):
-        sh.put(r, C_LABEL, part, "note")
-        r += 1
-    for line in spec.NOTES:
-        for part in textwrap.wrap(line, NOTE_WIDTH):
+    for line in spec.MEETING_NOTES:
+        for part in textwrap.wrap(line, LEFT_WIDTH):
             sh.put(r, C_LABEL, part, "note")
             r += 1
     for (r_, c_), cell in list(sh.cells.items()):
@@ -364,6 +363,13 @@ def _meeting(lay: Layout) -> None:
     narrow = {"q": 7.5, "fiscal": 11, "rev": 9.5, "gm": 8.5, "om": 9.5, "op": 9.5, "rq": 8, "stale": 8,
               "q0": 7.5, "om0": 8.5, "d": 11}
     sh.widths.update({col[x]: w for x, w in narrow.items()})
+    # the margin chart over the lower right, from the caveats to the last note (about 20 px a row)
+    c0 = P0 + spec.COV_COL
+    px = sum(int(sh.widths[c] * 7 + 5) for c in range(c0, P0 + len(spec.LATEST_FIELDS)))
+    sh.charts.append({"kind": "chart", "chart": spec.MEETING_CHART, "anchor": (chart_row, c0), "rows": 0,
+                      "size": {"x_scale": px / 480, "y_scale": (r - chart_row) * 20 / 288,
+                               "x_offset": 2, "y_offset": 4}})
+    sh.fit_height = 1                   # one page: the chart prints with it
     first_m, last_m = (lay.scalar_at[f"latest:{x.slug}"][1] for x in (spec.SHOWN[0], spec.SHOWN[-1]))
     for x in ("om",):     # a bar in each latest-margin cell: the margins by layer at a glance
         sh.conditional.append((first_m, col[x], last_m, col[x], {
@@ -544,7 +550,7 @@ def _mark(lay: Layout) -> None:
         for i, p in ((0, p0), (2, p1)):
             restyle(spec.MEETING, r, P0 + i, marks.weakest(("pool_op" if lk == "total" else f"{lk}_op", p)))
             restyle(spec.MEETING, r, P0 + i + 1, marks.weakest((f"{lk}_share", p)))
-    _, hr, _ = lay.scalar_at["pool:qpos"]
+    _, hr, _ = lay.scalar_at["cov:first"]
     for n, m in enumerate(spec.POOL_MEMBERS):
         q = at(exp.pool[f"cov_{m.slug}"][2])
         restyle(spec.MEETING, hr + n, P0 + spec.COV_COL + 2, marks.weakest((f"{m.slug}_psh", q)))

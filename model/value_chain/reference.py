@@ -340,6 +340,12 @@ def _blank(v) -> bool:
 POOL_ROWS = ("pool_qpos", "pool_q", "pool_cov") + tuple(f"pool_{lk}" for lk, _ in spec.LAYERS) + ("pool_total",)
 
 
+def _coded(rows: dict, code: str) -> int | None:
+    """The row of ``code`` in ``rows`` (code -> row); 'code+n': n rows below it."""
+    base, _, off = code.partition("+")
+    return None if rows.get(base) is None else rows[base] + int(off or 0)
+
+
 def _cells(expected: Expected):
     """(sheet, row code, column offset from the first period column, what, value, #N/A for blank) of the
     cells outside the timeline: Meeting blocks and the per-$1 block on Calculations."""
@@ -350,9 +356,9 @@ def _cells(expected: Expected):
     for key, vals in expected.pool.items():
         for i, v in enumerate(vals):
             if v is not None:
-                if key.startswith("cov_"):      # beside the pool block, row for row
+                if key.startswith("cov_"):      # beside the pool block, one row down (its first row is hidden)
                     n = [m.slug for m in spec.POOL_MEMBERS].index(key[4:])
-                    yield spec.MEETING, POOL_ROWS[n], spec.COV_COL + 1 + i, f"pool {key} {i}", v
+                    yield spec.MEETING, f"{POOL_ROWS[n]}+1", spec.COV_COL + 1 + i, f"pool {key} {i}", v
                 else:
                     yield spec.MEETING, f"pool_{key}", i, f"pool {key} {i}", v
     for sl, _ in spec.SLICES:
@@ -415,7 +421,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
         check(spec.CHECKS, master, grid.C_VALUE, "master check", expected.master)
     by_sheet = {s: _codes(values.get(s, {})) for s in (spec.MEETING, spec.CALCS)}
     for sheet, code, off, what, v in _cells(expected):
-        r = by_sheet[sheet].get(code)
+        r = _coded(by_sheet[sheet], code)
         if r is None:
             out.append(Mismatch(sheet, "?", what, "a row coded " + code, None))
             continue
@@ -456,8 +462,9 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
             if c_ == grid.C_CODE and isinstance(cell.value, str) and name in (spec.MEETING, spec.CALCS):
                 rows.setdefault((name, cell.value), r_)
     for sheet, code, off, _, v in _cells(expected):
-        if (sheet, code) in rows:
-            put(sheet, rows[(sheet, code)], grid.FIRST_PERIOD_COL + off, v)
+        r = _coded({c_: r_ for (s_, c_), r_ in rows.items() if s_ == sheet}, code)
+        if r is not None:
+            put(sheet, r, grid.FIRST_PERIOD_COL + off, v)
     sheet, r, c = lay.scalar_at["meeting_status"]
     put(sheet, r, c, status(expected.master, _warnings(expected)))
     return {k_: v for k_, v in out.items()

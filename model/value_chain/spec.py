@@ -557,6 +557,26 @@ COV_COL = 5           # the who-is-in block starts this many columns right of th
 COV_NAME = {"hpe": "HPE", "amd": "AMD DC"}
 POOL_FIELDS = (("op0", "First: $M", "$M"), ("sh0", "share %", "%"),
                ("op1", "Latest: $M", "$M"), ("sh1", "share %", "%"))
+# the Meeting's caveats, short enough for its left half (the chart sits to their right); the long forms
+# are on Calculations and the chart sheets
+MEETING_CAVEAT = (
+    "Out = no operating profit for that quarter yet (its share when last in beside it). Not an AI-only pool: "
+    "whole-company or segment profit (all of NVIDIA, TSMC, Micron; Dell ISG with storage); NVIDIA gives no Data "
+    "Center profit. SK hynix gives only a margin (won): left out, not guessed.")
+MEETING_NOTES = (
+    "Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price, so slices are what the "
+    "buyer pays each supplier, not who keeps the profit; Other is the rest of $1; the maker's slice is a margin. "
+    "Low / Base / High: each slice at its own lowest / median / highest statement (Assumptions), not scenarios.",
+    "Whole companies: NVIDIA, TSMC, Micron, Supermicro; segments: AMD DC, Dell ISG, HPE, Lenovo ISG. HPE: "
+    "Server to FY2025, then Cloud & AI (holds Server): two rows, no change across the recast.",
+    "The average over the makers reporting changes its set (named under Fiscal qtr): no change shown; the "
+    "like-for-like row (Dell ISG + Lenovo ISG) has one.",
+    "One-offs: NVIDIA 2025 Q1 US$4.5bn H20 charge; AMD DC 2025 Q2 ~US$800m MI308 charges, 2025 Q4 US$360m "
+    "release (Assumptions can take these out); Micron 2023 write-downs (amount not given).",
+)
+# per-$1 rows on the Meeting: the statements each slice rests on, in a few words
+RACK_RESTS = {"acc": "GB200 GPUs / rack", "mem": "GB200 memory / BOM", "other": "the rest of $1",
+              "oem": "ODM; Dell AI servers"}
 NOTES = (
     "Like for like? NVIDIA, TSMC, Micron and Supermicro are whole companies; AMD Data Center, Dell ISG, HPE and "
     "Lenovo ISG are segments (before corporate costs). HPE: Server to fiscal 2025, then Cloud & AI (which holds "
@@ -666,6 +686,13 @@ FEED_ROWS = (tuple((f"f_om_{s}", f"{SHOWN_BY[s].name} operating margin, #N/A whe
 WHOLE_M = '#,##0_);(#,##0)'
 CHART_MARGINS, CHART_OEM, CHART_POOL, CHART_RACK = (
     "Chart Margins", "Chart Server makers", "Chart Profit pool", "Chart Per dollar")
+# the Meeting's own chart (embedded beside its per-$1 block): how the margins moved since 2023
+MEETING_CHART = Chart(
+    MEETING, "Operating margin by calendar quarter (%)", "Operating margin (%)", "0%",
+    tuple(Series(f"f_om_{s}", w, "line", colour=COLOURS[s]) for s, w in (
+        ("nvda", "NVIDIA"), ("amd", "AMD Data Center"), ("tsmc", "TSMC"), ("mu", "Micron"), ("skh", "SK hynix")))
+    + (Series("f_om_oemcs", f"Server makers ({CONSTANT_WORDS})", "line", colour=COLOURS["oem"]),),
+    x_title="Calendar quarter")
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by calendar quarter: suppliers against the server makers (%)",
           "Operating margin (%)", "0%",
