@@ -71,7 +71,7 @@ class Model:
     sensitivity_ranges: tuple = ()   # valid (margin range, intensity range) of the grid's axes
     assumption_figures: dict = field(default_factory=dict)   # scenario row key -> the data
                                   # figure (Sources key) that feeds it, e.g. Lenovo's Base margin
-    print_scale: int = 60         # timeline sheets: percent
+    print_scale: int | None = 60  # timeline sheets: percent (None: each fits its SheetLayout.fit_width pages across)
     period_name: str = "Periods"  # defined name of the period labels (chart categories)
     draw_chart: Callable | None = None   # (workbook, layout, chart) -> an XlsxWriter chart, or
                                          # None to draw it as columns/lines over the periods

@@ -506,7 +506,7 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
         for ch in sh.charts:                      # an embedded chart prints with its sheet
             lr = max(lr, ch["anchor"][0] + ch.get("rows", 26))
         ws.print_area(0, 0, lr, lc if sh.print_last_col is None else sh.print_last_col)
-        if timeline:
+        if timeline and scale:
             ws.set_print_scale(scale)             # ~8 quarters a page at 60%
         elif sh.print_scale:
             ws.set_print_scale(sh.print_scale)

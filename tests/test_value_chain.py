@@ -271,7 +271,7 @@ def test_hand_checked_figures(m, mi, recalculated):
         assert meet[(mrow(f"pool_{key}"), P + 3)] == pytest.approx(part / pool2)
     assert meet[(mrow("pool_mem"), P + 3)] == pytest.approx(0.2557, abs=5e-4)      # memory: about a quarter
     # who is out: Supermicro, with its share of the pool when last in it (2025 Q3)
-    who = {meet.get((r, P + spec.COV_COL)): r for r in range(mrow("pool_qpos"), mrow("pool_total") + 1)}
+    who = {meet.get((r, P + spec.COV_COL)): r for r in range(mrow("pool_q"), mrow("pool_total") + 2)}
     rs, rm, C = who["Supermicro"], who["Micron"], P + spec.COV_COL + 1
     smci = _row(peers, "Supermicro", "FY2026", "Q1", "Group", "operating_profit")
     assert [meet[(rs, C + i)] for i in (0, 2, 3)] == ["out", "2025 Q3", "2025 Q3"]

@@ -245,3 +245,19 @@ def point_bases(feed_rows, basis, n: int, keys) -> dict:
     its basis's marker (formats.POINT_MARK)."""
     feed = {code: key for code, _, _, key in feed_rows}
     return {code: tuple(basis(feed[code], i) for i in range(n)) for code in keys if code in feed}
+
+
+WRAP_STYLES = ("wrap", "calc|wtext")
+
+
+def fit_row_heights(sh: SheetLayout, line_pt: float = 12.75) -> None:
+    """Give each row holding wrapped text (a 'wrap' cell) the height its longest such cell needs
+    at its column's width: LibreOffice does not grow a row for wrapped text it opens, so without a
+    height the lines print over the rows below. About 1.25 characters of text to a width unit."""
+    import textwrap
+    for (r, c), cell in sh.cells.items():
+        if cell.style in WRAP_STYLES and isinstance(cell.value, str) and not cell.formula:
+            lines = sum(max(1, len(textwrap.wrap(part, max(1, int(sh.widths.get(c, 8.43) * 1.25)))))
+                        for part in cell.value.split("\n"))
+            if lines > 1:
+                sh.heights[r] = max(sh.heights.get(r, 0), round(lines * line_pt + 2, 1))

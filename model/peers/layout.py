@@ -13,7 +13,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from ..core import grid
 from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..core.inputs import ModelInputs
-from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
+from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, fit_row_heights, row_head
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
@@ -333,12 +333,16 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
     for j, (head, w) in enumerate(extra):
         sh.put(0, len(cols) + j, head, "header")
         sh.widths[len(cols) + j] = w
+    src_ = grid.SRC
     rank = {r.key: n for n, r in enumerate(mi.rows)}
     entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
                       and (e.data_value is not None or e.basis != "user")),
                      key=lambda t: (rank.get(t[1], len(rank)), t[0]))
-    # printed: three pages across, each with the period, entity and metric (not one page at 4 pt)
-    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 3, (0, 2)
+    # printed: two pages across, each with the period, entity and metric (not one page at 4 pt); the source and
+    # the quote wrap in their cells, so nothing is clipped at a page's edge
+    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 2, (0, 2)
+    sh.widths.update({src_["period"]: 8, src_["entity"]: 18, src_["metric"]: 18, src_["basis"]: 9,
+                      src_["source_title"]: 40, src_["source_url"]: 30, len(cols) + 3: 60})
     first: dict[str, int] = {}
     src = grid.SRC
     at = dict(order or {})
@@ -355,7 +359,7 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
         sh.put(n, src["data_value"], e.data_value, f"plain|{row.unit}")
         sh.put(n, src["unit"], row.unit, "text")
         sh.put(n, src["basis"], e.data_basis or e.basis, "text")
-        sh.put(n, src["source_title"], e.source_title, "text")
+        sh.put(n, src["source_title"], e.source_title, "wrap")
         url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
         sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
         sh.put(n, src["data_row"], e.data_row, "plain|count")
@@ -363,7 +367,8 @@ def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> di
         sh.put(n, c0, spec.business_of(row.code).name, "text")
         sh.put(n, c0 + 1, fiscal_label(row.company, p), "text")
         sh.put(n, c0 + 2, "lenovo_quarterly.csv" if row.company == "Lenovo" else "peers_quarterly.csv", "text")
-        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "text")
+        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "wrap")
+    fit_row_heights(sh)
     return first
 
 

@@ -14,12 +14,26 @@ def draw_chart(wb, lay, chart):
     from . import spec
     from .layout import CASE_COL
     if chart.sheet == spec.CHART_POOL:
+        from .marks import Marks
+        marks = Marks(lay.inputs)
         ch = wb.add_chart({"type": "column", "subtype": "stacked"})
+        hatched = set()
         for s in chart.series:
             lk = s.key.removeprefix("f_pool_")
+            colour = spec.LAYER_COLOURS[lk]
+            # a bar resting on an approximate or estimated figure is hatched (its layer's profit's marker)
+            bases = [marks.basis(f"{lk}_op", i) for i in range(len(lay.inputs.periods))]
+            points = [{"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#FFFFFF", "bg_color": colour},
+                       "border": {"color": colour}} if b in HATCHED else None for b in bases]
+            hatched.update(b for b in bases if b in HATCHED)
             ch.add_series({"name": s.name, "categories": "=" + spec.PERIOD_NAME,
                            "values": "=" + lay.row_range(s.key), "gap": 60,
-                           "fill": {"color": spec.LAYER_COLOURS[lk]}, "border": {"none": True}})
+                           "fill": {"color": colour}, "border": {"none": True},
+                           **({"points": points} if any(points) else {})})
+        for b in (x for x in HATCHED if x in hatched):     # the legend's key: an empty hatched series
+            ch.add_series({"name": HATCHED[b], "categories": "=" + spec.PERIOD_NAME, "values": "=" + lay.blank_range,
+                           "pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#FFFFFF",
+                                       "bg_color": "#404040"}, "border": {"color": "#404040"}})
         ch.set_x_axis({"name": chart.x_title, "label_position": "low", "num_font": {"rotation": -45}})
     elif chart.sheet == spec.CHART_RACK:
         ch = wb.add_chart({"type": "column", "subtype": "percent_stacked"})
@@ -60,6 +74,10 @@ def draw_chart(wb, lay, chart):
     return ch
 
 
+HATCHED = {"approx": "Hatched: rests on an approximate figure (~)", "estimate": "Hatched: rests on an estimate (e)",
+           "lower_bound": "Hatched: rests on a lower bound (≥)"}
+
+
 def _marked_lines(wb, lay, chart, legend=None, key_words=None):
     """The writer's lines, each point resting on a marked figure (~ d e) drawn with its basis's
     marker and the legend naming each basis drawn."""
@@ -97,6 +115,6 @@ def model():
         names=spec.defined_names, load=load, from_dataset=from_dataset, read_inputs=read_inputs,
         lay_out=lay_out, reference=reference, compare=compare, cached=cached,
         check_rows=spec.CHECKS_LIST, scalars=spec.SCALARS, input_rows=input_rows,
-        period_name=spec.PERIOD_NAME, draw_chart=draw_chart, chart_data=spec.CHART_DATA,
+        period_name=spec.PERIOD_NAME, draw_chart=draw_chart, chart_data=spec.CHART_DATA, print_scale=None,
         extra={"subject": "Where the AI-server profit goes: margins and profit pool along the chain",
                "comparison": spec.MEETING, "chart_data": spec.CHART_DATA})

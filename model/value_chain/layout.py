@@ -17,7 +17,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from ..core import grid
 from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..core.inputs import ModelInputs
-from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
+from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, fit_row_heights, row_head
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
@@ -40,7 +40,8 @@ def _row_head(sh: SheetLayout, r: int, label: str, unit: str, code: str) -> None
 
 
 def _timeline_sheet(lay: Layout, name: str, title: str, subtitle: str, value_head: str = "") -> SheetLayout:
-    sh = SheetLayout(name, freeze=(grid.HEADER_ROW + 1, P0))
+    # printed two pages across (the label columns repeated), so no page holds a lone quarter
+    sh = SheetLayout(name, freeze=(grid.HEADER_ROW + 1, P0), fit_width=2)
     sh.put(0, 0, title, "title")
     sh.put(1, 0, subtitle, "subtitle")
     for c, head in enumerate(grid.TIMELINE_HEADS + (value_head,)):
@@ -169,7 +170,7 @@ def _calculations(lay: Layout) -> None:
         sh.put(hr, c_, "", "header")
     for sc, c_ in CASE_COL.items():
         sh.put(hr, c_, sc, "header_period")
-    sh.put(hr, P0 + len(spec.SCENARIOS), "How", "header")
+
     rows = {}
     for n, (sl, words) in enumerate(spec.SLICES):
         rows[sl] = hr + 1 + n
@@ -178,9 +179,6 @@ def _calculations(lay: Layout) -> None:
     for sl, words in spec.SLICES:
         rr = rows[sl]
         _row_head(sh, rr, f"{words} (%)", "%", f"rack_{sl}")
-        how = ("1 less the three other slices" if sl == "other" else
-               "MIN / MEDIAN / MAX of: " + "; ".join(s.short for s in spec.STATEMENTS if s.slice == sl))
-        sh.put(rr, P0 + len(spec.SCENARIOS), how, "note")
         for sc, c_ in CASE_COL.items():
             tmpl = rack(lay, spec.slice_formula(sl, sc), spec.CALCS, sc)
             sh.formula(rr, c_, lay.render(tmpl, c_, spec.CALCS), "calc|%")
@@ -189,7 +187,11 @@ def _calculations(lay: Layout) -> None:
     for sc, c_ in CASE_COL.items():
         sh.formula(rr, c_, "+".join(xl_rowcol_to_cell(rows[sl], c_) for sl, _ in spec.SLICES), "calc|%")
     lay.scalar_at["rack:total"] = (spec.CALCS, rr, P0)
-    for n, part in enumerate(textwrap.wrap(spec.OVERLAP, NOTE_WIDTH)):
+    # how each slice is found, below the block from column A (printed whole within the first page across)
+    how = [f"{words.split(' (')[0]}: " + ("1 less the three other slices" if sl == "other" else
+           "Low / Base / High = MIN / MEDIAN / MAX of " + "; ".join(s.short for s in spec.STATEMENTS if s.slice == sl))
+           for sl, words in spec.SLICES]
+    for n, part in enumerate(how + textwrap.wrap(spec.OVERLAP, NOTE_WIDTH)):
         sh.put(rr + 1 + n, C_LABEL, part, "note")
 
 
@@ -273,22 +275,19 @@ def _meeting(lay: Layout) -> None:
     header(r, "The chain's operating profit pool by layer", [h for _, h, _ in spec.POOL_FIELDS])
     pool_hr = r
     r += 1
-    _row_head(sh, r, "Position of the first and the latest quarter with every layer (count)", "count", "pool_qpos")
-    p0, p1 = xl_rowcol_to_cell(r, P0), xl_rowcol_to_cell(r, P0 + 2)
-    sh.formula(r, P0, lay.render('IF(COUNT({=pool_pos})=0,"",MIN({=pool_pos}))', P0, spec.MEETING), "calc|count")
-    sh.formula(r, P0 + 2, lay.render('IF(COUNT({=pool_pos})=0,"",MAX({=pool_pos}))', P0, spec.MEETING),
-               "calc|count")
-    lay.scalar_at["pool:qpos"] = (spec.MEETING, r, P0)
-    sh.hidden_rows.append(r)            # a helper: the quarter row below names them
-    r += 1
+    # the first and the latest quarter with every layer: their positions on the timeline, in each formula
+    none, p0, p1 = "COUNT({=pool_pos})=0", "MIN({=pool_pos})", "MAX({=pool_pos})"
+
+    def at_pool(expr):
+        return lay.render(f'IF({none},"",{expr})', P0, spec.MEETING)
     _row_head(sh, r, "Quarter (the companies that reported an operating profit in it)", "", "pool_q")
-    sh.formula(r, P0, given([p0], f"INDEX({cq},1,{p0})"), "calc|text")
-    sh.formula(r, P0 + 2, given([p1], f"INDEX({cq},1,{p1})"), "calc|text")
+    sh.formula(r, P0, at_pool(f"INDEX({cq},1,{p0})"), "calc|text")
+    sh.formula(r, P0 + 2, at_pool(f"INDEX({cq},1,{p1})"), "calc|text")
     lay.scalar_at["pool:q"] = (spec.MEETING, r, P0)
     r += 1
     _row_head(sh, r, f"Companies in the pool, of {len(spec.POOL_MEMBERS)} (count)", "count", "pool_cov")
     for i, p in ((0, p0), (2, p1)):
-        sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{=pool_n}},1,{p})"), P0, spec.MEETING), "calc|count")
+        sh.formula(r, P0 + i, at_pool(f"INDEX({{=pool_n}},1,{p})"), "calc|count")
     for lk, ln in list(spec.LAYERS) + [("total", "The pool")]:
         r += 1
         members = ", ".join(spec.COV_NAME.get(s, spec.BY_SLUG[s].name) for s in spec.LAYER_MEMBERS[lk]) \
@@ -297,34 +296,32 @@ def _meeting(lay: Layout) -> None:
         lay.scalar_at[f"pool:{lk}"] = (spec.MEETING, r, P0)
         for i, p in ((0, p0), (2, p1)):
             op_row = "pool_op" if lk == "total" else f"{lk}_op"
-            sh.formula(r, P0 + i, lay.render(given([p], f"INDEX({{={op_row}}},1,{p})"), P0, spec.MEETING), "calc|$M")
+            sh.formula(r, P0 + i, at_pool(f"INDEX({{={op_row}}},1,{p})"), "calc|$M")
             if lk != "total":
-                sh.formula(r, P0 + i + 1, lay.render(given([p], f"INDEX({{={lk}_share}},1,{p})"), P0, spec.MEETING),
-                           "calc|%")
+                sh.formula(r, P0 + i + 1, at_pool(f"INDEX({{={lk}_share}},1,{p})"), "calc|%")
     # beside it: who is in the latest such quarter, and the share of the pool each held (when last in it, if out)
-    # (the pool's first row, the helper positions, is hidden: the who-is-in rows start below it and end one
-    # row below the pool)
-    assert r - pool_hr == len(spec.POOL_MEMBERS), "the who-is-in block sits beside the pool block, row for row"
+    # (one row more than the pool's: the last ends one row below it)
+    assert r - pool_hr + 1 == len(spec.POOL_MEMBERS), "the who-is-in block sits beside the pool block, row for row"
     c0 = P0 + spec.COV_COL
     sh.put(pool_hr - 1, c0, "Who is in the latest pool quarter", "section")
     for i, h in enumerate(("Company", "In it?", "Share %", "Share of", "Last in")):
         sh.put(pool_hr, c0 + i, h, "header_period")
     for n, m in enumerate(spec.POOL_MEMBERS):
-        rr = pool_hr + 2 + n
+        rr = pool_hr + 1 + n
         s_ = m.slug
         sh.put(rr, c0, spec.COV_NAME.get(s_, m.name), "text")
         last = f'MAX({{={s_}_pspos}})'
         here = f'INDEX({{={s_}_psh}},1,{p1})'
         inn, at = xl_rowcol_to_cell(rr, c0 + 1), xl_rowcol_to_cell(rr, c0 + 3)
         f_ = {
-            0: given([p1], f'IF({here}="","out","in")'),
-            3: f'IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last}))',
-            2: given([p1], f'IF({inn}="in",INDEX({cq},1,{p1}),IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last})))'),
-            1: given([at], f'IF({inn}="in",{here},INDEX({{={s_}_psh}},1,{last}))'),
+            0: at_pool(f'IF({here}="","out","in")'),
+            3: lay.render(f'IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last}))', P0, spec.MEETING),
+            2: at_pool(f'IF({inn}="in",INDEX({cq},1,{p1}),IF(COUNT({{={s_}_pspos}})=0,"",INDEX({cq},1,{last})))'),
+            1: lay.render(given([at], f'IF({inn}="in",{here},INDEX({{={s_}_psh}},1,{last}))'), P0, spec.MEETING),
         }
         for i, text in f_.items():
-            sh.formula(rr, c0 + 1 + i, lay.render(text, P0, spec.MEETING), "calc|%" if i == 1 else "calc|text")
-    lay.scalar_at["cov:first"] = (spec.MEETING, pool_hr + 2, c0)
+            sh.formula(rr, c0 + 1 + i, text, "calc|%" if i == 1 else "calc|text")
+    lay.scalar_at["cov:first"] = (spec.MEETING, pool_hr + 1, c0)
     r += 1
     chart_row = r + 1                   # the margin chart: right of the caveats and the per-$1 block
     for part in textwrap.wrap(spec.MEETING_CAVEAT, LEFT_WIDTH):
@@ -441,8 +438,10 @@ def _sources(lay: Layout, order=None) -> dict[str, int]:
     for j, (head, w) in enumerate(extra):
         sh.put(0, len(cols) + j, head, "header")
         sh.widths[len(cols) + j] = w
-    # narrower than the shared widths, so the sheet prints legibly (fit to the page's width)
-    sh.widths.update({grid.SRC["source_title"]: 40, grid.SRC["source_url"]: 28})
+    # printed two pages across at a legible size, period, entity and metric on each; the source and the quote
+    # wrap in their cells (not one page at 4 pt, nothing clipped at a page's edge)
+    sh.widths.update({grid.SRC["period"]: 8, grid.SRC["entity"]: 18, grid.SRC["metric"]: 16,
+                      grid.SRC["source_title"]: 40, grid.SRC["source_url"]: 30, grid.SRC["basis"]: 9})
     rank = {r.key: n for n, r in enumerate(mi.rows)}
     entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
                       and (e.data_value is not None or e.basis != "user")),
@@ -463,7 +462,7 @@ def _sources(lay: Layout, order=None) -> dict[str, int]:
         sh.put(n, src["data_value"], e.data_value, f"plain|{row.unit}")
         sh.put(n, src["unit"], row.unit, "text")
         sh.put(n, src["basis"], e.data_basis or e.basis, "text")
-        sh.put(n, src["source_title"], e.source_title, "text")
+        sh.put(n, src["source_title"], e.source_title, "wrap")
         url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
         sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
         sh.put(n, src["data_row"], e.data_row, "plain|count")
@@ -471,13 +470,15 @@ def _sources(lay: Layout, order=None) -> dict[str, int]:
         sh.put(n, c0, row.company, "text")
         sh.put(n, c0 + 1, fiscal_label(row.company, p), "text")
         sh.put(n, c0 + 2, DATA_FILE[row.company], "text")
-        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "text")
-    sh.print_titles = (0, 0)
+        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "wrap")
+    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 2, (0, 2)
+    fit_row_heights(sh)
     return first
 
 
-QUOTES_HEADS = (("Statement", 50), ("Value in data file", 9), ("Unit", 6), ("Basis", 9), ("Source", 28),
-                ("Link", 20), ("Quote read in the source", 55), ("Data file row", 6), ("Used in", 20))
+QUOTES_HEADS = (("Statement", 32), ("Value in data file", 8), ("Unit", 5), ("Basis", 8), ("Source", 22),
+                ("Link", 16), ("Quote read in the source", 44), ("Data file row", 5), ("Used in", 14))
+QUOTES_WRAP = (0, 4, 6, 8)          # the statement, source, quote and use wrap in their cells
 
 
 def _quotes(lay: Layout) -> None:
@@ -503,7 +504,11 @@ def _quotes(lay: Layout) -> None:
         s = used.get(text)
         sh.put(n, 8, ("" if s is None else
                       dict(spec.SLICES).get(s.slice, "context on Meeting").split(" (")[0] + f" ({s.key})"), "text")
+    for (r_, c_), cell in sh.cells.items():
+        if r_ > 0 and c_ in QUOTES_WRAP:
+            cell.style = "wrap"
     sh.print_titles = (0, 0)
+    fit_row_heights(sh)
 
 
 def _mark(lay: Layout) -> None:

@@ -337,7 +337,9 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
 
 
-POOL_ROWS = ("pool_qpos", "pool_q", "pool_cov") + tuple(f"pool_{lk}" for lk, _ in spec.LAYERS) + ("pool_total",)
+POOL_ROWS = ("pool_q", "pool_cov") + tuple(f"pool_{lk}" for lk, _ in spec.LAYERS) + ("pool_total",)
+# the who-is-in block beside the pool block, row for row, its last one row below the pool's last
+COV_ROWS = POOL_ROWS + (f"{POOL_ROWS[-1]}+1",)
 
 
 def _coded(rows: dict, code: str) -> int | None:
@@ -356,9 +358,11 @@ def _cells(expected: Expected):
     for key, vals in expected.pool.items():
         for i, v in enumerate(vals):
             if v is not None:
-                if key.startswith("cov_"):      # beside the pool block, one row down (its first row is hidden)
+                if key == "qpos":               # the positions sit inside the Meeting's formulas
+                    continue
+                if key.startswith("cov_"):      # beside the pool block
                     n = [m.slug for m in spec.POOL_MEMBERS].index(key[4:])
-                    yield spec.MEETING, f"{POOL_ROWS[n]}+1", spec.COV_COL + 1 + i, f"pool {key} {i}", v
+                    yield spec.MEETING, COV_ROWS[n], spec.COV_COL + 1 + i, f"pool {key} {i}", v
                 else:
                     yield spec.MEETING, f"pool_{key}", i, f"pool {key} {i}", v
     for sl, _ in spec.SLICES:
