@@ -150,6 +150,20 @@ def expected_series(cells: dict[str, Cells], m: models.Model
     return want, cats
 
 
+_ROW_SPAN = re.compile(r"^(.*)!([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)$")
+
+
+def _tail_of(ref: str, whole: str) -> bool:
+    """Is ``ref`` (normalised) the end of the row ``whole`` (normalised): the same sheet, row and last
+    column, starting at or after its first? (A chart whose quarters start where its data starts.)"""
+    a, b = _ROW_SPAN.match(ref), _ROW_SPAN.match(whole)
+    if not a or not b or a.group(1) != b.group(1) or a.group(3) != a.group(5):
+        return False
+    col = lambda x: (len(x), x)        # noqa: E731 (column letters in order: Z < AA)
+    return (a.group(3), a.group(4)) == (b.group(3), b.group(4)) and a.group(5) == b.group(5) \
+        and col(b.group(2)) <= col(a.group(2)) <= col(a.group(4))
+
+
 def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Finding]:
     """CHART-SERIES findings: each model series present, on its row, over the whole timeline;
     no series plotting anything else (empty spacer series excepted). A chart none of whose
@@ -165,8 +179,7 @@ def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Fin
                    "it (an openpyxl save does this to chart sheets); a refresh restores its size")
            for name in zero]
     r_blank = FIRST_BODY_ROW - 1
-    first = xl_rowcol_to_cell(r_blank, FIRST_PERIOD_COL)
-    spacer = re.compile(rf"^{re.escape(norm(m.inputs))}!{first}:[A-Z]+{r_blank + 1}$")
+    spacer = re.compile(rf"^{re.escape(norm(m.inputs))}![A-Z]+{r_blank + 1}:[A-Z]+{r_blank + 1}$")
     for ch in m.charts:
         series = found.get(ch.sheet)
         if series is None:
@@ -180,7 +193,7 @@ def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Fin
         if not expected:
             continue
         for ref, s in expected.items():
-            if ref not in by_ref:
+            if ref not in by_ref and not any(_tail_of(p, ref) for p in by_ref):
                 same_name = next((p for p in plotted if p["name"] == s.name), None)
                 got = f"plots {same_name['values'] or 'nothing'}" if same_name else "is missing"
                 out.append(finding("CHART-SERIES", ch.sheet, "",
@@ -188,12 +201,14 @@ def chart_findings(source, cells: dict[str, Cells], m: models.Model) -> list[Fin
                                    got=same_name["values"] if same_name else None,
                                    expected=want[s.key]))
         for ref, p in by_ref.items():
-            if ref not in expected and not any(p["name"] == s.name for s in expected.values()):
+            if ref not in expected and not any(p["name"] == s.name for s in expected.values()) \
+                    and not any(_tail_of(ref, w) for w in expected):
                 out.append(finding("CHART-SERIES", ch.sheet, "",
                                    f"the series '{p['name']}' plots {p['values']}, which is not one of "
                                    "the chart's model rows over the whole timeline", got=p["values"]))
         for p in series:        # spacers too: the first series' labels are the chart's axis
-            if p["categories"] and norm(p["categories"]) not in cats:
+            if p["categories"] and norm(p["categories"]) not in cats \
+                    and not any(_tail_of(norm(p["categories"]), w) for w in cats):
                 out.append(finding("CHART-SERIES", ch.sheet, "",
                                    f"the series '{p['name']}' is labelled by {p['categories']}, not by "
                                    "the model's quarters (Periods)", got=p["categories"]))

@@ -743,6 +743,20 @@ def grown_ranges(old: Layout, new: Layout) -> dict[tuple[str, str], str]:
     return {k: v for k, v in out.items() if k is not None}
 
 
+def _row_tails(ranges: dict) -> dict:
+    """For each one-row range that grows, the same row from any later column to its end: a chart
+    whose quarters start where its data starts (model.writer._chart's ``start``) grows with the
+    timeline too. Charts only: a person's formula over the last quarters must keep its span."""
+    out = {}
+    for (sheet, rng), new in ranges.items():
+        m = re.fullmatch(r"([A-Z]{1,3})(\d+):([A-Z]{1,3})(\d+)", rng)
+        if not m or m.group(2) != m.group(4):
+            continue
+        for c in range(column_index_from_string(m.group(1)) + 1, column_index_from_string(m.group(3))):
+            out.setdefault((sheet, f"{get_column_letter(c)}{m.group(2)}:{m.group(3)}{m.group(4)}"), new)
+    return out
+
+
 def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Patch,
                       cells: dict[str, dict], own: dict[str, set] | None = None) -> None:
     """Extend names, print areas, chart series and a person's own formulas that cover
@@ -759,12 +773,13 @@ def _remap_references(pkg: ZipPackage, parts: dict[str, str], ranges, patch: Pat
             patch.references.append(f"name {dn.get('name')}")
             dn.text = new
             pkg.touch("xl/workbook.xml")
+    in_charts = ranges | _row_tails(ranges)
     for part in [p for p in pkg.raw if p.startswith("xl/charts/chart") and p.endswith(".xml")]:
         if not pkg.has(part):
             continue
         touched = False
         for f in pkg.xml(part).iter(q("f", C_NS)):
-            new = remap_formula(f.text or "", ranges)
+            new = remap_formula(f.text or "", in_charts)
             if new != f.text:
                 f.text = new
                 touched = True

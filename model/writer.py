@@ -158,22 +158,33 @@ def _marked_point(self, index, point) -> None:
     self._xml_end_tag("c:dPt")
 
 
+def _from(ref: str, start: int) -> str:
+    """A row reference ('Sheet'!$F$4:$Z$4) starting ``start`` columns later (the same end)."""
+    sheet, _, rng = ref.rpartition("!")
+    first, last = rng.split(":")
+    row = first.rsplit("$", 1)[1]
+    col = xl_rowcol_to_cell(int(row) - 1, grid.FIRST_PERIOD_COL + start, True, True)
+    return f"{sheet}!{col}:{last}"
+
+
 def _chart(wb, lay: Layout, c: core_spec.Chart, bases: dict | None = None, legend: dict | None = None,
-           key_words: dict | None = None):
+           key_words: dict | None = None, start: int = 0, series_opts: dict | None = None):
     """One chart. Columns on both axes are padded with empty spacer series so
     the primary and secondary columns stand side by side instead of on top of
     each other; spacers are left out of the legend. ``bases``: series key -> the basis of each
     quarter's point (None or 'reported' for a plain one): a line's point resting on a marked
     figure gets its basis's marker (formats.POINT_MARK), and the legend one entry per basis
     drawn (an empty series), in ``key_words`` (basis -> words) if given. ``legend``: set_legend
-    options (default: at the bottom)."""
+    options (default: at the bottom). ``start``: the quarters axis starts that many quarters in
+    (where the chart's data starts; every series and the axis end at the last quarter).
+    ``series_opts``: series key -> more XlsxWriter series options (custom data labels ...)."""
     primary = [s for s in c.series if not s.secondary]
     secondary = [s for s in c.series if s.secondary]
     base_kind = "column" if any(s.kind == "column" for s in primary) else primary[0].kind
     chart = wb.add_chart({"type": base_kind})
     cats = ("=" + _series_ref(lay, "sens:axis") if c.series[0].key.startswith("sens:")
-            else "=" + lay.spec.period_name)
-    blank = "=" + lay.blank_range
+            else "=" + (_from(lay.names[lay.spec.period_name], start) if start else lay.spec.period_name))
+    blank = "=" + (_from(lay.blank_range, start) if start else lay.blank_range)
     p_cols = [s for s in primary if s.kind == "column"]
     s_cols = [s for s in secondary if s.kind == "column"]
     pad = bool(p_cols and s_cols)
@@ -187,7 +198,8 @@ def _chart(wb, lay: Layout, c: core_spec.Chart, bases: dict | None = None, legen
             target.add_series({"values": blank, "categories": cats, "name": " ", "y2_axis": y2})
             legend_drop.append(n)
         else:
-            opts = {"name": s.name, "categories": cats, "values": "=" + _series_ref(lay, s.key)}
+            ref = _series_ref(lay, s.key)
+            opts = {"name": s.name, "categories": cats, "values": "=" + (_from(ref, start) if start else ref)}
             if s.kind == "line":
                 opts["marker"] = {"type": "circle", "size": 7}
                 opts.setdefault("line", {"width": 2.25})
@@ -196,11 +208,12 @@ def _chart(wb, lay: Layout, c: core_spec.Chart, bases: dict | None = None, legen
                     opts["marker"].update(fill={"color": s.colour}, border={"color": s.colour})
                 if "assumed" in s.name:
                     opts["line"] = {"dash_type": "dash", "width": 2}
-                marked = [b if b in formats.POINT_MARK else None for b in (bases or {}).get(s.key, ())]
+                marked = [b if b in formats.POINT_MARK else None for b in (bases or {}).get(s.key, ())][start:]
                 if any(marked):
                     opts["points"] = [None if b is None else {"fill": {"none": True}} for b in marked]
             if s.secondary:
                 opts["y2_axis"] = True
+            opts.update((series_opts or {}).get(s.key, {}))
             target.add_series(opts)
             if s.kind == "line" and opts.get("points"):
                 edge = s.colour or "#404040"
@@ -504,7 +517,7 @@ def _fill(ws, sh, fmt, cached: dict | None = None, timeline: bool = False, scale
     if sh.cells:
         lr, lc = sh.extent
         for ch in sh.charts:                      # an embedded chart prints with its sheet
-            lr = max(lr, ch["anchor"][0] + ch.get("rows", 26))
+            lr = max(lr, ch["anchor"][0] + ch.get("print_rows", 26))
         ws.print_area(0, 0, lr, lc if sh.print_last_col is None else sh.print_last_col)
         if timeline and scale:
             ws.set_print_scale(scale)             # ~8 quarters a page at 60%

@@ -31,7 +31,10 @@ def draw_chart(wb, lay, chart):
                           "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
         return drawn
     if chart.sheet == spec.CHART_AI:             # the right axis titled (set on the combined lines)
-        drawn = _chart(wb, lay, chart, bases=bases)
+        # the quarters from the first with an AI backlog figure (none before: no empty years on the axis)
+        has = [i for i, p in enumerate(lay.inputs.periods)
+               if any(lay.inputs.figures.get((p, f"{ai}.backlog")) is not None for ai in spec.AI_OF.values())]
+        drawn = _chart(wb, lay, chart, bases=bases, start=has[0] if has else 0)
         if drawn.combined is not None:
             drawn.combined.set_y2_axis({"name": chart.y2_title, "num_format": chart.y2_format})
         return drawn

@@ -87,7 +87,27 @@ def _marked_lines(wb, lay, chart, legend=None, key_words=None):
     from .marks import Marks
     bases = point_bases(spec.FEED_ROWS, Marks(lay.inputs).basis, len(lay.inputs.periods),
                         [s.key for s in chart.series])
-    return _chart(wb, lay, chart, bases=bases, legend=legend, key_words=key_words)
+    return _chart(wb, lay, chart, bases=bases, legend=legend, key_words=key_words,
+                  series_opts=one_off_labels(lay, chart))
+
+
+def one_off_labels(lay, chart) -> dict:
+    """Series key -> a data label naming each one-off item at its quarter (the quarters and amounts
+    on Assumptions as built), so a dip is not read as the trend."""
+    from . import spec
+    labels = [p.label for p in lay.inputs.periods]
+    sc = lay.inputs.scalars
+    out: dict = {}
+    for key, member, _, _, _, _ in spec.ONE_OFFS:
+        q, amount = sc.get(f"{key}_q"), sc.get(key)
+        series = f"f_om_{member}"
+        if q not in labels or not amount or series not in {s.key for s in chart.series}:
+            continue
+        out.setdefault(series, {})[labels.index(q)] = spec.ONE_OFF_LABEL[key].format(abs(amount) / 1000)
+    return {k_: {"data_labels": {"value": False, "position": "below", "font": {"size": 7, "italic": True},
+                                 "custom": [{"value": pts[i]} if i in pts else {"delete": True}
+                                            for i in range(len(labels))]}}
+            for k_, pts in out.items()}
 
 
 def input_rows(keys=(), first=()):

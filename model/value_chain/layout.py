@@ -363,7 +363,7 @@ def _meeting(lay: Layout) -> None:
     # the margin chart over the lower right, from the caveats to the last note (about 20 px a row)
     c0 = P0 + spec.COV_COL
     px = sum(int(sh.widths[c] * 7 + 5) for c in range(c0, P0 + len(spec.LATEST_FIELDS)))
-    sh.charts.append({"kind": "chart", "chart": spec.MEETING_CHART, "anchor": (chart_row, c0), "rows": 0,
+    sh.charts.append({"kind": "chart", "chart": spec.MEETING_CHART, "anchor": (chart_row, c0), "print_rows": 0,
                       "size": {"x_scale": px / 480, "y_scale": (r - chart_row) * 20 / 288,
                                "x_offset": 2, "y_offset": 4}})
     sh.fit_height = 1                   # one page: the chart prints with it
@@ -562,7 +562,8 @@ def _mark(lay: Layout) -> None:
 
 
 def _cover(lay: Layout) -> None:
-    cover_sheet(lay, spec.COVER, COVER_TEMPLATE, text_style="text", empty_labels=False)
+    cover_sheet(lay, spec.COVER, COVER_TEMPLATE, text_style="wrap", empty_labels=False)
+    fit_row_heights(lay.sheets[spec.COVER])      # the long 'Built from' line wraps, not cut at the margin
 
 
 def lay_out(mi: ModelInputs, source_order=None) -> Layout:

@@ -274,6 +274,11 @@ ONE_OFFS = (  # key, member, words, default quarter, default $M, why
 )
 
 
+# each one-off item's label at its quarter on the margin charts ({:.1f}: the amount in US$bn)
+ONE_OFF_LABEL = {"oo_nvda_h20": "H20 charge ${:.1f}bn", "oo_amd_mi308": "MI308 charges ${:.1f}bn",
+                 "oo_amd_release": "reserve release ${:.2f}bn"}
+
+
 def _scalars() -> tuple[Scalar, ...]:
     out = [Scalar("one_offs", "Operating profit and margins: with or without the one-off items (text)", "text",
                   "with", "with = as reported; without = the one-off items below added back (charges) or "
@@ -544,7 +549,7 @@ LATEST_FIELDS = (   # headers fit one line: LibreOffice does not grow a row for 
     ("op", "Op. $M", "$M"),
     ("rq", "Last rev.", "text"),
     ("stale", "Older?", "text"),
-    ("q0", "From 2023", "text"),
+    ("q0", "First", "text"),
     ("om0", "Op. mgn %", "%"),
     ("d", "Change, pts", "pts"),
 )
@@ -572,7 +577,8 @@ MEETING_NOTES = (
     "The average over the makers reporting changes its set (named under Fiscal qtr): no change shown; the "
     "like-for-like row (Dell ISG + Lenovo ISG) has one.",
     "One-offs: NVIDIA 2025 Q1 US$4.5bn H20 charge; AMD DC 2025 Q2 ~US$800m MI308 charges, 2025 Q4 US$360m "
-    "release (Assumptions can take these out); Micron 2023 write-downs (amount not given).",
+    "release (Assumptions can take these out; labelled on the charts). * Micron 2023: inventory write-downs "
+    "(amount not given), so its change since 2023 includes them.",
 )
 # per-$1 rows on the Meeting: the statements each slice rests on, in a few words
 RACK_RESTS = {"acc": "GB200 GPUs / rack", "mem": "GB200 memory / BOM", "other": "the rest of $1",
@@ -600,10 +606,12 @@ class Shown:
     dollars: bool = True
 
 
+SHOWN_NAME = {"mu": "Micron (whole company; 2023 holds write-downs) *"}     # * the one-off note below
 SHOWN = tuple(
     (Shown("hpes", "HPE Server (segment, to fiscal 2025)", "HPE", "oem"),
      Shown("hpec", "HPE Cloud & AI (segment from fiscal 2026; holds Server)", "HPE", "oem"))
-    if m.slug == "hpe" else (Shown(m.slug, f"{m.name} ({m.scope})", m.company, m.layer, m.slug != "skh"),)
+    if m.slug == "hpe" else (Shown(m.slug, SHOWN_NAME.get(m.slug, f"{m.name} ({m.scope})"), m.company, m.layer,
+                                   m.slug != "skh"),)
     for m in MEMBERS)
 SHOWN = tuple(x for group in SHOWN for x in group) + (
     Shown("oem", "Server makers, revenue-weighted, those reporting (set changes)", None, "oem"),
@@ -676,7 +684,7 @@ SERVER_MAKERS = ("dell", "hpes", "hpec", "smci", "lenovo", "lcsp")
 SHOWN_BY = {x.slug: x for x in SHOWN}
 OEM_ALL_WORDS = "Server makers, revenue-weighted over those reporting (2-4 companies; which: Calculations)"
 OEM_CS_WORDS = f"Server makers like for like: {CONSTANT_WORDS}, revenue-weighted"
-FEED_ROWS = (tuple((f"f_om_{s}", f"{SHOWN_BY[s].name} operating margin, #N/A where missing (%)", "%", f"{s}_om")
+FEED_ROWS = (tuple((f"f_om_{s}", f"{SHOWN_BY[s].name.removesuffix(' *')} operating margin, #N/A where missing (%)", "%", f"{s}_om")
                    for s in SUPPLIERS + SERVER_MAKERS)
              + (("f_om_oem", f"{OEM_ALL_WORDS}, #N/A where missing (%)", "%", "oem_om"),
                 ("f_om_oemcs", f"{OEM_CS_WORDS}, #N/A where missing (%)", "%", "oemcs_om"))
@@ -696,12 +704,12 @@ MEETING_CHART = Chart(
 CHARTS = (
     Chart(CHART_MARGINS, "Operating margin by calendar quarter: suppliers against the server makers (%)",
           "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name, "line", colour=COLOURS[s]) for s in SUPPLIERS)
+          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name.removesuffix(" *"), "line", colour=COLOURS[s]) for s in SUPPLIERS)
           + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
              Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
           x_title="Calendar quarter"),
     Chart(CHART_OEM, "Server makers' operating margin by calendar quarter (%)", "Operating margin (%)", "0%",
-          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name, "line", colour=COLOURS[s]) for s in SERVER_MAKERS)
+          tuple(Series(f"f_om_{s}", SHOWN_BY[s].name.removesuffix(" *"), "line", colour=COLOURS[s]) for s in SERVER_MAKERS)
           + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
              Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
           x_title="Calendar quarter"),
