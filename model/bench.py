@@ -3,8 +3,9 @@
 
 A developer tool: nothing in the package imports it, and its one extra dependency,
 `formulas`, comes with ``pip install .[bench]``. Cases: the Lenovo workbook ("default"),
-synthetic Lenovo histories ("20q" ...), and the peers workbook ("peers": built without
-the latest quarter's figures, which its refresh then brings in).
+synthetic Lenovo histories ("20q" ...), the peers workbook ("peers") and the value-chain
+workbook ("value chain"), each built without the latest quarter's figures of its first data
+file, which its refresh then brings in.
 
 Every figure is a median over ``--repeats`` runs of a fresh process (Python start-up
 included); peak memory is the process's own high-water mark (VmHWM). Anchors, in the
@@ -43,6 +44,7 @@ from . import DEFAULT_DATA
 from .progress import Progress
 
 PEERS = "ai_server_peers"
+VALUE_CHAIN = "ai_value_chain"
 
 HEADER = ["fiscal_year", "fiscal_quarter", "period_end", "entity", "metric", "value", "unit",
           "basis", "source_title", "source_url"]
@@ -242,19 +244,19 @@ def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: fl
             model: str | None = None) -> dict:
     book = tmp / f"{name}.xlsx"
     target = tmp / f"{name}-refresh.xlsx"
-    if model == PEERS:
+    if model in (PEERS, VALUE_CHAIN):
         from .models import get
-        files = get(PEERS).default_data
-        older = [without_latest(files[0], tmp / "peers-older.csv"), *files[1:]]
-        build = ["build", "--model", PEERS, "--out", str(book)]
+        files = get(model).default_data
+        older = [without_latest(files[0], tmp / f"{model}-older.csv"), *files[1:]]
+        build = ["build", "--model", model, "--out", str(book)]
         build_s, build_mb = timed(build, repeats)
-        subprocess.run([sys.executable, "-m", "model", "build", "--model", PEERS, "--out", str(target),
+        subprocess.run([sys.executable, "-m", "model", "build", "--model", model, "--out", str(target),
                         *[a for f in older for a in ("--data", str(f))]], check=True, capture_output=True)
         old = target.read_bytes()
         refresh_s, refresh_mb = timed(["refresh", str(target)], repeats,
                                       before=lambda: target.write_bytes(old))
         pristine = book.read_bytes()
-        quarters = _peer_quarters(files)
+        quarters = _model_quarters(model, files)
     else:
         build_s, build_mb = timed(["build", "--data", str(data), "--out", str(book)], repeats)
         pristine = book.read_bytes()
@@ -283,9 +285,9 @@ def measure(name: str, data: Path, tmp: Path, repeats: int, formulas_timeout: fl
             "formulas_calc_s": fx["calculate"] if fx else None}
 
 
-def _peer_quarters(files) -> int:
+def _model_quarters(model: str, files) -> int:
     from .models import get
-    return len(get(PEERS).load(tuple(files)).periods)
+    return len(get(model).load(tuple(files)).periods)
 
 
 def _quarters(data: Path) -> int:
@@ -487,6 +489,7 @@ def run(argv=None, prog: str = "python3 -m model bench") -> int:
     p.add_argument("--formulas-timeout", type=float, default=600, help="seconds for the formulas engine")
     p.add_argument("--json", type=Path, help="also write the results as JSON")
     p.add_argument("--no-peers", action="store_true", help="leave out the peers workbook")
+    p.add_argument("--no-value-chain", action="store_true", help="leave out the value-chain workbook")
     p.add_argument("--engines", action="store_true",
                    help="time every engine's whole audit against soffice --convert-to, interleaved")
     p.add_argument("--copies", type=int, default=20,
@@ -511,6 +514,8 @@ def run(argv=None, prog: str = "python3 -m model bench") -> int:
             (f"{n}q", synthetic(n, tmp / f"{n}q.csv"), None) for n in args.sizes]
         if not args.no_peers:
             cases.append(("peers", None, PEERS))
+        if not args.no_value_chain:
+            cases.append(("value chain", None, VALUE_CHAIN))
         with Progress(len(cases), "measuring") as step:      # on a terminal only
             for name, data, model in cases:
                 step(name)
