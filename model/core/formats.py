@@ -12,6 +12,7 @@ FORMATS = {
     "index": '0.0_);(0.0)',      # an index (base = 100), model.peers
     "years": '0.0_);(0.0)',      # a span of years as typed (3.5, not 4), model.lenovo Outlook
     "wtext": "General",          # text that wraps in its cell (a calc style adds the wrap)
+    "pts": '+0.0" pts"_);-0.0" pts"_)',    # a change in margin, in percentage points (model.value_chain)
 }
 BASIS_MARK = {  # (prefix, suffix, fill colour)
     "reported": ("", "", "#FFF2CC"),

@@ -20,11 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core import formats as _formats
 from ..core.spec import CalcRow, Chart, Check, Scalar, Series, given, k
 
-# a change in margin, in percentage points (the value is already divided by one point)
-_formats.FORMATS.setdefault("pts", '+0.0" pts"_);-0.0" pts"_)')
 
 # --- sheets -------------------------------------------------------------------
 COVER, MEETING, INPUTS, ASSUMPTIONS, CALCS, CHECKS, CHART_DATA, SOURCES, QUOTES = (
