@@ -9,21 +9,20 @@ returned while any remains.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from ..core.calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
-from ..core.dataset import DataError, decode_csv, grouped_problems, parse_date, short_date_order
+from ..core.dataset import DataError, grouped_problems, parse_date, short_date_order
+from ..core.quarterly import BASES, Dataset, parse_label, quarter_end, read_csv as _read  # noqa: F401 (the model's)
 from . import spec
 
 PEERS_COLUMNS = ("company", "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
                  "value", "unit", "basis", "source_title", "source_url")
-BASES = ("reported", "estimate", "approx", "lower_bound", "derived")
 _FY = re.compile(r"^FY(\d{4})$")
 _Q = re.compile(r"^Q([1-4])$")
 
@@ -54,20 +53,6 @@ class Figure:
         return f"{self.code}.{self.metric}"
 
 
-def quarter_end(p: CalendarQuarter) -> date:
-    """The last day of a calendar quarter."""
-    nxt = p.shifted(1)
-    return date(nxt.year, 3 * nxt.q - 2, 1) - timedelta(days=1)
-
-
-def parse_label(label: str) -> CalendarQuarter:
-    """'2025 Q3' -> CalendarQuarter (the inverse of ``.label``)."""
-    m = re.match(r"^(\d{4}) Q([1-4])$", str(label).strip())
-    if not m:
-        raise ValueError(f"{label!r} is not a calendar quarter label like '2025 Q3'")
-    return CalendarQuarter(int(m.group(1)), int(m.group(2)))
-
-
 def fiscal_label(company: str, p: CalendarQuarter) -> str:
     """The company's fiscal quarter that sits in calendar quarter ``p`` ('FY2026 Q3')."""
     _, naming = FISCAL_YEAR_END[company]
@@ -77,52 +62,6 @@ def fiscal_label(company: str, p: CalendarQuarter) -> str:
             if from_fiscal(company, fy, f"Q{q}") == p:
                 return f"FY{fy} Q{q}" if naming == "start" else f"{fy} Q{q}"
     raise ValueError(f"no fiscal quarter of {company} in {p.label}")
-
-
-@dataclass(frozen=True)
-class Dataset:
-    paths: tuple[Path, ...]
-    figures: tuple[Figure, ...]
-    sha256: str
-
-    @property
-    def path(self) -> Path:
-        return self.paths[0]
-
-    @property
-    def periods(self) -> list[CalendarQuarter]:
-        """Every calendar quarter from the first figure's to the last's, gaps included."""
-        if not self.figures:
-            return []
-        lo = min(f.period for f in self.figures)
-        hi = max(f.period for f in self.figures)
-        return [lo.shifted(i) for i in range(hi.index - lo.index + 1)]
-
-    def period_ends(self) -> dict[CalendarQuarter, date]:
-        return {p: quarter_end(p) for p in self.periods}
-
-    def lookup(self) -> dict[tuple[CalendarQuarter, str], Figure]:
-        return {(f.period, f.key): f for f in self.figures}
-
-
-def _read(path: Path, problems: list[str]) -> tuple[bytes, list[str], list[tuple[int, list[str]]]] | None:
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(f"{path}: cannot read: {exc.strerror or exc}")
-        return None
-    try:
-        text = decode_csv(path, raw)
-    except DataError as exc:
-        problems.extend(exc.problems)
-        return None
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = next(reader, None)
-    if header is None:
-        problems.append(f"{path}:1: the file is empty; expected a header row")
-        return None
-    rows = [(reader.line_num, rec) for rec in reader]
-    return raw, [h.strip() for h in header], rows
 
 
 def _load_peers(path: Path, header: list[str], rows, problems: list[str]) -> list[Figure]:

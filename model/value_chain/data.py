@@ -13,23 +13,22 @@ is returned while any remains.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from ..core import calendar as cal
 from ..core.calendar import CalendarQuarter
 from ..core.dataset import DataError
+from ..core.quarterly import BASES, Dataset, parse_label, quarter_end, read_csv as _read  # noqa: F401 (the model's)
 from . import spec
 
 TIDY_COLUMNS = ("fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
                 "value", "unit", "basis", "source_title", "source_url")
 UE_COLUMNS = ("statement", "value", "unit", "basis", "source_title", "source_url")
-BASES = ("reported", "estimate", "approx", "lower_bound", "derived")
 UE_UNITS = ("usd_m", "usd", "pct", "pct_pt")
 _FY = re.compile(r"^(?:FY)?(\d{4})(?:/(\d{2}))?$")
 _Q = re.compile(r"^Q([1-4])$")
@@ -99,62 +98,6 @@ def fiscal_label(company: str, p: CalendarQuarter) -> str:
             if from_fiscal(company, year, q) == p:
                 return f"FY{year}/{(year + 1) % 100:02d} Q{q}" if naming == "start" else f"FY{year} Q{q}"
     raise ValueError(f"no fiscal quarter of {company} in {p.label}")
-
-
-def quarter_end(p: CalendarQuarter) -> date:
-    nxt = p.shifted(1)
-    return date(nxt.year, 3 * nxt.q - 2, 1) - timedelta(days=1)
-
-
-def parse_label(label: str) -> CalendarQuarter:
-    """'2025 Q3' -> CalendarQuarter (the inverse of ``.label``)."""
-    m = re.match(r"^(\d{4}) Q([1-4])$", str(label).strip())
-    if not m:
-        raise ValueError(f"{label!r} is not a calendar quarter label like '2025 Q3'")
-    return CalendarQuarter(int(m.group(1)), int(m.group(2)))
-
-
-@dataclass(frozen=True)
-class Dataset:
-    paths: tuple[Path, ...]
-    figures: tuple[Figure, ...]
-    statements: tuple[Statement, ...]
-    sha256: str
-
-    @property
-    def path(self) -> Path:
-        return self.paths[0]
-
-    @property
-    def periods(self) -> list[CalendarQuarter]:
-        """Every calendar quarter from 2023 Q1 to the last figure's, gaps included."""
-        if not self.figures:
-            return []
-        hi = max(f.period for f in self.figures)
-        return [FIRST.shifted(i) for i in range(hi.index - FIRST.index + 1)]
-
-    def period_ends(self) -> dict[CalendarQuarter, date]:
-        return {p: quarter_end(p) for p in self.periods}
-
-
-def _read(path: Path, problems: list[str]):
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(f"{path}: cannot read: {exc.strerror or exc}")
-        return None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        problems.append(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})")
-        return None
-    reader = csv.reader(text.splitlines(keepends=True))
-    header = next(reader, None)
-    if header is None:
-        problems.append(f"{path}:1: the file is empty; expected a header row")
-        return None
-    rows = [(reader.line_num, rec) for rec in reader]
-    return raw, [h.strip() for h in header], rows
 
 
 def _number(text: str, bad: list[str]) -> float:
@@ -330,5 +273,5 @@ def load(paths) -> Dataset:
                             f"{prior.row} ({prior.fiscal})")
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), tuple(statements),
-                   digest.hexdigest())
+    return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), digest.hexdigest(),
+                   statements=tuple(statements), first=FIRST)

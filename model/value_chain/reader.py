@@ -12,29 +12,13 @@ import re
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core import grid
-from ..core.inputs import Entry, ModelInputs, same_value
-from ..core.reader import WITHDRAWN, ModelNotFound, provenance, not_a_figure, sources, timeline
+from ..core.inputs import ModelInputs
+from ..core.quarterly import quarter_end, read_figures, read_quarters, source_quotes
+from ..core.reader import ModelNotFound, provenance, not_a_figure, sources, timeline
 from . import spec
-from .data import BASES, parse_label, quarter_end
 from .inputs import STATEMENT
 
 _PATTERN = re.compile(spec.PERIOD_REGEX)
-
-
-def _quotes(cells) -> dict[tuple[str, str], str]:
-    """(calendar label, key) -> the quote on Sources (its last column)."""
-    head = {v: c for (r, c), v in cells.items() if r == 0 and isinstance(v, str)}
-    qc = head.get("Quote read in the source")
-    if qc is None:
-        return {}
-    out = {}
-    for (r, c), v in cells.items():
-        if c == qc and r > 0 and v not in (None, ""):
-            period, entity, metric = (cells.get((r, i)) for i in (grid.SRC["period"], grid.SRC["entity"],
-                                                                  grid.SRC["metric"]))
-            if period and entity and metric:
-                out[(str(period), f"{entity}.{metric}")] = str(v)
-    return out
 
 
 def _statements(cells) -> dict:
@@ -62,50 +46,11 @@ def read_inputs(sheets):
     cleared: set = set()
     inp = sheets[spec.INPUTS]
     tl = timeline(spec.INPUTS, inp, _PATTERN)
-    periods_by_label = {}
-    for label, c in tl.cols.items():
-        try:
-            periods_by_label[label] = parse_label(label)
-        except ValueError as exc:
-            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(tl.header_row, c)}: {exc}")
-    for (r, c), v in sorted(inp.items()):      # a quarter typed (or autofilled) wrongly
-        if r == tl.header_row and c >= grid.FIRST_PERIOD_COL and isinstance(v, str) and v not in tl.cols \
-                and re.search(r"(?i)\bQ\s*\d|\d{4}\s*Q", v):
-            problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a calendar quarter "
-                            "label (labels look like '2025 Q3')")
+    periods_by_label = read_quarters(spec.INPUTS, inp, tl, problems)
     srcs = sources(sheets[spec.SOURCES])
-    quotes = _quotes(sheets[spec.SOURCES])
-    figures: dict = {}
-    notes: dict = {}
-    for key in sorted((k for k in tl.rows if k in spec.INPUT_KEYS), key=tl.rows.get):
-        r = tl.rows[key]
-        note = inp.get((r, grid.C_VALUE))
-        if note not in (None, ""):
-            notes[key] = note
-        for label, c in tl.cols.items():
-            if label not in periods_by_label:
-                continue
-            p = periods_by_label[label]
-            v = inp.get((r, c))
-            s = srcs.get((label, key))
-            if v is None or v == "":
-                if s and s["data_value"] is not None:
-                    cleared.add((p, key))
-                continue
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                problems.append(f"{spec.INPUTS}!{xl_rowcol_to_cell(r, c)}: {not_a_figure(v)}")
-                continue
-            q = quotes.get((label, key), "")
-            withdrawn = bool(s) and s["basis"] == WITHDRAWN
-            if s and not withdrawn and same_value(float(v), s["data_value"]):
-                e = Entry(float(v), s["basis"], s["source_title"], s["source_url"], s["data_value"],
-                          s["data_row"], quote=q)
-            elif s and s["basis"] in BASES + (WITHDRAWN,):
-                e = Entry(float(v), "user", s["source_title"], s["source_url"], s["data_value"], s["data_row"],
-                          s["basis"], quote=q)
-            else:
-                e = Entry(float(v), "user")
-            figures[(p, key)] = e
+    quotes = source_quotes(sheets[spec.SOURCES])
+    figures, notes = read_figures(spec.INPUTS, inp, tl, spec.INPUT_KEYS, periods_by_label, srcs, quotes,
+                                  problems, cleared)
     ass = sheets[spec.ASSUMPTIONS]
     codes = {v: r for (r, c), v in ass.items() if c == grid.C_CODE and isinstance(v, str)}
     scalars = {}

@@ -1,0 +1,163 @@
+"""What the calendar-quarter models (model.peers, model.value_chain) share, each taking the
+model's own pieces as arguments: a quarter's end and label, the dataset over the quarters, one
+read of a data file, and reading Inputs back against Sources (figures, notes, quotes)."""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from . import grid
+from .calendar import CalendarQuarter
+from .dataset import DataError, decode_csv
+from .inputs import Entry, same_value
+from .reader import WITHDRAWN, not_a_figure
+
+BASES = ("reported", "estimate", "approx", "lower_bound", "derived")
+
+
+def quarter_end(p: CalendarQuarter) -> date:
+    """The last day of a calendar quarter."""
+    nxt = p.shifted(1)
+    return date(nxt.year, 3 * nxt.q - 2, 1) - timedelta(days=1)
+
+
+def parse_label(label: str) -> CalendarQuarter:
+    """'2025 Q3' -> CalendarQuarter (the inverse of ``.label``)."""
+    m = re.match(r"^(\d{4}) Q([1-4])$", str(label).strip())
+    if not m:
+        raise ValueError(f"{label!r} is not a calendar quarter label like '2025 Q3'")
+    return CalendarQuarter(int(m.group(1)), int(m.group(2)))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The figures of a model's data files (each with ``period`` and ``key``), and what else they
+    hold (``statements``: the value chain's unit economics); ``first``: the timeline's first quarter
+    (else the first figure's)."""
+    paths: tuple[Path, ...]
+    figures: tuple
+    sha256: str
+    statements: tuple = ()
+    first: CalendarQuarter | None = None
+
+    @property
+    def path(self) -> Path:
+        return self.paths[0]
+
+    @property
+    def periods(self) -> list[CalendarQuarter]:
+        """Every calendar quarter from the first (``first`` or the first figure's) to the last
+        figure's, gaps included."""
+        if not self.figures:
+            return []
+        lo = self.first or min(f.period for f in self.figures)
+        hi = max(f.period for f in self.figures)
+        return [lo.shifted(i) for i in range(hi.index - lo.index + 1)]
+
+    def period_ends(self) -> dict[CalendarQuarter, date]:
+        return {p: quarter_end(p) for p in self.periods}
+
+    def lookup(self) -> dict:
+        return {(f.period, f.key): f for f in self.figures}
+
+
+def read_csv(path: Path, problems: list[str]) -> tuple[bytes, list[str], list[tuple[int, list[str]]]] | None:
+    """(raw bytes, header, [(line, fields)]) of a data file; None with the problem said (unreadable,
+    not UTF-8 (as model.core.dataset.decode_csv says it), empty)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.append(f"{path}: cannot read: {exc.strerror or exc}")
+        return None
+    try:
+        text = decode_csv(path, raw)
+    except DataError as exc:
+        problems.extend(exc.problems)
+        return None
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = next(reader, None)
+    if header is None:
+        problems.append(f"{path}:1: the file is empty; expected a header row")
+        return None
+    rows = [(reader.line_num, rec) for rec in reader]
+    return raw, [h.strip() for h in header], rows
+
+
+def source_quotes(cells) -> dict[tuple[str, str], str]:
+    """(calendar label, key) -> the quote on a Sources sheet (its 'Quote read in the source' column)."""
+    head = {v: c for (r, c), v in cells.items() if r == 0 and isinstance(v, str)}
+    qc = head.get("Quote read in the source")
+    if qc is None:
+        return {}
+    out = {}
+    for (r, c), v in cells.items():
+        if c == qc and r > 0 and v not in (None, ""):
+            period, entity, metric = (cells.get((r, i)) for i in (grid.SRC["period"], grid.SRC["entity"],
+                                                                  grid.SRC["metric"]))
+            if period and entity and metric:
+                out[(str(period), f"{entity}.{metric}")] = str(v)
+    return out
+
+
+def read_quarters(sheet: str, inp, tl, problems: list[str]) -> dict[str, CalendarQuarter]:
+    """Label -> quarter of the timeline ``tl`` of sheet ``inp``; a label that does not parse, or a
+    quarter typed (or autofilled) wrongly in the header, goes to ``problems`` by its cell."""
+    periods_by_label = {}
+    for label, c in tl.cols.items():
+        try:
+            periods_by_label[label] = parse_label(label)
+        except ValueError as exc:
+            problems.append(f"{sheet}!{xl_rowcol_to_cell(tl.header_row, c)}: {exc}")
+    for (r, c), v in sorted(inp.items()):
+        if r == tl.header_row and c >= grid.FIRST_PERIOD_COL and isinstance(v, str) and v not in tl.cols \
+                and re.search(r"(?i)\bQ\s*\d|\d{4}\s*Q", v):
+            last = max(tl.cols, key=tl.cols.get) if tl.cols else None
+            nxt = f"; the quarter after {last} is {parse_label(last).shifted(1).label!r}" if last else ""
+            problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {v!r} is not a calendar quarter "
+                            f"label (labels look like '2025 Q3'{nxt})")
+    return periods_by_label
+
+
+def read_figures(sheet: str, inp, tl, input_keys, periods_by_label: dict, srcs: dict, quotes: dict,
+                 problems: list[str], cleared: set) -> tuple[dict, dict]:
+    """(figures, notes) of an Inputs sheet ``inp`` (its timeline ``tl``), rows ``input_keys``: each
+    figure as the data file gave it where it still is (its Sources row ``srcs``), else a person's
+    ``Entry(v, "user", ...)`` keeping what the data file said; a sourced figure emptied goes to
+    ``cleared``, text in a figure to ``problems`` ('Inputs!F7: why')."""
+    figures: dict = {}
+    notes: dict = {}
+    for key in sorted((k for k in tl.rows if k in input_keys), key=tl.rows.get):
+        r = tl.rows[key]
+        note = inp.get((r, grid.C_VALUE))
+        if note not in (None, ""):
+            notes[key] = note
+        for label, c in tl.cols.items():
+            if label not in periods_by_label:
+                continue
+            p = periods_by_label[label]
+            v = inp.get((r, c))
+            s = srcs.get((label, key))
+            if v is None or v == "":
+                if s and s["data_value"] is not None:
+                    cleared.add((p, key))
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                problems.append(f"{sheet}!{xl_rowcol_to_cell(r, c)}: {not_a_figure(v)}")
+                continue
+            q = quotes.get((label, key), "")
+            withdrawn = bool(s) and s["basis"] == WITHDRAWN
+            if s and not withdrawn and same_value(float(v), s["data_value"]):
+                e = Entry(float(v), s["basis"], s["source_title"], s["source_url"], s["data_value"],
+                          s["data_row"], quote=q)
+            elif s and s["basis"] in BASES + (WITHDRAWN,):
+                e = Entry(float(v), "user", s["source_title"], s["source_url"], s["data_value"], s["data_row"],
+                          s["basis"], quote=q)
+            else:
+                e = Entry(float(v), "user")
+            figures[(p, key)] = e
+    return figures, notes
