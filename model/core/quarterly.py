@@ -13,6 +13,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from . import grid
 from .calendar import CalendarQuarter
+from .layout import SheetLayout, fit_row_heights
 from .dataset import DataError, decode_csv
 from .inputs import Entry, same_value
 from .reader import WITHDRAWN, not_a_figure
@@ -161,3 +162,93 @@ def read_figures(sheet: str, inp, tl, input_keys, periods_by_label: dict, srcs: 
                 e = Entry(float(v), "user")
             figures[(p, key)] = e
     return figures, notes
+
+
+# --- the independent recompute against a recalculated workbook -------------------------------
+
+def status(master: float, warnings: float = 0.0) -> str:
+    """The meeting page's line on the checks."""
+    line = "Checks: all pass" if master == 0 else f"Checks: {master:g} failing, see the Checks sheet"
+    return line + (f"; warnings: {warnings:g}, see the Checks sheet" if warnings else "")
+
+
+def warning_total(check_totals: dict, check_keys: dict) -> float:
+    """The warnings' failures (checks marked ``warning``: shown, not counted in the master check)."""
+    return float(sum(v for k_, v in check_totals.items() if check_keys[k_].warning))
+
+
+def row_codes(cells) -> dict[str, int]:
+    """Code (column C) -> its first row."""
+    out = {}
+    for (r, c), v in sorted(cells.items()):
+        if c == grid.C_CODE and isinstance(v, str) and v:
+            out.setdefault(v, r)
+    return out
+
+
+def period_header(cells, period_regex: str) -> tuple[int | None, dict[str, int]]:
+    """The row whose column C says 'Code', and its period labels -> columns."""
+    pat = re.compile(period_regex)
+    hr = next((r for (r, c), v in sorted(cells.items()) if c == grid.C_CODE and v == grid.CODE_HEAD), None)
+    if hr is None:
+        return None, {}
+    return hr, {v: c for (r, c), v in cells.items() if r == hr and c >= grid.FIRST_PERIOD_COL
+                and isinstance(v, str) and pat.match(v)}
+
+
+def is_na(v) -> bool:
+    """A #N/A as an engine gives it back (LibreOffice in German: #NV)."""
+    return isinstance(v, str) and v.strip().upper() in ("#N/A", "#NV")
+
+
+# --- the Sources sheet -------------------------------------------------------------------------
+
+SOURCES_EXTRA = (("Company", 12), ("Fiscal quarter", 12), ("Data file", 20), ("Quote read in the source", 60))
+
+
+def sources_sheet(lay, name: str, input_keys: dict, describe, order=None) -> dict[str, int]:
+    """The Sources sheet ``name`` of layout ``lay``: one line per figure of the rows ``input_keys``
+    (key -> its Inputs row: code, metric, unit), the shared columns (model.core.grid), then company,
+    fiscal quarter and data file (``describe(row, period)``: those three) and the quote read. Printed
+    two pages across, period, entity and metric on each, the source and the quote wrapped in their
+    cells. ``order`` ((label, key) -> row) keeps rows already on a workbook's Sources where they
+    stand; others follow below the last. Returns each row key's first line."""
+    mi = lay.inputs
+    sh = SheetLayout(name, freeze=(1, 0))
+    lay.sheets[name] = sh
+    cols = list(grid.SOURCES_COLUMNS)
+    for c, col in enumerate(cols + [grid.Column("", h, w) for h, w in SOURCES_EXTRA]):
+        sh.put(0, c, col.head, "header")
+        sh.widths[c] = col.width
+    src = grid.SRC
+    sh.widths.update({src["period"]: 8, src["entity"]: 18, src["metric"]: 18, src["basis"]: 9,
+                      src["source_title"]: 40, src["source_url"]: 30})
+    rank = {r.key: n for n, r in enumerate(mi.rows)}
+    entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in input_keys
+                      and (e.data_value is not None or e.basis != "user")),
+                     key=lambda t: (rank.get(t[1], len(rank)), t[0]))
+    first: dict[str, int] = {}
+    at = dict(order or {})
+    below = max(at.values(), default=0) + 1
+    for p, key, e in entries:
+        n = at.get((p.label, key))
+        if n is None:
+            n, below = below, below + 1
+        row = input_keys[key]
+        first[key] = min(first.get(key, n), n)
+        sh.put(n, src["period"], p.label, "text")
+        sh.put(n, src["entity"], row.code, "text")
+        sh.put(n, src["metric"], row.metric, "text")
+        sh.put(n, src["data_value"], e.data_value, f"plain|{row.unit}")
+        sh.put(n, src["unit"], row.unit, "text")
+        sh.put(n, src["basis"], e.data_basis or e.basis, "text")
+        sh.put(n, src["source_title"], e.source_title, "wrap")
+        url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
+        sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
+        sh.put(n, src["data_row"], e.data_row, "plain|count")
+        for j, v in enumerate(describe(row, p)):
+            sh.put(n, len(cols) + j, v, "text")
+        sh.put(n, len(cols) + 3, mi.quotes.get((p.label, key), e.quote), "wrap")
+    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 2, (0, 2)
+    fit_row_heights(sh)
+    return first

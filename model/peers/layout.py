@@ -13,7 +13,8 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from ..core import grid
 from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..core.inputs import ModelInputs
-from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, fit_row_heights, row_head
+from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
+from ..core.quarterly import sources_sheet
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
@@ -319,57 +320,12 @@ def _chart_data(lay: Layout) -> None:
 
 
 def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
-    """One line per figure: the shared Sources columns, then company, fiscal quarter, data file,
-    quote. ``order``, the row of each (calendar label, key) already on a workbook's Sources
-    sheet, keeps those rows where they stand; other figures follow below the last of them."""
-    mi = lay.inputs
-    sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
-    lay.sheets[spec.SOURCES] = sh
-    extra = (("Company", 14), ("Fiscal quarter", 14), ("Data file", 22), ("Quote read in the source", 80))
-    cols = list(grid.SOURCES_COLUMNS)
-    for c, col in enumerate(cols):
-        sh.put(0, c, col.head, "header")
-        sh.widths[c] = col.width
-    for j, (head, w) in enumerate(extra):
-        sh.put(0, len(cols) + j, head, "header")
-        sh.widths[len(cols) + j] = w
-    src_ = grid.SRC
-    rank = {r.key: n for n, r in enumerate(mi.rows)}
-    entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
-                      and (e.data_value is not None or e.basis != "user")),
-                     key=lambda t: (rank.get(t[1], len(rank)), t[0]))
-    # printed: two pages across, each with the period, entity and metric (not one page at 4 pt); the source and
-    # the quote wrap in their cells, so nothing is clipped at a page's edge
-    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 2, (0, 2)
-    sh.widths.update({src_["period"]: 8, src_["entity"]: 18, src_["metric"]: 18, src_["basis"]: 9,
-                      src_["source_title"]: 40, src_["source_url"]: 30, len(cols) + 3: 60})
-    first: dict[str, int] = {}
-    src = grid.SRC
-    at = dict(order or {})
-    below = max(at.values(), default=0) + 1
-    for p, key, e in entries:
-        n = at.get((p.label, key))
-        if n is None:
-            n, below = below, below + 1
-        row = spec.INPUT_KEYS[key]
-        first[key] = min(first.get(key, n), n)
-        sh.put(n, src["period"], p.label, "text")
-        sh.put(n, src["entity"], row.code, "text")
-        sh.put(n, src["metric"], row.metric, "text")
-        sh.put(n, src["data_value"], e.data_value, f"plain|{row.unit}")
-        sh.put(n, src["unit"], row.unit, "text")
-        sh.put(n, src["basis"], e.data_basis or e.basis, "text")
-        sh.put(n, src["source_title"], e.source_title, "wrap")
-        url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
-        sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
-        sh.put(n, src["data_row"], e.data_row, "plain|count")
-        c0 = len(cols)
-        sh.put(n, c0, spec.business_of(row.code).name, "text")
-        sh.put(n, c0 + 1, fiscal_label(row.company, p), "text")
-        sh.put(n, c0 + 2, "lenovo_quarterly.csv" if row.company == "Lenovo" else "peers_quarterly.csv", "text")
-        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "wrap")
-    fit_row_heights(sh)
-    return first
+    """One line per figure (model.core.quarterly.sources_sheet): the business, its fiscal quarter and
+    the data file the figure came from. ``order``, the row of each (calendar label, key) already on a
+    workbook's Sources sheet, keeps those rows where they stand; other figures follow below them."""
+    return sources_sheet(lay, spec.SOURCES, spec.INPUT_KEYS, lambda row, p: (
+        spec.business_of(row.code).name, fiscal_label(row.company, p),
+        "lenovo_quarterly.csv" if row.company == "Lenovo" else "peers_quarterly.csv"), order)
 
 
 # the latest-block rows that show a row of the timeline: code -> (which latest quarter, row key of a business)

@@ -30,6 +30,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core import grid
 from ..core.compare import Mismatch, same
+from ..core.quarterly import is_na, period_header, row_codes, status, warning_total
 from ..core.reader import find_label
 from . import spec
 from .data import fiscal_label, parse_label
@@ -233,36 +234,7 @@ def reference(mi) -> Expected:
                     f"Revenue indexed to {base} = {idx_value:g} (base quarter on Assumptions; log scale)")
 
 
-def status(master: float, warnings: float = 0.0) -> str:
-    """The Comparison's line on the checks."""
-    line = "Checks: all pass" if master == 0 else f"Checks: {master:g} failing, see the Checks sheet"
-    return line + (f"; warnings: {warnings:g}, see the Checks sheet" if warnings else "")
-
-
-def _warnings(expected) -> float:
-    return float(sum(v for k, v in expected.check_totals.items() if spec.CHECK_KEYS[k].warning))
-
-
 # --- where the expected values sit in a recalculated workbook ------------------------------
-
-def _codes(cells) -> dict[str, int]:
-    out = {}
-    for (r, c), v in sorted(cells.items()):
-        if c == grid.C_CODE and isinstance(v, str) and v:
-            out.setdefault(v, r)
-    return out
-
-
-def _header(cells) -> tuple[int | None, dict[str, int]]:
-    """The row whose column C says 'Code', and its period labels -> columns."""
-    import re
-    pat = re.compile(spec.PERIOD_REGEX)
-    hr = next((r for (r, c), v in sorted(cells.items()) if c == grid.C_CODE and v == grid.CODE_HEAD), None)
-    if hr is None:
-        return None, {}
-    return hr, {v: c for (r, c), v in cells.items() if r == hr and c >= grid.FIRST_PERIOD_COL
-                and isinstance(v, str) and pat.match(v)}
-
 
 def _company_cols(cells, above: int | None, below: int | None = None) -> dict[str, int]:
     """Business code -> column in the header over a one-column-per-business block (by its name)."""
@@ -273,10 +245,6 @@ def _company_cols(cells, above: int | None, below: int | None = None) -> dict[st
                 and (below is None or r > below):
             out.setdefault(names[v], c)
     return out
-
-
-def _is_na(v) -> bool:
-    return isinstance(v, str) and v.strip().upper() in ("#N/A", "#NV")
 
 
 def compare(expected: Expected, values: dict, errors: dict | None = None, lay=None) -> list[Mismatch]:
@@ -292,7 +260,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     def check(sheet, r, c, what, exp, na=False):
         g_ = got(sheet, r, c)
         if na and (exp is None or (isinstance(exp, float) and math.isnan(exp))):
-            ok = _is_na(g_)
+            ok = is_na(g_)
             exp = "#N/A"
         else:
             ok = same(exp, g_)
@@ -302,8 +270,8 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
 
     def frame(sheet, df, na=False):
         cells = values.get(sheet, {})
-        codes = _codes(cells)
-        _, cols = _header(cells)
+        codes = row_codes(cells)
+        _, cols = period_header(cells, spec.PERIOD_REGEX)
         rows = df.to_dict("index")
         for key, by in rows.items():
             r = codes.get(key)
@@ -320,7 +288,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     frame(spec.COMPARISON, expected.comparison)
     frame(spec.CHART_DATA, expected.feeds, na=True)
     checks = values.get(spec.CHECKS, {})
-    codes = _codes(checks)
+    codes = row_codes(checks)
     for key, total in expected.check_totals.items():
         if key in codes:
             check(spec.CHECKS, codes[key], grid.C_VALUE, f"{key} failures", total)
@@ -332,8 +300,8 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     if master is not None:
         check(spec.CHECKS, master, grid.C_VALUE, "master check", expected.master)
     comp = values.get(spec.COMPARISON, {})
-    codes = _codes(comp)
-    hr, _ = _header(comp)
+    codes = row_codes(comp)
+    hr, _ = period_header(comp, spec.PERIOD_REGEX)
     cols = _company_cols(comp, hr)
     for code, by in expected.latest.items():
         for company, v in by.items():
@@ -351,11 +319,11 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
                and v.startswith("Checks: ")), None)
     if at is None:
         out.append(Mismatch(spec.COMPARISON, "?", "checks line",
-                            status(expected.master, _warnings(expected)), None))
+                            status(expected.master, warning_total(expected.check_totals, spec.CHECK_KEYS)), None))
     else:
-        check(spec.COMPARISON, at, grid.C_LABEL, "checks line", status(expected.master, _warnings(expected)))
+        check(spec.COMPARISON, at, grid.C_LABEL, "checks line", status(expected.master, warning_total(expected.check_totals, spec.CHECK_KEYS)))
     cd = values.get(spec.CHART_DATA, {})
-    codes = _codes(cd)
+    codes = row_codes(cd)
     if spec.INDEX_TITLE in codes:
         check(spec.CHART_DATA, codes[spec.INDEX_TITLE], grid.C_VALUE, "index chart title", expected.index_title)
     else:
@@ -412,7 +380,7 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
     sheet, r, c = lay.scalar_at["c_base"]
     put(sheet, r, c, expected.base)
     sheet, r, c = lay.scalar_at["comparison_status"]
-    put(sheet, r, c, status(expected.master, _warnings(expected)))
+    put(sheet, r, c, status(expected.master, warning_total(expected.check_totals, spec.CHECK_KEYS)))
     for code, by in expected.scatter.items():
         sheet, r, _ = lay.scalar_at[f"scatter:{code}"]
         for company, v in by.items():

@@ -18,6 +18,7 @@ from ..core import grid
 from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..core.inputs import ModelInputs
 from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, fit_row_heights, row_head
+from ..core.quarterly import sources_sheet
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
@@ -425,55 +426,10 @@ def _chart_data(lay: Layout) -> None:
 
 
 def _sources(lay: Layout, order=None) -> dict[str, int]:
-    """One line per figure: the shared Sources columns, then company, fiscal quarter, data file,
-    quote. ``order`` keeps rows already on a workbook's Sources sheet where they stand."""
-    mi = lay.inputs
-    sh = SheetLayout(spec.SOURCES, freeze=(1, 0))
-    lay.sheets[spec.SOURCES] = sh
-    extra = (("Company", 10), ("Fiscal quarter", 11), ("Data file", 20), ("Quote read in the source", 60))
-    cols = list(grid.SOURCES_COLUMNS)
-    for c, col in enumerate(cols):
-        sh.put(0, c, col.head, "header")
-        sh.widths[c] = col.width
-    for j, (head, w) in enumerate(extra):
-        sh.put(0, len(cols) + j, head, "header")
-        sh.widths[len(cols) + j] = w
-    # printed two pages across at a legible size, period, entity and metric on each; the source and the quote
-    # wrap in their cells (not one page at 4 pt, nothing clipped at a page's edge)
-    sh.widths.update({grid.SRC["period"]: 8, grid.SRC["entity"]: 18, grid.SRC["metric"]: 16,
-                      grid.SRC["source_title"]: 40, grid.SRC["source_url"]: 30, grid.SRC["basis"]: 9})
-    rank = {r.key: n for n, r in enumerate(mi.rows)}
-    entries = sorted(((p, k_, e) for (p, k_), e in mi.figures.items() if k_ in spec.INPUT_KEYS
-                      and (e.data_value is not None or e.basis != "user")),
-                     key=lambda t: (rank.get(t[1], len(rank)), t[0]))
-    first: dict[str, int] = {}
-    src = grid.SRC
-    at = dict(order or {})
-    below = max(at.values(), default=0) + 1
-    for p, key, e in entries:
-        n = at.get((p.label, key))
-        if n is None:
-            n, below = below, below + 1
-        row = spec.INPUT_KEYS[key]
-        first[key] = min(first.get(key, n), n)
-        sh.put(n, src["period"], p.label, "text")
-        sh.put(n, src["entity"], row.code, "text")
-        sh.put(n, src["metric"], row.metric, "text")
-        sh.put(n, src["data_value"], e.data_value, f"plain|{row.unit}")
-        sh.put(n, src["unit"], row.unit, "text")
-        sh.put(n, src["basis"], e.data_basis or e.basis, "text")
-        sh.put(n, src["source_title"], e.source_title, "wrap")
-        url = e.source_url if e.source_url.lower().startswith(("http://", "https://")) else None
-        sh.put(n, src["source_url"], e.source_url, "link" if url else "text", url=url)
-        sh.put(n, src["data_row"], e.data_row, "plain|count")
-        c0 = len(cols)
-        sh.put(n, c0, row.company, "text")
-        sh.put(n, c0 + 1, fiscal_label(row.company, p), "text")
-        sh.put(n, c0 + 2, DATA_FILE[row.company], "text")
-        sh.put(n, c0 + 3, mi.quotes.get((p.label, key), e.quote), "wrap")
-    sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 2, (0, 2)
-    fit_row_heights(sh)
-    return first
+    """One line per figure (model.core.quarterly.sources_sheet): the company, its fiscal quarter and
+    the data file the figure came from."""
+    return sources_sheet(lay, spec.SOURCES, spec.INPUT_KEYS, lambda row, p: (
+        row.company, fiscal_label(row.company, p), DATA_FILE[row.company]), order)
 
 
 QUOTES_HEADS = (("Statement", 32), ("Value in data file", 8), ("Unit", 5), ("Basis", 8), ("Source", 22),

@@ -27,6 +27,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core import grid
 from ..core.compare import Mismatch, same
+from ..core.quarterly import is_na, period_header, row_codes, status, warning_total
 from ..core.reader import find_label
 from . import spec
 from .data import fiscal_label, parse_label
@@ -300,38 +301,7 @@ def reference(mi) -> Expected:
                     str(sc.get("one_offs") or ""))
 
 
-def status(master: float, warnings: float = 0.0) -> str:
-    line = "Checks: all pass" if master == 0 else f"Checks: {master:g} failing, see the Checks sheet"
-    return line + (f"; warnings: {warnings:g}, see the Checks sheet" if warnings else "")
-
-
-def _warnings(expected) -> float:
-    return float(sum(v for k_, v in expected.check_totals.items() if spec.CHECK_KEYS[k_].warning))
-
-
 # --- where the expected values sit in a recalculated workbook ------------------------------
-
-def _codes(cells) -> dict[str, int]:
-    out = {}
-    for (r, c), v in sorted(cells.items()):
-        if c == grid.C_CODE and isinstance(v, str) and v:
-            out.setdefault(v, r)
-    return out
-
-
-def _header(cells) -> dict[str, int]:
-    import re
-    pat = re.compile(spec.PERIOD_REGEX)
-    hr = next((r for (r, c), v in sorted(cells.items()) if c == grid.C_CODE and v == grid.CODE_HEAD), None)
-    if hr is None:
-        return {}
-    return {v: c for (r, c), v in cells.items() if r == hr and c >= grid.FIRST_PERIOD_COL
-            and isinstance(v, str) and pat.match(v)}
-
-
-def _is_na(v) -> bool:
-    return isinstance(v, str) and v.strip().upper() in ("#N/A", "#NV")
-
 
 def _blank(v) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v))
@@ -389,7 +359,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     def check(sheet, r, c, what, exp, na=False):
         g_ = got(sheet, r, c)
         if na and _blank(exp):
-            ok, exp = _is_na(g_), "#N/A"
+            ok, exp = is_na(g_), "#N/A"
         else:
             exp = None if _blank(exp) else exp
             ok = same(exp, g_)
@@ -398,7 +368,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
 
     def frame(sheet, df, na=False):
         cells = values.get(sheet, {})
-        codes, cols = _codes(cells), _header(cells)
+        codes, cols = row_codes(cells), period_header(cells, spec.PERIOD_REGEX)[1]
         for key, by in df.to_dict("index").items():
             r = codes.get(key)
             if r is None:
@@ -412,7 +382,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     frame(spec.CHECKS, expected.flags)
     frame(spec.CHART_DATA, expected.feeds, na=True)
     checks = values.get(spec.CHECKS, {})
-    codes = _codes(checks)
+    codes = row_codes(checks)
     for key, total in expected.check_totals.items():
         if key in codes:
             check(spec.CHECKS, codes[key], grid.C_VALUE, f"{key} failures", total)
@@ -423,7 +393,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
         master = lay.master_check[1]
     if master is not None:
         check(spec.CHECKS, master, grid.C_VALUE, "master check", expected.master)
-    by_sheet = {s: _codes(values.get(s, {})) for s in (spec.MEETING, spec.CALCS)}
+    by_sheet = {s: row_codes(values.get(s, {})) for s in (spec.MEETING, spec.CALCS)}
     for sheet, code, off, what, v in _cells(expected):
         r = _coded(by_sheet[sheet], code)
         if r is None:
@@ -433,7 +403,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     meet = values.get(spec.MEETING, {})
     at = next((r for (r, c), v in meet.items() if c == grid.C_LABEL and isinstance(v, str)
                and v.startswith("Checks: ")), None)
-    line = status(expected.master, _warnings(expected))
+    line = status(expected.master, warning_total(expected.check_totals, spec.CHECK_KEYS))
     if at is None:
         out.append(Mismatch(spec.MEETING, "?", "checks line", line, None))
     else:
@@ -470,7 +440,7 @@ def cached(lay, expected: Expected) -> dict[tuple[str, int, int], object]:
         if r is not None:
             put(sheet, r, grid.FIRST_PERIOD_COL + off, v)
     sheet, r, c = lay.scalar_at["meeting_status"]
-    put(sheet, r, c, status(expected.master, _warnings(expected)))
+    put(sheet, r, c, status(expected.master, warning_total(expected.check_totals, spec.CHECK_KEYS)))
     return {k_: v for k_, v in out.items()
             if k_[0] in lay.sheets and (k_[1], k_[2]) in lay.sheets[k_[0]].cells
             and lay.sheets[k_[0]].cells[(k_[1], k_[2])].formula}
