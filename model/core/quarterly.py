@@ -89,6 +89,33 @@ def read_csv(path: Path, problems: list[str]) -> tuple[bytes, list[str], list[tu
     return raw, [h.strip() for h in header], rows
 
 
+def read_files(paths, problems: list[str], each) -> tuple[list, str]:
+    """Read every data file once: ``each(path, header, rows)`` takes its rows (and says what kind of
+    file it was); returns (the kinds in order, the sha256 of the files' bytes)."""
+    import hashlib
+    digest = hashlib.sha256()
+    kinds = []
+    for path in paths:
+        got = read_csv(path, problems)
+        if got is None:
+            continue
+        raw, header, rows = got
+        digest.update(raw)
+        kinds.append(each(path, header, rows))
+    return kinds, digest.hexdigest()
+
+
+def same_quarter_twice(figures, problems: list[str]) -> None:
+    """Two figures of one series in one calendar quarter (the calendar is broken): each named by
+    its file and row."""
+    seen: dict = {}
+    for f in figures:
+        prior = seen.setdefault((f.period, f.key), f)
+        if prior is not f:
+            problems.append(f"{f.file}:{f.row}: {f.key} for {f.period.label} is already given on row "
+                            f"{prior.row} ({prior.fiscal})")
+
+
 def source_quotes(cells) -> dict[tuple[str, str], str]:
     """(calendar label, key) -> the quote on a Sources sheet (its 'Quote read in the source' column)."""
     head = {v: c for (r, c), v in cells.items() if r == 0 and isinstance(v, str)}

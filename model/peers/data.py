@@ -9,7 +9,6 @@ returned while any remains.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -18,7 +17,8 @@ from pathlib import Path
 
 from ..core.calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
 from ..core.dataset import DataError, grouped_problems, parse_date, short_date_order
-from ..core.quarterly import BASES, Dataset, parse_label, quarter_end, read_csv as _read  # noqa: F401 (the model's)
+from ..core.quarterly import (BASES, Dataset, parse_label, quarter_end,  # noqa: F401 (the model's own names)
+                              read_files, same_quarter_twice)
 from . import spec
 
 PEERS_COLUMNS = ("company", "fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
@@ -222,33 +222,22 @@ def load(paths) -> Dataset:
     paths = [Path(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
     problems: list[str] = []
     figures: list[Figure] = []
-    digest = hashlib.sha256()
-    kinds = []
-    for path in paths:
-        got = _read(path, problems)
-        if got is None:
-            continue
-        raw, header, rows = got
-        digest.update(raw)
+
+    def each(path, header, rows):
+        nonlocal figures
         if "company" in header:
-            kinds.append("peers")
             figures += _load_peers(path, header, rows, problems)
-        else:
-            kinds.append("lenovo")
-            figures += _load_lenovo(path, header, rows, problems)
+            return "peers"
+        figures += _load_lenovo(path, header, rows, problems)
+        return "lenovo"
+    kinds, sha = read_files(paths, problems, each)
     if not problems:
         if kinds.count("peers") != 1 or kinds.count("lenovo") != 1:
             problems.append(f"{', '.join(map(str, paths))}: expected one peers file (with a company column) "
                             f"and one Lenovo file, got {len(paths)} file(s)")
     if problems:
         raise DataError(grouped_problems(problems))
-    # two figures of one company, one series, in one calendar quarter: the calendar is broken
-    seen: dict = {}
-    for f in figures:
-        prior = seen.setdefault((f.period, f.key), f)
-        if prior is not f:
-            problems.append(f"{f.file}:{f.row}: {f.key} for {f.period.label} is already given on row "
-                            f"{prior.row} ({prior.fiscal})")
+    same_quarter_twice(figures, problems)       # two figures of one series in one calendar quarter
     if problems:
         raise DataError(grouped_problems(problems))
-    return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), digest.hexdigest())
+    return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), sha)

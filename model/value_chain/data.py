@@ -13,7 +13,6 @@ is returned while any remains.
 """
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from dataclasses import dataclass
@@ -23,7 +22,8 @@ from pathlib import Path
 from ..core import calendar as cal
 from ..core.calendar import CalendarQuarter
 from ..core.dataset import DataError
-from ..core.quarterly import BASES, Dataset, parse_label, quarter_end, read_csv as _read  # noqa: F401 (the model's)
+from ..core.quarterly import (BASES, Dataset, parse_label, quarter_end,  # noqa: F401 (the model's own names)
+                              read_files, same_quarter_twice)
 from . import spec
 
 TIDY_COLUMNS = ("fiscal_year", "fiscal_quarter", "period_end", "entity", "metric",
@@ -243,21 +243,16 @@ def load(paths) -> Dataset:
     problems: list[str] = []
     figures: list[Figure] = []
     statements: list[Statement] = []
-    digest = hashlib.sha256()
-    kinds = []
-    for path in paths:
-        got = _read(path, problems)
-        if got is None:
-            continue
-        raw, header, rows = got
-        digest.update(raw)
+
+    def each(path, header, rows):
+        nonlocal figures, statements
         if "statement" in header:
-            kinds.append("unit_economics")
             statements += _load_statements(path, header, rows, problems)
-        else:
-            figs, kind = _load_tidy(path, header, rows, problems)
-            kinds.append(kind or ("peers" if "company" in header else "lenovo"))
-            figures += figs
+            return "unit_economics"
+        figs, kind = _load_tidy(path, header, rows, problems)
+        figures += figs
+        return kind or ("peers" if "company" in header else "lenovo")
+    kinds, sha = read_files(paths, problems, each)
     if not problems:
         want = ("value_chain", "unit_economics", "peers", "lenovo")
         if sorted(kinds) != sorted(want):
@@ -265,13 +260,8 @@ def load(paths) -> Dataset:
                             f"Lenovo files (one each), got {len(paths)} file(s)")
     if problems:
         raise DataError(problems)
-    seen: dict = {}
-    for f in figures:
-        prior = seen.setdefault((f.period, f.key), f)
-        if prior is not f:
-            problems.append(f"{f.file}:{f.row}: {f.key} for {f.period.label} is already given on row "
-                            f"{prior.row} ({prior.fiscal})")
+    same_quarter_twice(figures, problems)
     if problems:
         raise DataError(problems)
-    return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), digest.hexdigest(),
+    return Dataset(tuple(paths), tuple(sorted(figures, key=lambda f: (f.period, f.key))), sha,
                    statements=tuple(statements), first=FIRST)
