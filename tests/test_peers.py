@@ -793,3 +793,40 @@ def test_scatter_points_show_their_margin_with_its_marker(book, lay):
         scatter = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
                        if "<c:scatterChart>" in x)
     assert scatter.count('<c:showVal val="1"/>') == len(spec.SCATTERED)
+
+
+def test_ai_backlog_chart_starts_at_the_first_backlog_quarter(book, mi):
+    """Its quarters (and every series) start at the calendar quarter of the first AI backlog row of
+    the CSV (period end less 45 days), not at the timeline's first quarter, and end at its last."""
+    import re
+    import zipfile
+    from datetime import datetime, timedelta
+
+    from xlsxwriter.utility import xl_col_to_name
+    first = min(datetime.strptime(r["period_end"], "%Y-%m-%d").date() - timedelta(days=45)
+                for r in _csv(PEERS) if r["metric"] == "backlog")
+    q = f"{first.year} Q{(first.month - 1) // 3 + 1}"
+    labels = [p.label for p in mi.periods]
+    assert labels.index(q) > 0, "the timeline starts earlier (the test would prove nothing otherwise)"
+    col = xl_col_to_name(grid.FIRST_PERIOD_COL + labels.index(q))
+    last = xl_col_to_name(grid.FIRST_PERIOD_COL + len(labels) - 1)
+    with zipfile.ZipFile(book) as z:
+        chart = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
+                     if "AI backlog ($M, columns)" in x)
+    refs = re.findall(r"<c:f>([^<]+)</c:f>", chart)
+    cats = {f for f in refs if f.startswith("Inputs!$") and "$4:" in f}
+    assert cats == {f"Inputs!${col}$4:${last}$4"}
+    values = [f for f in refs if f not in cats and "'Chart data'" in f]
+    assert values and all(f.split("!")[1].startswith(f"${col}$") and f.endswith(f"${last}$" + f.rsplit("$", 1)[1])
+                          for f in values)
+
+
+def test_a_refresh_grows_a_chart_that_starts_where_its_data_starts():
+    """model.patch: a chart series over the tail of a row that grows gets the new end too; a person's
+    formula over the same cells does not (only chart parts take the tails)."""
+    from model.patch import _row_tails, remap_formula
+    ranges = {("Chart data", "F20:Z20"): "'Chart data'!$F$20:$AA$20"}
+    tails = _row_tails(ranges)
+    assert remap_formula("'Chart data'!$M$20:$Z$20", ranges | tails) == "'Chart data'!$M$20:$AA$20"
+    assert remap_formula("'Chart data'!$M$20:$Z$20", ranges) == "'Chart data'!$M$20:$Z$20"
+    assert ("Chart data", "Z20:Z20") not in tails and ("Chart data", "F20:Z20") not in tails

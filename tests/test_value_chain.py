@@ -523,3 +523,77 @@ def test_text_typed_into_numeric_inputs_fails_the_master_check(lo, m, mi, tmp_pa
     assert chk[(row["text_in_inputs"], grid.C_VALUE)] == 2
     master = next(r_ for (r_, c), v in chk.items() if c == 0 and v == grid.MASTER_LABEL)
     assert chk[(master, grid.C_VALUE)] >= 2 and chk[(master, grid.C_NOTE)] == "FAIL"
+
+
+# --- chart markers, the Meeting's chart, print setup (issue 20's second review) -----------------
+
+def _parts(book):
+    import zipfile
+    with zipfile.ZipFile(book) as z:
+        return {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xml") or n.endswith(".rels")}
+
+
+def _sheet_xml(parts, name):
+    """The worksheet part of sheet ``name`` (through workbook.xml and its relationships)."""
+    import re
+    rid = re.search(rf'<sheet name="{re.escape(name)}" sheetId="\d+" r:id="(rId\d+)"', parts["xl/workbook.xml"]).group(1)
+    rels = parts["xl/_rels/workbook.xml.rels"]
+    target = (re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels) or re.search(rf'Target="([^"]+)"[^>]*Id="{rid}"', rels))
+    return parts["xl/" + target.group(1).lstrip("/").replace("xl/", "")]
+
+
+def _calendar_of(period_end: str) -> str:
+    """A fiscal quarter's calendar quarter, found here as the reviewer did: period end less 45 days."""
+    from datetime import timedelta
+    d = datetime.strptime(period_end, "%Y-%m-%d").date() - timedelta(days=45)
+    return f"{d.year} Q{(d.month - 1) // 3 + 1}"
+
+
+def test_chart_points_resting_on_a_marked_figure_have_their_marker(book, mi):
+    """NVIDIA's margin points on the margins chart: a diamond where a figure it rests on (revenue,
+    operating profit or the margin as given, whole company) is approximate, a square where the
+    weakest is derived, the series' own circle where all are reported (bases read from the CSV)."""
+    import re
+    rank = {"reported": 0, "derived": 1, "approx": 3, "estimate": 4}
+    weakest: dict = {}
+    for r in _csv(VC):
+        if (r["company"], r["entity"]) == ("NVIDIA", "Group") and r["metric"] in (
+                "revenue", "operating_profit", "operating_margin_pct"):
+            q = _calendar_of(r["period_end"])
+            weakest[q] = max(weakest.get(q, "reported"), r["basis"], key=rank.get)
+    labels = [p.label for p in mi.periods]
+    want = {labels.index(q): {"approx": "diamond", "derived": "square", "estimate": "triangle"}[b]
+            for q, b in weakest.items() if b != "reported" and q in labels}
+    assert want, "the CSV has marked NVIDIA figures (the test would prove nothing without them)"
+    chart = next(x for x in _parts(book).values() if "suppliers against the server" in x)
+    ser = next(s for s in re.findall(r"<c:ser>.*?</c:ser>", chart, re.S) if "<c:v>NVIDIA (whole company)</c:v>" in s)
+    got = {int(i): sym for i, sym in re.findall(r'<c:dPt><c:idx val="(\d+)"/><c:marker><c:symbol val="(\w+)"/>', ser)}
+    assert got == want
+    for words in ("~: the point rests on an approximate figure", "d: the point rests on a derived figure"):
+        assert f"<c:v>{words}</c:v>" in chart          # one legend entry per basis drawn
+
+
+def test_the_meeting_page_holds_the_margin_chart(book):
+    """An embedded chart on the Meeting (not only on chart sheets), plotting the Chart data rows."""
+    import re
+    parts = _parts(book)
+    meeting = _sheet_xml(parts, spec.MEETING)
+    assert "<drawing r:id=" in meeting
+    chart = next(x for x in parts.values() if spec.MEETING_CHART.title in x and "<c:chart>" in x)
+    assert len(re.findall(r"<c:ser>", chart)) >= len(spec.MEETING_CHART.series) + 1
+    assert "'Chart data'!$F$" in chart
+    assert 'fitToPage="1"' in meeting and "fitToHeight=" not in meeting     # one page wide and tall (the default)
+
+
+def test_print_setup_is_legible_with_no_lone_column(book):
+    """Timeline sheets two pages across (not a fixed scale leaving one quarter on a page); Sources
+    two across with period, entity and metric on each and its wrapped rows given their height."""
+    import re
+    parts = _parts(book)
+    for name in (spec.INPUTS, spec.CALCS, spec.CHECKS, spec.CHART_DATA, spec.SOURCES):
+        xml = _sheet_xml(parts, name)
+        assert 'fitToWidth="2"' in xml and 'fitToHeight="0"' in xml, name
+        assert not re.search(r'<pageSetup[^>]* scale="', xml), name
+    assert re.search(r"_xlnm.Print_Titles[^>]*>Sources!\$A:\$C,Sources!\$1:\$1<", parts["xl/workbook.xml"])
+    src = _sheet_xml(parts, spec.SOURCES)
+    assert len(re.findall(r'<row r="\d+"[^>]* ht="[\d.]+" customHeight="1"', src)) > 100

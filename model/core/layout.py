@@ -14,7 +14,7 @@ from pathlib import Path
 
 from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 
-from .grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_BODY_ROW, FIRST_PERIOD_COL
+from .grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_BODY_ROW, FIRST_PERIOD_COL, MASTER_LABEL
 from .inputs import ModelInputs
 from .spec import NO_PRIOR_PERIOD
 
@@ -179,6 +179,27 @@ def check_row(lay: Layout, sh: SheetLayout, r: int, chk, whole: str | None = Non
     else:
         sh.formula(r, C_VALUE, lay.render(whole or chk.formula, P0, sh.name), "check_total",
                    array=getattr(chk, "array", False))
+
+
+def master_check(lay: Layout, sh: SheetLayout, mr: int, counted_ranges, checks, status_at) -> None:
+    """The master check on the Checks sheet ``sh``, row ``mr``: the sum of the counted checks' totals
+    (``counted_ranges``: their (first, last) rows), OK or FAIL beside it; and the meeting page's line on
+    the checks at ``status_at`` ((sheet, row, column)): how many fail, and the warnings (the checks of
+    ``checks`` marked ``warning``, on their rows in ``lay.row_of``), shown and not counted."""
+    total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
+    lay.master_check = (sh.name, mr, C_VALUE)
+    sh.put(mr, C_LABEL, MASTER_LABEL, "master_label")
+    sh.put(mr, C_UNIT, "count", "unit")
+    sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
+    sh.formula(mr, C_VALUE, "SUM(" + ",".join(f"{xl_rowcol_to_cell(a, C_VALUE)}:{xl_rowcol_to_cell(b, C_VALUE)}"
+                                              for a, b in counted_ranges) + ")", "check_total")
+    cs, cr, cc = status_at
+    chk_sheet = quote_sheetname(sh.name)
+    warn = ",".join(f"{chk_sheet}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE)}" for c in checks if c.warning)
+    lay.sheets[cs].formula(cr, cc, f'IF({chk_sheet}!{total}=0,"Checks: all pass",'
+                                   f'"Checks: "&{chk_sheet}!{total}&" failing, see the Checks sheet")'
+                                   f'&IF(SUM({warn})=0,"","; warnings: "&SUM({warn})&", see the Checks sheet")',
+                           "master")
 
 
 def calc_rows(lay: Layout, sh: SheetLayout, rows, expand=None, text_unit: str = "text") -> None:

@@ -279,3 +279,23 @@ def sources_sheet(lay, name: str, input_keys: dict, describe, order=None) -> dic
     sh.print_titles, sh.fit_width, sh.repeat_cols = (0, 0), 2, (0, 2)
     fit_row_heights(sh)
     return first
+
+
+def compare_checks(values: dict, sheet: str, totals: dict, master: float, check, out: list, lay=None) -> None:
+    """Each check's total (``totals``: key -> failures) and the master check against the recalculated
+    Checks sheet ``sheet`` of ``values``, by ``check(sheet, row, col, what, expected)``; a check with no
+    row coded so goes to ``out``. The master check's row: by its label, else ``lay``'s."""
+    from .compare import Mismatch
+    from .reader import find_label
+    cells = values.get(sheet, {})
+    codes = row_codes(cells)
+    for key, total in totals.items():
+        if key in codes:
+            check(sheet, codes[key], grid.C_VALUE, f"{key} failures", total)
+        else:
+            out.append(Mismatch(sheet, "?", f"check {key}", "a row coded so", None))
+    at = find_label(cells, grid.MASTER_LABEL)
+    if at is None and lay is not None:
+        at = lay.master_check[1]
+    if at is not None:
+        check(sheet, at, grid.C_VALUE, "master check", master)

@@ -13,7 +13,7 @@ from xlsxwriter.utility import quote_sheetname, xl_rowcol_to_cell
 from ..core import grid
 from ..core.grid import C_CODE, C_LABEL, C_NOTE, C_UNIT, C_VALUE, FIRST_PERIOD_COL as P0
 from ..core.inputs import ModelInputs
-from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, row_head
+from ..core.layout import Layout, SheetLayout, calc_rows, check_row, cover_sheet, master_check, row_head
 from ..core.quarterly import sources_sheet
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
@@ -256,21 +256,7 @@ def _checks(lay: Layout) -> None:
             lay.row_of[chk.key] = (spec.CHECKS, r)
             r += 1
         r += 1
-    total = xl_rowcol_to_cell(mr, C_VALUE, True, True)
-    lay.master_check = (spec.CHECKS, mr, C_VALUE)
-    sh.put(mr, C_LABEL, grid.MASTER_LABEL, "master_label")
-    sh.put(mr, C_UNIT, "count", "unit")
-    sh.formula(mr, C_NOTE, f'IF({total}=0,"OK","FAIL")', "master")
-    sh.formula(mr, C_VALUE, "SUM(" + ",".join(f"{xl_rowcol_to_cell(a, C_VALUE)}:{xl_rowcol_to_cell(b, C_VALUE)}"
-                                              for a, b in counted_ranges) + ")", "check_total")
-    cs, cr, cc = lay.scalar_at["comparison_status"]
-    chk_sheet = quote_sheetname(spec.CHECKS)
-    warn = ",".join(f"{chk_sheet}!{xl_rowcol_to_cell(lay.row_of[c.key][1], C_VALUE)}"
-                    for c in spec.CHECKS_LIST if c.warning)
-    lay.sheets[cs].formula(cr, cc, f'IF({chk_sheet}!{total}=0,"Checks: all pass",'
-                                   f'"Checks: "&{chk_sheet}!{total}&" failing, see the Checks sheet")'
-                                   f'&IF(SUM({warn})=0,"","; warnings: "&SUM({warn})&", see the Checks sheet")',
-                           "master")
+    master_check(lay, sh, mr, counted_ranges, spec.CHECKS_LIST, lay.scalar_at["comparison_status"])
     # the Comparison's first rows quote the master check: counting errors there would be a
     # circular reference, so its error count starts below them
     lr, lc = lay.sheets[spec.COMPARISON].extent

@@ -27,8 +27,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core import grid
 from ..core.compare import Mismatch, same
-from ..core.quarterly import is_na, period_header, row_codes, status, warning_total
-from ..core.reader import find_label
+from ..core.quarterly import compare_checks, is_na, period_header, row_codes, status, warning_total
 from . import spec
 from .data import fiscal_label, parse_label
 
@@ -381,18 +380,7 @@ def compare(expected: Expected, values: dict, errors: dict | None = None, lay=No
     frame(spec.CALCS, expected.calcs)
     frame(spec.CHECKS, expected.flags)
     frame(spec.CHART_DATA, expected.feeds, na=True)
-    checks = values.get(spec.CHECKS, {})
-    codes = row_codes(checks)
-    for key, total in expected.check_totals.items():
-        if key in codes:
-            check(spec.CHECKS, codes[key], grid.C_VALUE, f"{key} failures", total)
-        else:
-            out.append(Mismatch(spec.CHECKS, "?", f"check {key}", "a row coded so", None))
-    master = find_label(checks, grid.MASTER_LABEL)
-    if master is None and lay is not None:
-        master = lay.master_check[1]
-    if master is not None:
-        check(spec.CHECKS, master, grid.C_VALUE, "master check", expected.master)
+    compare_checks(values, spec.CHECKS, expected.check_totals, expected.master, check, out, lay)
     by_sheet = {s: row_codes(values.get(s, {})) for s in (spec.MEETING, spec.CALCS)}
     for sheet, code, off, what, v in _cells(expected):
         r = _coded(by_sheet[sheet], code)
