@@ -36,6 +36,40 @@ def parse_label(label: str) -> CalendarQuarter:
 
 
 @dataclass(frozen=True)
+class QuarterFigure:
+    """One figure of a data file, placed on its calendar quarter; a model's Figure names its row
+    (``code``: the model's entity code of company and entity)."""
+    period: CalendarQuarter
+    company: str
+    entity: str              # as in the data file ('ISG-AI')
+    metric: str
+    value: float             # US$ millions, or a fraction for percentages
+    unit: str                # data unit: usd_m or pct
+    basis: str
+    source_title: str
+    source_url: str
+    period_end: date | None
+    row: int                 # line in its data file
+    fiscal: str              # the company's own label: 'FY2026 Q3', 'FY2025/26 Q1'
+    file: str = ""           # the data file's name
+    quote: str = ""
+
+    @property
+    def code(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}.{self.metric}"
+
+
+def ratio(num, den):
+    """num / den of two pandas Series, blank (NaN) where either is blank or den is zero."""
+    ok = num.notna() & den.notna() & (den != 0)
+    return (num / den.where(ok)).where(ok)
+
+
+@dataclass(frozen=True)
 class Dataset:
     """The figures of a model's data files (each with ``period`` and ``key``), and what else they
     hold (``statements``: the value chain's unit economics); ``first``: the timeline's first quarter

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..core.calendar import FISCAL_YEAR_END, CalendarQuarter, calendar_quarter, from_fiscal
 from ..core.dataset import DataError, grouped_problems, parse_date, short_date_order
-from ..core.quarterly import (BASES, Dataset, parse_label, quarter_end,  # noqa: F401 (the model's own names)
+from ..core.quarterly import (BASES, Dataset, QuarterFigure, parse_label, quarter_end,  # noqa: F401 (the model's)
                               read_files, same_quarter_twice)
 from . import spec
 
@@ -28,29 +28,12 @@ _Q = re.compile(r"^Q([1-4])$")
 
 
 @dataclass(frozen=True)
-class Figure:
-    period: CalendarQuarter
-    company: str
-    entity: str              # as in the data file ('ISG-AI')
-    metric: str
-    value: float             # US$ millions, or a fraction for percentages
-    unit: str                # data unit: usd_m or pct
-    basis: str
-    source_title: str
-    source_url: str
-    period_end: date | None
-    row: int                 # line in its data file
-    fiscal: str              # the company's own label: 'FY2026 Q3', 'FY2025/26 Q1'
-    file: str = ""           # the data file's name
-    quote: str = ""
+class Figure(QuarterFigure):
+    """A figure of this model's files (model.core.quarterly.QuarterFigure), its row named by spec.entity_code."""
 
     @property
     def code(self) -> str:
         return spec.entity_code(self.company, self.entity)
-
-    @property
-    def key(self) -> str:
-        return f"{self.code}.{self.metric}"
 
 
 def fiscal_label(company: str, p: CalendarQuarter) -> str:

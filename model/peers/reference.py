@@ -30,7 +30,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core import grid
 from ..core.compare import Mismatch, same
-from ..core.quarterly import compare_checks, is_na, period_header, row_codes, status, warning_total
+from ..core.quarterly import compare_checks, is_na, period_header, ratio, row_codes, status, warning_total
 from . import spec
 from .data import fiscal_label, parse_label
 
@@ -53,11 +53,6 @@ class Expected:
     def covered(self) -> set[str]:
         """Row codes of Calculations and Checks this recompute gives values for."""
         return set(self.calcs.index) | set(self.flags.index) | set(self.check_totals)
-
-
-def _div(num: pd.Series, den: pd.Series) -> pd.Series:
-    ok = num.notna() & den.notna() & (den != 0)
-    return (num / den.where(ok)).where(ok)
 
 
 def reference(mi) -> Expected:
@@ -95,8 +90,8 @@ def reference(mi) -> Expected:
         if f"{code}.operating_margin_pct" in spec.INPUT_KEYS:       # revenue x the margin given
             op = op.where(op.notna(), rev * g(f"{code}.operating_margin_pct"))
         c[f"{s}_op"] = op
-        c[f"{s}_om"] = _div(op, rev)
-        growth = _div(rev, rev.shift(4)) - 1
+        c[f"{s}_om"] = ratio(op, rev)
+        growth = ratio(rev, rev.shift(4)) - 1
         if code == "HPE-Server":       # HPE's own figure where given; never computed across the recast
             c["hpe_yoy_calc"] = growth
             given_growth = g("HPE-Server.revenue_yoy_pct")
@@ -109,32 +104,32 @@ def reference(mi) -> Expected:
                 c[f"{s}_index"] = c[f"{s}_index"].where(segment == segment[base])
         c[f"{s}_rev_ttm"] = ttm(rev)
         c[f"{s}_op_ttm"] = ttm(op)
-        c[f"{s}_om_ttm"] = _div(c[f"{s}_op_ttm"], c[f"{s}_rev_ttm"])
+        c[f"{s}_om_ttm"] = ratio(c[f"{s}_op_ttm"], c[f"{s}_rev_ttm"])
         c[f"{s}_both"] = pos.where(c[f"{s}_yoy"].notna() & c[f"{s}_om"].notna())
         c[f"{s}_rev_pos"] = pos.where(rev.notna())
         c[f"{s}_om_pos"] = pos.where(c[f"{s}_om"].notna())
         if co.company == "Dell":
             c["dell_split_diff"] = g("Dell-ISG-SN.revenue") + g("Dell-ISG-Storage.revenue") - rev
-            c["dell_sn_share"] = _div(g("Dell-ISG-SN.revenue"), rev)
+            c["dell_sn_share"] = ratio(g("Dell-ISG-SN.revenue"), rev)
         if code == "HPE-Server":
-            c["hpe_margin_diff"] = g(f"{code}.operating_margin_pct") - _div(g(f"{code}.operating_profit"), rev)
+            c["hpe_margin_diff"] = g(f"{code}.operating_margin_pct") - ratio(g(f"{code}.operating_profit"), rev)
             c["hpe_margin_diff"] = c["hpe_margin_diff"].where(g(f"{code}.operating_margin_pct").notna()
                                                               & g(f"{code}.operating_profit").notna()
                                                               & rev.notna() & (rev != 0))
-            c["hpe_server_in_ca"] = _div(rev, g("HPE-Cloud-AI.revenue"))
+            c["hpe_server_in_ca"] = ratio(rev, g("HPE-Cloud-AI.revenue"))
         if co.company == "Supermicro":
             gp, gm = g("Supermicro.gross_profit"), g("Supermicro.gross_margin_pct")
-            c["smci_gm"] = _div(gp, rev).where(gp.notna(), gm)
-            c["smci_gm_diff"] = (gm - _div(gp, rev)).where(gm.notna() & gp.notna() & rev.notna() & (rev != 0))
+            c["smci_gm"] = ratio(gp, rev).where(gp.notna(), gm)
+            c["smci_gm_diff"] = (gm - ratio(gp, rev)).where(gm.notna() & gp.notna() & rev.notna() & (rev != 0))
         if co.company == "Lenovo":
             c["lenovo_csp"] = g("Lenovo-ISG-CSP.revenue")
-            c["lenovo_csp_share"] = _div(g("Lenovo-ISG-CSP.revenue"), rev)
-            c["lenovo_csp_om"] = _div(g("Lenovo-ISG-CSP.operating_profit"), g("Lenovo-ISG-CSP.revenue"))
+            c["lenovo_csp_share"] = ratio(g("Lenovo-ISG-CSP.revenue"), rev)
+            c["lenovo_csp_om"] = ratio(g("Lenovo-ISG-CSP.operating_profit"), g("Lenovo-ISG-CSP.revenue"))
         if code in spec.AI_OF:
             ai = spec.AI_OF[code]
-            c[f"{s}_ai_backlog_x"] = _div(g(f"{ai}.backlog"), rev)
-            c[f"{s}_ai_share"] = _div(g(f"{ai}.revenue"), rev)
-            c[f"{s}_ai_book_to_bill"] = _div(g(f"{ai}.orders"),
+            c[f"{s}_ai_backlog_x"] = ratio(g(f"{ai}.backlog"), rev)
+            c[f"{s}_ai_share"] = ratio(g(f"{ai}.revenue"), rev)
+            c[f"{s}_ai_book_to_bill"] = ratio(g(f"{ai}.orders"),
                                              g(f"{ai}.shipments" if co.company == "Dell" else f"{ai}.revenue"))
     # the scatter's quarter: the latest in which every charted business has growth and margin
     all_both = pd.Series(True, index=labels)

@@ -22,7 +22,7 @@ from pathlib import Path
 from ..core import calendar as cal
 from ..core.calendar import CalendarQuarter
 from ..core.dataset import DataError
-from ..core.quarterly import (BASES, Dataset, parse_label, quarter_end,  # noqa: F401 (the model's own names)
+from ..core.quarterly import (BASES, Dataset, QuarterFigure, parse_label, quarter_end,  # noqa: F401 (the model's)
                               read_files, same_quarter_twice)
 from . import spec
 
@@ -36,29 +36,12 @@ FIRST = CalendarQuarter(*spec.FIRST_QUARTER)
 
 
 @dataclass(frozen=True)
-class Figure:
-    period: CalendarQuarter
-    company: str
-    entity: str
-    metric: str
-    value: float             # US$ millions, or a fraction for percentages
-    unit: str
-    basis: str
-    source_title: str
-    source_url: str
-    period_end: date | None
-    row: int
-    fiscal: str
-    file: str = ""
-    quote: str = ""
+class Figure(QuarterFigure):
+    """A figure of this model's files (model.core.quarterly.QuarterFigure), its row named by spec.entity_code."""
 
     @property
     def code(self) -> str:
         return spec.entity_code(self.company, self.entity)
-
-    @property
-    def key(self) -> str:
-        return f"{self.code}.{self.metric}"
 
 
 @dataclass(frozen=True)

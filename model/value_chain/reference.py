@@ -27,7 +27,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..core import grid
 from ..core.compare import Mismatch, same
-from ..core.quarterly import compare_checks, is_na, period_header, row_codes, status, warning_total
+from ..core.quarterly import compare_checks, is_na, period_header, ratio, row_codes, status, warning_total
 from . import spec
 from .data import fiscal_label, parse_label
 
@@ -49,11 +49,6 @@ class Expected:
     @property
     def covered(self) -> set[str]:
         return set(self.calcs.index) | set(self.flags.index) | set(self.check_totals)
-
-
-def _div(num: pd.Series, den: pd.Series) -> pd.Series:
-    ok = num.notna() & den.notna() & (den != 0)
-    return (num / den.where(ok)).where(ok)
 
 
 def _num(v) -> float:
@@ -107,7 +102,7 @@ def reference(mi) -> Expected:
             # shown as two businesses: Server to fiscal 2025, Cloud & AI from fiscal 2026
             for x, r_, o_ in (("hpes", srv_rev, srv_op), ("hpec", ca_rev, ca_op)):
                 c[f"{x}_rev"], c[f"{x}_op"] = r_, o_
-                c[f"{x}_om"] = _div(o_, r_)
+                c[f"{x}_om"] = ratio(o_, r_)
                 c[f"{x}_pos"] = pos.where(c[f"{x}_om"].notna())
         else:
             code = m.revenue.split(".")[0]
@@ -125,9 +120,9 @@ def reference(mi) -> Expected:
                 op = op + oo if without else op
             c[f"{s}_op"] = op
         rev_of[s], op_of[s] = rev, op
-        c[f"{s}_om"] = _div(op, rev)
+        c[f"{s}_om"] = ratio(op, rev)
         if s == "nvda":
-            adj = (_div(c["nvda_oneoff"], rev).fillna(0.0).where(rev.notna(), 0.0) if without
+            adj = (ratio(c["nvda_oneoff"], rev).fillna(0.0).where(rev.notna(), 0.0) if without
                    else pd.Series(0.0, index=labels))
             adj = adj.where(rev != 0, 0.0)
             c["nvda_gm"] = g("NVIDIA-Group.gross_margin_pct") + adj
@@ -136,11 +131,11 @@ def reference(mi) -> Expected:
         elif s == "mu":
             c["mu_gm"] = g("Micron-Group.gross_margin_pct")
         elif s == "smci":
-            ratio = _div(g("Supermicro.gross_profit"), rev)
-            c["smci_gm"] = ratio.where(ratio.notna(), g("Supermicro.gross_margin_pct"))
+            gp_ratio = ratio(g("Supermicro.gross_profit"), rev)
+            c["smci_gm"] = gp_ratio.where(gp_ratio.notna(), g("Supermicro.gross_margin_pct"))
         growth = {"nvda": "NVIDIA-Data-Center.revenue", "hpe": "HPE-Server.revenue"}.get(s, m.revenue)
         gr = g(growth)
-        c[f"{s}_yoy"] = _div(gr, gr.shift(4)) - 1
+        c[f"{s}_yoy"] = ratio(gr, gr.shift(4)) - 1
         c[f"{s}_pos"] = pos.where(c[f"{s}_om"].notna())
         for x in spec.REV_POS.get(s, ()):
             c[f"{x}_rpos"] = pos.where(c[f"{x}_rev"].notna())
@@ -162,12 +157,12 @@ def reference(mi) -> Expected:
         layers &= c[f"{lk}_op"].notna()
     c["pool_layers"] = layers.astype(float)
     for lk, _ in spec.LAYERS:
-        c[f"{lk}_share"] = _div(c[f"{lk}_op"], pool)
+        c[f"{lk}_share"] = ratio(c[f"{lk}_op"], pool)
     for lk, _ in spec.LAYERS:
         c[f"{lk}_pool"] = c[f"{lk}_op"].where(layers)
     c["pool_pos"] = pos.where(layers)
     for m in spec.POOL_MEMBERS:
-        c[f"{m.slug}_psh"] = _div(op_of[m.slug], pool)
+        c[f"{m.slug}_psh"] = ratio(op_of[m.slug], pool)
         c[f"{m.slug}_pspos"] = pos.where(c[f"{m.slug}_psh"].notna())
     both = {s: op_of[s].notna() & rev_of[s].notna() for s in spec.LAYER_MEMBERS["oem"]}
     c["oem_both_op"] = sum(op_of[s].where(both[s], 0.0) for s in both)
@@ -182,7 +177,7 @@ def reference(mi) -> Expected:
                 got.append(word[s])
         names.append(" ".join(got))
     c["oem_set"] = pd.Series(names, index=labels, dtype=object)
-    c["oem_om"] = _div(c["oem_both_op"], c["oem_both_rev"])
+    c["oem_om"] = ratio(c["oem_both_op"], c["oem_both_rev"])
     c["oem_pos"] = pos.where(c["oem_om"].notna())
     # the constant set: every one of its makers with both figures, else blank
     full = pd.Series(True, index=labels)
@@ -190,7 +185,7 @@ def reference(mi) -> Expected:
         full &= both[s]
     c["oemcs_op"] = sum(op_of[s] for s in spec.CONSTANT_SET).where(full)
     c["oemcs_rev"] = sum(rev_of[s] for s in spec.CONSTANT_SET).where(full)
-    c["oemcs_om"] = _div(c["oemcs_op"], c["oemcs_rev"])
+    c["oemcs_om"] = ratio(c["oemcs_op"], c["oemcs_rev"])
     c["oemcs_pos"] = pos.where(c["oemcs_om"].notna())
     calcs = pd.DataFrame(c).T.reindex(columns=labels)
 
@@ -216,7 +211,7 @@ def reference(mi) -> Expected:
     f["revenue_sign"] = any_of(g(key) < 0 for key in spec.REVENUE_KEYS)
     f["op_in_revenue"] = any_of(op_of[m.slug] > rev_of[m.slug] for m in spec.POOL_MEMBERS)
     f["margin_bounds"] = any_of(c[x].abs() > bound for x in spec.MARGIN_ROWS)
-    f["margin_agrees"] = any_of((g(mg) - _div(g(op), g(rv))).abs() > tol for mg, op, rv in spec.MARGIN_PAIRS)
+    f["margin_agrees"] = any_of((g(mg) - ratio(g(op), g(rv))).abs() > tol for mg, op, rv in spec.MARGIN_PAIRS)
     flags = pd.DataFrame(f).T.reindex(columns=labels)
     totals = {k_: float(v.sum()) for k_, v in f.items()}
     order = any(rack[sl]["Low"] > rack[sl]["Base"] or rack[sl]["Base"] > rack[sl]["High"]
