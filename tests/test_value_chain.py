@@ -597,3 +597,44 @@ def test_print_setup_is_legible_with_no_lone_column(book):
     assert re.search(r"_xlnm.Print_Titles[^>]*>Sources!\$A:\$C,Sources!\$1:\$1<", parts["xl/workbook.xml"])
     src = _sheet_xml(parts, spec.SOURCES)
     assert len(re.findall(r'<row r="\d+"[^>]* ht="[\d.]+" customHeight="1"', src)) > 100
+
+
+def test_makers_share_of_revenue_beside_their_share_of_profit_and_the_rack_by_hand(recalculated):
+    """Review 2, V1, V2, V4: from the CSV rows. In 2026 Q2 (the latest pool quarter, Supermicro out) the
+    three server makers book about 21% of the seven pooled companies' revenue and earn about 5.5% of their
+    operating profit; memory is 'of which' (not added), Other = 1 - GPUs - the maker's margin; Vera Rubin's
+    CPUs add 55.1 - 50.7 = 4.4 pts."""
+    values, _ = recalculated
+    vc, peers, lenovo, ue = _csv(VC), _csv(PEERS), _csv(LENOVO), _csv(UE)
+    rev = {"nvda": _row(vc, "NVIDIA", "FY2027", "Q2", "Group", "revenue"),           # May-Jul 2026
+           "amd": _row(vc, "AMD", "FY2026", "Q2", "Data-Center", "revenue"),
+           "tsmc": _row(vc, "TSMC", "FY2026", "Q2", "Group", "revenue"),
+           "mu": _row(vc, "Micron", "FY2026", "Q3", "Group", "revenue"),             # Mar-May 2026
+           "dell": _row(peers, "Dell", "FY2027", "Q2", "ISG", "revenue"),
+           "hpe": _row(peers, "HPE", "FY2026", "Q3", "Cloud-AI", "revenue"),         # May-Jul 2026
+           "lenovo": _row(lenovo, "Lenovo", "2026/27", "Q1", "ISG", "revenue")}      # Apr-Jun 2026
+    makers = rev["dell"] + rev["hpe"] + rev["lenovo"]
+    share = makers / sum(rev.values())
+    assert share == pytest.approx(0.21, abs=0.005)
+    meet = values[spec.MEETING]
+    r = next(r for (r, c), v in meet.items() if c == 2 and v == "pool_rsh")
+    P = grid.FIRST_PERIOD_COL
+    assert meet[(r, P + 2)] == pytest.approx(share)
+    assert meet[(r, P + 3)] == pytest.approx(0.0545, abs=5e-4)             # their share of the profit
+    assert meet[(r, P + 3)] < meet[(r, P + 2)] / 3
+    by = {x["statement"]: float(x["value"]) / 100 for x in ue}
+    acc = statistics.median([2.5 / 4.0, 2.5 / 3.5])
+    assert _at_rack(meet, "rack_m_other", 1) == pytest.approx(1 - acc - 0.05, abs=5e-4)      # 28.1%
+    assert _at_rack(meet, "rack_m_mem", 1) == pytest.approx(0.075)
+    cpu = by["Vera Rubin NVL72: GPU + CPU silicon share of rack cost ($4.3M / $7.8M)"] - by[
+        "Vera Rubin NVL72: GPUs' share of rack cost (72 x $55,000 = $3.96M / $7,803,148)"]
+    assert cpu == pytest.approx(0.044)
+    assert _at_rack(meet, "ctx_vr_cpu_pts", 1) == pytest.approx(4.4)
+    calcs = values[spec.CALCS]
+    total = next(r for (r, c), v in calcs.items() if c == 2 and v == "rack_total")
+    assert [calcs[(total, P + i)] for i in range(3)] == [pytest.approx(1.0)] * 3
+
+
+def _at_rack(cells, code, i):
+    r = next(r for (r, c), v in cells.items() if c == 2 and v == code)
+    return cells.get((r, grid.FIRST_PERIOD_COL + i))

@@ -43,7 +43,7 @@ def draw_chart(wb, lay, chart):
         cats = f"={sheet}!{xl_rowcol_to_cell(hr, lo, True, True)}:{xl_rowcol_to_cell(hr, hi, True, True)}"
         colours = {"acc": spec.LAYER_COLOURS["acc"], "mem": spec.LAYER_COLOURS["mem"], "other": "#BFBFBF",
                    "oem": spec.LAYER_COLOURS["oem"]}
-        for sl, words in spec.SLICES:
+        for sl, words in ((x, w) for x, w in spec.SLICES if x in spec.IN_STACK):
             _, r, _ = lay.scalar_at[f"rack:{sl}:Low"]
             ch.add_series({"name": words, "categories": cats,
                            "values": f"={sheet}!{xl_rowcol_to_cell(r, lo, True, True)}:"

@@ -20,6 +20,7 @@ from ..core.inputs import ModelInputs
 from ..core.layout import (Layout, SheetLayout, calc_rows, check_row, cover_sheet, fit_row_heights, master_check,
                            row_head)
 from ..core.quarterly import sources_sheet
+from ..core.spec import given
 from ..core.formats import BASIS_MARK
 from ..core.spec import given
 from . import spec
@@ -185,12 +186,13 @@ def _calculations(lay: Layout) -> None:
             tmpl = rack(lay, spec.slice_formula(sl, sc), spec.CALCS, sc)
             sh.formula(rr, c_, lay.render(tmpl, c_, spec.CALCS), "calc|%")
     rr = hr + 1 + len(spec.SLICES)
-    _row_head(sh, rr, "Total of the slices (%)", "%", "rack_total")
+    _row_head(sh, rr, "Total of the slices that add to $1: GPUs, Other, maker's margin (%)", "%", "rack_total")
     for sc, c_ in CASE_COL.items():
-        sh.formula(rr, c_, "+".join(xl_rowcol_to_cell(rows[sl], c_) for sl, _ in spec.SLICES), "calc|%")
+        sh.formula(rr, c_, "+".join(xl_rowcol_to_cell(rows[sl], c_) for sl in spec.IN_STACK), "calc|%")
     lay.scalar_at["rack:total"] = (spec.CALCS, rr, P0)
     # how each slice is found, below the block from column A (printed whole within the first page across)
-    how = [f"{words.split(' (')[0]}: " + ("1 less the three other slices" if sl == "other" else
+    how = [f"{words.split(' (')[0].split(':')[0]}: " + ("1 less the GPUs and the maker's margin (memory is "
+           "inside them)" if sl == "other" else
            "Low / Base / High = MIN / MEDIAN / MAX of " + "; ".join(s.short for s in spec.STATEMENTS if s.slice == sl))
            for sl, words in spec.SLICES]
     for n, part in enumerate(how + textwrap.wrap(spec.OVERLAP, NOTE_WIDTH)):
@@ -324,11 +326,20 @@ def _meeting(lay: Layout) -> None:
         for i, text in f_.items():
             sh.formula(rr, c0 + 1 + i, text, "calc|%" if i == 1 else "calc|text")
     lay.scalar_at["cov:first"] = (spec.MEETING, pool_hr + 1, c0)
+    # the makers' share of the pooled revenue beside their share of the profit (first, latest pool quarter)
+    r += 1
+    _row_head(sh, r, "Server makers: share of the pooled companies' revenue | of the profit (revenues overlap)",
+              "%", "pool_rsh")
+    lay.scalar_at["pool:rsh"] = (spec.MEETING, r, P0)
+    for i, p in ((0, p0), (2, p1)):
+        sh.formula(r, P0 + i, at_pool(f"INDEX({{=oem_rsh}},1,{p})"), "calc|%")
+        sh.formula(r, P0 + i + 1, at_pool(f"INDEX({{=oem_share}},1,{p})"), "calc|%")
     r += 1
     chart_row = r + 1                   # the margin chart: right of the caveats and the per-$1 block
-    for part in textwrap.wrap(spec.MEETING_CAVEAT, LEFT_WIDTH):
-        sh.put(r, C_LABEL, part, "note")
-        r += 1
+    for line in spec.MEETING_CAVEAT:
+        for part in textwrap.wrap(line, LEFT_WIDTH):
+            sh.put(r, C_LABEL, part, "note")
+            r += 1
 
     # 3. per $1 of AI rack
     header(r, "Per $1 of AI rack, analysts' estimates: each slice's own range (not scenarios)",
@@ -345,6 +356,12 @@ def _meeting(lay: Layout) -> None:
         _row_head(sh, r, f"For comparison: {s.short}", "%", f"ctx_{s.key}")
         lay.scalar_at[f"ctx:{s.key}"] = (spec.MEETING, r, CASE_COL["Base"])
         sh.formula(r, CASE_COL["Base"], lay.render(f"{{${s.key}}}", P0, spec.MEETING), "calc|%")
+    r += 1
+    _row_head(sh, r, "Vera Rubin: NVIDIA's Vera CPUs add to its GPUs' share (GPU + CPU less GPU) (pts)", "pts",
+              "ctx_vr_cpu_pts")
+    sh.formula(r, CASE_COL["Base"], lay.render(
+        given(["{$ue_ctx_vr_cpu}", "{$ue_ctx_vr_gpu}"], "({$ue_ctx_vr_cpu}-{$ue_ctx_vr_gpu})/{$pct_point}"),
+        P0, spec.MEETING), "calc|pts")
     r += 1
     for line in spec.MEETING_NOTES:
         for part in textwrap.wrap(line, LEFT_WIDTH):

@@ -161,6 +161,11 @@ def reference(mi) -> Expected:
     for lk, _ in spec.LAYERS:
         c[f"{lk}_pool"] = c[f"{lk}_op"].where(layers)
     c["pool_pos"] = pos.where(layers)
+    in_pool = {m.slug: rev_of[m.slug].where(op_of[m.slug].notna() & rev_of[m.slug].notna(), 0.0)
+               for m in spec.POOL_MEMBERS}
+    c["pool_rev"] = sum(in_pool.values()).where(n_in > 0)
+    c["oem_prev"] = sum(in_pool[s_] for s_ in spec.LAYER_MEMBERS["oem"]).where(n_in > 0)
+    c["oem_rsh"] = ratio(c["oem_prev"], c["pool_rev"])
     for m in spec.POOL_MEMBERS:
         c[f"{m.slug}_psh"] = ratio(op_of[m.slug], pool)
         c[f"{m.slug}_pspos"] = pos.where(c[f"{m.slug}_psh"].notna())
@@ -196,8 +201,8 @@ def reference(mi) -> Expected:
         vals = [v for v in vals if not np.isnan(v)]
         rack[sl] = {"Low": min(vals) if vals else 0.0, "Base": float(np.median(vals)) if vals else np.nan,
                     "High": max(vals) if vals else 0.0}
-    rack["other"] = {k_: 1.0 - rack["acc"][k_] - rack["mem"][k_] - rack["oem"][k_] for k_ in spec.SCENARIOS}
-    rack["total"] = {k_: sum(rack[sl][k_] for sl, _ in spec.SLICES) for k_ in spec.SCENARIOS}
+    rack["other"] = {k_: 1.0 - rack["acc"][k_] - rack["oem"][k_] for k_ in spec.SCENARIOS}
+    rack["total"] = {k_: sum(rack[sl][k_] for sl in spec.IN_STACK) for k_ in spec.SCENARIOS}
     context = {s.key: _num(sc.get(s.key)) for s in spec.STATEMENTS if s.slice == "context"}
 
     def any_of(conds) -> pd.Series:
@@ -276,9 +281,11 @@ def reference(mi) -> Expected:
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [c[f"{lk}_op"][a], c[f"{lk}_share"][a], c[f"{lk}_op"][b], c[f"{lk}_share"][b]]
         pool_cells["total"] = [pool[a], None, pool[b], None]
+        pool_cells["rsh"] = [c["oem_rsh"][a], c["oem_share"][a], c["oem_rsh"][b], c["oem_share"][b]]
     else:
         for key in ("qpos", "q", "cov", "total"):
             pool_cells[key] = [np.nan, None, np.nan, None]
+        pool_cells["rsh"] = [np.nan] * 4
         for lk, _ in spec.LAYERS:
             pool_cells[lk] = [np.nan] * 4
     for m in spec.POOL_MEMBERS:
@@ -337,6 +344,8 @@ def _cells(expected: Expected):
         yield spec.CALCS, "rack_total", j, f"rack total {case}", expected.rack["total"][case]
     for key, v in expected.context.items():
         yield spec.MEETING, f"ctx_{key}", 1, f"context {key}", v
+    cpu = expected.context.get("ue_ctx_vr_cpu", np.nan) - expected.context.get("ue_ctx_vr_gpu", np.nan)
+    yield spec.MEETING, "ctx_vr_cpu_pts", 1, "Vera Rubin CPUs, pts", cpu / 0.01
     yield spec.MEETING, "oneoff_line", 0, "one-off items line", expected.one_offs or None
 
 

@@ -196,6 +196,7 @@ WITH_GROSS = ("nvda", "tsmc", "mu", "smci")
 COLOURS = {"nvda": "#76B900", "amd": "#C00000", "tsmc": "#7F7F7F", "mu": "#1F4E79", "skh": "#F4B183",
            "dell": "#2E75B6", "hpe": "#00A3A1", "hpes": "#00A3A1", "hpec": "#005F5E", "smci": "#7030A0", "lenovo": "#7F6000", "lcsp": "#BF9000",
            "oem": "#000000"}
+CS_COLOUR = "#E7298A"        # the like-for-like server line: no other series' colour family (TSMC is grey)
 LAYER_COLOURS = {"acc": "#76B900", "fab": "#7F7F7F", "mem": "#1F4E79", "oem": "#C55A11"}
 
 
@@ -239,6 +240,9 @@ STATEMENTS = (
     Statement("ue_ctx_vr_gpu", "context",
               "Vera Rubin NVL72: GPUs' share of rack cost (72 x $55,000 = $3.96M / $7,803,148)",
               "Vera Rubin NVL72 rack: GPUs' share"),
+    Statement("ue_ctx_vr_cpu", "context",
+              "Vera Rubin NVL72: GPU + CPU silicon share of rack cost ($4.3M / $7.8M)",
+              "Vera Rubin NVL72 rack: GPU + Vera CPU silicon share"),
     Statement("ue_ctx_vr_mem", "context",
               "Vera Rubin NVL72: memory share of rack cost (2,001,600 / 7,803,148)",
               "Vera Rubin NVL72 rack: memory share"),
@@ -247,15 +251,20 @@ STATEMENTS = (
               "Lenovo CSP operating margin (loss case)"),
 )
 STATEMENT_KEYS = {s.key: s for s in STATEMENTS}
-SLICES = (("acc", "Accelerator (GPUs; holds TSMC's and HBM makers' margins)"),
-          ("mem", "Memory (rack bill of materials)"),
-          ("other", "Other components (CPUs, network, cooling, power, chassis): the rest of $1"),
+SLICES = (("acc", "NVIDIA GPUs (the source's GPU line, HBM on the package included; holds TSMC's margin)"),
+          ("mem", "of which memory (HBM + LPDDR5X), inside the GPU and Other slices: not added again"),
+          ("other", "Other: NVIDIA's Grace CPUs, NVLink switches and NICs, network, cooling, power, chassis"),
           ("oem", "Server maker's operating margin (a margin: its own costs sit in Other)"))
+# the slices that add to $1 (memory is inside the GPU slice, HBM, and Other, LPDDR5X: shown, not stacked)
+IN_STACK = ("acc", "other", "oem")
 SCENARIOS = ("Low", "Base", "High")
 SCENARIO_RULE = {"Low": "MIN", "Base": "MEDIAN", "High": "MAX"}
-OVERLAP = ("Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price (NVIDIA's cost of "
-           "goods), so slices are what the buyer pays each supplier, not who keeps the profit; memory may count HBM "
-           "again; Other is the rest of $1. Low / Base / High: each slice at its own lowest / median / highest "
+OVERLAP = ("Overlap: TSMC's and the HBM makers' margins sit inside the GPUs' price (NVIDIA's cost of goods), "
+           "so slices are what the buyer pays each supplier, not who keeps the profit. Memory (the source's "
+           "'aggregate memory cost share', HBM + LPDDR5X) is inside the GPU slice (HBM) and Other (LPDDR5X): shown "
+           "as 'of which', not added, so nothing is counted twice. Other is the rest of $1 and holds NVIDIA's Grace "
+           "CPUs, NVLink switches and NICs: no GB200 statement prices them; for Vera Rubin the CPUs add the "
+           "points the Meeting shows (GPU + CPU share less GPU share). Low / Base / High: each slice at its own lowest / median / highest "
            "statement, per-slice ranges, not scenarios. The maker's slice is a margin. The per-GW statement is not "
            "a rack statement: for comparison only.")
 
@@ -472,6 +481,19 @@ def calc_rows() -> tuple[CalcRow, ...]:
                             'IF({pool_layers}=1,' + k(f"{lk}_op") + ',"")'))
     rows.append(CalcRow("pool_pos", "Position of a quarter with every layer in the pool, else blank (count)",
                         "count", 'IF({pool_layers}=1,{t_pos},"")'))
+    in_pool = {m.slug: f'IF(OR({k(m.slug + "_op")}="",{k(m.slug + "_rev")}=""),0,{k(m.slug + "_rev")})'
+               for m in POOL_MEMBERS}
+    rows += [
+        CalcRow("pool_rev", "Revenue of the companies in the pool this quarter (those with an operating profit "
+                            "and revenue; revenues overlap: suppliers' revenue is in the makers' costs) ($M)", "$M",
+                'IF({pool_n}=0,"",' + "+".join(in_pool.values()) + ")",
+                section="Share of revenue against share of profit (revenues overlap: NVIDIA's revenue is in the "
+                        "server makers' cost of goods, so the revenue shares are of a sum, not of a market)"),
+        CalcRow("oem_prev", "Server makers in the pool: their revenue ($M)", "$M",
+                'IF({pool_n}=0,"",' + "+".join(in_pool[s_] for s_ in LAYER_MEMBERS["oem"]) + ")"),
+        CalcRow("oem_rsh", "Server makers: share of the pooled companies' revenue (%)", "%",
+                _ratio("oem_prev", "pool_rev")),
+    ]
     for m in POOL_MEMBERS:
         rows.append(CalcRow(f"{m.slug}_psh", f"{m.name}: share of the pool of the companies that reported (%)",
                             "%", _ratio(f"{m.slug}_op", "pool_op")))
@@ -528,9 +550,9 @@ MARGIN_PAIRS = (
 
 def slice_formula(slice_key: str, scenario: str) -> str:
     """A slice's value in a scenario: MIN / MEDIAN / MAX of its statements; other components
-    = 1 - the three others."""
+    = 1 - the GPUs - the maker's margin (memory is inside those two: not subtracted)."""
     if slice_key == "other":
-        return "1-" + "-".join(f"{{rack:{s}}}" for s in ("acc", "mem", "oem"))
+        return "1-" + "-".join(f"{{rack:{s}}}" for s in IN_STACK if s != "other")
     keys = [s.key for s in STATEMENTS if s.slice == slice_key]
     return f"{SCENARIO_RULE[scenario]}(" + ",".join(f"{{${x}}}" for x in keys) + ")"
 
@@ -564,10 +586,15 @@ POOL_FIELDS = (("op0", "First: $M", "$M"), ("sh0", "share %", "%"),
 MEETING_CAVEAT = (
     "Out = no operating profit for that quarter yet (its share when last in beside it). Not an AI-only pool: "
     "whole-company or segment profit (all of NVIDIA, TSMC, Micron; Dell ISG with storage); NVIDIA gives no Data "
-    "Center profit. SK hynix gives only a margin (won): left out, not guessed.")
+    "Center profit. SK hynix gives only a margin (won): left out, not guessed.",
+    "Which way the gaps bias the shares: memory's share is a floor (SK hynix, at a higher margin, and Samsung are "
+    "out); server makers are four OEMs, not the ODMs (Quanta, Foxconn, Wiwynn) that build most hyperscale racks; "
+    "whole companies lift NVIDIA, TSMC and Micron above their AI-only profit.")
 MEETING_NOTES = (
-    "Overlap: TSMC's and the memory makers' margins sit inside the accelerator's price, so slices are what the "
-    "buyer pays each supplier, not who keeps the profit; Other is the rest of $1; the maker's slice is a margin. "
+    "Overlap: TSMC's and the HBM makers' margins sit inside the GPUs' price, so slices are what the buyer pays "
+    "each supplier, not who keeps the profit. Memory (HBM + LPDDR5X) sits inside the GPUs and Other: 'of which', "
+    "not added. Other holds NVIDIA's Grace CPUs, NVLink switches and NICs (no GB200 statement prices them; Vera "
+    "Rubin's CPUs add the points below). The maker's slice is a margin. "
     "Low / Base / High: each slice at its own lowest / median / highest statement (Assumptions), not scenarios.",
     "Whole companies: NVIDIA, TSMC, Micron, Supermicro; segments: AMD DC, Dell ISG, HPE, Lenovo ISG. HPE: "
     "Server to FY2025, then Cloud & AI (holds Server): two rows, no change across the recast.",
@@ -578,7 +605,7 @@ MEETING_NOTES = (
     "(amount not given), so its change since 2023 includes them.",
 )
 # per-$1 rows on the Meeting: the statements each slice rests on, in a few words
-RACK_RESTS = {"acc": "GB200 GPUs / rack", "mem": "GB200 memory / BOM", "other": "the rest of $1",
+RACK_RESTS = {"acc": "GB200 GPUs / rack", "mem": "GB200 memory / BOM", "other": "1 - GPUs - margin",
               "oem": "ODM; Dell AI servers"}
 NOTES = (
     "Like for like? NVIDIA, TSMC, Micron and Supermicro are whole companies; AMD Data Center, Dell ISG, HPE and "
@@ -703,12 +730,12 @@ CHARTS = (
           "Operating margin (%)", "0%",
           tuple(Series(f"f_om_{s}", SHOWN_BY[s].name.removesuffix(" *"), "line", colour=COLOURS[s]) for s in SUPPLIERS)
           + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
-             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
+             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour=CS_COLOUR)),
           x_title="Calendar quarter"),
     Chart(CHART_OEM, "Server makers' operating margin by calendar quarter (%)", "Operating margin (%)", "0%",
           tuple(Series(f"f_om_{s}", SHOWN_BY[s].name.removesuffix(" *"), "line", colour=COLOURS[s]) for s in SERVER_MAKERS)
           + (Series("f_om_oem", OEM_ALL_WORDS, "line", colour=COLOURS["oem"]),
-             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour="#808080")),
+             Series("f_om_oemcs", OEM_CS_WORDS, "line", colour=CS_COLOUR)),
           x_title="Calendar quarter"),
     Chart(CHART_POOL, "Operating profit by layer of the companies that reported each quarter (whole companies "
                       "or segments, not AI-only) ($M)", "Operating profit ($M)",
