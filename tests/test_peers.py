@@ -830,3 +830,18 @@ def test_a_refresh_grows_a_chart_that_starts_where_its_data_starts():
     assert remap_formula("'Chart data'!$M$20:$Z$20", ranges | tails) == "'Chart data'!$M$20:$AA$20"
     assert remap_formula("'Chart data'!$M$20:$Z$20", ranges) == "'Chart data'!$M$20:$Z$20"
     assert ("Chart data", "Z20:Z20") not in tails and ("Chart data", "F20:Z20") not in tails
+
+
+def test_ai_backlog_over_ai_revenue_by_hand(recalculated):
+    """Review 2, P2: Dell fiscal 2027 Q2 (May-Jul 2026 = 2026 Q2) from the CSV: the AI backlog is about
+    three quarters of ISG revenue but nearly six of AI server revenue."""
+    values, _ = recalculated
+    rows = _csv(PEERS)
+
+    def v(metric, entity="ISG-AI"):
+        return _csv_value(rows, "Dell", "FY2027 Q2", entity, metric)
+    assert _at(values, spec.CALCS, "dell_ai_backlog_x", "2026 Q2") == pytest.approx(v("backlog") / v("revenue", "ISG"))
+    assert _at(values, spec.CALCS, "dell_ai_backlog_aix", "2026 Q2") == pytest.approx(v("backlog") / v("revenue"))
+    assert v("backlog") / v("revenue") == pytest.approx(5.79, abs=0.01)
+    # no shipments figure for fiscal 2027 Q2: Dell's book to bill (orders / shipments) is blank there
+    assert _at(values, spec.CALCS, "dell_ai_book_to_bill", "2026 Q2") in (None, "")

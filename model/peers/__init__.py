@@ -27,7 +27,7 @@ def draw_chart(wb, lay, chart):
         drawn.set_title({"name": f"={quote_sheetname(sheet_)}!{xl_rowcol_to_cell(r, c, True, True)}",
                          "name_font": {"size": 14},
                          "data": [spec.index_title(sc_.get("index_base"), sc_.get("index_value"))]})
-        drawn.set_y_axis({"name": chart.y_title, "num_format": chart.y_format, "log_base": 10,
+        drawn.set_y_axis({"name": chart.y_title, "num_format": chart.y_format, "log_base": 10, "min": 50,
                           "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})
         return drawn
     if chart.sheet == spec.CHART_AI:             # the right axis titled (set on the combined lines)

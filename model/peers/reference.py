@@ -129,6 +129,7 @@ def reference(mi) -> Expected:
             ai = spec.AI_OF[code]
             c[f"{s}_ai_backlog_x"] = ratio(g(f"{ai}.backlog"), rev)
             c[f"{s}_ai_share"] = ratio(g(f"{ai}.revenue"), rev)
+            c[f"{s}_ai_backlog_aix"] = ratio(g(f"{ai}.backlog"), g(f"{ai}.revenue"))
             c[f"{s}_ai_book_to_bill"] = ratio(g(f"{ai}.orders"),
                                              g(f"{ai}.shipments" if co.company == "Dell" else f"{ai}.revenue"))
     # the scatter's quarter: the latest in which every charted business has growth and margin

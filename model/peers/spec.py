@@ -161,9 +161,10 @@ REVENUE_KEYS = tuple(r.key for r in INPUT_ROWS if r.metric == "revenue")
 AI_OF = {"Dell-ISG": "Dell-ISG-AI", "HPE-Server": "HPE-Server-AI"}
 # the AI backlog chart's legend: what each AI series covers (HPE's runs past its Server segment)
 AI_LEGEND = {   # business -> (backlog series, backlog / revenue series)
-    "Dell-ISG": ("Dell ISG (segment): AI backlog ($M)", "Dell ISG (segment): AI backlog / revenue (x, right axis)"),
+    "Dell-ISG": ("Dell ISG (segment): AI backlog ($M)",
+                 "Dell ISG: AI backlog / quarterly ISG revenue (x, right axis)"),
     "HPE-Server": ("HPE AI systems (Server; in Cloud & AI from FY2026): AI backlog ($M; FY2026 ~)",
-                   "HPE AI systems: AI backlog / HPE server revenue (x, right axis; FY2026 ~)")}
+                   "HPE AI systems: AI backlog / quarterly HPE Server revenue (x, right axis; FY2026 ~)")}
 # Gross margin: only Supermicro reports one (Dell ISG, HPE's segments and Lenovo ISG give none)
 GM_OF = {"Supermicro": "smci_gm"}
 NO_GM = "none reported"          # what the Comparison says where a business gives no gross margin
@@ -290,6 +291,8 @@ def _ai_rows(c: Company) -> list[CalcRow]:
                 _ratio(f"{ai}.backlog", f"{code}.revenue")),
         CalcRow(f"{s}_ai_share", f"{c.name} AI revenue share of revenue (%)", "%",
                 _ratio(f"{ai}.revenue", f"{code}.revenue")),
+        CalcRow(f"{s}_ai_backlog_aix", f"{c.name} AI backlog / quarterly AI revenue (quarters of AI revenue) (x)",
+                "x", _ratio(f"{ai}.backlog", f"{ai}.revenue")),
         CalcRow(f"{s}_ai_book_to_bill",
                 f"{c.name} AI orders / AI {'shipments' if c.company == 'Dell' else 'revenue'} "
                 "(book to bill) (x)", "x",
@@ -422,13 +425,22 @@ COMPARISON_BLOCKS = (
     ("Revenue indexed to the base quarter (index)", "c_index", "index", "index", "revenue, indexed (index)"),
     ("Revenue growth, year on year (%)", "c_yoy", "yoy", "%", "revenue growth (%)"),
     ("AI revenue share of revenue (%)", "c_aish", "ai_share", "%", "AI revenue share (%)"),
-    ("AI backlog against quarterly revenue (x)", "c_ai", "ai_backlog_x", "x", "AI backlog / revenue (x)"),
+    ("AI backlog against quarterly revenue (x): over the segment's revenue (Dell ISG, HPE Server), over AI "
+     "revenue, and AI book to bill", "c_ai", "ai_backlog_x", "x", "AI backlog / segment revenue (x)"),
 )
 # Rows placed right after a business's row in a block: (block prefix, business code) -> rows
 COMPARISON_EXTRA = {
     ("c_rev", "Supermicro"): (("c_rev_lenovo_csp", "Lenovo CSP revenue, estimate ($M)", "$M", "lenovo_csp"),),
     ("c_om", "Supermicro"): (("c_om_lenovo_csp", "Lenovo CSP operating margin, estimate (%)", "%",
                               "lenovo_csp_om"),),
+    ("c_ai", "Dell-ISG"): (("c_bx_dell", "Dell ISG AI backlog / quarterly AI server revenue (x)", "x",
+                            "dell_ai_backlog_aix"),
+                           ("c_btb_dell", "Dell ISG AI orders / AI shipments, book to bill (x)", "x",
+                            "dell_ai_book_to_bill")),
+    ("c_ai", "HPE-Server"): (("c_bx_hpe", "HPE AI systems backlog / quarterly AI systems revenue (x)", "x",
+                              "hpe_ai_backlog_aix"),
+                             ("c_btb_hpe", "HPE AI systems orders / AI revenue, book to bill (x)", "x",
+                              "hpe_ai_book_to_bill")),
     ("c_aish", "HPE-Server"): (("c_hpe_in_ca", "HPE Server revenue / Cloud & AI revenue (%)", "%",
                                 "hpe_server_in_ca"),),
 }
@@ -478,7 +490,11 @@ COMPARABILITY = (
     "HPE stopped reporting Server as a segment in fiscal 2026: its server revenue since sits in the Cloud & AI "
     "segment (shown apart),",
     "with no server operating profit; HPE Server growth across the change is HPE's own figure, never computed, "
-    "and its index stops there.",
+    "and its index stops there (2025 Q3).",
+    "Supermicro's latest gross margin (fiscal 2026 Q4, 17.5% against 9.9% a quarter before) is as its release "
+    "gives it; the data's quote gives no cause (mix, one-off or",
+    "restatement): verify against the 10-K text before using it. The full year's gross profit supports about "
+    "17.4% for the quarter.",
     "Gross margin: only Supermicro reports one; Dell ISG, HPE's segments and Lenovo ISG give none. Lenovo's "
     "CSP revenue and margin are",
     "an analyst's estimate (The Next Platform), shown beside Supermicro, the CSP server maker. Blank = not "
@@ -577,7 +593,8 @@ CHARTS = (
           "Revenue index (base quarter = 100, logarithmic scale)", "0",
           tuple(Series(f"f_index_{c.slug}", c.legend, "line", colour=col)
                 for c, col in zip(COMPANIES, COLOURS) if c.indexed),
-          x_title="Calendar quarter"),
+          x_title="Calendar quarter. HPE Server's line stops at 2025 Q3: from fiscal 2026 HPE reports Server "
+                  "inside Cloud & AI (segment recast)"),
     Chart(CHART_SCATTER, "Revenue growth year on year against operating margin, all at one calendar quarter: "
           "the latest in which every charted business has both", "Operating margin (%)", "0%", (),
           x_title="Revenue growth, year on year (%). HPE Cloud & AI not charted: a segment from fiscal 2026 "
