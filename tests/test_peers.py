@@ -683,7 +683,8 @@ def test_line_charts_draw_a_missing_quarter_as_a_gap(book):
         keys = sum(words in xml for words, _ in POINT_MARK.values())     # the legend's basis entries
         assert len(re.findall(r"<c:ser>", xml)) == len(feeds[c.title]) + 1 + keys
     scatter = next(x for x in charts.values() if "<c:scatterChart>" in x)
-    assert len(re.findall(r"<c:ser>", scatter)) == len(spec.SCATTERED) == len(spec.COMPANIES) - 1
+    # a filled point at the common quarter and a hollow one at its own latest quarter, per charted business
+    assert len(re.findall(r"<c:ser>", scatter)) == 2 * len(spec.SCATTERED) == 2 * (len(spec.COMPANIES) - 1)
     assert "HPE Cloud &amp; AI not charted" in scatter
 
 
@@ -792,7 +793,7 @@ def test_scatter_points_show_their_margin_with_its_marker(book, lay):
     with zipfile.ZipFile(book) as z:
         scatter = next(x for x in (z.read(n).decode() for n in z.namelist() if n.startswith("xl/charts/chart"))
                        if "<c:scatterChart>" in x)
-    assert scatter.count('<c:showVal val="1"/>') == len(spec.SCATTERED)
+    assert scatter.count('<c:showVal val="1"/>') == 2 * len(spec.SCATTERED)     # common and latest points
 
 
 def test_ai_backlog_chart_starts_at_the_first_backlog_quarter(book, mi):
@@ -845,3 +846,27 @@ def test_ai_backlog_over_ai_revenue_by_hand(recalculated):
     assert v("backlog") / v("revenue") == pytest.approx(5.79, abs=0.01)
     # no shipments figure for fiscal 2027 Q2: Dell's book to bill (orders / shipments) is blank there
     assert _at(values, spec.CALCS, "dell_ai_book_to_bill", "2026 Q2") in (None, "")
+
+
+def test_scatter_latest_points_by_hand(recalculated):
+    """Review 2, P1: beside the common quarter, each business at its own latest quarter (hollow). Dell
+    fiscal 2027 Q2 from the CSV: growth over fiscal 2026 Q2, margin 4,800 / 31,800; Supermicro's newest
+    quarter has no operating profit, so its point takes the four-quarter margin and says so."""
+    values, _ = recalculated
+    rows = _csv(PEERS)
+    cd = values[spec.CHART_DATA]
+    codes = {v: r for (r, c), v in cd.items() if c == 2 and isinstance(v, str)}
+    hr = codes["sy_growth"] - 1
+    col = {v: c for (r, c), v in cd.items() if r == hr and c > 4}
+    dell = col["Dell ISG"]
+    rev1 = _csv_value(rows, "Dell", "FY2027 Q2", "ISG", "revenue")
+    rev0 = _csv_value(rows, "Dell", "FY2026 Q2", "ISG", "revenue")
+    assert cd[(codes["sy_growth"], dell)] == pytest.approx(rev1 / rev0 - 1)
+    assert cd[(codes["sy_margin"], dell)] == pytest.approx(4800 / 31800)
+    assert cd[(codes["sy_name"], dell)].endswith("latest (2026 Q2)")
+    smci = col["Supermicro"]
+    assert "margin: 4 qtrs to 2025 Q3" in cd[(codes["sy_name"], smci)]
+    ttm = [( _csv_value(rows, "Supermicro", f, "Group", "operating_profit"),
+             _csv_value(rows, "Supermicro", f, "Group", "revenue"))
+           for f in ("FY2025 Q2", "FY2025 Q3", "FY2025 Q4", "FY2026 Q1")]        # Oct 2024 - Sep 2025
+    assert cd[(codes["sy_margin"], smci)] == pytest.approx(sum(o for o, _ in ttm) / sum(r for _, r in ttm))

@@ -57,6 +57,22 @@ def draw_chart(wb, lay, chart):
             "marker": {"type": "circle", "size": 11, "fill": {"color": colour}, "border": {"color": colour}},
             "data_labels": {"series_name": True, "value": True, "separator": "\n", "position": "right"},
         })
+    _, yg, _ = lay.scalar_at["scatter:sy_growth"]
+    _, ym, _ = lay.scalar_at["scatter:sy_margin"]
+    _, yn, _ = lay.scalar_at["scatter:sy_name"]
+    for c, colour in zip(spec.COMPANIES, spec.COLOURS):     # hollow: each at its own latest quarter
+        if c not in spec.SCATTERED:
+            continue
+        col = COMPANY_COL[c.code]
+        sc.add_series({
+            "name": f"={sheet}!{xl_rowcol_to_cell(yn, col, True, True)}",     # 'Dell ISG latest (2026 Q2)'
+            "categories": f"={sheet}!{xl_rowcol_to_cell(yg, col, True, True)}",
+            "values": f"={sheet}!{xl_rowcol_to_cell(ym, col, True, True)}",
+            "marker": {"type": "circle", "size": 11, "fill": {"none": True},
+                       "border": {"color": colour, "width": 2}},
+            "data_labels": {"series_name": True, "value": True, "separator": "\n", "position": "left",
+                            "font": {"italic": True, "size": 8}},
+        })
     sc.set_title({"name": chart.title, "name_font": {"size": 14}})
     sc.set_x_axis({"name": chart.x_title, "num_format": "0%", "label_position": "low",
                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}})

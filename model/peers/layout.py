@@ -303,6 +303,29 @@ def _chart_data(lay: Layout) -> None:
                 sh.formula(r, col, f'IF({a}="","{c.legend}","{c.legend} ("&{a}&")")', "calc|text")
             else:
                 sh.formula(r, col, f'IF({a}="",NA(),{a})', f"calc|{unit}")
+    r += 2
+    sh.put(r, C_LABEL, "Beside them, hollow: each charted business at its own latest quarter (the four-quarter "
+                       "margin where that quarter has no margin yet)", "section")
+    for c in spec.SCATTERED:
+        sh.put(r, COMPANY_COL[c.code], c.name, "header")
+    for code, label, unit in spec.SCATTER_LATEST_ROWS:
+        r += 1
+        _row_head(sh, r, label, unit, code)
+        lay.scalar_at[f"scatter:{code}"] = (spec.CHART_DATA, r, P0)
+        for c in spec.SCATTERED:
+            col = COMPANY_COL[c.code]
+
+            def cell(src):
+                _, sr, _ = lay.scalar_at[f"latest:{src}"]
+                return f"{quote_sheetname(spec.COMPARISON)}!{xl_rowcol_to_cell(sr, col)}"
+            g_, m_, t_, q_, mq = (cell(x) for x in ("r_growth", "r_margin", "m_om_ttm", "r_quarter", "m_quarter"))
+            if code == "sy_growth":
+                sh.formula(r, col, f'IF({g_}="",NA(),{g_})', f"calc|{unit}")
+            elif code == "sy_margin":
+                sh.formula(r, col, f'IF({m_}="",IF({t_}="",NA(),{t_}),{m_})', f"calc|{unit}")
+            else:
+                sh.formula(r, col, f'IF({q_}="","{c.legend} latest","{c.legend} latest ("&{q_}'
+                                   f'&IF(AND({m_}="",{t_}<>""),"{spec.TTM_WORDS}"&{mq},"")&")")', "calc|text")
 
 
 def _sources(lay: Layout, order: dict[tuple[str, str], int] | None = None) -> dict[str, int]:
@@ -365,6 +388,17 @@ def _mark(lay: Layout) -> None:
             q = exp.latest["l_quarter"].get(c.code)
             if isinstance(q, str) and q in labels:
                 restyle(spec.CHART_DATA, r, COMPANY_COL[c.code], key_of(c), labels.index(q))
+    # the hollow points: growth at the latest quarter; margin there, else the four quarters' to the margin quarter
+    _, rg, _ = lay.scalar_at["scatter:sy_growth"]
+    _, rm, _ = lay.scalar_at["scatter:sy_margin"]
+    for c in spec.SCATTERED:
+        q, mq = exp.latest["r_quarter"].get(c.code), exp.latest["m_quarter"].get(c.code)
+        if isinstance(q, str) and q in labels:
+            restyle(spec.CHART_DATA, rg, COMPANY_COL[c.code], f"{c.slug}_yoy", labels.index(q))
+            if mq == q:
+                restyle(spec.CHART_DATA, rm, COMPANY_COL[c.code], f"{c.slug}_om", labels.index(q))
+            elif isinstance(mq, str) and mq in labels:
+                restyle(spec.CHART_DATA, rm, COMPANY_COL[c.code], f"{c.slug}_om_ttm", labels.index(mq))
 
 
 def _cover(lay: Layout) -> None:

@@ -225,6 +225,15 @@ def reference(mi) -> Expected:
                for code, _, _, src in spec.SCATTER_ROWS if code != "sx_name"}
     scatter["sx_name"] = {co.code: co.legend if not isinstance(latest["l_quarter"][co.code], str)
                           else f"{co.legend} ({latest['l_quarter'][co.code]})" for co in spec.SCATTERED}
+    for co in spec.SCATTERED:
+        x = co.code
+        growth, margin, ttm = (latest[k_][x] for k_ in ("r_growth", "r_margin", "m_om_ttm"))
+        num = [float(v) if isinstance(v, float) else np.nan for v in (growth, margin, ttm)]
+        use_ttm = np.isnan(num[1]) and not np.isnan(num[2])
+        scatter.setdefault("sy_growth", {})[x] = num[0]
+        scatter.setdefault("sy_margin", {})[x] = num[2] if use_ttm else num[1]
+        scatter.setdefault("sy_name", {})[x] = spec.latest_point_name(co.legend, latest["r_quarter"][x],
+                                                                      latest["m_quarter"][x], use_ttm)
     return Expected(labels, calcs, flags, totals, master, comparison, latest, base, feeds, scatter,
                     f"Revenue indexed to {base} = {idx_value:g} (base quarter on Assumptions; log scale)")
 

@@ -473,6 +473,23 @@ FEED_ROWS = tuple(f for f in _FEEDS if f[0] not in FEEDS_ADDED) + tuple(f for f 
 SCATTER_ROWS = (("sx_growth", "Latest revenue growth, #N/A when none (%)", "%", "l_growth"),
                 ("sx_margin", "Latest operating margin, #N/A when none (%)", "%", "l_margin"),
                 ("sx_name", "The point's label: company, basis and quarter (text)", "text", "l_quarter"))
+# ... and beside them, hollow: each business at its own latest quarter (the latest with revenue); its
+# four-quarter margin (to its latest margin quarter) where that quarter has no margin, said in the label
+SCATTER_LATEST_ROWS = (("sy_growth", "Latest quarter's revenue growth, #N/A when none (%)", "%"),
+                       ("sy_margin", "Latest quarter's operating margin, else the four-quarter margin to the latest "
+                                     "margin quarter, #N/A when none (%)", "%"),
+                       ("sy_name", "The hollow point's label: company, its latest quarter, and where the margin "
+                                   "is four quarters' (text)", "text"))
+TTM_WORDS = "; margin: 4 qtrs to "
+
+
+def latest_point_name(legend: str, quarter, margin_quarter, ttm: bool) -> str:
+    """The hollow point's label (the formula on Chart data says the same)."""
+    if not isinstance(quarter, str) or not quarter:
+        return f"{legend} latest"
+    return f"{legend} latest ({quarter}" + (f"{TTM_WORDS}{margin_quarter}" if ttm else "") + ")"
+
+
 INDEX_TITLE = "index_title"     # Chart data: the revenue index chart's title, with the base quarter
 
 
@@ -595,8 +612,9 @@ CHARTS = (
                 for c, col in zip(COMPANIES, COLOURS) if c.indexed),
           x_title="Calendar quarter. HPE Server's line stops at 2025 Q3: from fiscal 2026 HPE reports Server "
                   "inside Cloud & AI (segment recast)"),
-    Chart(CHART_SCATTER, "Revenue growth year on year against operating margin, all at one calendar quarter: "
-          "the latest in which every charted business has both", "Operating margin (%)", "0%", (),
+    Chart(CHART_SCATTER, "Revenue growth year on year against operating margin: filled, all at one calendar "
+          "quarter (the latest in which every charted business has both); hollow, each at its own latest quarter",
+          "Operating margin (%)", "0%", (),
           x_title="Revenue growth, year on year (%). HPE Cloud & AI not charted: a segment from fiscal 2026 "
                   "has no growth before fiscal 2027", x_format="0%"),
     Chart(CHART_AI, "AI backlog ($M, columns) and AI backlog / quarterly revenue (x, lines)",
