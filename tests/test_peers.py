@@ -870,3 +870,18 @@ def test_scatter_latest_points_by_hand(recalculated):
              _csv_value(rows, "Supermicro", f, "Group", "revenue"))
            for f in ("FY2025 Q2", "FY2025 Q3", "FY2025 Q4", "FY2026 Q1")]        # Oct 2024 - Sep 2025
     assert cd[(codes["sy_margin"], smci)] == pytest.approx(sum(o for o, _ in ttm) / sum(r for _, r in ttm))
+
+
+def test_latest_block_has_lenovo_csp_estimate_column(book, recalculated):
+    """Review 2, P5: Lenovo's CSP estimate in the latest block, from lenovo_quarterly.csv: FY2025/26 Q2
+    (Jul-Sep 2025 = 2025 Q3), revenue 2,760, operating profit / revenue about -12.6%, marked 'e'."""
+    values, _ = recalculated
+    rev = _lenovo_value("FY2025/26 Q2", "ISG-CSP", "revenue")
+    op = _lenovo_value("FY2025/26 Q2", "ISG-CSP", "operating_profit")
+    assert rev == 2760 and op / rev == pytest.approx(-0.126, abs=5e-4)
+    comp = values[spec.COMPARISON]
+    codes = {v: r for (r, c), v in comp.items() if c == 2 and isinstance(v, str)}
+    col = next(c for (r, c), v in comp.items() if v == spec.CSP_NAME)
+    assert comp[(codes["r_quarter"], col)] == "2025 Q3"
+    assert comp[(codes["r_revenue"], col)] == pytest.approx(rev)
+    assert comp[(codes["r_margin"], col)] == pytest.approx(op / rev)

@@ -197,6 +197,16 @@ def _comparison(lay: Layout) -> None:
                     sh.put(at[code], col, spec.NOT_SCATTERED, "note")
             else:                       # a figure the business does not report: said, not left blank
                 sh.put(at[code], col, spec.NO_GM if code == "r_gm" else spec.NO_AI, "note")
+    # Lenovo's CSP business (an estimate, inside Lenovo ISG) beside the businesses: its latest estimated quarter
+    col = COMPANY_COL[spec.CSP_CODE]
+    sh.put(hr, col, spec.CSP_NAME, "header")
+    pos = "MAX({=lenovo_csp_pos})"
+    for code, key in spec.CSP_LATEST.items():
+        f_ = {"r_quarter": f"INDEX({cq},1,{pos})", "r_fiscal": f"INDEX({{={spec.fiscal_row(spec.BY_COMPANY['Lenovo'])}}},1,{pos})"}.get(
+            code, f"INDEX({{={key}}},1,{pos})")
+        unit = dict((c_, u) for c_, _, u in spec.LATEST_ROWS)[code]
+        sh.formula(at[code], col, lay.render(f'IF(COUNT({{=lenovo_csp_pos}})=0,"",{f_})', col, spec.COMPARISON),
+                   f"calc|{unit}" + ("|estimate" if key else ""))
     lay.scalar_at.update({f"latest:{code}": (spec.COMPARISON, r, P0) for code, r in at.items()})
     r = hr + len(spec.LATEST_ROWS) + 2
     for line in spec.COMPARABILITY:     # the caveats on the first page, under the latest quarters

@@ -9,6 +9,7 @@ from . import spec
 # latest block / scatter: one business every second column, so its text (a fiscal label) can
 # spill into the empty column beside it
 COMPANY_COL = {c.code: P0 + 2 * i for i, c in enumerate(spec.COMPANIES)}
+COMPANY_COL[spec.CSP_CODE] = P0 + 2 * len(spec.COMPANIES)      # the latest block only: Lenovo's CSP estimate
 
 
 def comparison_quarters(lay) -> dict[int, str]:

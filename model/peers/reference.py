@@ -125,6 +125,7 @@ def reference(mi) -> Expected:
             c["lenovo_csp"] = g("Lenovo-ISG-CSP.revenue")
             c["lenovo_csp_share"] = ratio(g("Lenovo-ISG-CSP.revenue"), rev)
             c["lenovo_csp_om"] = ratio(g("Lenovo-ISG-CSP.operating_profit"), g("Lenovo-ISG-CSP.revenue"))
+            c["lenovo_csp_pos"] = pos.where(g("Lenovo-ISG-CSP.revenue").notna())
         if code in spec.AI_OF:
             ai = spec.AI_OF[code]
             c[f"{s}_ai_backlog_x"] = ratio(g(f"{ai}.backlog"), rev)
@@ -217,6 +218,12 @@ def reference(mi) -> Expected:
                 latest[code][co.code] = fiscal_label(co.company, parse_label(lab))
             else:
                 latest[code][co.code] = fill[code][1][lab]
+    csp = [lab for lab in labels if not np.isnan(c["lenovo_csp_pos"][lab])]
+    for code, key in spec.CSP_LATEST.items():
+        lab = csp[-1] if csp else None
+        latest[code][spec.CSP_CODE] = (np.nan if lab is None else lab if code == "r_quarter" else
+                                       fiscal_label("Lenovo", parse_label(lab)) if code == "r_fiscal" else
+                                       (c[key] if key in c else g(key))[lab])
     feeds = pd.DataFrame({code: (c[key] if key in c else g(key)) for code, _, _, key in spec.FEED_ROWS}).T.reindex(
         columns=labels)
     charted = {co.code for co in spec.SCATTERED}
@@ -243,6 +250,7 @@ def reference(mi) -> Expected:
 def _company_cols(cells, above: int | None, below: int | None = None) -> dict[str, int]:
     """Business code -> column in the header over a one-column-per-business block (by its name)."""
     names = {co.name: co.code for co in spec.COMPANIES}
+    names[spec.CSP_NAME] = spec.CSP_CODE
     out = {}
     for (r, c), v in sorted(cells.items()):
         if v in names and c >= grid.FIRST_PERIOD_COL and (above is None or r < above) \

@@ -167,6 +167,10 @@ AI_LEGEND = {   # business -> (backlog series, backlog / revenue series)
                    "HPE AI systems: AI backlog / quarterly HPE Server revenue (x, right axis; FY2026 ~)")}
 # Gross margin: only Supermicro reports one (Dell ISG, HPE's segments and Lenovo ISG give none)
 GM_OF = {"Supermicro": "smci_gm"}
+# the latest block's column beside the businesses: Lenovo's CSP business, an analyst's estimate ('e')
+CSP_CODE, CSP_NAME = "Lenovo-ISG-CSP", "Lenovo CSP (est.)"
+CSP_LATEST = {"r_quarter": None, "r_fiscal": None, "r_revenue": "Lenovo-ISG-CSP.revenue",
+              "r_margin": "lenovo_csp_om"}       # latest-block row -> the timeline row it shows (None: a label)
 NO_GM = "none reported"          # what the Comparison says where a business gives no gross margin
 NO_AI = "not disclosed"          # ... and where it gives no AI revenue
 
@@ -370,6 +374,8 @@ def calc_rows() -> tuple[CalcRow, ...]:
                 _ratio("Lenovo-ISG-CSP.revenue", "Lenovo-ISG.revenue")),
         CalcRow("lenovo_csp_om", "Lenovo CSP operating margin, analyst estimate: CSP operating profit / CSP "
                 "revenue (%)", "%", _ratio("Lenovo-ISG-CSP.operating_profit", "Lenovo-ISG-CSP.revenue")),
+        CalcRow("lenovo_csp_pos", "Lenovo CSP: position of a quarter with an estimated revenue, else blank (count)",
+                "count", given([k("Lenovo-ISG-CSP.revenue")], k("t_pos"))),
     ]
     rows.append(CalcRow("all_both", "All charted businesses have growth and margin: position, else blank (count)",
                         "count",
