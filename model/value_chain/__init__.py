@@ -104,7 +104,10 @@ def one_off_labels(lay, chart) -> dict:
         if q not in labels or not amount or series not in {s.key for s in chart.series}:
             continue
         out.setdefault(series, {})[labels.index(q)] = spec.ONE_OFF_LABEL[key].format(abs(amount) / 1000)
-    return {k_: {"data_labels": {"value": False, "position": "below", "font": {"size": 7, "italic": True},
+    # above their points: under NVIDIA's dip the TSMC line runs, under AMD's release its own line (review 2, V6)
+    where = {"f_om_amd": "above", "f_om_nvda": "above"}
+    return {k_: {"data_labels": {"value": False, "position": where.get(k_, "below"),
+                                 "font": {"size": 7, "italic": True},
                                  "custom": [{"value": pts[i]} if i in pts else {"delete": True}
                                             for i in range(len(labels))]}}
             for k_, pts in out.items()}

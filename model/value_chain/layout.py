@@ -328,7 +328,7 @@ def _meeting(lay: Layout) -> None:
     lay.scalar_at["cov:first"] = (spec.MEETING, pool_hr + 1, c0)
     # the makers' share of the pooled revenue beside their share of the profit (first, latest pool quarter)
     r += 1
-    _row_head(sh, r, "Server makers: share of the pooled companies' revenue | of the profit (revenues overlap)",
+    _row_head(sh, r, "Server makers: share of revenue | of profit (revenues overlap)",
               "%", "pool_rsh")
     lay.scalar_at["pool:rsh"] = (spec.MEETING, r, P0)
     for i, p in ((0, p0), (2, p1)):
@@ -357,7 +357,7 @@ def _meeting(lay: Layout) -> None:
         lay.scalar_at[f"ctx:{s.key}"] = (spec.MEETING, r, CASE_COL["Base"])
         sh.formula(r, CASE_COL["Base"], lay.render(f"{{${s.key}}}", P0, spec.MEETING), "calc|%")
     r += 1
-    _row_head(sh, r, "Vera Rubin: NVIDIA's Vera CPUs add to its GPUs' share (GPU + CPU less GPU) (pts)", "pts",
+    _row_head(sh, r, "Vera Rubin: its Vera CPUs add to NVIDIA's share (pts)", "pts",
               "ctx_vr_cpu_pts")
     sh.formula(r, CASE_COL["Base"], lay.render(
         given(["{$ue_ctx_vr_cpu}", "{$ue_ctx_vr_gpu}"], "({$ue_ctx_vr_cpu}-{$ue_ctx_vr_gpu})/{$pct_point}"),

@@ -242,7 +242,7 @@ STATEMENTS = (
               "Vera Rubin NVL72 rack: GPUs' share"),
     Statement("ue_ctx_vr_cpu", "context",
               "Vera Rubin NVL72: GPU + CPU silicon share of rack cost ($4.3M / $7.8M)",
-              "Vera Rubin NVL72 rack: GPU + Vera CPU silicon share"),
+              "Vera Rubin rack: GPU + CPU share"),
     Statement("ue_ctx_vr_mem", "context",
               "Vera Rubin NVL72: memory share of rack cost (2,001,600 / 7,803,148)",
               "Vera Rubin NVL72 rack: memory share"),
@@ -251,9 +251,9 @@ STATEMENTS = (
               "Lenovo CSP operating margin (loss case)"),
 )
 STATEMENT_KEYS = {s.key: s for s in STATEMENTS}
-SLICES = (("acc", "NVIDIA GPUs (the source's GPU line, HBM on the package included; holds TSMC's margin)"),
-          ("mem", "of which memory (HBM + LPDDR5X), inside the GPU and Other slices: not added again"),
-          ("other", "Other: NVIDIA's Grace CPUs, NVLink switches and NICs, network, cooling, power, chassis"),
+SLICES = (("acc", "NVIDIA GPUs (GPU line; HBM on the package and TSMC's margin inside)"),
+          ("mem", "of which memory (HBM + LPDDR5X): inside GPUs, Other"),
+          ("other", "Other: NVIDIA CPUs, NVLink, NICs; cooling, power, chassis"),
           ("oem", "Server maker's operating margin (a margin: its own costs sit in Other)"))
 # the slices that add to $1 (memory is inside the GPU slice, HBM, and Other, LPDDR5X: shown, not stacked)
 IN_STACK = ("acc", "other", "oem")
@@ -741,5 +741,6 @@ CHARTS = (
                       "or segments, not AI-only) ($M)", "Operating profit ($M)",
           WHOLE_M, tuple(Series(f"f_pool_{lk}", ln) for lk, ln in LAYERS), x_title="Calendar quarter"),
     Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72), analysts' estimates: each slice's own range, not scenarios",
-          "Share of the rack's price (%)", "0%", (), x_title="Each slice at its own lowest, median or highest statement (the columns are not scenarios)"),
+          "Share of the rack's price (%)", "0%", (), x_title="Each slice at its own lowest, median or highest statement (the columns are not scenarios). "
+                  "Memory (HBM + LPDDR5X) sits inside the GPUs and Other: not stacked again"),
 )
