@@ -68,9 +68,9 @@ def draw_chart(wb, lay, chart):
             "name": f"={sheet}!{xl_rowcol_to_cell(yn, col, True, True)}",     # 'Dell ISG latest (2026 Q2)'
             "categories": f"={sheet}!{xl_rowcol_to_cell(yg, col, True, True)}",
             "values": f"={sheet}!{xl_rowcol_to_cell(ym, col, True, True)}",
-            "marker": {"type": "circle", "size": 11, "fill": {"none": True},
-                       "border": {"color": colour, "width": 2}},
-            "data_labels": {"series_name": True, "value": True, "separator": "\n", "position": "left",
+            "marker": {"type": "diamond", "size": 11, "fill": {"none": True},      # hollow, and a diamond
+                       "border": {"color": colour, "width": 2}},                  # where hollow is not drawn
+            "data_labels": {"series_name": True, "value": True, "separator": "\n", "position": "below",
                             "font": {"italic": True, "size": 8}},
         })
     sc.set_title({"name": chart.title, "name_font": {"size": 14}})

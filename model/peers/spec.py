@@ -618,8 +618,8 @@ CHARTS = (
                 for c, col in zip(COMPANIES, COLOURS) if c.indexed),
           x_title="Calendar quarter. HPE Server's line stops at 2025 Q3: from fiscal 2026 HPE reports Server "
                   "inside Cloud & AI (segment recast)"),
-    Chart(CHART_SCATTER, "Revenue growth year on year against operating margin: filled, all at one calendar "
-          "quarter (the latest in which every charted business has both); hollow, each at its own latest quarter",
+    Chart(CHART_SCATTER, "Revenue growth year on year against operating margin: circles, all at one calendar "
+          "quarter (the latest in which every charted business has both); hollow diamonds, each at its own latest quarter",
           "Operating margin (%)", "0%", (),
           x_title="Revenue growth, year on year (%). HPE Cloud & AI not charted: a segment from fiscal 2026 "
                   "has no growth before fiscal 2027", x_format="0%"),
