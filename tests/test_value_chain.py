@@ -638,3 +638,12 @@ def test_makers_share_of_revenue_beside_their_share_of_profit_and_the_rack_by_ha
 def _at_rack(cells, code, i):
     r = next(r for (r, c), v in cells.items() if c == 2 and v == code)
     return cells.get((r, grid.FIRST_PERIOD_COL + i))
+
+
+def test_pool_chart_marks_incomplete_quarters(recalculated):
+    """Review 2, V5: from the CSV rows, 2023 Q4 has no AMD Data Center operating profit (7 of 8 in the
+    pool), 2024 Q1 none for HPE Server nor Lenovo ISG (6 of 8), 2026 Q2 none for Supermicro (7 of 8);
+    2023 Q1 is complete (no mark)."""
+    values, _ = recalculated
+    got = [_at(values, spec.CALCS, "pool_label", q) or "" for q in ("2023 Q1", "2023 Q4", "2024 Q1", "2026 Q2")]
+    assert got == ["", "7/8", "6/8", "7/8"]

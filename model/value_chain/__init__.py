@@ -26,10 +26,18 @@ def draw_chart(wb, lay, chart):
             points = [{"pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#FFFFFF", "bg_color": colour},
                        "border": {"color": colour}} if b in HATCHED else None for b in bases]
             hatched.update(b for b in bases if b in HATCHED)
+            extra = {}
+            if lk == spec.LAYERS[0][0]:       # the bottom layer carries the 'n/8' mark of an incomplete quarter
+                # the text of Calculations' pool_label row as built (LibreOffice draws no label read from a cell)
+                marks_ = pool_marks(lay)
+                extra["data_labels"] = {"value": False, "position": "inside_base",
+                                        "font": {"size": 8, "bold": True, "color": "#000000"},
+                                        "custom": [{"value": marks_[i]} if marks_[i] else {"delete": True}
+                                                   for i in range(len(marks_))]}
             ch.add_series({"name": s.name, "categories": "=" + spec.PERIOD_NAME,
                            "values": "=" + lay.row_range(s.key), "gap": 60,
                            "fill": {"color": colour}, "border": {"none": True},
-                           **({"points": points} if any(points) else {})})
+                           **({"points": points} if any(points) else {}), **extra})
         for b in (x for x in HATCHED if x in hatched):     # the legend's key: an empty hatched series
             ch.add_series({"name": HATCHED[b], "categories": "=" + spec.PERIOD_NAME, "values": "=" + lay.blank_range,
                            "pattern": {"pattern": "wide_upward_diagonal", "fg_color": "#FFFFFF",
@@ -89,6 +97,13 @@ def _marked_lines(wb, lay, chart, legend=None, key_words=None):
                         [s.key for s in chart.series])
     return _chart(wb, lay, chart, bases=bases, legend=legend, key_words=key_words,
                   series_opts=one_off_labels(lay, chart))
+
+
+def pool_marks(lay) -> list[str]:
+    """Each quarter's 'n/8' mark on the pool chart (the recompute of Calculations' pool_label row)."""
+    from .reference import reference
+    exp = reference(lay.inputs)
+    return [str(exp.calcs.loc["pool_label", lab] or "") for lab in exp.labels]
 
 
 def one_off_labels(lay, chart) -> dict:

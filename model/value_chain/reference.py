@@ -161,6 +161,9 @@ def reference(mi) -> Expected:
     for lk, _ in spec.LAYERS:
         c[f"{lk}_pool"] = c[f"{lk}_op"].where(layers)
     c["pool_pos"] = pos.where(layers)
+    total_n = float(len(spec.POOL_MEMBERS))
+    c["pool_label"] = pd.Series([f"{n_in[lab]:g}/{total_n:g}" if layers[lab] and not complete[lab] else ""
+                                 for lab in labels], index=labels, dtype=object)
     in_pool = {m.slug: rev_of[m.slug].where(op_of[m.slug].notna() & rev_of[m.slug].notna(), 0.0)
                for m in spec.POOL_MEMBERS}
     c["pool_rev"] = sum(in_pool.values()).where(n_in > 0)

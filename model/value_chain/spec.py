@@ -481,6 +481,10 @@ def calc_rows() -> tuple[CalcRow, ...]:
                             'IF({pool_layers}=1,' + k(f"{lk}_op") + ',"")'))
     rows.append(CalcRow("pool_pos", "Position of a quarter with every layer in the pool, else blank (count)",
                         "count", 'IF({pool_layers}=1,{t_pos},"")'))
+    rows.append(CalcRow("pool_label", "The pool chart's mark under an incomplete bar: companies in the pool / all "
+                                      "(blank where complete or not charted) (text)", "text",
+                        'IF(AND({pool_layers}=1,{pool_complete}=0),{pool_n}&"/"&({pool_n}+'
+                        + "+".join(f'IF({k(x)}="",1,0)' for x in ops.values()) + '),"")'))
     in_pool = {m.slug: f'IF(OR({k(m.slug + "_op")}="",{k(m.slug + "_rev")}=""),0,{k(m.slug + "_rev")})'
                for m in POOL_MEMBERS}
     rows += [
@@ -738,7 +742,7 @@ CHARTS = (
              Series("f_om_oemcs", OEM_CS_WORDS, "line", colour=CS_COLOUR)),
           x_title="Calendar quarter"),
     Chart(CHART_POOL, "Operating profit by layer of the companies that reported each quarter (whole companies "
-                      "or segments, not AI-only) ($M)", "Operating profit ($M)",
+                      "or segments, not AI-only; n/8 at a bar's foot: an incomplete quarter) ($M)", "Operating profit ($M)",
           WHOLE_M, tuple(Series(f"f_pool_{lk}", ln) for lk, ln in LAYERS), x_title="Calendar quarter"),
     Chart(CHART_RACK, "Per $1 of AI rack (Grace Blackwell NVL72), analysts' estimates: each slice's own range, not scenarios",
           "Share of the rack's price (%)", "0%", (), x_title="Each slice at its own lowest, median or highest statement (the columns are not scenarios). "
