@@ -251,10 +251,10 @@ STATEMENTS = (
               "Lenovo CSP operating margin (loss case)"),
 )
 STATEMENT_KEYS = {s.key: s for s in STATEMENTS}
-SLICES = (("acc", "NVIDIA GPUs (GPU line; HBM on the package and TSMC's margin inside)"),
+SLICES = (("acc", "NVIDIA GPUs (GPU line; HBM and TSMC's margin inside)"),
           ("mem", "of which memory (HBM + LPDDR5X): inside GPUs, Other"),
           ("other", "Other: NVIDIA CPUs, NVLink, NICs; cooling, power, chassis"),
-          ("oem", "Server maker's operating margin (a margin: its own costs sit in Other)"))
+          ("oem", "Server maker's operating margin (its costs sit in Other)"))
 # the slices that add to $1 (memory is inside the GPU slice, HBM, and Other, LPDDR5X: shown, not stacked)
 IN_STACK = ("acc", "other", "oem")
 SCENARIOS = ("Low", "Base", "High")
@@ -485,6 +485,11 @@ def calc_rows() -> tuple[CalcRow, ...]:
                                       "(blank where complete or not charted) (text)", "text",
                         'IF(AND({pool_layers}=1,{pool_complete}=0),{pool_n}&"/"&({pool_n}+'
                         + "+".join(f'IF({k(x)}="",1,0)' for x in ops.values()) + '),"")'))
+    for m in POOL_MEMBERS:
+        rows.append(CalcRow(f"{m.slug}_psh", f"{m.name}: share of the pool of the companies that reported (%)",
+                            "%", _ratio(f"{m.slug}_op", "pool_op")))
+        rows.append(CalcRow(f"{m.slug}_pspos", f"{m.name}: position of a quarter it is in the pool, else blank "
+                                               "(count)", "count", given([k(f"{m.slug}_psh")], k("t_pos"))))
     in_pool = {m.slug: f'IF(OR({k(m.slug + "_op")}="",{k(m.slug + "_rev")}=""),0,{k(m.slug + "_rev")})'
                for m in POOL_MEMBERS}
     rows += [
@@ -498,11 +503,6 @@ def calc_rows() -> tuple[CalcRow, ...]:
         CalcRow("oem_rsh", "Server makers: share of the pooled companies' revenue (%)", "%",
                 _ratio("oem_prev", "pool_rev")),
     ]
-    for m in POOL_MEMBERS:
-        rows.append(CalcRow(f"{m.slug}_psh", f"{m.name}: share of the pool of the companies that reported (%)",
-                            "%", _ratio(f"{m.slug}_op", "pool_op")))
-        rows.append(CalcRow(f"{m.slug}_pspos", f"{m.name}: position of a quarter it is in the pool, else blank "
-                                               "(count)", "count", given([k(f"{m.slug}_psh")], k("t_pos"))))
     oem = LAYER_MEMBERS["oem"]
     both_op = "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,{k(s + "_op")})' for s in oem)
     both_rev = "+".join(f'IF(OR({k(s + "_op")}="",{k(s + "_rev")}=""),0,{k(s + "_rev")})' for s in oem)
